@@ -1,0 +1,168 @@
+# claimwatch: one GNU Makefile, no recursion into subdirectories.
+# `make` builds build/claimwatchd and build/claimwatch; `make test` builds a
+# sanitizer variant in build/san and runs every test; `make demo` shows the
+# daemon at work on bundled sample feeds.
+
+VERSION		= 0.1.0
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+SBINDIR		?= $(PREFIX)/sbin
+DATADIR		?= $(PREFIX)/share/claimwatch
+MANDIR		?= $(PREFIX)/share/man
+SYSCONFDIR	?= /etc
+UNITDIR		?= /lib/systemd/system
+DESTDIR		?=
+
+CC		?= cc
+CFLAGS		?= -O2 -g
+LDFLAGS		?=
+PKG_CONFIG	?= pkg-config
+PKGS		= libevent libcurl libxml-2.0 hiredis jansson inih libsystemd
+
+# SAN=1 builds with AddressSanitizer and UBSan into build/san.
+SAN		?= 0
+ifeq ($(SAN),1)
+B		= build/san
+SANFLAGS	= -fsanitize=address,undefined -fno-sanitize-recover=all \
+		  -fno-omit-frame-pointer
+else
+B		= build
+SANFLAGS	=
+endif
+
+WERROR		?= 1
+WARNINGS	= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+		  -Wmissing-declarations -Wshadow -Wpointer-arith \
+		  -Wwrite-strings -Wformat=2 -Wundef
+ifeq ($(WERROR),1)
+WARNINGS	+= -Werror
+endif
+
+PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CPPFLAGS	= -D_GNU_SOURCE -Iinclude -DCW_VERSION='"$(VERSION)"' \
+		  -DCW_DATADIR='"$(DATADIR)"' $(CPPFLAGS)
+ALL_CFLAGS	= -std=c11 $(WARNINGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) \
+		  -MMD -MP
+ALL_LDFLAGS	= $(LDFLAGS) $(SANFLAGS)
+LIBS		= $(PKG_LIBS) -lm
+
+# The library: every daemon/*.c except the two programs' entry points.
+PROGS_SRCS	= daemon/claimwatchd.c daemon/claimwatch.c
+LIB_SRCS	= $(filter-out $(PROGS_SRCS), $(sort $(wildcard daemon/*.c)))
+LIB_OBJS	= $(LIB_SRCS:daemon/%.c=$(B)/obj/%.o)
+LIB		= $(B)/libclaimwatch.a
+
+UNIT_SRCS	= $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS	= $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRCS	= $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS	= $(TOOL_SRCS:tests/tools/%.c=$(B)/tests/%)
+BENCH_SRCS	= $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS	= $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%)
+
+PROGS		= $(B)/claimwatchd $(B)/claimwatch
+
+.PHONY: all deps test check unit integration demo bench fuzz format \
+	compdb clean install uninstall
+.DEFAULT_GOAL := all
+
+all: $(PROGS)
+
+$(B)/obj/%.o: daemon/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/%: $(B)/obj/%.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+$(B)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%.o: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# Leaves every module may use.  A unit test links its module
+# (daemon/<mod>.c and daemon/<mod>_*.c), the leaves, and the modules named
+# in tests/unit/test_<mod>.deps: nothing else, so it tests that module.
+LEAVES		= util log claim
+mod_objs	= $(filter $(B)/obj/$(1).o $(B)/obj/$(1)_%.o,$(LIB_OBJS))
+LEAF_OBJS	= $(foreach m,$(LEAVES),$(call mod_objs,$(m)))
+
+define UNIT_RULE
+$(B)/tests/$(1): $(B)/tests/$(1).o $(LEAF_OBJS) \
+    $(call mod_objs,$(1:test_%=%)) \
+    $(foreach m,$(shell cat tests/unit/$(1).deps 2>/dev/null),$(call mod_objs,$(m)))
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(sort $$^) $$(LIBS) -lcmocka
+endef
+$(foreach t,$(UNIT_SRCS:tests/unit/%.c=%),$(eval $(call UNIT_RULE,$(t))))
+
+$(TOOL_BINS): $(B)/tests/%: $(B)/tests/%.o $(LEAF_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/bench/%.o: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/bench/%: $(B)/bench/%.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+.PRECIOUS: $(B)/obj/%.o $(B)/tests/%.o $(B)/bench/%.o
+
+# Installs the Debian packages the build, the tests and the demo need
+# (only those missing).
+deps:
+	@sh tests/deps.sh
+
+# The whole test suite: a sanitizer build runs the unit and integration
+# tests, then the plain build runs the end-to-end test under valgrind.
+test: deps
+	$(MAKE) SAN=1 check
+	$(MAKE) SAN=0 all
+	sh tests/valgrind.sh build
+
+check: $(PROGS) $(UNIT_BINS) $(TOOL_BINS)
+	sh tests/run.sh $(B)
+
+unit: $(PROGS) $(UNIT_BINS) $(TOOL_BINS)
+	sh tests/run.sh $(B) unit
+
+integration: $(PROGS) $(UNIT_BINS) $(TOOL_BINS)
+	sh tests/run.sh $(B) integration
+
+demo: deps
+	$(MAKE) SAN=0 all $(TOOL_BINS)
+	sh tests/demo.sh build
+
+bench: all $(TOOL_BINS) $(BENCH_BINS)
+	sh tests/bench/run.sh $(B)
+
+format:
+	clang-format -i daemon/*.c include/*.h tests/unit/*.c tests/tools/*.c
+
+compdb:
+	bear -- $(MAKE) -B all
+
+clean:
+	rm -rf build
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(DATADIR)/lexicon $(DESTDIR)$(SYSCONFDIR)/claimwatch
+	install -m 755 $(B)/claimwatchd $(DESTDIR)$(SBINDIR)/claimwatchd
+	install -m 755 $(B)/claimwatch $(DESTDIR)$(BINDIR)/claimwatch
+	install -m 644 config/lexicon/* $(DESTDIR)$(DATADIR)/lexicon/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/claimwatchd $(DESTDIR)$(BINDIR)/claimwatch
+	rm -rf $(DESTDIR)$(DATADIR)
+
+-include $(LIB_OBJS:.o=.d) $(PROGS:%=$(B)/obj/%.d)
+-include $(wildcard $(B)/tests/*.d $(B)/bench/*.d)

@@ -1,0 +1,35 @@
+/*
+ * alert: the JSON the daemon emits, built with jansson (no hand-written
+ * escaping): a claim record (for `claimwatch extract`), a figure object and
+ * the schema-v1 alert.  Pure.  Every function returns a new compact
+ * one-line string the caller frees with free(3).
+ */
+#ifndef CLAIMWATCH_ALERT_H
+#define CLAIMWATCH_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct claim;
+
+/* Where a figure was reported. */
+struct alert_source {
+	const char	*url;		/* item link, or NULL */
+	const char	*title;		/* item title, or NULL */
+	const char	*text;		/* the sentence, or NULL */
+	const char	*lang;		/* or NULL */
+	int64_t		 published;	/* UTC seconds, or INT64_MIN */
+};
+
+/* The claim as a JSON object with every field of DESIGN.md's claim table;
+   text is the sentence (textlen bytes). */
+char	*alert_claim_json(const struct claim *, const char *text,
+	    size_t textlen);
+/* The figure object of an alert's "previous"/"current". */
+char	*alert_figure_json(const struct claim *, const struct alert_source *);
+/* A whole "new" alert (previous null); the store's script turns it into
+   "changed" by splicing in the stored previous figure. */
+char	*alert_new_json(const struct claim *, const struct alert_source *,
+	    const char *feed_url, int64_t detected_at);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * config: the daemon's INI settings (libinih) and its feed list (plain list
+ * or OPML 2.0) turned into plain structs.  Pure: reads files only when asked
+ * (start, reload, check-config), never logs; every error is
+ * "FILE:LINE: message" in the caller's buffer.
+ */
+#ifndef CLAIMWATCH_CONFIG_H
+#define CLAIMWATCH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_ERR_LEN		1024
+#define CONFIG_PROTO_HTTP	0x01
+#define CONFIG_PROTO_HTTPS	0x02
+#define CONFIG_PROTO_FILE	0x04
+
+struct config_feed {
+	char	*url;		/* as listed, absolute */
+	char	*title;		/* OPML title/text, or NULL */
+	int	 interval;	/* seconds; 0 means [poll] interval */
+	char	*lang;		/* "id", "en", ...; NULL means auto */
+	bool	 fetch_articles; /* also fetch each new item's link */
+	int	 line;		/* line in the feed list, for messages */
+};
+
+/* [alerts] watch = GLOB [ABS [REL]]: keys that alert, with tolerances. */
+struct config_watch {
+	char	*pattern;	/* fnmatch(3) glob over claim keys */
+	double	 tolerance_abs;	/* |new - old| <= abs is no change */
+	double	 tolerance_rel;	/* |new - old| <= rel * old is no change */
+};
+
+struct config {
+	char	*path;		/* the config file as given */
+
+	/* [redis] */
+	char	*redis_url;	/* redis://host:port/db or unix:///path */
+	char	*redis_password; /* or NULL; never logged */
+	char	*prefix;	/* key prefix, default "cw:" */
+	char	*channel;	/* PUBLISH channel, default "claimwatch:alerts" */
+	char	*stream;	/* XADD stream, default = channel */
+	long	 stream_maxlen;	/* MAXLEN ~, default 10000 */
+	long	 seen_max;	/* seen item ids kept per feed, default 1000 */
+
+	/* [feeds] */
+	char	*feeds_list;	/* path, relative to the config file's dir */
+
+	/* [poll] */
+	int	 interval;	/* default seconds between polls, 300 */
+	int	 min_interval;	/* floor for feed hints, 60 */
+	int	 max_interval;	/* ceiling for hints and backoff, 86400 */
+	int	 connect_timeout; /* seconds, 10 */
+	int	 timeout;	/* whole transfer, seconds, 30 */
+	long	 max_body;	/* bytes, also after decompression, 8 MiB */
+	int	 max_redirects;	/* 5 */
+	int	 max_per_host;	/* concurrent transfers per host, 4 */
+	int	 max_total;	/* concurrent transfers in all, 256 */
+	int	 max_failures;	/* failures before "failing", 5 */
+	char	*user_agent;	/* default "claimwatch/VERSION (+url)" */
+	bool	 allow_private;	/* allow loopback/private targets, no */
+	unsigned protocols;	/* CONFIG_PROTO_*, default http|https */
+
+	/* [extract] */
+	char	*lexicon_dir;	/* relative to the config file's dir */
+	char	*lang;		/* default language: "auto", "id", "en" */
+
+	/* [alerts] */
+	double	 tolerance_abs;	/* default for watches without one, 0 */
+	double	 tolerance_rel;	/* default for watches without one, 0 */
+	bool	 corroborated;	/* also alert "corroborated", no */
+	struct config_watch *watches;	/* empty means every key */
+	size_t	 nwatches;
+
+	/* [http] */
+	char	*http_listen;	/* "127.0.0.1:9187"; "" or NULL = off */
+
+	/* [daemon] */
+	char	*state_dir;	/* spool and state files */
+	int	 log_level;	/* LOG_LEVEL_* value, notice */
+
+	/* The feed list, loaded with the settings. */
+	struct config_feed *feeds;
+	size_t	 nfeeds;
+};
+
+/*
+ * Loads the INI file at path and the feed list it names.  Returns a new
+ * config (free with config_free) or NULL with "FILE:LINE: message" in err.
+ * Unknown sections and keys are errors.
+ */
+struct config	*config_load(const char *path, char *err, size_t errlen);
+
+/*
+ * Loads only a feed list (plain: one URL per line, '#' comments, optional
+ * "key=value" options after the URL; or OPML 2.0 when the file starts with
+ * XML).  On success replaces *feeds/*nfeeds (caller frees them with
+ * config_feeds_free) and returns 0; else -1 with "FILE:LINE: message".
+ */
+int		 config_feeds_load(const char *path, struct config_feed **feeds,
+		    size_t *nfeeds, char *err, size_t errlen);
+void		 config_feeds_free(struct config_feed *, size_t);
+
+/* Frees the config and everything it owns; NULL is a no-op. */
+void		 config_free(struct config *);
+
+#endif

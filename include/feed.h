@@ -1,0 +1,65 @@
+/*
+ * feed: bytes of an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed 1.x
+ * document → items.  Pure: parses from memory with libxml2 (no network, no
+ * DTD loading, no entity expansion) or jansson, copies every string out
+ * and frees the parser's document before returning.
+ */
+#ifndef CLAIMWATCH_FEED_H
+#define CLAIMWATCH_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FEED_ERR_LEN	256
+#define FEED_TIME_NONE	INT64_MIN	/* date absent or unparseable */
+
+enum feed_kind {
+	FEED_KIND_UNKNOWN,
+	FEED_KIND_RSS,		/* RSS 0.9x and 2.0 */
+	FEED_KIND_RDF,		/* RSS 0.90 and 1.0 */
+	FEED_KIND_ATOM,		/* Atom 0.3 and 1.0 */
+	FEED_KIND_JSON		/* JSON Feed 1.0 and 1.1 */
+};
+
+struct feed_item {
+	char	*id;		/* guid/atom:id/rdf:about/JSON id, else link,
+				   else a hash of title + date; never NULL */
+	bool	 id_is_fallback; /* id was not in the document */
+	char	*title;		/* plain text, or NULL */
+	char	*link;		/* absolute when a base was known, or NULL */
+	char	*summary;	/* plain text of description/summary, or NULL */
+	char	*content;	/* plain text of content:encoded/atom:content,
+				   or NULL */
+	char	*lang;		/* item or feed language, or NULL */
+	int64_t	 published;	/* UTC seconds, or FEED_TIME_NONE */
+	int64_t	 updated;	/* UTC seconds, or FEED_TIME_NONE */
+};
+
+struct feed {
+	enum feed_kind	 kind;
+	char		*version;	/* "rss20", "atom10", "json11", ... */
+	char		*title;		/* plain text, or NULL */
+	char		*link;		/* or NULL */
+	char		*lang;		/* or NULL */
+	int		 ttl;		/* RSS <ttl> or sy:updatePeriod, seconds;
+					   0 when absent */
+	bool		 bozo;		/* recovered from an error */
+	char		*bozo_reason;	/* why, or NULL */
+	struct feed_item *items;	/* in document order */
+	size_t		 nitems;
+};
+
+/*
+ * Parses len bytes.  base_url (may be NULL) resolves relative links;
+ * content_type (may be NULL) is the HTTP Content-Type, whose charset takes
+ * part in the encoding decision.  Returns a new feed (free with feed_free)
+ * or NULL with the reason in err ("not a feed", "malformed XML at line N:
+ * ...", "entity declarations refused", ...).  All strings are valid UTF-8.
+ */
+struct feed	*feed_parse(const char *buf, size_t len, const char *base_url,
+		    const char *content_type, char *err, size_t errlen);
+/* NULL is a no-op. */
+void		 feed_free(struct feed *);
+
+#endif

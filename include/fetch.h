@@ -1,0 +1,78 @@
+/*
+ * fetch: non-blocking HTTP(S) for the whole daemon, the libcurl multi-socket
+ * API driven by the one event_base (curl's hiperfifo.c shape).  Owns every
+ * CURL handle; conditional GET, compression, redirect and size limits,
+ * per-host and global concurrency caps, and the private-address guard.
+ */
+#ifndef CLAIMWATCH_FETCH_H
+#define CLAIMWATCH_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct event_base;
+struct fetch;
+
+#define FETCH_PROTO_HTTP	0x01	/* same bits as CONFIG_PROTO_* */
+#define FETCH_PROTO_HTTPS	0x02
+#define FETCH_PROTO_FILE	0x04
+
+struct fetch_options {
+	long		 connect_timeout; /* seconds */
+	long		 timeout;	/* whole transfer, seconds */
+	long		 max_body;	/* bytes, after decompression */
+	long		 max_redirects;
+	long		 max_per_host;
+	long		 max_total;
+	const char	*user_agent;	/* copied */
+	bool		 allow_private;	/* allow loopback/private/link-local */
+	unsigned	 protocols;	/* FETCH_PROTO_* */
+};
+
+struct fetch_request {
+	const char	*url;
+	const char	*etag;		/* sent as If-None-Match, or NULL */
+	const char	*last_modified;	/* sent as If-Modified-Since, or NULL */
+};
+
+/* Everything here lives until the done callback returns; copy to keep. */
+struct fetch_result {
+	const char	*url;		/* as requested */
+	int		 status;	/* HTTP status; 0 when no response */
+	const char	*error;		/* NULL on a complete response, else why
+					   ("timeout", "body over 8388608 bytes",
+					   "refused private address 127.0.0.1") */
+	const char	*body;		/* NUL-terminated; NULL on error/304 */
+	size_t		 len;
+	const char	*content_type;	/* or NULL */
+	const char	*etag;		/* new validator, or NULL */
+	const char	*last_modified;	/* new validator, or NULL */
+	const char	*effective_url;	/* after redirects */
+	const char	*moved_to;	/* target of a permanent (301/308)
+					   redirect chain, or NULL */
+	long		 retry_after;	/* seconds from Retry-After, or 0 */
+	long		 max_age;	/* Cache-Control max-age, or 0 */
+	long		 bytes;		/* bytes received on the wire */
+	double		 seconds;	/* transfer time */
+};
+
+typedef void (*fetch_done_cb)(const struct fetch_result *, void *arg);
+
+/* Creates the fetcher on base; returns NULL with err filled on failure. */
+struct fetch	*fetch_new(struct event_base *, const struct fetch_options *,
+		    char *err, size_t errlen);
+/*
+ * Queues a GET (the caps may hold it back).  cb runs exactly once, from the
+ * loop, never from inside fetch_start.  Returns 0, or -1 when the URL is
+ * refused outright (cb is then not called).
+ */
+int		 fetch_start(struct fetch *, const struct fetch_request *,
+		    fetch_done_cb cb, void *arg);
+/* Transfers running or queued. */
+size_t		 fetch_pending(const struct fetch *);
+/* Replaces the options (for reload); running transfers keep theirs. */
+void		 fetch_set_options(struct fetch *, const struct fetch_options *);
+/* Aborts every transfer without calling callbacks; NULL is a no-op. */
+void		 fetch_free(struct fetch *);
+
+#endif

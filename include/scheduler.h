@@ -1,0 +1,63 @@
+/*
+ * scheduler: when each feed is due.  One libevent timer per feed; interval
+ * from the feed list or the default, feed hints (ttl, max-age) within
+ * bounds, exponential backoff with jitter on errors, Retry-After, first
+ * polls spread over the interval so a restart does not stampede.
+ */
+#ifndef CLAIMWATCH_SCHEDULER_H
+#define CLAIMWATCH_SCHEDULER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct event_base;
+struct scheduler;
+struct scheduler_feed;
+
+struct scheduler_options {
+	int	 interval;	/* default seconds between polls */
+	int	 min_interval;	/* floor for hints */
+	int	 max_interval;	/* ceiling for hints and backoff */
+	int	 max_failures;	/* consecutive failures before "failing" */
+	bool	 spread;	/* spread first polls over the interval */
+};
+
+enum scheduler_outcome {
+	SCHEDULER_OK,		/* fetched and handled */
+	SCHEDULER_NOT_MODIFIED,	/* 304 */
+	SCHEDULER_ERROR,	/* back off */
+	SCHEDULER_GONE		/* 410: never poll again */
+};
+
+/* Called from the loop when a feed is due; feed_arg is scheduler_add's. */
+typedef void (*scheduler_due_cb)(struct scheduler_feed *, void *feed_arg,
+    void *arg);
+
+struct scheduler *scheduler_new(struct event_base *,
+		    const struct scheduler_options *, scheduler_due_cb,
+		    void *arg);
+/*
+ * Adds a feed with its own interval (0 = default); next_due (UTC seconds,
+ * 0 = now or spread) resumes a stored schedule.  The handle is valid until
+ * scheduler_remove or scheduler_free.
+ */
+struct scheduler_feed *scheduler_add(struct scheduler *, int interval,
+		    int64_t next_due, void *feed_arg);
+void		 scheduler_remove(struct scheduler *, struct scheduler_feed *);
+/*
+ * Reports a poll's outcome and arms the next one.  retry_after (seconds,
+ * 0 = none) overrides backoff; hint (ttl or max-age seconds, 0 = none)
+ * adjusts the interval within bounds.
+ */
+void		 scheduler_done(struct scheduler *, struct scheduler_feed *,
+		    enum scheduler_outcome, long retry_after, long hint);
+int64_t		 scheduler_next_due(const struct scheduler_feed *);
+int		 scheduler_failures(const struct scheduler_feed *);
+bool		 scheduler_is_failing(const struct scheduler_feed *);
+bool		 scheduler_is_gone(const struct scheduler_feed *);
+void		 scheduler_set_options(struct scheduler *,
+		    const struct scheduler_options *);
+/* Removes every feed; NULL is a no-op. */
+void		 scheduler_free(struct scheduler *);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * store: everything claimwatchd keeps in Redis, over one hiredis async
+ * connection on the daemon's event_base: feed state, seen items, the
+ * current figure and history per claim key, and the atomic
+ * compare-store-PUBLISH-XADD step (a Lua script).  Reconnects with backoff;
+ * keeps submitted batches in a bounded queue while Redis is away.
+ */
+#ifndef CLAIMWATCH_STORE_H
+#define CLAIMWATCH_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct claim;
+struct event_base;
+struct store;
+
+struct store_watch {
+	const char	*pattern;	/* fnmatch(3) glob over claim keys */
+	double		 tolerance_abs;
+	double		 tolerance_rel;
+};
+
+struct store_options {
+	const char	*url;		/* redis://host:port/db or unix:///path */
+	const char	*password;	/* or NULL */
+	const char	*prefix;	/* "cw:" */
+	const char	*channel;	/* PUBLISH channel */
+	const char	*stream;	/* XADD stream */
+	long		 stream_maxlen;
+	long		 seen_max;	/* seen ids kept per feed */
+	double		 tolerance_abs;	/* for keys no watch names */
+	double		 tolerance_rel;
+	bool		 corroborated;	/* publish "corroborated" alerts */
+	const struct store_watch *watches; /* NULL/0: every key alerts */
+	size_t		 nwatches;
+};
+
+/* Per-feed state; strings owned by whoever filled the struct. */
+struct store_feed_state {
+	char	*etag;		/* or NULL */
+	char	*last_modified;	/* or NULL */
+	char	*moved_to;	/* URL after a permanent redirect, or NULL */
+	int	 status;	/* last HTTP status, 0 = none */
+	int	 errors;	/* consecutive failures */
+	bool	 gone;		/* 410 seen: disabled */
+	int64_t	 next_due;	/* UTC seconds, 0 = unknown */
+	int64_t	 last_poll;	/* UTC seconds, 0 = never */
+};
+
+/* One item of a polled feed. */
+struct store_item {
+	const char	*id;
+	uint64_t	 hash;		/* content hash (title, summary, content) */
+	const char	*url;		/* link, or NULL */
+	const char	*title;		/* or NULL */
+	const char	*lang;		/* or NULL */
+	int64_t		 published;	/* UTC seconds, or INT64_MIN */
+};
+
+enum store_item_state {
+	STORE_ITEM_NEW,		/* id never seen */
+	STORE_ITEM_CHANGED,	/* id seen with another content hash */
+	STORE_ITEM_SEEN		/* id seen with this hash */
+};
+
+/* A claim and the item (index into the batch's items) it came from. */
+struct store_claim {
+	const struct claim *claim;
+	const char	*text;		/* the sentence, NUL-terminated */
+	size_t		 item;
+};
+
+struct store_batch {
+	const char	*feed_url;
+	const struct store_feed_state *state;	/* written as the new state */
+	const struct store_item *items;		/* marked seen */
+	size_t		 nitems;
+	const struct store_claim *claims;	/* compared, stored, alerted */
+	size_t		 nclaims;
+	int64_t		 detected_at;		/* UTC seconds */
+};
+
+typedef void (*store_connect_cb)(bool connected, void *arg);
+typedef void (*store_state_cb)(const struct store_feed_state *, void *arg);
+typedef void (*store_items_cb)(const enum store_item_state *, size_t n,
+    int error, void *arg);
+typedef void (*store_done_cb)(int nalerts, void *arg);
+
+/*
+ * Creates the store and starts connecting; cb reports every connect and
+ * disconnect.  Returns NULL with err filled when the options are invalid.
+ */
+struct store	*store_new(struct event_base *, const struct store_options *,
+		    store_connect_cb cb, void *arg, char *err, size_t errlen);
+bool		 store_is_connected(const struct store *);
+/*
+ * Reads a feed's stored state; cb gets NULL when there is none or Redis
+ * failed.  Returns -1 when not connected (cb not called).
+ */
+int		 store_feed_state_get(struct store *, const char *feed_url,
+		    store_state_cb cb, void *arg);
+/* Classifies items against the seen set; error != 0 when Redis failed. */
+int		 store_items_check(struct store *, const char *feed_url,
+		    const struct store_item *, size_t n, store_items_cb cb,
+		    void *arg);
+/*
+ * Writes one polled feed in one round trip: state, seen items, claims;
+ * alerts published by the script.  Copies what it needs before returning.
+ * cb (may be NULL) gets the number of alerts published, or -1.
+ */
+int		 store_submit(struct store *, const struct store_batch *,
+		    store_done_cb cb, void *arg);
+/* Commands sent or queued and not yet answered. */
+size_t		 store_pending(const struct store *);
+/* Disconnects and frees; pending callbacks are not called.  NULL: no-op. */
+void		 store_free(struct store *);
+
+#endif

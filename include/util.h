@@ -1,0 +1,59 @@
+/*
+ * util: allocation that cannot fail (it ends the process instead, like
+ * tmux's xmalloc.c) and small bounded string and buffer helpers.  A leaf:
+ * every module may include it.
+ */
+#ifndef CLAIMWATCH_UTIL_H
+#define CLAIMWATCH_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocators: never return NULL; on exhaustion they log and exit(1). */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+/* Formats into a new string the caller frees; returns its length. */
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 xvasprintf(char **, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
+
+/* BSD strlcpy: always NUL-terminates, returns strlen(src). */
+size_t	 util_strlcpy(char *, const char *, size_t);
+
+/* 64-bit FNV-1a over len bytes, continuing from seed (use UTIL_HASH_SEED). */
+#define UTIL_HASH_SEED 0xcbf29ce484222325ULL
+uint64_t util_hash64(const void *, size_t, uint64_t);
+
+/* Growable byte buffer; data is always NUL-terminated after len bytes. */
+struct util_buf {
+	char	*data;	/* owned; NULL until the first append */
+	size_t	 len;	/* bytes used, excluding the terminating NUL */
+	size_t	 cap;	/* bytes allocated */
+};
+void	 util_buf_append(struct util_buf *, const void *, size_t);
+void	 util_buf_printf(struct util_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 util_buf_reset(struct util_buf *);	/* len = 0, keeps memory */
+void	 util_buf_free(struct util_buf *);	/* frees data, zeroes it */
+
+/*
+ * Reads a whole file of at most max bytes into a new NUL-terminated buffer
+ * (*out, caller frees).  Returns 0, or -1 with "path: reason" in err.
+ */
+int	 util_read_file(const char *, size_t, char **, size_t *, char *,
+	    size_t);
+
+/* UTC time as RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
+void	 util_iso8601(int64_t, char *, size_t);
+
+/* Current wall-clock time in seconds and in milliseconds. */
+int64_t	 util_now(void);
+int64_t	 util_now_ms(void);
+
+#endif

@@ -1,0 +1,87 @@
+/* Unit tests for util: bounded copies, the buffer, hashing, dates. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util.h"
+
+static void
+test_strlcpy_truncates(void **state)
+{
+	char	 buf[4];
+
+	(void)state;
+	assert_int_equal(util_strlcpy(buf, "abcdef", sizeof(buf)), 6);
+	assert_string_equal(buf, "abc");
+	assert_int_equal(util_strlcpy(buf, "ab", sizeof(buf)), 2);
+	assert_string_equal(buf, "ab");
+}
+
+static void
+test_buf_grows_and_terminates(void **state)
+{
+	struct util_buf	 b = { 0 };
+	int		 i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++)
+		util_buf_append(&b, "xy", 2);
+	assert_int_equal(b.len, 2000);
+	assert_int_equal(b.data[2000], '\0');
+	util_buf_reset(&b);
+	util_buf_printf(&b, "%d-%s", 42, "z");
+	assert_string_equal(b.data, "42-z");
+	util_buf_free(&b);
+	assert_null(b.data);
+}
+
+static void
+test_hash_known_value(void **state)
+{
+	(void)state;
+	/* FNV-1a 64 of "a" is a published test vector. */
+	assert_true(util_hash64("a", 1, UTIL_HASH_SEED) ==
+	    0xaf63dc4c8601ec8cULL);
+	assert_true(util_hash64("", 0, UTIL_HASH_SEED) == UTIL_HASH_SEED);
+}
+
+static void
+test_iso8601(void **state)
+{
+	char	 buf[32];
+
+	(void)state;
+	util_iso8601(1734566400, buf, sizeof(buf));
+	assert_string_equal(buf, "2024-12-19T00:00:00Z");
+}
+
+static void
+test_read_file_missing_names_path(void **state)
+{
+	char	 err[256], *data;
+	size_t	 len;
+
+	(void)state;
+	assert_int_equal(util_read_file("/nonexistent/x", 10, &data, &len,
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/x"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strlcpy_truncates),
+		cmocka_unit_test(test_buf_grows_and_terminates),
+		cmocka_unit_test(test_hash_known_value),
+		cmocka_unit_test(test_iso8601),
+		cmocka_unit_test(test_read_file_missing_names_path),
+	};
+
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}

@@ -63,8 +63,8 @@ BENCH_BINS	= $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%)
 
 PROGS		= $(B)/claimwatchd $(B)/claimwatch
 
-.PHONY: all deps test check unit integration demo bench fuzz format \
-	compdb clean install uninstall
+.PHONY: all deps test check unit integration demo bench conformance fuzz \
+	format compdb clean install uninstall
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -104,8 +104,34 @@ $(B)/tests/$(1): $(B)/tests/$(1).o $(LEAF_OBJS) \
 endef
 $(foreach t,$(UNIT_SRCS:tests/unit/%.c=%),$(eval $(call UNIT_RULE,$(t))))
 
-$(TOOL_BINS): $(B)/tests/%: $(B)/tests/%.o $(LEAF_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+# Test tools (loopback servers, drivers) link the leaves and the modules
+# named in tests/tools/<tool>.deps.
+define TOOL_RULE
+$(B)/tests/$(1): $(B)/tests/$(1).o $(LEAF_OBJS) \
+    $(foreach m,$(shell cat tests/tools/$(1).deps 2>/dev/null),$(call mod_objs,$(m)))
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(sort $$^) $$(LIBS)
+endef
+$(foreach t,$(TOOL_SRCS:tests/tools/%.c=%),$(eval $(call TOOL_RULE,$(t))))
+
+# libFuzzer targets: tests/fuzz/fuzz_<name>.c links the leaves and the
+# modules in tests/fuzz/fuzz_<name>.deps, built by clang into build/fuzz.
+FUZZ_SRCS	= $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS	= $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_CC		?= clang
+FUZZ_FLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
+		  -fno-sanitize-recover=all
+FUZZ_SECONDS	?= 60
+fuzz_mods	= $(LEAVES) $(1:fuzz_%=%) $(shell cat tests/fuzz/$(1).deps 2>/dev/null)
+
+define FUZZ_RULE
+build/fuzz/$(1): tests/fuzz/$(1).c $(LIB_SRCS) $(wildcard include/*.h)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(ALL_CPPFLAGS) -std=c11 $$(WARNINGS) $$(PKG_CFLAGS) \
+	    $$(FUZZ_FLAGS) -o $$@ tests/fuzz/$(1).c \
+	    $$(foreach m,$$(call fuzz_mods,$(1)),$$(filter daemon/$$(m).c daemon/$$(m)_%.c,$$(LIB_SRCS))) \
+	    $$(LIBS)
+endef
+$(foreach t,$(FUZZ_SRCS:tests/fuzz/%.c=%),$(eval $(call FUZZ_RULE,$(t))))
 
 $(B)/bench/%.o: tests/bench/%.c
 	@mkdir -p $(@D)
@@ -141,8 +167,19 @@ demo: deps
 	$(MAKE) SAN=0 all $(TOOL_BINS)
 	sh tests/demo.sh build
 
+# Benchmarks (not tests): every tests/bench/bench_*.sh, each printing its
+# own results table.  BENCH=name runs one.
+BENCH		?=
 bench: all $(TOOL_BINS) $(BENCH_BINS)
-	sh tests/bench/run.sh $(B)
+	sh tests/bench/run.sh $(B) $(BENCH)
+
+# Feed-parser conformance against feedparser's output in ../shared.
+conformance: all
+	sh tests/conformance.sh $(B)
+
+# Short libFuzzer runs of every target (FUZZ_SECONDS each).
+fuzz: $(FUZZ_BINS)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 format:
 	clang-format -i daemon/*.c include/*.h tests/unit/*.c tests/tools/*.c

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Runs every benchmark script (or the one named in $2) against build $1.
+set -eu
+B=${1:-build}
+export CW_BUILD="$B"
+for s in tests/bench/bench_*.sh; do
+	name=$(basename "$s" .sh)
+	[ -n "${2:-}" ] && [ "$name" != "bench_$2" ] && [ "$name" != "$2" ] && continue
+	echo "== $name"
+	sh "$s"
+done

@@ -42,7 +42,8 @@ PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 ALL_CPPFLAGS	= -D_GNU_SOURCE -Iinclude -DCW_VERSION='"$(VERSION)"' \
-		  -DCW_DATADIR='"$(DATADIR)"' $(CPPFLAGS)
+		  -DCW_DATADIR='"$(DATADIR)"' \
+		  -DCW_SYSCONFDIR='"$(SYSCONFDIR)"' $(CPPFLAGS)
 ALL_CFLAGS	= -std=c11 $(WARNINGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) \
 		  -MMD -MP
 ALL_LDFLAGS	= $(LDFLAGS) $(SANFLAGS)

@@ -2,7 +2,8 @@
  * alert: the JSON the daemon emits, built with jansson (no hand-written
  * escaping): a claim record (for `claimwatch extract`), a figure object and
  * the schema-v1 alert.  Pure.  Every function returns a new compact
- * one-line string the caller frees with free(3).
+ * one-line string the caller frees with free(3); text that is not valid
+ * UTF-8 has each bad byte replaced by U+FFFD.
  */
 #ifndef CLAIMWATCH_ALERT_H
 #define CLAIMWATCH_ALERT_H
@@ -25,10 +26,19 @@ struct alert_source {
    text is the sentence (textlen bytes). */
 char	*alert_claim_json(const struct claim *, const char *text,
 	    size_t textlen);
-/* The figure object of an alert's "previous"/"current". */
+/*
+ * The figure object of an alert's "previous"/"current": value, qualifier,
+ * max, modality, published, url, title, and "text"/"lang" only when the
+ * source has them (NULL members are left out, so a stored figure can omit
+ * the sentence).
+ */
 char	*alert_figure_json(const struct claim *, const struct alert_source *);
-/* A whole "new" alert (previous null); the store's script turns it into
-   "changed" by splicing in the stored previous figure. */
+/*
+ * A whole "new" alert (previous null).  The store's script turns it into
+ * "changed" or "corroborated" by replacing the first `"type":"new"` and
+ * splicing the stored figure in place of `"previous":null`; both strings
+ * occur exactly once, unescaped, in what this returns.
+ */
 char	*alert_new_json(const struct claim *, const struct alert_source *,
 	    const char *feed_url, int64_t detected_at);
 

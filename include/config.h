@@ -14,6 +14,8 @@
 #define CONFIG_PROTO_HTTP	0x01
 #define CONFIG_PROTO_HTTPS	0x02
 #define CONFIG_PROTO_FILE	0x04
+/* Namespace of claimwatch's own attributes in OPML feed lists. */
+#define CONFIG_OPML_NS		"urn:x-claimwatch:opml:1"
 
 struct config_feed {
 	char	*url;		/* as listed, absolute */
@@ -93,9 +95,12 @@ struct config	*config_load(const char *path, char *err, size_t errlen);
 
 /*
  * Loads only a feed list (plain: one URL per line, '#' comments, optional
- * "key=value" options after the URL; or OPML 2.0 when the file starts with
- * XML).  On success replaces *feeds/*nfeeds (caller frees them with
- * config_feeds_free) and returns 0; else -1 with "FILE:LINE: message".
+ * "interval=DURATION lang=LL articles=BOOL" after the URL; or OPML 2.0
+ * when the file starts with XML: outlines with xmlUrl, title or text, and
+ * the same options as attributes, plain or in namespace CONFIG_OPML_NS).
+ * On success stores a new array in *feeds and its length in *nfeeds
+ * (caller frees them with config_feeds_free) and returns 0; else -1 with
+ * "FILE:LINE: message" and *feeds untouched.
  */
 int		 config_feeds_load(const char *path, struct config_feed **feeds,
 		    size_t *nfeeds, char *err, size_t errlen);

@@ -1,0 +1,219 @@
+/*
+ * alert: builds every JSON document claimwatch emits (claim records, the
+ * figure objects kept in Redis, the schema-v1 alert) with jansson, so that
+ * escaping is never done by hand.  It is pure: no clock, no I/O, no log.
+ * It must never emit invalid JSON or invalid UTF-8, because the store's Lua
+ * script splices these strings together by plain substring search and a
+ * consumer must be able to parse what results.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "alert.h"
+#include "claim.h"
+#include "util.h"
+
+/* Bytes of U+FFFD, substituted for each byte that is not valid UTF-8. */
+#define ALERT_REPLACEMENT	"\xef\xbf\xbd"
+
+/* Length of the valid UTF-8 sequence at p (n bytes left), or 0. */
+static size_t
+alert_utf8_seq(const unsigned char *p, size_t n)
+{
+	size_t		 len, i;
+	uint32_t	 cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/*
+ * A JSON string for len bytes of s.  jansson refuses invalid UTF-8, and a
+ * feed may well carry some, so bad bytes become U+FFFD instead of losing
+ * the whole record.
+ */
+static json_t *
+alert_string(const char *s, size_t len)
+{
+	struct util_buf		 b = { 0 };
+	const unsigned char	*p = (const unsigned char *)s;
+	json_t			*j;
+	size_t			 i, n;
+
+	if ((j = json_stringn(s, len)) != NULL)
+		return j;
+	for (i = 0; i < len; i += n) {
+		if ((n = alert_utf8_seq(p + i, len - i)) == 0) {
+			util_buf_append(&b, ALERT_REPLACEMENT,
+			    sizeof(ALERT_REPLACEMENT) - 1);
+			n = 1;
+		} else
+			util_buf_append(&b, p + i, n);
+	}
+	j = json_stringn(b.data != NULL ? b.data : "", b.len);
+	util_buf_free(&b);
+	return j != NULL ? j : json_string("");
+}
+
+/* A C string or null. */
+static json_t *
+alert_cstring(const char *s)
+{
+	if (s == NULL)
+		return json_null();
+	return alert_string(s, strlen(s));
+}
+
+/* "" means unknown in struct claim's fixed fields. */
+static json_t *
+alert_name(const char *s)
+{
+	return s[0] == '\0' ? json_null() : alert_string(s, strlen(s));
+}
+
+/*
+ * Integral values print as integers (1500, not 1500.0): counts are whole
+ * numbers and consumers compare them as such.  Only values a double holds
+ * exactly (below 2^53) qualify; NaN and infinities have no JSON form.
+ */
+static json_t *
+alert_number(double v)
+{
+	if (!isfinite(v))
+		return json_null();
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+static json_t *
+alert_time(int64_t t)
+{
+	char	 buf[32];
+
+	if (t == INT64_MIN)
+		return json_null();
+	util_iso8601(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static char *
+alert_dump(json_t *j)
+{
+	char	*s;
+
+	s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (s == NULL)
+		s = xstrdup("{}");
+	return s;
+}
+
+char *
+alert_claim_json(const struct claim *c, const char *text, size_t textlen)
+{
+	json_t	*j;
+
+	j = json_object();
+	json_object_set_new(j, "value", alert_number(c->value));
+	json_object_set_new(j, "qualifier",
+	    json_string(claim_qualifier_name(c->qualifier)));
+	json_object_set_new(j, "max",
+	    c->has_max ? alert_number(c->max) : json_null());
+	json_object_set_new(j, "unit", alert_name(c->unit));
+	json_object_set_new(j, "unit_text", alert_name(c->unit_text));
+	json_object_set_new(j, "event", alert_name(c->event));
+	json_object_set_new(j, "entity", alert_name(c->entity));
+	json_object_set_new(j, "modality",
+	    json_string(claim_modality_name(c->modality)));
+	json_object_set_new(j, "key", alert_name(c->key));
+	json_object_set_new(j, "lang", alert_name(c->lang));
+	json_object_set_new(j, "text",
+	    text != NULL ? alert_string(text, textlen) : json_null());
+	json_object_set_new(j, "offset", json_integer((json_int_t)c->offset));
+	json_object_set_new(j, "length", json_integer((json_int_t)c->length));
+	return alert_dump(j);
+}
+
+static json_t *
+alert_figure(const struct claim *c, const struct alert_source *src)
+{
+	json_t	*j;
+
+	j = json_object();
+	json_object_set_new(j, "value", alert_number(c->value));
+	json_object_set_new(j, "qualifier",
+	    json_string(claim_qualifier_name(c->qualifier)));
+	json_object_set_new(j, "max",
+	    c->has_max ? alert_number(c->max) : json_null());
+	json_object_set_new(j, "modality",
+	    json_string(claim_modality_name(c->modality)));
+	json_object_set_new(j, "published", alert_time(src->published));
+	json_object_set_new(j, "url", alert_cstring(src->url));
+	json_object_set_new(j, "title", alert_cstring(src->title));
+	if (src->text != NULL)
+		json_object_set_new(j, "text", alert_cstring(src->text));
+	if (src->lang != NULL)
+		json_object_set_new(j, "lang", alert_cstring(src->lang));
+	else if (c->lang[0] != '\0')
+		json_object_set_new(j, "lang", alert_name(c->lang));
+	return j;
+}
+
+char *
+alert_figure_json(const struct claim *c, const struct alert_source *src)
+{
+	return alert_dump(alert_figure(c, src));
+}
+
+char *
+alert_new_json(const struct claim *c, const struct alert_source *src,
+    const char *feed_url, int64_t detected_at)
+{
+	json_t	*j;
+
+	/*
+	 * jansson keeps insertion order, so "type" is the second member and
+	 * its first occurrence is this one; the store's script relies on it.
+	 */
+	j = json_object();
+	json_object_set_new(j, "v", json_integer(1));
+	json_object_set_new(j, "type", json_string("new"));
+	json_object_set_new(j, "key", alert_name(c->key));
+	json_object_set_new(j, "entity", alert_name(c->entity));
+	json_object_set_new(j, "event", alert_name(c->event));
+	json_object_set_new(j, "unit", alert_name(c->unit));
+	json_object_set_new(j, "previous", json_null());
+	json_object_set_new(j, "current", alert_figure(c, src));
+	json_object_set_new(j, "feed", alert_cstring(feed_url));
+	json_object_set_new(j, "detected_at", alert_time(detected_at));
+	return alert_dump(j);
+}

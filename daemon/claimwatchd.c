@@ -1,0 +1,961 @@
+/*
+ * claimwatchd: the service.  This file only wires the modules together in
+ * the one direction data flows (scheduler → fetch → feed → extract → store)
+ * and handles the process: options, signals, reload, the --once drain and
+ * sd_notify.  Each poll of a feed is a small state machine carried in a
+ * struct claimwatchd_poll from "due" to "stored"; nothing a feed, the
+ * network or Redis does may end the process.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <systemd/sd-daemon.h>
+
+#include "claim.h"
+#include "config.h"
+#include "ctx.h"
+#include "extract.h"
+#include "feed.h"
+#include "fetch.h"
+#include "lexicon.h"
+#include "log.h"
+#include "scheduler.h"
+#include "store.h"
+#include "util.h"
+
+/* Text handed to the extractor per item; longer bodies are cut here. */
+#define CLAIMWATCHD_TEXT_MAX	(1024 * 1024)
+/* How long SIGTERM waits for in-flight polls and Redis writes. */
+#define CLAIMWATCHD_DRAIN_SECONDS 10
+
+/* One poll of one feed, from "due" to "stored". */
+struct claimwatchd_poll {
+	struct ctx		*ctx;
+	struct ctx_feed		*feed;
+	struct feed		*parsed;	/* owned; NULL until parsed */
+	size_t			*order;		/* item indices, oldest first */
+	struct store_item	*items;		/* parallel to parsed->items */
+	int			 status;
+	long			 hint;		/* ttl or max-age, seconds */
+};
+
+/* Claims collected from one poll's new items, for one store_submit. */
+struct claimwatchd_claims {
+	struct claim		*claims;
+	struct store_claim	*sclaims;
+	size_t			 n;
+	size_t			 cap;
+	const char		*text;		/* the item text being scanned */
+	size_t			 item;		/* batch index of that item */
+};
+
+static void	claimwatchd_poll_end(struct claimwatchd_poll *);
+static void	claimwatchd_schedule(struct ctx *, struct ctx_feed *);
+
+static void
+claimwatchd_usage(void)
+{
+	fprintf(stderr,
+	    "usage: claimwatchd -c FILE [-d] [--once] [--check-config]\n"
+	    "                   [--log-level LEVEL]\n"
+	    "  -c, --config FILE    daemon configuration (INI)\n"
+	    "  -d, --foreground     plain log lines with a time "
+	    "(default under systemd: <N> prefixes)\n"
+	    "      --once           poll every feed once, finish all Redis "
+	    "writes, exit\n"
+	    "  -n, --check-config   validate the configuration and exit\n"
+	    "      --log-level L    error, warning, notice, info, debug\n"
+	    "  -V, --version        print the version and exit\n");
+	exit(1);
+}
+
+/*
+ * Hides user:password in URLs before they reach the log: feed URLs may
+ * carry credentials and logs travel further than config files.
+ */
+static const char *
+claimwatchd_redact(const char *url, char *buf, size_t len)
+{
+	const char	*scheme, *at, *slash;
+
+	if ((scheme = strstr(url, "://")) == NULL)
+		return url;
+	scheme += 3;
+	at = strchr(scheme, '@');
+	slash = strchr(scheme, '/');
+	if (at == NULL || (slash != NULL && slash < at))
+		return url;
+	snprintf(buf, len, "%.*s***%s", (int)(scheme - url), url, at);
+	return buf;
+}
+
+static void
+claimwatchd_notify_status(struct ctx *ctx)
+{
+	struct ctx_feed	*f;
+	size_t		 failing = 0, gone = 0;
+
+	TAILQ_FOREACH(f, &ctx->feeds, entry) {
+		if (f->gone)
+			gone++;
+		else if (f->sf != NULL && scheduler_is_failing(f->sf))
+			failing++;
+	}
+	sd_notifyf(0, "STATUS=feeds=%zu polling=%zu failing=%zu gone=%zu "
+	    "polls=%llu alerts=%llu", ctx->nfeeds, ctx->inflight, failing,
+	    gone, (unsigned long long)ctx->stats.polls,
+	    (unsigned long long)ctx->stats.alerts);
+}
+
+/* Copies a feed's validators and counters into a state for the store. */
+static void
+claimwatchd_feed_state(const struct ctx_feed *f, struct store_feed_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->etag = f->etag;
+	st->last_modified = f->last_modified;
+	st->moved_to = strcmp(f->url, f->fetch_url) != 0 ? f->fetch_url : NULL;
+	st->status = f->status;
+	st->errors = f->errors;
+	st->gone = f->gone;
+	st->next_due = f->sf != NULL ? scheduler_next_due(f->sf) : 0;
+	st->last_poll = util_now();
+}
+
+static void
+claimwatchd_submit_cb(int nalerts, void *arg)
+{
+	struct claimwatchd_poll	*p = arg;
+	char			 rbuf[1024];
+
+	if (nalerts < 0)
+		log_warn("feed=%s store write failed; items will be seen "
+		    "again next poll", claimwatchd_redact(p->feed->url, rbuf,
+		    sizeof(rbuf)));
+	else
+		p->ctx->stats.alerts += (uint64_t)nalerts;
+	claimwatchd_poll_end(p);
+}
+
+/* Writes only the feed's state (error and 304 paths). */
+static void
+claimwatchd_submit_state(struct claimwatchd_poll *p)
+{
+	struct store_feed_state	 st;
+	struct store_batch	 b;
+
+	claimwatchd_feed_state(p->feed, &st);
+	memset(&b, 0, sizeof(b));
+	b.feed_url = p->feed->url;
+	b.state = &st;
+	b.detected_at = util_now();
+	if (store_submit(p->ctx->store, &b, claimwatchd_submit_cb, p) == -1)
+		claimwatchd_poll_end(p);
+}
+
+static void
+claimwatchd_claim_cb(const struct claim *c, void *arg)
+{
+	struct claimwatchd_claims	*cc = arg;
+
+	if (cc->n == cc->cap) {
+		cc->cap = cc->cap ? cc->cap * 2 : 16;
+		cc->claims = xreallocarray(cc->claims, cc->cap,
+		    sizeof(*cc->claims));
+		cc->sclaims = xreallocarray(cc->sclaims, cc->cap,
+		    sizeof(*cc->sclaims));
+	}
+	cc->claims[cc->n] = *c;
+	/* The sentence is copied: the item text is rebuilt per item. */
+	cc->sclaims[cc->n].text = xstrndup(cc->text + c->sent_offset,
+	    c->sent_length);
+	cc->sclaims[cc->n].item = cc->item;
+	cc->n++;
+}
+
+/* "Title. Body": the body is the longer of content and summary. */
+static void
+claimwatchd_item_text(const struct feed_item *it, struct util_buf *b)
+{
+	const char	*body = it->summary;
+	size_t		 tl;
+
+	util_buf_reset(b);
+	if (it->content != NULL &&
+	    (body == NULL || strlen(it->content) > strlen(body)))
+		body = it->content;
+	if (it->title != NULL) {
+		tl = strlen(it->title);
+		util_buf_append(b, it->title, tl);
+		if (tl > 0 && strchr(".!?", it->title[tl - 1]) == NULL)
+			util_buf_append(b, ".", 1);
+		util_buf_append(b, "\n\n", 2);
+	}
+	if (body != NULL)
+		util_buf_append(b, body, strlen(body));
+	if (b->len > CLAIMWATCHD_TEXT_MAX)
+		b->len = CLAIMWATCHD_TEXT_MAX;
+}
+
+static void
+claimwatchd_items_cb(const enum store_item_state *states, size_t n, int error,
+    void *arg)
+{
+	struct claimwatchd_poll		*p = arg;
+	struct ctx			*ctx = p->ctx;
+	struct claimwatchd_claims	 cc;
+	struct store_feed_state		 st;
+	struct store_batch		 b;
+	struct store_item		*items;
+	struct util_buf			 text = { 0 };
+	const struct feed_item		*it;
+	const char			*lang;
+	size_t				 i, k, nnew = 0;
+	char				 rbuf[1024];
+
+	if (error || n != p->parsed->nitems) {
+		log_warn("feed=%s seen-items check failed; retrying later",
+		    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)));
+		claimwatchd_poll_end(p);
+		return;
+	}
+	memset(&cc, 0, sizeof(cc));
+	items = xcalloc(n + 1, sizeof(*items));
+	/* Oldest first, so that a story's figures arrive in order. */
+	for (k = 0; k < n; k++) {
+		i = p->order[k];
+		if (states[i] == STORE_ITEM_SEEN)
+			continue;
+		it = &p->parsed->items[i];
+		items[nnew] = p->items[i];
+		lang = p->feed->lang;
+		if (lang == NULL)
+			lang = it->lang;
+		if (lang == NULL || strcmp(lang, "auto") == 0)
+			lang = ctx->conf->lang;
+		claimwatchd_item_text(it, &text);
+		cc.text = text.data != NULL ? text.data : "";
+		cc.item = nnew;
+		extract_text(ctx->lex, cc.text, text.len, lang,
+		    claimwatchd_claim_cb, &cc);
+		nnew++;
+	}
+	for (i = 0; i < cc.n; i++)
+		cc.sclaims[i].claim = &cc.claims[i];
+	ctx->stats.items_new += nnew;
+	ctx->stats.items_seen += n - nnew;
+	ctx->stats.claims += cc.n;
+	log_info("feed=%s status=%d items=%zu new=%zu claims=%zu",
+	    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)), p->status,
+	    n, nnew, cc.n);
+
+	claimwatchd_feed_state(p->feed, &st);
+	memset(&b, 0, sizeof(b));
+	b.feed_url = p->feed->url;
+	b.state = &st;
+	b.items = items;
+	b.nitems = nnew;
+	b.claims = cc.sclaims;
+	b.nclaims = cc.n;
+	b.detected_at = util_now();
+	if (store_submit(ctx->store, &b, claimwatchd_submit_cb, p) == -1) {
+		log_warn("feed=%s store queue full; items will be seen again "
+		    "next poll", claimwatchd_redact(p->feed->url, rbuf,
+		    sizeof(rbuf)));
+		claimwatchd_poll_end(p);
+	}
+	for (i = 0; i < cc.n; i++)
+		free((char *)cc.sclaims[i].text);
+	free(cc.claims);
+	free(cc.sclaims);
+	free(items);
+	util_buf_free(&text);
+}
+
+static int
+claimwatchd_order_cmp(const void *a, const void *b, void *arg)
+{
+	const struct feed	*f = arg;
+	size_t			 ia = *(const size_t *)a, ib = *(const size_t *)b;
+	int64_t			 pa = f->items[ia].published;
+	int64_t			 pb = f->items[ib].published;
+
+	/* Undated items go last, in reverse document order (newest first
+	   is the norm in feeds). */
+	if (pa == FEED_TIME_NONE)
+		pa = INT64_MAX;
+	if (pb == FEED_TIME_NONE)
+		pb = INT64_MAX;
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	return ia > ib ? -1 : (ia < ib ? 1 : 0);
+}
+
+static uint64_t
+claimwatchd_item_hash(const struct feed_item *it)
+{
+	uint64_t	 h = UTIL_HASH_SEED;
+	const char	*parts[3] = { it->title, it->summary, it->content };
+	size_t		 i;
+
+	for (i = 0; i < 3; i++) {
+		if (parts[i] != NULL)
+			h = util_hash64(parts[i], strlen(parts[i]), h);
+		h = util_hash64("", 1, h);
+	}
+	return h;
+}
+
+/* A parsed 200 response: classify items against the seen set. */
+static void
+claimwatchd_handle_feed(struct claimwatchd_poll *p)
+{
+	struct feed	*fd = p->parsed;
+	size_t		 i;
+	char		 rbuf[1024];
+
+	if (fd->nitems == 0) {
+		claimwatchd_submit_state(p);
+		return;
+	}
+	p->order = xreallocarray(NULL, fd->nitems, sizeof(*p->order));
+	p->items = xcalloc(fd->nitems, sizeof(*p->items));
+	for (i = 0; i < fd->nitems; i++) {
+		p->order[i] = i;
+		p->items[i].id = fd->items[i].id;
+		p->items[i].hash = claimwatchd_item_hash(&fd->items[i]);
+		p->items[i].url = fd->items[i].link;
+		p->items[i].title = fd->items[i].title;
+		p->items[i].lang = fd->items[i].lang != NULL ?
+		    fd->items[i].lang : fd->lang;
+		p->items[i].published = fd->items[i].published;
+		if (p->items[i].published == FEED_TIME_NONE)
+			p->items[i].published = INT64_MIN;
+	}
+	qsort_r(p->order, fd->nitems, sizeof(*p->order),
+	    claimwatchd_order_cmp, fd);
+	if (store_items_check(p->ctx->store, p->feed->url, p->items,
+	    fd->nitems, claimwatchd_items_cb, p) == -1) {
+		log_info("feed=%s Redis not connected; retrying later",
+		    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)));
+		claimwatchd_poll_end(p);
+	}
+}
+
+static void
+claimwatchd_set_str(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = src != NULL ? xstrdup(src) : NULL;
+}
+
+static void
+claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
+{
+	struct claimwatchd_poll	*p = arg;
+	struct ctx_feed		*f = p->feed;
+	struct ctx		*ctx = p->ctx;
+	enum scheduler_outcome	 outcome = SCHEDULER_OK;
+	long			 retry_after = 0;
+	char			 err[FEED_ERR_LEN], rbuf[1024];
+	const char		*url;
+	bool			 was_failing;
+
+	url = claimwatchd_redact(f->url, rbuf, sizeof(rbuf));
+	p->status = r->status;
+	f->status = r->status;
+	ctx->stats.polls++;
+	ctx->stats.bytes += (uint64_t)(r->bytes > 0 ? r->bytes : 0);
+	was_failing = f->sf != NULL && scheduler_is_failing(f->sf);
+
+	if (r->error != NULL) {
+		outcome = SCHEDULER_ERROR;
+		log_warn("feed=%s status=%d error=\"%s\"", url, r->status,
+		    r->error);
+	} else if (r->status == 304) {
+		outcome = SCHEDULER_NOT_MODIFIED;
+		ctx->stats.not_modified++;
+		log_debug("%s: feed=%s status=304", __func__, url);
+	} else if (r->status == 410) {
+		outcome = SCHEDULER_GONE;
+		f->gone = true;
+		log_warn("feed=%s status=410 gone: polling disabled; remove it "
+		    "from the feed list", url);
+	} else if (r->status == 429 || r->status == 503) {
+		outcome = SCHEDULER_ERROR;
+		retry_after = r->retry_after;
+		log_warn("feed=%s status=%d retry_after=%ld", url, r->status,
+		    r->retry_after);
+	} else if (r->status < 200 || r->status > 299) {
+		outcome = SCHEDULER_ERROR;
+		log_warn("feed=%s status=%d", url, r->status);
+	} else if ((p->parsed = feed_parse(r->body, r->len,
+	    r->effective_url != NULL ? r->effective_url : f->fetch_url,
+	    r->content_type, err, sizeof(err))) == NULL) {
+		outcome = SCHEDULER_ERROR;
+		ctx->stats.parse_errors++;
+		log_warn("feed=%s status=%d error=\"%s\"", url, r->status,
+		    err);
+	}
+
+	if (outcome == SCHEDULER_ERROR) {
+		f->errors++;
+		ctx->stats.polls_failed++;
+	} else {
+		if (f->errors > 0)
+			log_notice("feed=%s recovered after %d failures", url,
+			    f->errors);
+		f->errors = 0;
+	}
+	if (p->parsed != NULL) {
+		/* Only a 200 carries validators worth keeping. */
+		claimwatchd_set_str(&f->etag, r->etag);
+		claimwatchd_set_str(&f->last_modified, r->last_modified);
+		if (r->moved_to != NULL && strcmp(r->moved_to,
+		    f->fetch_url) != 0) {
+			log_notice("feed=%s moved permanently to %s", url,
+			    r->moved_to);
+			claimwatchd_set_str(&f->fetch_url, r->moved_to);
+		}
+		p->hint = p->parsed->ttl;
+	}
+	if (r->max_age > p->hint)
+		p->hint = r->max_age;
+	if (f->sf != NULL) {
+		scheduler_done(ctx->sched, f->sf, outcome, retry_after,
+		    p->hint);
+		if (!was_failing && scheduler_is_failing(f->sf))
+			log_warn("feed=%s failing after %d consecutive "
+			    "failures; still retried", url, f->errors);
+		if (outcome == SCHEDULER_GONE)
+			f->sf = NULL;
+	}
+	if (p->parsed != NULL)
+		claimwatchd_handle_feed(p);
+	else
+		claimwatchd_submit_state(p);
+}
+
+static void
+claimwatchd_poll_end(struct claimwatchd_poll *p)
+{
+	struct ctx_feed	*f = p->feed;
+	struct ctx	*ctx = p->ctx;
+
+	f->polling = false;
+	ctx->inflight--;
+	if (ctx->once && !f->polled)
+		ctx->once_left--;
+	f->polled = true;
+	if (f->removed)
+		ctx_feed_free(ctx, f);
+	feed_free(p->parsed);
+	free(p->order);
+	free(p->items);
+	free(p);
+}
+
+static void
+claimwatchd_due_cb(struct scheduler_feed *sf, void *feed_arg, void *arg)
+{
+	struct ctx		*ctx = arg;
+	struct ctx_feed		*f = feed_arg;
+	struct claimwatchd_poll	*p;
+	struct fetch_request	 req;
+	char			 rbuf[1024];
+
+	(void)sf;
+	if (ctx->stopping || f->polling || f->removed)
+		return;
+	if (ctx->once && f->polled)
+		return;
+	p = xcalloc(1, sizeof(*p));
+	p->ctx = ctx;
+	p->feed = f;
+	f->polling = true;
+	ctx->inflight++;
+	memset(&req, 0, sizeof(req));
+	req.url = f->fetch_url;
+	req.etag = f->etag;
+	req.last_modified = f->last_modified;
+	if (fetch_start(ctx->fetch, &req, claimwatchd_fetch_cb, p) == -1) {
+		log_warn("feed=%s refused by the fetcher (protocol or URL)",
+		    claimwatchd_redact(f->url, rbuf, sizeof(rbuf)));
+		f->errors++;
+		if (f->sf != NULL)
+			scheduler_done(ctx->sched, f->sf, SCHEDULER_ERROR, 0,
+			    0);
+		claimwatchd_poll_end(p);
+	}
+}
+
+static void
+claimwatchd_schedule(struct ctx *ctx, struct ctx_feed *f)
+{
+	char	 rbuf[1024];
+
+	if (f->gone) {
+		log_info("feed=%s disabled (410 Gone earlier)",
+		    claimwatchd_redact(f->url, rbuf, sizeof(rbuf)));
+		if (ctx->once && !f->polled) {
+			f->polled = true;
+			ctx->once_left--;
+		}
+		return;
+	}
+	f->sf = scheduler_add(ctx->sched, f->interval,
+	    ctx->once ? 0 : f->next_due, f);
+}
+
+static void
+claimwatchd_state_cb(const struct store_feed_state *st, void *arg)
+{
+	struct ctx_feed	*f = arg;
+
+	if (st != NULL) {
+		claimwatchd_set_str(&f->etag, st->etag);
+		claimwatchd_set_str(&f->last_modified, st->last_modified);
+		if (st->moved_to != NULL)
+			claimwatchd_set_str(&f->fetch_url, st->moved_to);
+		f->status = st->status;
+		f->errors = st->errors;
+		f->gone = st->gone;
+		f->next_due = st->next_due;
+	}
+	if (!f->removed && f->sf == NULL && !f->ctx->stopping)
+		claimwatchd_schedule(f->ctx, f);
+}
+
+/* Loads a new feed's stored state, then schedules it. */
+static void
+claimwatchd_feed_start(struct ctx *ctx, struct ctx_feed *f)
+{
+	if (store_feed_state_get(ctx->store, f->url, claimwatchd_state_cb,
+	    f) == -1)
+		claimwatchd_schedule(ctx, f);
+}
+
+static void
+claimwatchd_connect_cb(bool connected, void *arg)
+{
+	struct ctx	*ctx = arg;
+	struct ctx_feed	*f;
+
+	if (!connected || ctx->started)
+		return;
+	/* Polling starts only once the seen sets can be read: alerting
+	   without them would repeat every item after a restart. */
+	ctx->started = true;
+	TAILQ_FOREACH(f, &ctx->feeds, entry)
+		claimwatchd_feed_start(ctx, f);
+	log_notice("started feeds=%zu", ctx->nfeeds);
+	sd_notify(0, "READY=1");
+	claimwatchd_notify_status(ctx);
+}
+
+static void
+claimwatchd_fetch_options(const struct config *c, struct fetch_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->connect_timeout = c->connect_timeout;
+	o->timeout = c->timeout;
+	o->max_body = c->max_body;
+	o->max_redirects = c->max_redirects;
+	o->max_per_host = c->max_per_host;
+	o->max_total = c->max_total;
+	o->user_agent = c->user_agent;
+	o->allow_private = c->allow_private;
+	o->protocols = c->protocols;
+}
+
+static void
+claimwatchd_scheduler_options(const struct ctx *ctx,
+    struct scheduler_options *o)
+{
+	const struct config	*c = ctx->conf;
+
+	memset(o, 0, sizeof(*o));
+	o->interval = c->interval;
+	o->min_interval = c->min_interval;
+	o->max_interval = c->max_interval;
+	o->max_failures = c->max_failures;
+	o->spread = !ctx->once;
+}
+
+/* Applies a new feed list: adds and removes, leaves unchanged feeds be. */
+static void
+claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
+{
+	struct ctx_feed	*f, *next;
+	size_t		 i, added = 0, removed = 0;
+	bool		 listed;
+
+	for (f = TAILQ_FIRST(&ctx->feeds); f != NULL; f = next) {
+		next = TAILQ_NEXT(f, entry);
+		listed = false;
+		for (i = 0; i < conf->nfeeds && !listed; i++)
+			listed = strcmp(conf->feeds[i].url, f->url) == 0;
+		if (listed || f->removed)
+			continue;
+		removed++;
+		if (f->polling) {
+			/* Freed when its poll ends. */
+			f->removed = true;
+			if (f->sf != NULL)
+				scheduler_remove(ctx->sched, f->sf);
+			f->sf = NULL;
+		} else
+			ctx_feed_free(ctx, f);
+	}
+	for (i = 0; i < conf->nfeeds; i++) {
+		const struct config_feed *cf = &conf->feeds[i];
+
+		if ((f = ctx_feed_find(ctx, cf->url)) != NULL &&
+		    !f->removed) {
+			f->interval = cf->interval;
+			claimwatchd_set_str(&f->lang, cf->lang);
+			f->articles = cf->fetch_articles;
+			continue;
+		}
+		f = ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
+		    cf->fetch_articles);
+		added++;
+		if (ctx->started)
+			claimwatchd_feed_start(ctx, f);
+	}
+	if (added > 0 || removed > 0)
+		log_notice("feeds=%zu added=%zu removed=%zu", ctx->nfeeds,
+		    added, removed);
+}
+
+/*
+ * SIGHUP: the new configuration, feed list and lexicon are all loaded
+ * before anything is swapped, so a bad file leaves the running set intact.
+ */
+static void
+claimwatchd_reload(struct ctx *ctx)
+{
+	struct config			*conf;
+	struct lexicon			*lex;
+	struct fetch_options		 fo;
+	struct scheduler_options	 so;
+	char				 err[CONFIG_ERR_LEN];
+
+	sd_notify(0, "RELOADING=1");
+	if ((conf = config_load(ctx->conf_path, err, sizeof(err))) == NULL) {
+		log_error("reload rejected, keeping the running configuration: "
+		    "%s", err);
+		goto done;
+	}
+	if ((lex = lexicon_load(conf->lexicon_dir, err, sizeof(err))) ==
+	    NULL) {
+		log_error("reload rejected, keeping the running configuration: "
+		    "%s", err);
+		config_free(conf);
+		goto done;
+	}
+	if (strcmp(conf->redis_url, ctx->conf->redis_url) != 0 ||
+	    strcmp(conf->prefix, ctx->conf->prefix) != 0 ||
+	    strcmp(conf->channel, ctx->conf->channel) != 0)
+		log_warn("reload: [redis] changes take effect after a restart");
+	lexicon_free(ctx->lex);
+	ctx->lex = lex;
+	claimwatchd_apply_feeds(ctx, conf);
+	/* The store keeps the [redis] settings it started with. */
+	config_free(ctx->conf);
+	ctx->conf = conf;
+	log_setlevel(conf->log_level);
+	claimwatchd_fetch_options(conf, &fo);
+	fetch_set_options(ctx->fetch, &fo);
+	claimwatchd_scheduler_options(ctx, &so);
+	scheduler_set_options(ctx->sched, &so);
+	log_notice("reloaded %s feeds=%zu", ctx->conf_path, ctx->nfeeds);
+done:
+	sd_notify(0, "READY=1");
+	claimwatchd_notify_status(ctx);
+}
+
+static void
+claimwatchd_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctx	*ctx = arg;
+	static const struct timeval tv = { 0, 50 * 1000 };
+
+	(void)fd;
+	(void)what;
+	if (ctx->once && !ctx->stopping && (!ctx->started ||
+	    ctx->once_left > 0)) {
+		event_add(ctx->ev_drain, &tv);
+		return;
+	}
+	if (ctx->inflight == 0 && store_pending(ctx->store) == 0) {
+		event_base_loopexit(ctx->base, NULL);
+		return;
+	}
+	event_add(ctx->ev_drain, &tv);
+}
+
+static void
+claimwatchd_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctx	*ctx = arg;
+
+	(void)fd;
+	(void)what;
+	log_warn("stop: %zu polls and %zu Redis writes still pending after "
+	    "%d s; exiting", ctx->inflight, store_pending(ctx->store),
+	    CLAIMWATCHD_DRAIN_SECONDS);
+	event_base_loopexit(ctx->base, NULL);
+}
+
+static void
+claimwatchd_stop(struct ctx *ctx)
+{
+	struct ctx_feed		*f;
+	struct timeval		 tv = { CLAIMWATCHD_DRAIN_SECONDS, 0 };
+
+	if (ctx->stopping) {
+		log_notice("second signal: exiting now");
+		event_base_loopbreak(ctx->base);
+		return;
+	}
+	ctx->stopping = true;
+	log_notice("stopping: finishing %zu polls and %zu Redis writes",
+	    ctx->inflight, store_pending(ctx->store));
+	sd_notify(0, "STOPPING=1");
+	/* No new polls; in-flight ones run to the end. */
+	TAILQ_FOREACH(f, &ctx->feeds, entry)
+		f->sf = NULL;
+	scheduler_free(ctx->sched);
+	ctx->sched = NULL;
+	event_base_once(ctx->base, -1, EV_TIMEOUT, claimwatchd_deadline_cb,
+	    ctx, &tv);
+	event_active(ctx->ev_drain, EV_TIMEOUT, 0);
+}
+
+static void
+claimwatchd_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct ctx	*ctx = arg;
+
+	(void)what;
+	/* libevent runs this from the loop, not from the signal handler,
+	   so reloading here is safe (see OpenBSD httpd's parent_sig_handler
+	   for the same reasoning with its own loop). */
+	switch (sig) {
+	case SIGHUP:
+		if (!ctx->stopping)
+			claimwatchd_reload(ctx);
+		break;
+	default:
+		claimwatchd_stop(ctx);
+		break;
+	}
+}
+
+static void
+claimwatchd_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctx	*ctx = arg;
+
+	(void)fd;
+	(void)what;
+	sd_notify(0, "WATCHDOG=1");
+	claimwatchd_notify_status(ctx);
+}
+
+static void
+claimwatchd_setup_events(struct ctx *ctx)
+{
+	uint64_t	 usec;
+	struct timeval	 tv;
+
+	ctx->ev_sigterm = evsignal_new(ctx->base, SIGTERM,
+	    claimwatchd_signal_cb, ctx);
+	ctx->ev_sigint = evsignal_new(ctx->base, SIGINT,
+	    claimwatchd_signal_cb, ctx);
+	ctx->ev_sighup = evsignal_new(ctx->base, SIGHUP,
+	    claimwatchd_signal_cb, ctx);
+	ctx->ev_drain = evtimer_new(ctx->base, claimwatchd_drain_cb, ctx);
+	if (ctx->ev_sigterm == NULL || ctx->ev_sigint == NULL ||
+	    ctx->ev_sighup == NULL || ctx->ev_drain == NULL)
+		fatalx("cannot create signal events");
+	evsignal_add(ctx->ev_sigterm, NULL);
+	evsignal_add(ctx->ev_sigint, NULL);
+	evsignal_add(ctx->ev_sighup, NULL);
+	if (ctx->once)
+		event_active(ctx->ev_drain, EV_TIMEOUT, 0);
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
+		usec /= 2;
+		tv.tv_sec = (time_t)(usec / 1000000);
+		tv.tv_usec = (suseconds_t)(usec % 1000000);
+		ctx->ev_watchdog = event_new(ctx->base, -1, EV_PERSIST,
+		    claimwatchd_watchdog_cb, ctx);
+		if (ctx->ev_watchdog == NULL)
+			fatalx("cannot create the watchdog timer");
+		event_add(ctx->ev_watchdog, &tv);
+	}
+}
+
+static void
+claimwatchd_store_options(const struct config *c, struct store_options *o,
+    struct store_watch **watches)
+{
+	size_t	 i;
+
+	memset(o, 0, sizeof(*o));
+	o->url = c->redis_url;
+	o->password = c->redis_password;
+	o->prefix = c->prefix;
+	o->channel = c->channel;
+	o->stream = c->stream;
+	o->stream_maxlen = c->stream_maxlen;
+	o->seen_max = c->seen_max;
+	o->tolerance_abs = c->tolerance_abs;
+	o->tolerance_rel = c->tolerance_rel;
+	o->corroborated = c->corroborated;
+	*watches = NULL;
+	if (c->nwatches > 0) {
+		*watches = xcalloc(c->nwatches, sizeof(**watches));
+		for (i = 0; i < c->nwatches; i++) {
+			(*watches)[i].pattern = c->watches[i].pattern;
+			(*watches)[i].tolerance_abs =
+			    c->watches[i].tolerance_abs;
+			(*watches)[i].tolerance_rel =
+			    c->watches[i].tolerance_rel;
+		}
+	}
+	o->watches = *watches;
+	o->nwatches = c->nwatches;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "check-config", no_argument, NULL, 'n' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctx			*ctx;
+	struct fetch_options		 fo;
+	struct scheduler_options	 so;
+	struct store_options		 sto;
+	struct store_watch		*watches;
+	struct config_feed		*cf;
+	const char			*conf_path = NULL;
+	char				 err[CONFIG_ERR_LEN];
+	bool				 foreground, check = false, once = false;
+	int				 ch, level = -1;
+	size_t				 i;
+
+	/* journald sets JOURNAL_STREAM for services it reads; elsewhere a
+	   human is reading. */
+	foreground = getenv("JOURNAL_STREAM") == NULL;
+	while ((ch = getopt_long(argc, argv, "c:dnV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'd':
+			foreground = true;
+			break;
+		case 'o':
+			once = true;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'l':
+			if ((level = log_level_parse(optarg)) == -1) {
+				fprintf(stderr, "claimwatchd: unknown log "
+				    "level '%s'\n", optarg);
+				return 1;
+			}
+			break;
+		case 'V':
+			printf("claimwatchd %s\n", CW_VERSION);
+			return 0;
+		default:
+			claimwatchd_usage();
+		}
+	}
+	if (optind != argc || conf_path == NULL)
+		claimwatchd_usage();
+	log_init(level != -1 ? level : LOG_LEVEL_NOTICE, foreground);
+	log_route_libevent();
+
+	if ((ctx = ctx_new()) == NULL)
+		fatalx("cannot create the event loop");
+	ctx->once = once;
+	ctx->conf_path = xstrdup(conf_path);
+	if ((ctx->conf = config_load(conf_path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		ctx_free(ctx);
+		return 1;
+	}
+	if (level == -1)
+		log_setlevel(ctx->conf->log_level);
+	if ((ctx->lex = lexicon_load(ctx->conf->lexicon_dir, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		ctx_free(ctx);
+		return 1;
+	}
+	if (check) {
+		printf("%s: configuration OK, %zu feeds\n", conf_path,
+		    ctx->conf->nfeeds);
+		ctx_free(ctx);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	claimwatchd_fetch_options(ctx->conf, &fo);
+	if ((ctx->fetch = fetch_new(ctx->base, &fo, err, sizeof(err))) ==
+	    NULL)
+		fatalx("fetch: %s", err);
+	claimwatchd_scheduler_options(ctx, &so);
+	if ((ctx->sched = scheduler_new(ctx->base, &so, claimwatchd_due_cb,
+	    ctx)) == NULL)
+		fatalx("cannot create the scheduler");
+	for (i = 0; i < ctx->conf->nfeeds; i++) {
+		cf = &ctx->conf->feeds[i];
+		if (ctx_feed_find(ctx, cf->url) == NULL)
+			ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
+			    cf->fetch_articles);
+	}
+	ctx->once_left = ctx->nfeeds;
+	claimwatchd_setup_events(ctx);
+	claimwatchd_store_options(ctx->conf, &sto, &watches);
+	ctx->store = store_new(ctx->base, &sto, claimwatchd_connect_cb, ctx,
+	    err, sizeof(err));
+	free(watches);
+	if (ctx->store == NULL) {
+		fprintf(stderr, "%s: [redis] %s\n", conf_path, err);
+		ctx_free(ctx);
+		return 1;
+	}
+	log_notice("claimwatchd %s starting config=%s feeds=%zu%s",
+	    CW_VERSION, conf_path, ctx->nfeeds, once ? " once" : "");
+
+	event_base_dispatch(ctx->base);
+
+	log_notice("stopped polls=%llu alerts=%llu",
+	    (unsigned long long)ctx->stats.polls,
+	    (unsigned long long)ctx->stats.alerts);
+	ctx_free(ctx);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * config_int.h: helpers shared by config.c (the INI settings),
+ * config_value.c (value syntax) and config_feeds.c (the feed list).
+ * Private to the config module.
+ */
+#ifndef CLAIMWATCH_CONFIG_INT_H
+#define CLAIMWATCH_CONFIG_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Bounds on input sizes, checked before anything is allocated. */
+#define CONFIG_FILE_MAX		(1024 * 1024)	/* the INI file */
+#define CONFIG_FEEDS_FILE_MAX	(64 * 1024 * 1024) /* a feed list */
+#define CONFIG_FEEDS_MAX	1000000		/* feeds in one list */
+#define CONFIG_URL_MAX		2048		/* one feed URL */
+#define CONFIG_INTERVAL_MIN	10		/* per-feed interval floor */
+#define CONFIG_INTERVAL_MAX	(30 * 86400)	/* and ceiling */
+
+/* "file:line: message" into err; line 0 leaves the line out. */
+void	 config_errf(char *, size_t, const char *, int, const char *, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+/*
+ * Value parsers: 0 on success, -1 with a message (no "file:line:") in
+ * err.  They accept the whole string only, never a prefix.
+ */
+int	 config_parse_long(const char *, long, long, long *, char *, size_t);
+int	 config_parse_bool(const char *, bool *, char *, size_t);
+int	 config_parse_size(const char *, long, long, long *, char *, size_t);
+int	 config_parse_duration(const char *, long, long, long *, char *,
+	    size_t);
+/* A number >= 0; with percent, "5%" is also accepted and means 0.05. */
+int	 config_parse_double(const char *, bool, double *, char *, size_t);
+int	 config_parse_redis_url(const char *, char *, size_t);
+int	 config_parse_protocols(const char *, unsigned *, char *, size_t);
+int	 config_parse_lang(const char *, bool, char *, size_t);
+int	 config_parse_listen(const char *, char *, size_t);
+int	 config_parse_token(const char *, size_t, char *, size_t);
+
+/* Feed URLs: absolute http, https or file; returns its CONFIG_PROTO_*. */
+int	 config_parse_feed_url(const char *, unsigned *, char *, size_t);
+
+/*
+ * The candidate nearest to word by edit distance when it is close enough
+ * to be a likely typo, else NULL.  candidates ends with NULL.
+ */
+const char *config_suggest(const char *, const char *const *);
+
+/* Joins dir and path unless path is absolute; caller frees. */
+char	*config_path_resolve(const char *, const char *);
+/* The directory part of a file path ("." when it has none); caller frees. */
+char	*config_path_dir(const char *);
+
+#endif

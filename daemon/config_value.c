@@ -1,0 +1,591 @@
+/*
+ * config_value: the syntax of single setting values (integers, sizes,
+ * durations, booleans, Redis URLs, feed URLs, listen addresses) and the
+ * "did you mean" suggestions.  Every parser takes the whole string or
+ * rejects it with a message that says what was expected; none of them
+ * knows file names or line numbers (config.c and config_feeds.c add
+ * those), and none of them logs or touches anything outside its arguments.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "config_int.h"
+#include "util.h"
+
+/* Long values are cut in messages so that one line stays one line. */
+#define CONFIG_VALUE_SHOW	"%.80s"
+
+void
+config_errf(char *err, size_t errlen, const char *file, int line,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (err == NULL || errlen == 0)
+		return;
+	if (line > 0)
+		n = snprintf(err, errlen, "%s:%d: ", file, line);
+	else
+		n = snprintf(err, errlen, "%s: ", file);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* Digits only: strtol alone would take spaces, signs and "0x". */
+static int
+config_value_digits(const char *s, long max, long *out)
+{
+	long	 v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		if (v > (max - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+config_parse_long(const char *s, long min, long max, long *out, char *err,
+    size_t errlen)
+{
+	long	 v;
+	bool	 neg = false;
+	const char *p = s;
+
+	if (*p == '-' && min < 0) {
+		neg = true;
+		p++;
+	}
+	if (config_value_digits(p, LONG_MAX, &v) == -1 ||
+	    (neg ? -v : v) < min || (neg ? -v : v) > max) {
+		snprintf(err, errlen, "expected an integer from %ld to %ld, "
+		    "not '" CONFIG_VALUE_SHOW "'", min, max, s);
+		return -1;
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+int
+config_parse_bool(const char *s, bool *out, char *err, size_t errlen)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "expected yes/no, true/false, on/off or 1/0, "
+	    "not '" CONFIG_VALUE_SHOW "'", s);
+	return -1;
+}
+
+/*
+ * A number followed by at most one unit letter; mult maps the letter to
+ * its factor (0 for "not a unit").  Shared by sizes and durations.
+ */
+static int
+config_value_scaled(const char *s, long (*mult)(int), long min, long max,
+    long *out)
+{
+	char	 num[32];
+	size_t	 len = strlen(s);
+	long	 v, m = 1;
+
+	if (len == 0 || len >= sizeof(num))
+		return -1;
+	memcpy(num, s, len + 1);
+	if (!isdigit((unsigned char)num[len - 1])) {
+		if ((m = mult(num[len - 1])) == 0)
+			return -1;
+		num[len - 1] = '\0';
+	}
+	if (config_value_digits(num, LONG_MAX, &v) == -1 || v > max / m)
+		return -1;
+	v *= m;
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static long
+config_value_size_mult(int c)
+{
+	switch (c) {
+	case 'k': case 'K':
+		return 1024L;
+	case 'm': case 'M':
+		return 1024L * 1024;
+	case 'g': case 'G':
+		return 1024L * 1024 * 1024;
+	}
+	return 0;
+}
+
+static long
+config_value_duration_mult(int c)
+{
+	switch (c) {
+	case 's':
+		return 1;
+	case 'm':
+		return 60;
+	case 'h':
+		return 3600;
+	case 'd':
+		return 86400;
+	}
+	return 0;
+}
+
+/* "8M" rather than "8388608": bounds in messages as a user would write. */
+static void
+config_value_fmt_size(long v, char *buf, size_t len)
+{
+	if (v != 0 && v % (1024L * 1024 * 1024) == 0)
+		snprintf(buf, len, "%ldG", v / (1024L * 1024 * 1024));
+	else if (v != 0 && v % (1024L * 1024) == 0)
+		snprintf(buf, len, "%ldM", v / (1024L * 1024));
+	else if (v != 0 && v % 1024 == 0)
+		snprintf(buf, len, "%ldK", v / 1024);
+	else
+		snprintf(buf, len, "%ld", v);
+}
+
+static void
+config_value_fmt_duration(long v, char *buf, size_t len)
+{
+	if (v != 0 && v % 86400 == 0)
+		snprintf(buf, len, "%ldd", v / 86400);
+	else if (v != 0 && v % 3600 == 0)
+		snprintf(buf, len, "%ldh", v / 3600);
+	else if (v != 0 && v % 60 == 0)
+		snprintf(buf, len, "%ldm", v / 60);
+	else
+		snprintf(buf, len, "%lds", v);
+}
+
+int
+config_parse_size(const char *s, long min, long max, long *out, char *err,
+    size_t errlen)
+{
+	char	 lo[32], hi[32];
+
+	if (config_value_scaled(s, config_value_size_mult, min, max, out) == 0)
+		return 0;
+	config_value_fmt_size(min, lo, sizeof(lo));
+	config_value_fmt_size(max, hi, sizeof(hi));
+	snprintf(err, errlen, "expected a size in bytes with an optional K, M "
+	    "or G suffix from %s to %s, not '" CONFIG_VALUE_SHOW "'", lo, hi,
+	    s);
+	return -1;
+}
+
+int
+config_parse_duration(const char *s, long min, long max, long *out,
+    char *err, size_t errlen)
+{
+	char	 lo[32], hi[32];
+
+	if (config_value_scaled(s, config_value_duration_mult, min, max,
+	    out) == 0)
+		return 0;
+	config_value_fmt_duration(min, lo, sizeof(lo));
+	config_value_fmt_duration(max, hi, sizeof(hi));
+	snprintf(err, errlen, "expected a duration in seconds with an optional "
+	    "s, m, h or d suffix from %s to %s, not '" CONFIG_VALUE_SHOW "'",
+	    lo, hi, s);
+	return -1;
+}
+
+int
+config_parse_double(const char *s, bool percent, double *out, char *err,
+    size_t errlen)
+{
+	char	 num[64];
+	size_t	 len = strlen(s), i, dots = 0, digits = 0;
+	bool	 pct = false;
+
+	if (len > 0 && len < sizeof(num)) {
+		memcpy(num, s, len + 1);
+		if (percent && num[len - 1] == '%') {
+			pct = true;
+			num[--len] = '\0';
+		}
+		/* strtod alone would take "inf", "nan", hex and exponents. */
+		for (i = 0; i < len; i++) {
+			if (num[i] == '.')
+				dots++;
+			else if (isdigit((unsigned char)num[i]))
+				digits++;
+			else
+				break;
+		}
+		if (i == len && dots <= 1 && digits > 0) {
+			*out = strtod(num, NULL);
+			if (pct)
+				*out /= 100.0;
+			if (isfinite(*out))
+				return 0;
+		}
+	}
+	snprintf(err, errlen, "expected a number >= 0%s, not '"
+	    CONFIG_VALUE_SHOW "'", percent ? " (or a percentage)" : "", s);
+	return -1;
+}
+
+static bool
+config_value_is_hostname(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > 253)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '.' && s[i] != '_')
+			return false;
+	return true;
+}
+
+static bool
+config_value_is_ipv6(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len < 2)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)s[i]) && s[i] != ':' &&
+		    s[i] != '.')
+			return false;
+	return true;
+}
+
+/*
+ * "HOST[:PORT]" with HOST a name, an IPv4 address or "[IPv6]".  *port is
+ * left alone when there is none; need_port makes a missing port an error.
+ */
+static int
+config_value_hostport(const char *s, size_t len, bool need_port, long *port)
+{
+	const char	*colon, *end = s + len;
+	char		 num[8];
+	size_t		 hlen;
+
+	if (len > 0 && *s == '[') {
+		if ((colon = memchr(s, ']', len)) == NULL ||
+		    !config_value_is_ipv6(s + 1, (size_t)(colon - s - 1)))
+			return -1;
+		colon++;
+		if (colon != end && *colon != ':')
+			return -1;
+	} else {
+		colon = memchr(s, ':', len);
+		hlen = colon != NULL ? (size_t)(colon - s) : len;
+		if (!config_value_is_hostname(s, hlen))
+			return -1;
+		if (colon == NULL)
+			colon = end;
+	}
+	if (colon == end)
+		return need_port ? -1 : 0;
+	colon++;
+	if ((size_t)(end - colon) >= sizeof(num))
+		return -1;
+	memcpy(num, colon, (size_t)(end - colon));
+	num[end - colon] = '\0';
+	if (config_value_digits(num, 65535, port) == -1 || *port == 0)
+		return -1;
+	return 0;
+}
+
+int
+config_parse_redis_url(const char *s, char *err, size_t errlen)
+{
+	const char	*p, *slash;
+	long		 port, db;
+
+	if (strncasecmp(s, "unix://", 7) == 0) {
+		p = s + 7;
+		/* sun_path holds 108 bytes with the NUL. */
+		if (*p != '/' || strlen(p) > 107 || strpbrk(p, " \t?#") !=
+		    NULL) {
+			snprintf(err, errlen, "expected unix:///ABSOLUTE/PATH "
+			    "(at most 107 bytes), not '" CONFIG_VALUE_SHOW "'",
+			    s);
+			return -1;
+		}
+		return 0;
+	}
+	if (strncasecmp(s, "rediss://", 9) == 0) {
+		snprintf(err, errlen, "TLS (rediss://) is not supported; use "
+		    "redis:// or unix://");
+		return -1;
+	}
+	if (strncasecmp(s, "redis://", 8) != 0)
+		goto bad;
+	p = s + 8;
+	slash = strchr(p, '/');
+	/* A URL is logged; a password in it would be too. */
+	if (memchr(p, '@', slash != NULL ? (size_t)(slash - p) : strlen(p))) {
+		snprintf(err, errlen, "put the password in 'password', not in "
+		    "the url (the url appears in logs)");
+		return -1;
+	}
+	if (config_value_hostport(p, slash != NULL ? (size_t)(slash - p) :
+	    strlen(p), false, &port) == -1)
+		goto bad;
+	if (slash != NULL && slash[1] != '\0' &&
+	    config_value_digits(slash + 1, INT_MAX, &db) == -1)
+		goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen, "expected redis://HOST[:PORT][/DB] or "
+	    "unix:///PATH, not '" CONFIG_VALUE_SHOW "'", s);
+	return -1;
+}
+
+int
+config_parse_protocols(const char *s, unsigned *out, char *err,
+    size_t errlen)
+{
+	static const char *const names[] = { "http", "https", "file", NULL };
+	static const unsigned bits[] = { CONFIG_PROTO_HTTP,
+	    CONFIG_PROTO_HTTPS, CONFIG_PROTO_FILE };
+	const char	*p = s, *hint;
+	char		 word[32];
+	size_t		 len, i;
+	unsigned	 v = 0;
+
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " \t,");
+		if (len >= sizeof(word))
+			len = sizeof(word) - 1;
+		memcpy(word, p, len);
+		word[len] = '\0';
+		p += strcspn(p, " \t,");
+		for (i = 0; names[i] != NULL; i++)
+			if (strcasecmp(word, names[i]) == 0)
+				break;
+		if (names[i] == NULL) {
+			hint = config_suggest(word, names);
+			if (hint != NULL)
+				snprintf(err, errlen, "unknown protocol '%s' "
+				    "(did you mean '%s'?)", word, hint);
+			else
+				snprintf(err, errlen, "unknown protocol '%s' "
+				    "(known: http https file)", word);
+			return -1;
+		}
+		v |= bits[i];
+	}
+	if (v == 0) {
+		snprintf(err, errlen, "expected a list of protocols from: "
+		    "http https file");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+config_parse_lang(const char *s, bool allow_auto, char *err, size_t errlen)
+{
+	size_t	 len = strlen(s), i;
+
+	if (allow_auto && strcmp(s, "auto") == 0)
+		return 0;
+	if (len >= 2 && len <= 3) {
+		for (i = 0; i < len; i++)
+			if (s[i] < 'a' || s[i] > 'z')
+				break;
+		if (i == len)
+			return 0;
+	}
+	snprintf(err, errlen, "expected %sa two- or three-letter language "
+	    "code such as 'id' or 'en', not '" CONFIG_VALUE_SHOW "'",
+	    allow_auto ? "'auto' or " : "", s);
+	return -1;
+}
+
+int
+config_parse_listen(const char *s, char *err, size_t errlen)
+{
+	long	 port;
+
+	if (*s == '\0' ||
+	    config_value_hostport(s, strlen(s), true, &port) == 0)
+		return 0;
+	snprintf(err, errlen, "expected HOST:PORT such as 127.0.0.1:9187, or "
+	    "nothing to turn it off, not '" CONFIG_VALUE_SHOW "'", s);
+	return -1;
+}
+
+int
+config_parse_token(const char *s, size_t max, char *err, size_t errlen)
+{
+	size_t	 len = strlen(s), i;
+
+	for (i = 0; i < len; i++)
+		if (!isgraph((unsigned char)s[i]))
+			break;
+	if (len == 0 || len > max || i != len) {
+		snprintf(err, errlen, "expected 1 to %zu printable characters "
+		    "without spaces, not '" CONFIG_VALUE_SHOW "'", max, s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_parse_feed_url(const char *s, unsigned *proto, char *err,
+    size_t errlen)
+{
+	const char	*p;
+	size_t		 len = strlen(s), i, hlen;
+
+	for (i = 0; i < len; i++)
+		if (!isgraph((unsigned char)s[i]))
+			break;
+	if (i != len || len > CONFIG_URL_MAX) {
+		snprintf(err, errlen, "bad URL: control characters, spaces or "
+		    "longer than %d bytes", CONFIG_URL_MAX);
+		return -1;
+	}
+	if (strncasecmp(s, "file://", 7) == 0) {
+		if (s[7] != '/' || s[8] == '\0') {
+			snprintf(err, errlen, "bad URL '" CONFIG_VALUE_SHOW
+			    "': expected file:///ABSOLUTE/PATH", s);
+			return -1;
+		}
+		*proto = CONFIG_PROTO_FILE;
+		return 0;
+	}
+	if (strncasecmp(s, "http://", 7) == 0) {
+		*proto = CONFIG_PROTO_HTTP;
+		p = s + 7;
+	} else if (strncasecmp(s, "https://", 8) == 0) {
+		*proto = CONFIG_PROTO_HTTPS;
+		p = s + 8;
+	} else {
+		snprintf(err, errlen, "bad URL '" CONFIG_VALUE_SHOW "': not an "
+		    "absolute http, https or file URL", s);
+		return -1;
+	}
+	hlen = strcspn(p, "/?#");
+	/* Credentials may precede the host; they are checked by the server. */
+	for (i = hlen; i > 0; i--)
+		if (p[i - 1] == '@')
+			break;
+	if (config_value_hostport(p + i, hlen - i, false, &(long){ 0 }) ==
+	    -1) {
+		snprintf(err, errlen, "bad URL '" CONFIG_VALUE_SHOW "': missing "
+		    "or malformed host", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Levenshtein distance, ignoring case, of two short words. */
+static size_t
+config_value_distance(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b), i, j, prev, tmp, cost;
+	size_t	 row[65];
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			cost = tolower((unsigned char)a[i - 1]) ==
+			    tolower((unsigned char)b[j - 1]) ? 0 : 1;
+			row[j] = prev + cost;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			if (tmp + 1 < row[j])
+				row[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+const char *
+config_suggest(const char *word, const char *const *candidates)
+{
+	const char	*best = NULL;
+	size_t		 d, bestd = SIZE_MAX, limit;
+
+	for (; *candidates != NULL; candidates++) {
+		/* Short names need a closer match, or "url" suggests "ttl". */
+		limit = strlen(*candidates) <= 4 ? 1 : 2;
+		d = config_value_distance(word, *candidates);
+		if (d <= limit && d < bestd) {
+			best = *candidates;
+			bestd = d;
+		}
+	}
+	return best;
+}
+
+char *
+config_path_dir(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+char *
+config_path_resolve(const char *dir, const char *path)
+{
+	char	*out;
+
+	if (path[0] == '/' || strcmp(dir, ".") == 0)
+		return xstrdup(path);
+	if (strcmp(dir, "/") == 0)
+		xasprintf(&out, "/%s", path);
+	else
+		xasprintf(&out, "%s/%s", dir, path);
+	return out;
+}

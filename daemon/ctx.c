@@ -1,0 +1,110 @@
+/*
+ * ctx: life cycle of the daemon context and its feed records.  It frees
+ * the loop modules in the reverse order of their dependencies (scheduler
+ * before fetch before store) so that no callback can run into a freed
+ * module, and the event_base last.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "ctx.h"
+#include "fetch.h"
+#include "lexicon.h"
+#include "scheduler.h"
+#include "store.h"
+#include "util.h"
+
+struct ctx *
+ctx_new(void)
+{
+	struct ctx	*ctx;
+
+	ctx = xcalloc(1, sizeof(*ctx));
+	TAILQ_INIT(&ctx->feeds);
+	if ((ctx->base = event_base_new()) == NULL) {
+		free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+struct ctx_feed *
+ctx_feed_add(struct ctx *ctx, const char *url, const char *lang, int interval,
+    bool articles)
+{
+	struct ctx_feed	*f;
+
+	f = xcalloc(1, sizeof(*f));
+	f->ctx = ctx;
+	f->url = xstrdup(url);
+	f->fetch_url = xstrdup(url);
+	f->lang = lang != NULL ? xstrdup(lang) : NULL;
+	f->interval = interval;
+	f->articles = articles;
+	TAILQ_INSERT_TAIL(&ctx->feeds, f, entry);
+	ctx->nfeeds++;
+	return f;
+}
+
+struct ctx_feed *
+ctx_feed_find(struct ctx *ctx, const char *url)
+{
+	struct ctx_feed	*f;
+
+	TAILQ_FOREACH(f, &ctx->feeds, entry)
+		if (strcmp(f->url, url) == 0)
+			return f;
+	return NULL;
+}
+
+void
+ctx_feed_free(struct ctx *ctx, struct ctx_feed *f)
+{
+	if (f == NULL)
+		return;
+	if (f->sf != NULL && ctx->sched != NULL)
+		scheduler_remove(ctx->sched, f->sf);
+	TAILQ_REMOVE(&ctx->feeds, f, entry);
+	ctx->nfeeds--;
+	free(f->url);
+	free(f->fetch_url);
+	free(f->lang);
+	free(f->etag);
+	free(f->last_modified);
+	free(f);
+}
+
+void
+ctx_free(struct ctx *ctx)
+{
+	struct ctx_feed	*f;
+
+	if (ctx == NULL)
+		return;
+	scheduler_free(ctx->sched);
+	ctx->sched = NULL;
+	while ((f = TAILQ_FIRST(&ctx->feeds)) != NULL) {
+		f->sf = NULL;
+		ctx_feed_free(ctx, f);
+	}
+	fetch_free(ctx->fetch);
+	store_free(ctx->store);
+	lexicon_free(ctx->lex);
+	config_free(ctx->conf);
+	if (ctx->ev_sigterm != NULL)
+		event_free(ctx->ev_sigterm);
+	if (ctx->ev_sigint != NULL)
+		event_free(ctx->ev_sigint);
+	if (ctx->ev_sighup != NULL)
+		event_free(ctx->ev_sighup);
+	if (ctx->ev_drain != NULL)
+		event_free(ctx->ev_drain);
+	if (ctx->ev_watchdog != NULL)
+		event_free(ctx->ev_watchdog);
+	free(ctx->conf_path);
+	event_base_free(ctx->base);
+	free(ctx);
+}

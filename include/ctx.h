@@ -1,0 +1,94 @@
+/*
+ * ctx: the one daemon context.  It holds the event_base, the loaded
+ * configuration and lexicon, each loop module's opaque state and the
+ * per-feed records, and is handed to every callback as its argument;
+ * nothing else in the program keeps mutable global state (log.c aside).
+ */
+#ifndef CLAIMWATCH_CTX_H
+#define CLAIMWATCH_CTX_H
+
+#include <sys/queue.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct event;
+struct event_base;
+struct fetch;
+struct lexicon;
+struct scheduler;
+struct scheduler_feed;
+struct store;
+
+/* One watched feed, from the feed list, with its polling state. */
+struct ctx_feed {
+	struct ctx		*ctx;		/* back pointer, borrowed */
+	char			*url;		/* as listed: the feed's identity */
+	char			*fetch_url;	/* after permanent redirects */
+	char			*lang;		/* "id", "en" or NULL = auto */
+	int			 interval;	/* seconds, 0 = default */
+	bool			 articles;	/* fetch_articles */
+	char			*etag;		/* validators from the last 200 */
+	char			*last_modified;
+	int			 status;	/* last HTTP status */
+	int			 errors;	/* consecutive failures */
+	bool			 gone;		/* 410: disabled */
+	int64_t			 next_due;	/* stored schedule, 0 = none */
+	bool			 polling;	/* a poll is in flight */
+	bool			 removed;	/* dropped by reload mid-poll */
+	bool			 polled;	/* completed at least one poll */
+	struct scheduler_feed	*sf;		/* NULL until scheduled */
+	TAILQ_ENTRY(ctx_feed)	 entry;
+};
+TAILQ_HEAD(ctx_feeds, ctx_feed);
+
+/* Counters for logs and /metrics; only ever incremented. */
+struct ctx_stats {
+	uint64_t	 polls;
+	uint64_t	 polls_failed;
+	uint64_t	 not_modified;
+	uint64_t	 parse_errors;
+	uint64_t	 items_new;
+	uint64_t	 items_seen;
+	uint64_t	 claims;
+	uint64_t	 alerts;
+	uint64_t	 bytes;
+};
+
+struct ctx {
+	struct event_base	*base;
+	char			*conf_path;	/* as given with -c */
+	struct config		*conf;
+	struct lexicon		*lex;
+	struct fetch		*fetch;
+	struct scheduler	*sched;
+	struct store		*store;
+	struct ctx_feeds	 feeds;
+	size_t			 nfeeds;
+	size_t			 inflight;	/* polls not yet finished */
+	size_t			 once_left;	/* --once: feeds still to poll */
+	bool			 once;		/* poll every feed once, exit */
+	bool			 started;	/* feeds scheduled after connect */
+	bool			 stopping;	/* SIGTERM seen: drain and exit */
+	struct event		*ev_sigterm;
+	struct event		*ev_sigint;
+	struct event		*ev_sighup;
+	struct event		*ev_drain;	/* checks the drain on stop */
+	struct event		*ev_watchdog;	/* sd_notify WATCHDOG=1 */
+	struct ctx_stats	 stats;
+};
+
+/* A new, empty context with its event_base; free with ctx_free. */
+struct ctx	*ctx_new(void);
+/* Adds a feed record (copies url and options); returns it. */
+struct ctx_feed	*ctx_feed_add(struct ctx *, const char *url, const char *lang,
+		    int interval, bool articles);
+/* Unlinks and frees a feed record that has no poll in flight. */
+void		 ctx_feed_free(struct ctx *, struct ctx_feed *);
+struct ctx_feed	*ctx_feed_find(struct ctx *, const char *url);
+/* Frees the modules, the feeds, the config and the base; NULL: no-op. */
+void		 ctx_free(struct ctx *);
+
+#endif

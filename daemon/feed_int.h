@@ -15,7 +15,6 @@
 
 #define FEED_MAX_DOC	(32 * 1024 * 1024)	/* bytes of input */
 #define FEED_MAX_FIELD	(64 * 1024)		/* bytes per text field */
-#define FEED_MAX_ITEMS	10000			/* items kept per feed */
 
 /* How a piece of text is marked up, from Atom's type or RSS habit. */
 enum feed_text_type {

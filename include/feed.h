@@ -13,6 +13,7 @@
 
 #define FEED_ERR_LEN	256
 #define FEED_TIME_NONE	INT64_MIN	/* date absent or unparseable */
+#define FEED_MAX_ITEMS	10000		/* items kept per feed; see truncated */
 
 enum feed_kind {
 	FEED_KIND_UNKNOWN,
@@ -46,6 +47,8 @@ struct feed {
 					   0 when absent */
 	bool		 bozo;		/* recovered from an error */
 	char		*bozo_reason;	/* why, or NULL */
+	bool		 truncated;	/* more than FEED_MAX_ITEMS items: the
+					   first FEED_MAX_ITEMS were kept */
 	struct feed_item *items;	/* in document order */
 	size_t		 nitems;
 };
@@ -55,11 +58,20 @@ struct feed {
  * content_type (may be NULL) is the HTTP Content-Type, whose charset takes
  * part in the encoding decision.  Returns a new feed (free with feed_free)
  * or NULL with the reason in err ("not a feed", "malformed XML at line N:
- * ...", "entity declarations refused", ...).  All strings are valid UTF-8.
+ * ...", "document too large", ...).  All strings are valid UTF-8, text
+ * fields are cut at 64 KiB.  Charset order: byte order mark, then the
+ * charset of content_type, then the XML declaration, else UTF-8;
+ * ISO-8859-1 and US-ASCII labels decode as windows-1252.
  */
 struct feed	*feed_parse(const char *buf, size_t len, const char *base_url,
 		    const char *content_type, char *err, size_t errlen);
 /* NULL is a no-op. */
 void		 feed_free(struct feed *);
+/*
+ * The conformance schema of ../shared/conformance as a new JSON string
+ * (caller frees): bozo, feed_title, items[id, title, link, published,
+ * updated, summary_text].  id is null when it was not in the document.
+ */
+char		*feed_to_json(const struct feed *);
 
 #endif

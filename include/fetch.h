@@ -72,7 +72,18 @@ int		 fetch_start(struct fetch *, const struct fetch_request *,
 size_t		 fetch_pending(const struct fetch *);
 /* Replaces the options (for reload); running transfers keep theirs. */
 void		 fetch_set_options(struct fetch *, const struct fetch_options *);
-/* Aborts every transfer without calling callbacks; NULL is a no-op. */
+/*
+ * True when connecting to sa is refused unless allow_private: loopback,
+ * RFC 1918, 100.64/10, link-local, unique-local, multicast, 0/8, the
+ * unspecified address, reserved v4, and v6 forms embedding such a v4
+ * address (mapped, compatible, NAT64, 6to4).  Non-IP families count too.
+ */
+struct sockaddr;
+bool		 fetch_addr_is_private(const struct sockaddr *);
+/*
+ * Aborts every transfer without calling callbacks; NULL is a no-op.  Not
+ * from inside a done callback.
+ */
 void		 fetch_free(struct fetch *);
 
 #endif

@@ -3,20 +3,85 @@
  * vague quantities, event words, unit nouns, modality markers) and the
  * entity gazetteer, loaded from data files in one directory.  Pure: reads
  * files at start and reload only.  Adding a language is adding a file.
+ * The file format is documented in config/lexicon/README.
  */
 #ifndef CLAIMWATCH_LEXICON_H
 #define CLAIMWATCH_LEXICON_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct lexicon;
 
+#define LEXICON_PHRASE_MAX	6	/* words in one phrase */
+#define LEXICON_ANY_LANG	(-1)	/* entry.lang of gazetteer entries */
+
+enum lexicon_kind {
+	LEXICON_NUM,		/* number word, value: "dua", "sejuta" */
+	LEXICON_MULT,		/* multiplier, value: "ribu", "million" */
+	LEXICON_VAGUE,		/* vague quantity, value: "ratusan" */
+	LEXICON_QUAL,		/* qualifier before a number, id: "approx" */
+	LEXICON_POSTQUAL,	/* qualifier after a number: "lebih" */
+	LEXICON_RANGE,		/* joins a range: "-", "to"; weak: "and" */
+	LEXICON_UNIT,		/* counted noun, id: group; weak: "korban" */
+	LEXICON_MONEY,		/* currency word after a number, id: "usd" */
+	LEXICON_CURRENCY,	/* currency sign before a number: "US$" */
+	LEXICON_EVENT,		/* event word, id: "killed"; weak: "tambahan" */
+	LEXICON_MODAL,		/* modality marker, id: "planned" */
+	LEXICON_NOTCOUNT,	/* after a number, not a count: "tahun", "%" */
+	LEXICON_PRENOT,		/* before a number, not a count: "pukul" */
+	LEXICON_MONTH,		/* month name: dates are not counts */
+	LEXICON_CLAUSE,		/* word that starts a new clause: "namun" */
+	LEXICON_STOP,		/* ends a noun phrase: "yang", "and" */
+	LEXICON_LINK,		/* joins number, noun, owner: "of", "dari" */
+	LEXICON_AWAY,		/* entity after it is no owner: "ke", "to" */
+	LEXICON_INHERIT,	/* clause continues the last claim: "termasuk" */
+	LEXICON_DETECT,		/* frequent word for language detection */
+	LEXICON_ENTITY		/* gazetteer phrase, id: canonical entity */
+};
+
+struct lexicon_entry {
+	enum lexicon_kind kind;
+	int		 lang;	/* language index or LEXICON_ANY_LANG */
+	bool		 weak;	/* lower-priority variant of the kind */
+	unsigned	 nwords; /* words in the phrase, 1..PHRASE_MAX */
+	unsigned	 upper;	/* bit i: word i must be upper case in text */
+	double		 value;	/* NUM, MULT, VAGUE */
+	const char	*id;	/* unit group, event, entity, qualifier... */
+	uint64_t	 words[LEXICON_PHRASE_MAX]; /* lexicon_hash of each */
+	int32_t		 next;	/* next entry with the same first word */
+};
+
 /*
- * Loads every lexicon file in dir.  Returns a new lexicon (free with
+ * Loads every lexicon file in dir: "*.lex" are languages, "*.txt" are
+ * gazetteers; other names are ignored.  Returns a new lexicon (free with
  * lexicon_free) or NULL with "FILE:LINE: message" in err.
  */
 struct lexicon	*lexicon_load(const char *dir, char *err, size_t errlen);
 /* NULL is a no-op. */
 void		 lexicon_free(struct lexicon *);
+
+/* Hash of one word as the lexicon stores it: FNV-1a of ASCII-lowercase. */
+uint64_t	 lexicon_hash(const char *, size_t);
+/*
+ * First entry (longest phrase first) whose first word hashes to h, or
+ * NULL; follow entry->next with lexicon_entry().  Pointers stay valid
+ * until lexicon_free.
+ */
+const struct lexicon_entry *lexicon_first(const struct lexicon *, uint64_t h);
+const struct lexicon_entry *lexicon_entry(const struct lexicon *, int32_t);
+
+/* Languages: count, index of a name (or -1), name of an index. */
+int		 lexicon_nlangs(const struct lexicon *);
+int		 lexicon_lang_index(const struct lexicon *, const char *);
+const char	*lexicon_lang_name(const struct lexicon *, int);
+/* Decimal and digit-group separators of a language ('.' or ','). */
+char		 lexicon_decimal(const struct lexicon *, int);
+char		 lexicon_group(const struct lexicon *, int);
+/* Word suffix that may be stripped to find a noun ("nya"), or NULL. */
+const char	*lexicon_suffix(const struct lexicon *, int);
+/* Number of entries loaded (for tests and the bench). */
+size_t		 lexicon_size(const struct lexicon *);
 
 #endif

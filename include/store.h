@@ -16,10 +16,11 @@ struct claim;
 struct event_base;
 struct store;
 
+/* The first watch whose pattern matches a key gives its tolerance. */
 struct store_watch {
 	const char	*pattern;	/* fnmatch(3) glob over claim keys */
-	double		 tolerance_abs;
-	double		 tolerance_rel;
+	double		 tolerance_abs;	/* e.g. 10: values 10 apart are same */
+	double		 tolerance_rel;	/* e.g. 0.05: 5% of the larger */
 };
 
 struct store_options {
@@ -35,6 +36,7 @@ struct store_options {
 	bool		 corroborated;	/* publish "corroborated" alerts */
 	const struct store_watch *watches; /* NULL/0: every key alerts */
 	size_t		 nwatches;
+	long		 queue_max;	/* batches kept while away, 0: 10000 */
 };
 
 /* Per-feed state; strings owned by whoever filled the struct. */
@@ -91,6 +93,9 @@ typedef void (*store_done_cb)(int nalerts, void *arg);
 /*
  * Creates the store and starts connecting; cb reports every connect and
  * disconnect.  Returns NULL with err filled when the options are invalid.
+ * Options are copied; zero/NULL fields take defaults (prefix "cw:",
+ * channel and stream "claimwatch:alerts", stream_maxlen 100000, seen_max
+ * 10000).
  */
 struct store	*store_new(struct event_base *, const struct store_options *,
 		    store_connect_cb cb, void *arg, char *err, size_t errlen);
@@ -101,20 +106,31 @@ bool		 store_is_connected(const struct store *);
  */
 int		 store_feed_state_get(struct store *, const char *feed_url,
 		    store_state_cb cb, void *arg);
-/* Classifies items against the seen set; error != 0 when Redis failed. */
+/*
+ * Classifies items against the seen set in one round trip; the states
+ * array lives until cb returns.  error != 0 (states NULL) when Redis
+ * failed.  Returns -1 when not connected (cb not called); n == 0 calls cb
+ * at once.
+ */
 int		 store_items_check(struct store *, const char *feed_url,
 		    const struct store_item *, size_t n, store_items_cb cb,
 		    void *arg);
 /*
  * Writes one polled feed in one round trip: state, seen items, claims;
  * alerts published by the script.  Copies what it needs before returning.
- * cb (may be NULL) gets the number of alerts published, or -1.
+ * While Redis is away the batch waits in a bounded queue and is replayed
+ * in order; replays never publish twice.  cb (may be NULL) gets the
+ * number of alerts published, or -1 when Redis rejected a command.
+ * Returns -1 (cb not called) when the queue is full or the batch invalid.
  */
 int		 store_submit(struct store *, const struct store_batch *,
 		    store_done_cb cb, void *arg);
 /* Commands sent or queued and not yet answered. */
 size_t		 store_pending(const struct store *);
-/* Disconnects and frees; pending callbacks are not called.  NULL: no-op. */
+/*
+ * Disconnects and frees; pending callbacks are not called.  NULL: no-op.
+ * Not from inside a store callback (defer it with event_base_once).
+ */
 void		 store_free(struct store *);
 
 #endif

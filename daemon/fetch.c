@@ -1,0 +1,635 @@
+/*
+ * fetch: every HTTP(S) request of the daemon, through the libcurl
+ * multi-socket API on the daemon's one event_base, in the shape of curl's
+ * hiperfifo.c: curl tells us which sockets to watch and when to wake it,
+ * libevent tells curl what happened.  fetch owns every CURL handle and
+ * per-transfer buffer and frees them in one place, the completion drain.
+ * It must never block, never call libcurl from inside curl's own
+ * callbacks (the timer callback only arms a libevent timer), never call a
+ * caller's done callback from inside fetch_start, and never connect to a
+ * private address unless told to: the check runs on the resolved address
+ * at connect time, so a name that resolves (or rebinds) to 127.0.0.1 is
+ * refused too.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "fetch.h"
+#include "log.h"
+#include "util.h"
+
+/* Headers we send are bounded so a corrupt stored validator cannot grow. */
+#define FETCH_MAX_VALIDATOR	512
+
+struct fetch_xfer;
+
+struct fetch {
+	struct event_base	*base;
+	CURLM			*multi;
+	struct event		*timer;		/* curl's one timeout */
+	struct fetch_options	 opts;		/* user_agent points at ua */
+	char			*ua;
+	struct fetch_xfer	*xfers;		/* running or queued */
+	size_t			 pending;
+	int			 running;
+};
+
+/* One socket curl asked us to watch; attached with curl_multi_assign. */
+struct fetch_sock {
+	struct fetch		*f;
+	curl_socket_t		 fd;
+	struct event		*ev;
+	int			 what;
+};
+
+/* One transfer, the easy handle's CURLOPT_PRIVATE. */
+struct fetch_xfer {
+	struct fetch		*f;
+	struct fetch_xfer	*prev, *next;
+	CURL			*easy;
+	struct curl_slist	*headers;
+	char			*url;
+	fetch_done_cb		 cb;
+	void			*arg;
+	struct util_buf		 body;
+	long			 max_body;
+	bool			 allow_private;
+	bool			 over_limit;
+	bool			 all_permanent;	/* every 3xx so far 301/308 */
+	int			 redirects;
+	char			 refused[96];
+	char			 errbuf[CURL_ERROR_SIZE];
+};
+
+static void	fetch_check_multi_info(struct fetch *);
+
+/* True for a v4 address (host order) in a range we must not connect to. */
+static bool
+fetch_v4_is_private(uint32_t a)
+{
+	return (a >> 24) == 0 ||		/* 0.0.0.0/8 */
+	    (a >> 24) == 10 ||			/* RFC 1918 */
+	    (a >> 24) == 127 ||			/* loopback */
+	    (a & 0xffc00000) == 0x64400000 ||	/* 100.64/10, CGNAT */
+	    (a & 0xffff0000) == 0xa9fe0000 ||	/* 169.254/16 */
+	    (a & 0xfff00000) == 0xac100000 ||	/* 172.16/12 */
+	    (a & 0xffff0000) == 0xc0a80000 ||	/* 192.168/16 */
+	    (a & 0xffffff00) == 0xc0000000 ||	/* 192.0.0/24, IETF */
+	    (a >> 28) == 0xe ||			/* 224/4 multicast */
+	    (a >> 28) == 0xf;			/* 240/4 and broadcast */
+}
+
+static uint32_t
+fetch_v4_at(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+bool
+fetch_addr_is_private(const struct sockaddr *sa)
+{
+	static const unsigned char	 mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	static const unsigned char	 zero[12] = { 0 };
+	static const unsigned char	 nat64[12] = {
+		0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0
+	};
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+	const unsigned char		*b;
+
+	if (sa->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)sa;
+		return fetch_v4_is_private(ntohl(sin->sin_addr.s_addr));
+	}
+	if (sa->sa_family != AF_INET6)
+		return true;
+	sin6 = (const struct sockaddr_in6 *)sa;
+	b = sin6->sin6_addr.s6_addr;
+	/*
+	 * Forms that carry a v4 address are judged by it: mapped, the old
+	 * compatible form (which also covers :: and ::1 via 0.0.0.0/8),
+	 * NAT64 and 6to4.
+	 */
+	if (memcmp(b, mapped, 12) == 0 || memcmp(b, zero, 12) == 0 ||
+	    memcmp(b, nat64, 12) == 0)
+		return fetch_v4_is_private(fetch_v4_at(b + 12));
+	if (b[0] == 0x20 && b[1] == 0x02)
+		return fetch_v4_is_private(fetch_v4_at(b + 2));
+	return (b[0] & 0xfe) == 0xfc ||		/* fc00::/7 */
+	    (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||	/* fe80::/10 */
+	    (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) ||	/* fec0::/10 */
+	    b[0] == 0xff;				/* multicast */
+}
+
+static void
+fetch_addr_text(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void	*a;
+
+	if (sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	else {
+		snprintf(buf, len, "family %d", sa->sa_family);
+		return;
+	}
+	if (inet_ntop(sa->sa_family, a, buf, (socklen_t)len) == NULL)
+		util_strlcpy(buf, "?", len);
+}
+
+/*
+ * CURLOPT_OPENSOCKETFUNCTION: runs after resolution, for every address
+ * curl tries, so it sees what DNS really answered this time.
+ */
+static curl_socket_t
+fetch_opensocket_cb(void *clientp, curlsocktype purpose,
+    struct curl_sockaddr *addr)
+{
+	struct fetch_xfer	*x = clientp;
+	char			 text[INET6_ADDRSTRLEN + 16];
+
+	if (purpose == CURLSOCKTYPE_IPCXN && !x->allow_private &&
+	    fetch_addr_is_private(&addr->addr)) {
+		fetch_addr_text(&addr->addr, text, sizeof(text));
+		snprintf(x->refused, sizeof(x->refused),
+		    "refused private address %s", text);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype | SOCK_CLOEXEC,
+	    addr->protocol);
+}
+
+/* Counts decoded bytes: CURLOPT_MAXFILESIZE only sees the wire length. */
+static size_t
+fetch_write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct fetch_xfer	*x = arg;
+	size_t			 len = size * n;
+
+	if (len > (size_t)x->max_body ||
+	    x->body.len > (size_t)x->max_body - len) {
+		x->over_limit = true;
+		return 0;
+	}
+	util_buf_append(&x->body, p, len);
+	return len;
+}
+
+/* Sees every response's status line, to tell 301/308 chains from others. */
+static size_t
+fetch_header_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct fetch_xfer	*x = arg;
+	size_t			 len = size * n;
+	int			 code;
+
+	if (len > 9 && strncmp(p, "HTTP/", 5) == 0) {
+		const char	*sp = memchr(p, ' ', len);
+
+		if (sp != NULL && (size_t)(sp - p) + 4 <= len &&
+		    sscanf(sp + 1, "%3d", &code) == 1 && code >= 300 &&
+		    code < 400 && code != 304) {
+			x->redirects++;
+			if (code != 301 && code != 308)
+				x->all_permanent = false;
+		}
+	}
+	return len;
+}
+
+static void
+fetch_xfer_free(struct fetch_xfer *x)
+{
+	struct fetch	*f = x->f;
+
+	if (x->prev != NULL)
+		x->prev->next = x->next;
+	else
+		f->xfers = x->next;
+	if (x->next != NULL)
+		x->next->prev = x->prev;
+	f->pending--;
+	curl_multi_remove_handle(f->multi, x->easy);
+	curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->headers);
+	util_buf_free(&x->body);
+	free(x->url);
+	free(x);
+}
+
+/* Copies the last response's header name into a new string, or NULL. */
+static char *
+fetch_header_dup(CURL *easy, const char *name)
+{
+	struct curl_header	*h;
+
+	if (curl_easy_header(easy, name, 0, CURLH_HEADER, -1, &h) !=
+	    CURLHE_OK || h->value == NULL || h->value[0] == '\0')
+		return NULL;
+	return xstrndup(h->value, FETCH_MAX_VALIDATOR);
+}
+
+static long
+fetch_max_age(const char *cc)
+{
+	const char	*p;
+	long		 n;
+
+	if (cc == NULL)
+		return 0;
+	for (p = cc; (p = strcasestr(p, "max-age")) != NULL; p += 7) {
+		/* Skip s-maxage and friends: the token must stand alone. */
+		if (p != cc && p[-1] != ',' && p[-1] != ' ' && p[-1] != '\t')
+			continue;
+		if (sscanf(p + 7, " = %ld", &n) == 1 && n > 0)
+			return n;
+		return 0;
+	}
+	return 0;
+}
+
+/* Builds the result, runs the callback, frees the transfer. */
+static void
+fetch_complete(struct fetch_xfer *x, CURLcode rc)
+{
+	struct fetch_result	 r;
+	char			*etag, *lm, *cc, *err = NULL;
+	char			*ctype = NULL, *eff = NULL, *scheme = NULL;
+	curl_off_t		 ra = 0, dl = 0, tt = 0;
+	long			 code = 0, hdr = 0;
+
+	memset(&r, 0, sizeof(r));
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ctype);
+	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
+	curl_easy_getinfo(x->easy, CURLINFO_SCHEME, &scheme);
+	curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &ra);
+	curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &dl);
+	curl_easy_getinfo(x->easy, CURLINFO_HEADER_SIZE, &hdr);
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &tt);
+	etag = fetch_header_dup(x->easy, "ETag");
+	lm = fetch_header_dup(x->easy, "Last-Modified");
+	cc = fetch_header_dup(x->easy, "Cache-Control");
+
+	r.url = x->url;
+	r.status = (int)code;
+	/* file:// has no status; a read file is as good as a 200. */
+	if (rc == CURLE_OK && code == 0 && scheme != NULL &&
+	    strcasecmp(scheme, "file") == 0)
+		r.status = 200;
+	if (x->over_limit || rc == CURLE_FILESIZE_EXCEEDED)
+		xasprintf(&err, "body over %ld bytes", x->max_body);
+	else if (x->refused[0] != '\0' && rc != CURLE_OK)
+		err = xstrdup(x->refused);
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		xasprintf(&err, "timeout: %s", x->errbuf[0] != '\0' ?
+		    x->errbuf : curl_easy_strerror(rc));
+	else if (rc != CURLE_OK)
+		err = xstrdup(x->errbuf[0] != '\0' ? x->errbuf :
+		    curl_easy_strerror(rc));
+	r.error = err;
+	if (err == NULL && r.status != 304) {
+		if (x->body.data == NULL)
+			util_buf_append(&x->body, "", 0);
+		r.body = x->body.data;
+		r.len = x->body.len;
+	}
+	r.content_type = ctype;
+	r.etag = etag;
+	r.last_modified = lm;
+	r.effective_url = eff;
+	if (err == NULL && x->redirects > 0 && x->all_permanent)
+		r.moved_to = eff;
+	r.retry_after = (long)ra;
+	r.max_age = fetch_max_age(cc);
+	r.bytes = (long)dl + hdr;
+	r.seconds = (double)tt / 1e6;
+	if (err != NULL)
+		log_debug("%s: url=%s error=%s", __func__, x->url, err);
+	x->cb(&r, x->arg);
+	free(err);
+	free(etag);
+	free(lm);
+	free(cc);
+	fetch_xfer_free(x);
+}
+
+/* The completion drain: the one place transfers end. */
+static void
+fetch_check_multi_info(struct fetch *f)
+{
+	struct fetch_xfer	*x;
+	CURLMsg			*msg;
+	int			 left;
+
+	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		x = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &x);
+		if (x != NULL)
+			fetch_complete(x, msg->data.result);
+	}
+}
+
+static void
+fetch_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetch	*f = arg;
+	int		 action = 0;
+	CURLMcode	 rc;
+
+	if (what & EV_READ)
+		action |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		action |= CURL_CSELECT_OUT;
+	rc = curl_multi_socket_action(f->multi, fd, action, &f->running);
+	if (rc != CURLM_OK)
+		log_warn("fetch: curl_multi_socket_action: %s",
+		    curl_multi_strerror(rc));
+	fetch_check_multi_info(f);
+	if (f->running <= 0 && evtimer_pending(f->timer, NULL))
+		evtimer_del(f->timer);
+}
+
+static void
+fetch_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetch	*f = arg;
+	CURLMcode	 rc;
+
+	(void)fd;
+	(void)what;
+	rc = curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0,
+	    &f->running);
+	if (rc != CURLM_OK)
+		log_warn("fetch: curl_multi_socket_action: %s",
+		    curl_multi_strerror(rc));
+	fetch_check_multi_info(f);
+}
+
+/* CURLMOPT_TIMERFUNCTION: only (re)arms our timer, never calls curl. */
+static int
+fetch_multi_timer_cb(CURLM *multi, long ms, void *arg)
+{
+	struct fetch	*f = arg;
+	struct timeval	 tv;
+
+	(void)multi;
+	if (ms < 0) {
+		evtimer_del(f->timer);
+		return 0;
+	}
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(f->timer, &tv);
+	return 0;
+}
+
+static void
+fetch_sock_set(struct fetch *f, struct fetch_sock *s, curl_socket_t fd,
+    int what)
+{
+	short	 kind = EV_PERSIST;
+
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	if (s->ev != NULL) {
+		event_del(s->ev);
+		event_assign(s->ev, f->base, fd, kind, fetch_event_cb, f);
+	} else
+		s->ev = event_new(f->base, fd, kind, fetch_event_cb, f);
+	s->fd = fd;
+	s->what = what;
+	event_add(s->ev, NULL);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: what curl wants watched on which socket. */
+static int
+fetch_multi_sock_cb(CURL *easy, curl_socket_t fd, int what, void *arg,
+    void *sockp)
+{
+	struct fetch		*f = arg;
+	struct fetch_sock	*s = sockp;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			event_free(s->ev);
+			free(s);
+			curl_multi_assign(f->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (s == NULL) {
+		s = xcalloc(1, sizeof(*s));
+		s->f = f;
+		curl_multi_assign(f->multi, fd, s);
+	}
+	fetch_sock_set(f, s, fd, what);
+	return 0;
+}
+
+static void
+fetch_copy_options(struct fetch *f, const struct fetch_options *o)
+{
+	char	*old = f->ua;
+
+	f->opts = *o;
+	f->ua = xstrdup(o->user_agent != NULL && o->user_agent[0] != '\0' ?
+	    o->user_agent : "claimwatch/" CW_VERSION);
+	f->opts.user_agent = f->ua;
+	free(old);
+	if (f->opts.max_body <= 0)
+		f->opts.max_body = 8L * 1024 * 1024;
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    f->opts.max_per_host > 0 ? f->opts.max_per_host : 0L);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+	    f->opts.max_total > 0 ? f->opts.max_total : 0L);
+	if (f->opts.max_total > 0)
+		curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS,
+		    f->opts.max_total);
+}
+
+struct fetch *
+fetch_new(struct event_base *base, const struct fetch_options *o, char *err,
+    size_t errlen)
+{
+	struct fetch	*f;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "curl_global_init failed");
+		return NULL;
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->base = base;
+	if ((f->multi = curl_multi_init()) == NULL) {
+		snprintf(err, errlen, "curl_multi_init failed");
+		free(f);
+		curl_global_cleanup();
+		return NULL;
+	}
+	f->timer = evtimer_new(base, fetch_timer_cb, f);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION,
+	    fetch_multi_sock_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION,
+	    fetch_multi_timer_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	fetch_copy_options(f, o);
+	return f;
+}
+
+/* Adds "Name: value" unless value is empty or could split the header. */
+static void
+fetch_add_header(struct fetch_xfer *x, const char *name, const char *value)
+{
+	char	*h;
+
+	if (value == NULL || value[0] == '\0' ||
+	    strlen(value) > FETCH_MAX_VALIDATOR || strpbrk(value, "\r\n"))
+		return;
+	xasprintf(&h, "%s: %s", name, value);
+	x->headers = curl_slist_append(x->headers, h);
+	free(h);
+}
+
+int
+fetch_start(struct fetch *f, const struct fetch_request *req,
+    fetch_done_cb cb, void *arg)
+{
+	const struct fetch_options	*o = &f->opts;
+	struct fetch_xfer		*x;
+	const char			*protos, *redir;
+	CURLMcode			 mrc;
+
+	if (req->url == NULL || req->url[0] == '\0' || cb == NULL)
+		return -1;
+	x = xcalloc(1, sizeof(*x));
+	x->f = f;
+	x->cb = cb;
+	x->arg = arg;
+	x->url = xstrdup(req->url);
+	x->max_body = o->max_body;
+	x->allow_private = o->allow_private;
+	x->all_permanent = true;
+	if ((x->easy = curl_easy_init()) == NULL) {
+		free(x->url);
+		free(x);
+		return -1;
+	}
+	switch (o->protocols & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
+	case FETCH_PROTO_HTTP:
+		protos = redir = "http";
+		break;
+	case FETCH_PROTO_HTTPS:
+		protos = redir = "https";
+		break;
+	default:
+		protos = redir = "http,https";
+		break;
+	}
+	/* Redirects never lead to file://, even when feeds may use it. */
+	if (o->protocols & FETCH_PROTO_FILE)
+		protos = (o->protocols & (FETCH_PROTO_HTTP |
+		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTP ? "http,file" :
+		    (o->protocols & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
+		    FETCH_PROTO_HTTPS ? "https,file" : "http,https,file";
+	fetch_add_header(x, "If-None-Match", req->etag);
+	fetch_add_header(x, "If-Modified-Since", req->last_modified);
+	x->headers = curl_slist_append(x->headers, "Accept: "
+	    "application/rss+xml, application/atom+xml, "
+	    "application/feed+json, application/xml;q=0.9, "
+	    "text/xml;q=0.9, */*;q=0.8");
+
+	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
+	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, fetch_write_cb);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION, fetch_header_cb);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETFUNCTION,
+	    fetch_opensocket_cb);
+	curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers);
+	curl_easy_setopt(x->easy, CURLOPT_USERAGENT, o->user_agent);
+	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(x->easy, CURLOPT_HTTP_VERSION,
+	    (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS,
+	    o->max_redirects >= 0 ? o->max_redirects : 0L);
+	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, protos);
+	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR, redir);
+	curl_easy_setopt(x->easy, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)x->max_body);
+	if (o->connect_timeout > 0)
+		curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT,
+		    o->connect_timeout);
+	if (o->timeout > 0)
+		curl_easy_setopt(x->easy, CURLOPT_TIMEOUT, o->timeout);
+	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	/*
+	 * No proxy from the environment: a proxy would make the address
+	 * guard judge the proxy, not the feed's host.
+	 */
+	curl_easy_setopt(x->easy, CURLOPT_PROXY, "");
+
+	x->next = f->xfers;
+	if (f->xfers != NULL)
+		f->xfers->prev = x;
+	f->xfers = x;
+	f->pending++;
+	if ((mrc = curl_multi_add_handle(f->multi, x->easy)) != CURLM_OK) {
+		log_warn("fetch: curl_multi_add_handle: %s",
+		    curl_multi_strerror(mrc));
+		fetch_xfer_free(x);
+		return -1;
+	}
+	return 0;
+}
+
+size_t
+fetch_pending(const struct fetch *f)
+{
+	return f->pending;
+}
+
+void
+fetch_set_options(struct fetch *f, const struct fetch_options *o)
+{
+	fetch_copy_options(f, o);
+}
+
+void
+fetch_free(struct fetch *f)
+{
+	if (f == NULL)
+		return;
+	while (f->xfers != NULL)
+		fetch_xfer_free(f->xfers);
+	/* Cleanup may still report sockets as removed; f must be alive. */
+	curl_multi_cleanup(f->multi);
+	event_free(f->timer);
+	free(f->ua);
+	free(f);
+	curl_global_cleanup();
+}

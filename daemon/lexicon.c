@@ -1,0 +1,619 @@
+/*
+ * lexicon: loads the per-language word lists ("*.lex") and the entity
+ * gazetteers ("*.txt") of one directory into a single open-addressing
+ * hash table keyed by the hash of a phrase's first word, so that the
+ * extractor pays one probe per word of text and never allocates.  It owns
+ * the entries and their interned names.  It must never log or exit on bad
+ * data: every problem is reported as "FILE:LINE: message" in err, and
+ * reading happens only at start and reload.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claim.h"
+#include "lexicon.h"
+#include "util.h"
+
+#define LEXICON_FILE_MAX	(1024 * 1024)	/* bytes per data file */
+#define LEXICON_ENTRIES_MAX	200000
+#define LEXICON_LANGS_MAX	16
+#define LEXICON_FILES_MAX	256
+#define LEXICON_LINE_MAX	1024
+
+struct lexicon_lang {
+	char	 name[8];
+	char	 decimal;
+	char	 group;
+	char	 suffix[16];
+};
+
+struct lexicon_slot {
+	uint64_t hash;		/* 0: empty */
+	int32_t	 head;		/* first entry of the chain */
+};
+
+struct lexicon {
+	struct lexicon_entry	*entries;
+	size_t			 nentries;
+	size_t			 capentries;
+	char			**names;	/* interned ids */
+	size_t			 nnames;
+	struct lexicon_slot	*slots;
+	size_t			 mask;
+	struct lexicon_lang	 langs[LEXICON_LANGS_MAX];
+	int			 nlangs;
+};
+
+enum lexicon_arg {
+	LEXICON_ARG_NONE,
+	LEXICON_ARG_VALUE,
+	LEXICON_ARG_NAME,
+	LEXICON_ARG_QUAL,
+	LEXICON_ARG_MODAL
+};
+
+static const struct {
+	const char		*name;
+	enum lexicon_kind	 kind;
+	bool			 weak;
+	enum lexicon_arg	 arg;
+} lexicon_kinds[] = {
+	{ "num",	LEXICON_NUM,		false, LEXICON_ARG_VALUE },
+	{ "mult",	LEXICON_MULT,		false, LEXICON_ARG_VALUE },
+	{ "vague",	LEXICON_VAGUE,		false, LEXICON_ARG_VALUE },
+	{ "qual",	LEXICON_QUAL,		false, LEXICON_ARG_QUAL },
+	{ "postqual",	LEXICON_POSTQUAL,	false, LEXICON_ARG_QUAL },
+	{ "range",	LEXICON_RANGE,		false, LEXICON_ARG_NONE },
+	{ "rangepair",	LEXICON_RANGE,		true,  LEXICON_ARG_NONE },
+	{ "unit",	LEXICON_UNIT,		false, LEXICON_ARG_NAME },
+	{ "weakunit",	LEXICON_UNIT,		true,  LEXICON_ARG_NAME },
+	{ "money",	LEXICON_MONEY,		false, LEXICON_ARG_NAME },
+	{ "currency",	LEXICON_CURRENCY,	false, LEXICON_ARG_NAME },
+	{ "event",	LEXICON_EVENT,		false, LEXICON_ARG_NAME },
+	{ "weakevent",	LEXICON_EVENT,		true,  LEXICON_ARG_NAME },
+	{ "modal",	LEXICON_MODAL,		false, LEXICON_ARG_MODAL },
+	{ "notcount",	LEXICON_NOTCOUNT,	false, LEXICON_ARG_NONE },
+	{ "prenot",	LEXICON_PRENOT,		false, LEXICON_ARG_NONE },
+	{ "month",	LEXICON_MONTH,		false, LEXICON_ARG_NONE },
+	{ "clause",	LEXICON_CLAUSE,		false, LEXICON_ARG_NONE },
+	{ "stop",	LEXICON_STOP,		false, LEXICON_ARG_NONE },
+	{ "link",	LEXICON_LINK,		false, LEXICON_ARG_NONE },
+	{ "away",	LEXICON_AWAY,		false, LEXICON_ARG_NONE },
+	{ "inherit",	LEXICON_INHERIT,	false, LEXICON_ARG_NONE },
+	{ "detect",	LEXICON_DETECT,		false, LEXICON_ARG_NONE },
+};
+
+#define LEXICON_NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+uint64_t
+lexicon_hash(const char *s, size_t len)
+{
+	uint64_t	 h = UTIL_HASH_SEED;
+	size_t		 i;
+	unsigned char	 c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		h ^= c;
+		h *= 0x100000001b3ULL;
+	}
+	/* 0 marks an empty slot. */
+	return h != 0 ? h : 1;
+}
+
+static const char *
+lexicon_intern(struct lexicon *lex, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < lex->nnames; i++)
+		if (strcmp(lex->names[i], s) == 0)
+			return lex->names[i];
+	lex->names = xreallocarray(lex->names, lex->nnames + 1,
+	    sizeof(*lex->names));
+	lex->names[lex->nnames] = xstrdup(s);
+	return lex->names[lex->nnames++];
+}
+
+/*
+ * Splits a phrase into words the way the extractor's tokenizer does:
+ * whitespace separates, and every ASCII punctuation character is a word
+ * of its own, so "US$" is "US" "$" in both places.
+ */
+static int
+lexicon_phrase(const char *p, struct lexicon_entry *e)
+{
+	const char	*w;
+	size_t		 n, i;
+	bool		 upper;
+
+	e->nwords = 0;
+	e->upper = 0;
+	while (*p != '\0') {
+		if (isspace((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		w = p;
+		if ((unsigned char)*p < 0x80 && !isalnum((unsigned char)*p) &&
+		    *p != '\'')
+			p++;
+		else
+			while (*p != '\0' && ((unsigned char)*p >= 0x80 ||
+			    isalnum((unsigned char)*p) || *p == '\''))
+				p++;
+		n = (size_t)(p - w);
+		if (e->nwords == LEXICON_PHRASE_MAX)
+			return -1;
+		/* Short all-capital words are acronyms: "AS" is not "as". */
+		upper = n >= 2 && n <= 5;
+		for (i = 0; i < n && upper; i++)
+			if (!isupper((unsigned char)w[i]))
+				upper = false;
+		if (upper)
+			e->upper |= 1U << e->nwords;
+		e->words[e->nwords++] = lexicon_hash(w, n);
+	}
+	return e->nwords > 0 ? 0 : -1;
+}
+
+static bool
+lexicon_valid_id(const char *s)
+{
+	if (*s == '\0' || strlen(s) >= CLAIM_NAME_MAX)
+		return false;
+	for (; *s != '\0'; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s)
+		    && *s != '-' && *s != '_')
+			return false;
+	return true;
+}
+
+static struct lexicon_entry *
+lexicon_add(struct lexicon *lex)
+{
+	struct lexicon_entry	*e;
+
+	if (lex->nentries == lex->capentries) {
+		lex->capentries = lex->capentries ? lex->capentries * 2 : 512;
+		lex->entries = xreallocarray(lex->entries, lex->capentries,
+		    sizeof(*lex->entries));
+	}
+	e = &lex->entries[lex->nentries];
+	memset(e, 0, sizeof(*e));
+	e->next = -1;
+	return e;
+}
+
+/* Cuts the next whitespace-separated field off *p; NULL when none. */
+static char *
+lexicon_field(char **p)
+{
+	char	*s = *p, *start;
+
+	while (*s != '\0' && isspace((unsigned char)*s))
+		s++;
+	if (*s == '\0')
+		return NULL;
+	start = s;
+	while (*s != '\0' && !isspace((unsigned char)*s))
+		s++;
+	if (*s != '\0')
+		*s++ = '\0';
+	*p = s;
+	return start;
+}
+
+static int
+lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
+    char *rest, char *msg, size_t msglen)
+{
+	struct lexicon_lang	*l;
+	char			*v;
+
+	v = lexicon_field(&rest);
+	if (v == NULL || lexicon_field(&rest) != NULL) {
+		snprintf(msg, msglen, "%s takes one value", key);
+		return -1;
+	}
+	if (strcmp(key, "lang") == 0) {
+		if (*lang != LEXICON_ANY_LANG) {
+			snprintf(msg, msglen, "second lang line");
+			return -1;
+		}
+		if (!lexicon_valid_id(v) || strlen(v) >= sizeof(l->name)) {
+			snprintf(msg, msglen, "bad language name \"%s\"", v);
+			return -1;
+		}
+		if (lexicon_lang_index(lex, v) != -1 ||
+		    lex->nlangs == LEXICON_LANGS_MAX) {
+			snprintf(msg, msglen, "language \"%s\" repeated or "
+			    "too many languages", v);
+			return -1;
+		}
+		l = &lex->langs[lex->nlangs];
+		util_strlcpy(l->name, v, sizeof(l->name));
+		l->decimal = '.';
+		l->group = ',';
+		*lang = lex->nlangs++;
+		return 0;
+	}
+	if (*lang == LEXICON_ANY_LANG) {
+		snprintf(msg, msglen, "%s before lang", key);
+		return -1;
+	}
+	l = &lex->langs[*lang];
+	if (strcmp(key, "suffix") == 0) {
+		if (strlen(v) >= sizeof(l->suffix)) {
+			snprintf(msg, msglen, "suffix too long");
+			return -1;
+		}
+		util_strlcpy(l->suffix, v, sizeof(l->suffix));
+		return 0;
+	}
+	if ((v[0] != '.' && v[0] != ',') || v[1] != '\0') {
+		snprintf(msg, msglen, "%s must be '.' or ','", key);
+		return -1;
+	}
+	if (strcmp(key, "decimal") == 0)
+		l->decimal = v[0];
+	else
+		l->group = v[0];
+	return 0;
+}
+
+static int
+lexicon_entry_line(struct lexicon *lex, int lang, char *key, char *rest,
+    char *msg, size_t msglen)
+{
+	struct lexicon_entry	*e;
+	char			*arg = NULL, *end;
+	size_t			 k;
+	double			 v = 0;
+
+	for (k = 0; k < LEXICON_NITEMS(lexicon_kinds); k++)
+		if (strcmp(lexicon_kinds[k].name, key) == 0)
+			break;
+	if (k == LEXICON_NITEMS(lexicon_kinds)) {
+		snprintf(msg, msglen, "unknown kind \"%s\"", key);
+		return -1;
+	}
+	if (lang == LEXICON_ANY_LANG) {
+		snprintf(msg, msglen, "entry before lang line");
+		return -1;
+	}
+	if (lexicon_kinds[k].arg != LEXICON_ARG_NONE &&
+	    (arg = lexicon_field(&rest)) == NULL) {
+		snprintf(msg, msglen, "%s needs a value and a phrase", key);
+		return -1;
+	}
+	switch (lexicon_kinds[k].arg) {
+	case LEXICON_ARG_VALUE:
+		errno = 0;
+		v = strtod(arg, &end);
+		if (errno != 0 || *end != '\0' || v <= 0 || v > 1e15) {
+			snprintf(msg, msglen, "bad value \"%s\"", arg);
+			return -1;
+		}
+		break;
+	case LEXICON_ARG_QUAL:
+		if (claim_qualifier_parse(arg) == -1) {
+			snprintf(msg, msglen, "unknown qualifier \"%s\"", arg);
+			return -1;
+		}
+		break;
+	case LEXICON_ARG_MODAL:
+		if (claim_modality_parse(arg) == -1) {
+			snprintf(msg, msglen, "unknown modality \"%s\"", arg);
+			return -1;
+		}
+		break;
+	case LEXICON_ARG_NAME:
+		if (!lexicon_valid_id(arg)) {
+			snprintf(msg, msglen, "bad name \"%s\"", arg);
+			return -1;
+		}
+		break;
+	case LEXICON_ARG_NONE:
+		break;
+	}
+	e = lexicon_add(lex);
+	if (lexicon_phrase(rest, e) == -1) {
+		snprintf(msg, msglen, "missing phrase or more than %d words",
+		    LEXICON_PHRASE_MAX);
+		return -1;
+	}
+	e->kind = lexicon_kinds[k].kind;
+	e->weak = lexicon_kinds[k].weak;
+	e->lang = lang;
+	e->value = v;
+	e->id = arg != NULL ? lexicon_intern(lex, arg) : "";
+	lex->nentries++;
+	return 0;
+}
+
+static int
+lexicon_entity_line(struct lexicon *lex, char *id, char *rest, char *msg,
+    size_t msglen)
+{
+	struct lexicon_entry	*e;
+
+	if (!lexicon_valid_id(id)) {
+		snprintf(msg, msglen, "bad entity id \"%s\"", id);
+		return -1;
+	}
+	e = lexicon_add(lex);
+	if (lexicon_phrase(rest, e) == -1) {
+		snprintf(msg, msglen, "missing phrase or more than %d words",
+		    LEXICON_PHRASE_MAX);
+		return -1;
+	}
+	e->kind = LEXICON_ENTITY;
+	e->lang = LEXICON_ANY_LANG;
+	e->id = lexicon_intern(lex, id);
+	lex->nentries++;
+	return 0;
+}
+
+static int
+lexicon_load_file(struct lexicon *lex, const char *path, bool gazetteer,
+    char *err, size_t errlen)
+{
+	char	*data, *line, *next, *p, *key, msg[160];
+	size_t	 len, lineno = 0, n;
+	int	 lang = LEXICON_ANY_LANG, rc;
+
+	if (util_read_file(path, LEXICON_FILE_MAX, &data, &len, err,
+	    errlen) == -1)
+		return -1;
+	if (memchr(data, '\0', len) != NULL) {
+		snprintf(err, errlen, "%s:1: NUL byte in file", path);
+		free(data);
+		return -1;
+	}
+	for (line = data; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if ((n = strlen(line)) > LEXICON_LINE_MAX) {
+			snprintf(err, errlen, "%s:%zu: line too long", path,
+			    lineno);
+			goto fail;
+		}
+		/* A comment starts at '#' at line start or after a blank. */
+		for (p = line; *p != '\0'; p++)
+			if (*p == '#' && (p == line ||
+			    isspace((unsigned char)p[-1]))) {
+				*p = '\0';
+				break;
+			}
+		p = line;
+		if ((key = lexicon_field(&p)) == NULL)
+			continue;
+		if (lex->nentries >= LEXICON_ENTRIES_MAX) {
+			snprintf(err, errlen, "%s:%zu: too many entries", path,
+			    lineno);
+			goto fail;
+		}
+		if (gazetteer)
+			rc = lexicon_entity_line(lex, key, p, msg,
+			    sizeof(msg));
+		else if (strcmp(key, "lang") == 0 ||
+		    strcmp(key, "decimal") == 0 ||
+		    strcmp(key, "group") == 0 || strcmp(key, "suffix") == 0)
+			rc = lexicon_lang_line(lex, &lang, key, p, msg,
+			    sizeof(msg));
+		else
+			rc = lexicon_entry_line(lex, lang, key, p, msg,
+			    sizeof(msg));
+		if (rc == -1) {
+			snprintf(err, errlen, "%s:%zu: %s", path, lineno, msg);
+			goto fail;
+		}
+	}
+	if (!gazetteer && lang == LEXICON_ANY_LANG) {
+		snprintf(err, errlen, "%s:%zu: no lang line", path, lineno);
+		goto fail;
+	}
+	free(data);
+	return 0;
+fail:
+	free(data);
+	return -1;
+}
+
+static struct lexicon_slot *
+lexicon_slot(const struct lexicon *lex, uint64_t h)
+{
+	size_t	 i = (size_t)h & lex->mask;
+
+	while (lex->slots[i].hash != 0 && lex->slots[i].hash != h)
+		i = (i + 1) & lex->mask;
+	return &lex->slots[i];
+}
+
+/* Chains keep longer phrases first so that the first match is longest. */
+static void
+lexicon_index(struct lexicon *lex)
+{
+	struct lexicon_slot	*s;
+	struct lexicon_entry	*e;
+	int32_t			*pp;
+	size_t			 i, size = 16;
+
+	while (size < lex->nentries * 2)
+		size *= 2;
+	lex->slots = xcalloc(size, sizeof(*lex->slots));
+	lex->mask = size - 1;
+	for (i = 0; i < lex->nentries; i++) {
+		e = &lex->entries[i];
+		s = lexicon_slot(lex, e->words[0]);
+		if (s->hash == 0) {
+			s->hash = e->words[0];
+			s->head = -1;
+		}
+		pp = &s->head;
+		while (*pp != -1 && lex->entries[*pp].nwords >= e->nwords)
+			pp = &lex->entries[*pp].next;
+		e->next = *pp;
+		*pp = (int32_t)i;
+	}
+}
+
+static int
+lexicon_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+lexicon_has_suffix(const char *name, const char *suffix)
+{
+	size_t	 n = strlen(name), m = strlen(suffix);
+
+	return n > m && name[0] != '.' && strcmp(name + n - m, suffix) == 0;
+}
+
+struct lexicon *
+lexicon_load(const char *dir, char *err, size_t errlen)
+{
+	struct lexicon	*lex;
+	DIR		*d;
+	struct dirent	*de;
+	char		*names[LEXICON_FILES_MAX], *path;
+	size_t		 n = 0, i;
+	int		 rc = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, errlen, "%s:0: %s", dir, strerror(errno));
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!lexicon_has_suffix(de->d_name, ".lex") &&
+		    !lexicon_has_suffix(de->d_name, ".txt"))
+			continue;
+		if (n == LEXICON_FILES_MAX) {
+			snprintf(err, errlen, "%s:0: too many files", dir);
+			rc = -1;
+			break;
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (rc == 0 && n == 0) {
+		snprintf(err, errlen, "%s:0: no *.lex or *.txt files", dir);
+		rc = -1;
+	}
+	/* Sorted, so language indexes do not depend on readdir order. */
+	qsort(names, n, sizeof(names[0]), lexicon_cmp);
+	lex = xcalloc(1, sizeof(*lex));
+	for (i = 0; i < n; i++) {
+		if (rc == 0) {
+			xasprintf(&path, "%s/%s", dir, names[i]);
+			rc = lexicon_load_file(lex, path,
+			    lexicon_has_suffix(names[i], ".txt"), err, errlen);
+			free(path);
+		}
+		free(names[i]);
+	}
+	if (rc == 0 && lex->nlangs == 0) {
+		snprintf(err, errlen, "%s:0: no language (*.lex) file", dir);
+		rc = -1;
+	}
+	if (rc == -1) {
+		lexicon_free(lex);
+		return NULL;
+	}
+	lexicon_index(lex);
+	return lex;
+}
+
+void
+lexicon_free(struct lexicon *lex)
+{
+	size_t	 i;
+
+	if (lex == NULL)
+		return;
+	for (i = 0; i < lex->nnames; i++)
+		free(lex->names[i]);
+	free(lex->names);
+	free(lex->entries);
+	free(lex->slots);
+	free(lex);
+}
+
+const struct lexicon_entry *
+lexicon_first(const struct lexicon *lex, uint64_t h)
+{
+	const struct lexicon_slot	*s = lexicon_slot(lex, h);
+
+	if (s->hash == 0)
+		return NULL;
+	return &lex->entries[s->head];
+}
+
+const struct lexicon_entry *
+lexicon_entry(const struct lexicon *lex, int32_t i)
+{
+	if (i < 0 || (size_t)i >= lex->nentries)
+		return NULL;
+	return &lex->entries[i];
+}
+
+int
+lexicon_nlangs(const struct lexicon *lex)
+{
+	return lex->nlangs;
+}
+
+int
+lexicon_lang_index(const struct lexicon *lex, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < lex->nlangs; i++)
+		if (strcmp(lex->langs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+lexicon_lang_name(const struct lexicon *lex, int i)
+{
+	if (i < 0 || i >= lex->nlangs)
+		return NULL;
+	return lex->langs[i].name;
+}
+
+char
+lexicon_decimal(const struct lexicon *lex, int i)
+{
+	return i >= 0 && i < lex->nlangs ? lex->langs[i].decimal : '.';
+}
+
+char
+lexicon_group(const struct lexicon *lex, int i)
+{
+	return i >= 0 && i < lex->nlangs ? lex->langs[i].group : ',';
+}
+
+const char *
+lexicon_suffix(const struct lexicon *lex, int i)
+{
+	if (i < 0 || i >= lex->nlangs || lex->langs[i].suffix[0] == '\0')
+		return NULL;
+	return lex->langs[i].suffix;
+}
+
+size_t
+lexicon_size(const struct lexicon *lex)
+{
+	return lex->nentries;
+}

@@ -1,0 +1,101 @@
+#!/bin/sh
+# The main job, shown: a private redis-server on a unix socket in a
+# temporary directory (unless REDIS_URL names your own), claimwatchd polling
+# the bundled sample feeds (config/samples/) every two seconds, and the
+# alerts pretty-printed as they arrive on the channel.  The sample feeds
+# grow in three steps, the way a story's coverage grows over months, so the
+# figures change on screen.  Stops by itself after about 30 seconds.
+set -eu
+B=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TMP=$(mktemp -d /tmp/claimwatch-demo.XXXXXX)
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+if [ -z "${REDIS_URL:-}" ]; then
+	redis-server --port 0 --unixsocket "$TMP/redis.sock" \
+	    --unixsocketperm 700 --save '' --appendonly no --dir "$TMP" \
+	    >"$TMP/redis.log" 2>&1 &
+	PIDS="$PIDS $!"
+	i=0
+	until redis-cli -s "$TMP/redis.sock" ping >/dev/null 2>&1; do
+		i=$((i + 1))
+		if [ $i -gt 50 ]; then
+			echo "demo: redis-server did not start" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	REDIS_URL="unix://$TMP/redis.sock"
+	CLI="redis-cli -s $TMP/redis.sock"
+	echo "demo: private redis-server on $TMP/redis.sock"
+else
+	CLI="redis-cli -u $REDIS_URL"
+	echo "demo: using your Redis at $REDIS_URL (keys under demo:)"
+fi
+
+mkdir -p "$TMP/feeds"
+stage() {
+	cp "$ROOT/config/samples/kabar-dunia.$1.xml" "$TMP/feeds/kabar-dunia.xml"
+	cp "$ROOT/config/samples/world-desk.$1.atom" "$TMP/feeds/world-desk.atom"
+}
+stage 1
+{
+	echo "# the demo's feed list: local files, so the demo needs no network"
+	echo "file://$TMP/feeds/kabar-dunia.xml lang=id"
+	echo "file://$TMP/feeds/world-desk.atom lang=en"
+} >"$TMP/feeds.txt"
+{
+	echo "[redis]"
+	echo "url = $REDIS_URL"
+	echo "prefix = demo:"
+	echo "channel = demo:alerts"
+	echo "[feeds]"
+	echo "list = $TMP/feeds.txt"
+	echo "[poll]"
+	echo "interval = 2"
+	echo "min_interval = 1"
+	echo "protocols = http https file"
+	echo "[extract]"
+	echo "lexicon_dir = $ROOT/config/lexicon"
+} >"$TMP/claimwatch.conf"
+$CLI DEL demo:alerts >/dev/null 2>&1 || true
+
+# Subscribe first, as a user would, then start the daemon.
+$CLI SUBSCRIBE demo:alerts 2>/dev/null | while IFS= read -r line; do
+	case "$line" in
+	"{"*) printf '%s\n' "$line" | jq -r '
+	    def fig: "\(.value)\(if .max then "-\(.max)" else "" end) (\(.qualifier), \(.published // "undated" | .[0:10]))";
+	    if .type == "changed" then
+	      "CHANGED  \(.key): \(.previous | fig)  ->  \(.current | fig)\n         \"\(.current.title)\""
+	    else
+	      "NEW      \(.key): \(.current | fig)\n         \"\(.current.title)\""
+	    end' ;;
+	esac
+done &
+PIDS="$PIDS $!"
+sleep 0.5
+
+"$B/claimwatchd" -d -c "$TMP/claimwatch.conf" 2>"$TMP/daemon.log" &
+DPID=$!
+PIDS="$PIDS $DPID"
+echo "demo: claimwatchd polling 2 sample feeds every 2 s"
+echo "---- stage 1: the feeds as of October 2024 ----"
+sleep 8
+stage 2
+echo "---- stage 2: the feeds gained items (October-December 2024) ----"
+sleep 8
+stage 3
+echo "---- stage 3: the feeds gained items (January-April 2025) ----"
+sleep 8
+kill -TERM "$DPID"
+wait "$DPID" || true
+echo "---- daemon stopped ----"
+echo "demo: $($CLI XLEN demo:alerts) alerts are also kept in the stream demo:alerts"
+echo "demo: daemon log:"
+sed 's/^/  /' "$TMP/daemon.log"

@@ -25,6 +25,7 @@
 #include "extract.h"
 #include "feed.h"
 #include "fetch.h"
+#include "http.h"
 #include "lexicon.h"
 #include "log.h"
 #include "scheduler.h"
@@ -45,6 +46,9 @@ struct claimwatchd_poll {
 	struct store_item	*items;		/* parallel to parsed->items */
 	int			 status;
 	long			 hint;		/* ttl or max-age, seconds */
+	enum ctx_result		 result;
+	int64_t			 due_ms;	/* when the poll started */
+	int64_t			 fetched_ms;	/* when the response was in */
 };
 
 /* Claims collected from one poll's new items, for one store_submit. */
@@ -140,8 +144,14 @@ claimwatchd_submit_cb(int nalerts, void *arg)
 		log_warn("feed=%s store write failed; items will be seen "
 		    "again next poll", claimwatchd_redact(p->feed->url, rbuf,
 		    sizeof(rbuf)));
-	else
+	else if (nalerts > 0) {
+		double	 lat = (double)(util_now_ms() - p->fetched_ms) / 1000;
+		int	 i;
+
 		p->ctx->stats.alerts += (uint64_t)nalerts;
+		for (i = 0; i < nalerts; i++)
+			ctx_hist_observe(&p->ctx->stats.alert_seconds, lat);
+	}
 	claimwatchd_poll_end(p);
 }
 
@@ -370,7 +380,10 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 	bool			 was_failing;
 
 	url = claimwatchd_redact(f->url, rbuf, sizeof(rbuf));
+	p->fetched_ms = util_now_ms();
 	p->status = r->status;
+	if (r->status >= 0 && r->status < 600)
+		ctx->stats.by_status[r->status]++;
 	f->status = r->status;
 	ctx->stats.polls++;
 	ctx->stats.bytes += (uint64_t)(r->bytes > 0 ? r->bytes : 0);
@@ -406,6 +419,9 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 		    err);
 	}
 
+	p->result = outcome == SCHEDULER_OK ? CTX_RESULT_OK :
+	    outcome == SCHEDULER_NOT_MODIFIED ? CTX_RESULT_NOT_MODIFIED :
+	    outcome == SCHEDULER_GONE ? CTX_RESULT_GONE : CTX_RESULT_ERROR;
 	if (outcome == SCHEDULER_ERROR) {
 		f->errors++;
 		ctx->stats.polls_failed++;
@@ -452,6 +468,9 @@ claimwatchd_poll_end(struct claimwatchd_poll *p)
 
 	f->polling = false;
 	ctx->inflight--;
+	ctx->stats.by_result[p->result]++;
+	ctx_hist_observe(&ctx->stats.poll_seconds,
+	    (double)(util_now_ms() - p->due_ms) / 1000);
 	if (ctx->once && !f->polled)
 		ctx->once_left--;
 	f->polled = true;
@@ -480,6 +499,8 @@ claimwatchd_due_cb(struct scheduler_feed *sf, void *feed_arg, void *arg)
 	p = xcalloc(1, sizeof(*p));
 	p->ctx = ctx;
 	p->feed = f;
+	p->due_ms = util_now_ms();
+	p->result = CTX_RESULT_ERROR;
 	f->polling = true;
 	ctx->inflight++;
 	memset(&req, 0, sizeof(req));
@@ -806,6 +827,18 @@ claimwatchd_setup_events(struct ctx *ctx)
 }
 
 static void
+claimwatchd_metrics_cb(struct util_buf *out, void *arg)
+{
+	ctx_metrics(arg, out);
+}
+
+static bool
+claimwatchd_health_cb(struct util_buf *out, void *arg)
+{
+	return ctx_health(arg, out);
+}
+
+static void
 claimwatchd_store_options(const struct config *c, struct store_options *o,
     struct store_watch **watches)
 {
@@ -947,6 +980,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: [redis] %s\n", conf_path, err);
 		ctx_free(ctx);
 		return 1;
+	}
+	if (ctx->conf->http_listen != NULL && ctx->conf->http_listen[0] != '\0'
+	    && !once) {
+		ctx->http = http_new(ctx->base, ctx->conf->http_listen,
+		    claimwatchd_metrics_cb, claimwatchd_health_cb, ctx, err,
+		    sizeof(err));
+		if (ctx->http == NULL) {
+			fprintf(stderr, "%s: [http] listen: %s\n", conf_path,
+			    err);
+			ctx_free(ctx);
+			return 1;
+		}
+		log_notice("http listen=%s port=%d (/metrics, /healthz)",
+		    ctx->conf->http_listen, http_port(ctx->http));
 	}
 	log_notice("claimwatchd %s starting config=%s feeds=%zu%s",
 	    CW_VERSION, conf_path, ctx->nfeeds, once ? " once" : "");

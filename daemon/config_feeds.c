@@ -297,8 +297,10 @@ config_feeds_outline(struct config_feeds_list *l, xmlNode *n)
 		else if (strcmp(name, "text") == 0 && text == NULL)
 			text = config_feeds_attr(a);
 	}
-	if (url == NULL)
-		return 0;	/* a folder, its children are looked at */
+	if (url == NULL) {
+		rc = 0;		/* a folder: the walk visits its children */
+		goto out;
+	}
 	if ((f = config_feeds_add(l, url, line)) == NULL)
 		goto out;
 	if (title != NULL && *title != '\0') {

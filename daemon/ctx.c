@@ -12,6 +12,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "fetch.h"
+#include "http.h"
 #include "lexicon.h"
 #include "scheduler.h"
 #include "store.h"
@@ -90,6 +91,7 @@ ctx_free(struct ctx *ctx)
 		f->sf = NULL;
 		ctx_feed_free(ctx, f);
 	}
+	http_free(ctx->http);
 	fetch_free(ctx->fetch);
 	store_free(ctx->store);
 	lexicon_free(ctx->lex);
@@ -107,4 +109,132 @@ ctx_free(struct ctx *ctx)
 	free(ctx->conf_path);
 	event_base_free(ctx->base);
 	free(ctx);
+}
+
+static const double ctx_hist_bounds[CTX_HIST_BUCKETS] = {
+	0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+};
+
+void
+ctx_hist_observe(struct ctx_hist *h, double seconds)
+{
+	size_t	 i;
+
+	for (i = 0; i < CTX_HIST_BUCKETS; i++)
+		if (seconds <= ctx_hist_bounds[i])
+			break;
+	h->counts[i]++;
+	h->sum += seconds;
+	h->count++;
+}
+
+static void
+ctx_metric_hist(struct util_buf *b, const char *name, const char *help,
+    const struct ctx_hist *h)
+{
+	uint64_t	 cum = 0;
+	size_t		 i;
+
+	util_buf_printf(b, "# HELP %s %s\n# TYPE %s histogram\n", name, help,
+	    name);
+	for (i = 0; i < CTX_HIST_BUCKETS; i++) {
+		cum += h->counts[i];
+		util_buf_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name,
+		    ctx_hist_bounds[i], (unsigned long long)cum);
+	}
+	cum += h->counts[CTX_HIST_BUCKETS];
+	util_buf_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.6f\n"
+	    "%s_count %llu\n", name, (unsigned long long)cum, name, h->sum,
+	    name, (unsigned long long)h->count);
+}
+
+static void
+ctx_metric(struct util_buf *b, const char *name, const char *type,
+    const char *help, unsigned long long value)
+{
+	util_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name,
+	    help, name, type, name, value);
+}
+
+void
+ctx_metrics(struct ctx *ctx, struct util_buf *b)
+{
+	static const char *const results[CTX_RESULT_MAX] = {
+		"ok", "not_modified", "error", "gone"
+	};
+	const struct ctx_stats	*s = &ctx->stats;
+	struct ctx_feed		*f;
+	size_t			 ok = 0, failing = 0, gone = 0, polling = 0;
+	size_t			 i;
+
+	TAILQ_FOREACH(f, &ctx->feeds, entry) {
+		if (f->polling)
+			polling++;
+		if (f->gone)
+			gone++;
+		else if (f->sf != NULL && scheduler_is_failing(f->sf))
+			failing++;
+		else
+			ok++;
+	}
+	util_buf_printf(b, "# HELP claimwatch_feeds Feeds in the list by "
+	    "state.\n# TYPE claimwatch_feeds gauge\n"
+	    "claimwatch_feeds{state=\"ok\"} %zu\n"
+	    "claimwatch_feeds{state=\"failing\"} %zu\n"
+	    "claimwatch_feeds{state=\"gone\"} %zu\n"
+	    "claimwatch_feeds{state=\"polling\"} %zu\n",
+	    ok, failing, gone, polling);
+	util_buf_printf(b, "# HELP claimwatch_polls_total Finished polls by "
+	    "result.\n# TYPE claimwatch_polls_total counter\n");
+	for (i = 0; i < CTX_RESULT_MAX; i++)
+		util_buf_printf(b, "claimwatch_polls_total{result=\"%s\"} "
+		    "%llu\n", results[i],
+		    (unsigned long long)s->by_result[i]);
+	util_buf_printf(b, "# HELP claimwatch_http_responses_total HTTP "
+	    "responses by status (0: no response).\n"
+	    "# TYPE claimwatch_http_responses_total counter\n");
+	for (i = 0; i < 600; i++)
+		if (s->by_status[i] > 0)
+			util_buf_printf(b, "claimwatch_http_responses_total"
+			    "{status=\"%zu\"} %llu\n", i,
+			    (unsigned long long)s->by_status[i]);
+	ctx_metric(b, "claimwatch_fetched_bytes_total", "counter",
+	    "Bytes received from feed servers.", s->bytes);
+	ctx_metric(b, "claimwatch_parse_errors_total", "counter",
+	    "Bodies that were not a readable feed.", s->parse_errors);
+	util_buf_printf(b, "# HELP claimwatch_items_total Feed items by "
+	    "outcome.\n# TYPE claimwatch_items_total counter\n"
+	    "claimwatch_items_total{state=\"new\"} %llu\n"
+	    "claimwatch_items_total{state=\"seen\"} %llu\n",
+	    (unsigned long long)s->items_new,
+	    (unsigned long long)s->items_seen);
+	ctx_metric(b, "claimwatch_claims_total", "counter",
+	    "Figure claims extracted from new items.", s->claims);
+	ctx_metric(b, "claimwatch_alerts_total", "counter",
+	    "Alerts published.", s->alerts);
+	ctx_metric(b, "claimwatch_redis_connected", "gauge",
+	    "1 while the Redis connection is up.",
+	    ctx->store != NULL && store_is_connected(ctx->store));
+	ctx_metric(b, "claimwatch_redis_pending", "gauge",
+	    "Redis writes sent or queued and not yet answered.",
+	    ctx->store != NULL ? store_pending(ctx->store) : 0);
+	ctx_metric_hist(b, "claimwatch_poll_duration_seconds",
+	    "Time from a feed falling due to its poll being stored.",
+	    &s->poll_seconds);
+	ctx_metric_hist(b, "claimwatch_alert_latency_seconds",
+	    "Time from a feed being fetched to its alerts being published.",
+	    &s->alert_seconds);
+}
+
+bool
+ctx_health(struct ctx *ctx, struct util_buf *b)
+{
+	bool	 up = ctx->store != NULL && store_is_connected(ctx->store);
+
+	/* Only numbers and fixed words: nothing here needs JSON escaping. */
+	util_buf_printf(b, "{\"status\":\"%s\",\"redis\":\"%s\","
+	    "\"feeds\":%zu,\"polling\":%zu,\"stopping\":%s}",
+	    up ? "ok" : "unavailable", up ? "connected" : "disconnected",
+	    ctx->nfeeds, ctx->inflight, ctx->stopping ? "true" : "false");
+	return up && !ctx->stopping;
 }

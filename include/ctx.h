@@ -21,6 +21,8 @@ struct lexicon;
 struct scheduler;
 struct scheduler_feed;
 struct store;
+struct http;
+struct util_buf;
 
 /* One watched feed, from the feed list, with its polling state. */
 struct ctx_feed {
@@ -44,8 +46,28 @@ struct ctx_feed {
 };
 TAILQ_HEAD(ctx_feeds, ctx_feed);
 
+/* A Prometheus histogram over fixed second buckets. */
+#define CTX_HIST_BUCKETS 10
+struct ctx_hist {
+	uint64_t	 counts[CTX_HIST_BUCKETS + 1];	/* last: +Inf */
+	double		 sum;
+	uint64_t	 count;
+};
+
+enum ctx_result {
+	CTX_RESULT_OK,
+	CTX_RESULT_NOT_MODIFIED,
+	CTX_RESULT_ERROR,
+	CTX_RESULT_GONE,
+	CTX_RESULT_MAX
+};
+
 /* Counters for logs and /metrics; only ever incremented. */
 struct ctx_stats {
+	uint64_t	 by_result[CTX_RESULT_MAX];
+	uint64_t	 by_status[600];	/* HTTP status; 0 = none */
+	struct ctx_hist	 poll_seconds;		/* due → stored */
+	struct ctx_hist	 alert_seconds;		/* fetched → published */
 	uint64_t	 polls;
 	uint64_t	 polls_failed;
 	uint64_t	 not_modified;
@@ -65,6 +87,7 @@ struct ctx {
 	struct fetch		*fetch;
 	struct scheduler	*sched;
 	struct store		*store;
+	struct http		*http;		/* NULL when [http] is off */
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;
 	size_t			 inflight;	/* polls not yet finished */
@@ -88,6 +111,11 @@ struct ctx_feed	*ctx_feed_add(struct ctx *, const char *url, const char *lang,
 /* Unlinks and frees a feed record that has no poll in flight. */
 void		 ctx_feed_free(struct ctx *, struct ctx_feed *);
 struct ctx_feed	*ctx_feed_find(struct ctx *, const char *url);
+void		 ctx_hist_observe(struct ctx_hist *, double seconds);
+/* Appends the Prometheus exposition of the daemon's state to out. */
+void		 ctx_metrics(struct ctx *, struct util_buf *out);
+/* Appends a JSON health object to out; true when Redis is connected. */
+bool		 ctx_health(struct ctx *, struct util_buf *out);
 /* Frees the modules, the feeds, the config and the base; NULL: no-op. */
 void		 ctx_free(struct ctx *);
 

@@ -57,6 +57,18 @@ bool		 scheduler_is_failing(const struct scheduler_feed *);
 bool		 scheduler_is_gone(const struct scheduler_feed *);
 void		 scheduler_set_options(struct scheduler *,
 		    const struct scheduler_options *);
+/*
+ * The policy, pure (exported for tests): seconds until the next poll after
+ * outcome, for a feed with its own interval (0 = default) and failures
+ * consecutive failures counting this one.  retry_after wins (capped at
+ * max_interval); after OK/304 a hint replaces the interval within
+ * [min_interval, max_interval]; errors back off interval * 2^(failures-1)
+ * capped at max_interval, times 1 + 0.2 * jitter (jitter in [-1, 1]).
+ * Returns -1 for GONE.
+ */
+long		 scheduler_next_delay(const struct scheduler_options *,
+		    int interval, enum scheduler_outcome, int failures,
+		    long retry_after, long hint, double jitter);
 /* Removes every feed; NULL is a no-op. */
 void		 scheduler_free(struct scheduler *);
 

@@ -63,6 +63,8 @@ stage 1
 	echo "protocols = http https file"
 	echo "[extract]"
 	echo "lexicon_dir = $ROOT/config/lexicon"
+	echo "[http]"
+	echo "listen ="
 } >"$TMP/claimwatch.conf"
 $CLI DEL demo:alerts >/dev/null 2>&1 || true
 

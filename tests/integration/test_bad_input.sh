@@ -36,6 +36,8 @@ allow_private = yes
 timeout = 5
 [extract]
 lexicon_dir = $CW_ROOT/config/lexicon
+[http]
+listen = 127.0.0.1:0
 EOC
 
 # Redis is not up yet: the daemon must say so and keep trying.

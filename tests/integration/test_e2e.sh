@@ -33,6 +33,8 @@ min_interval = 1
 allow_private = yes
 [extract]
 lexicon_dir = $CW_ROOT/config/lexicon
+[http]
+listen = 127.0.0.1:0
 EOC
 
 ALERTS=$CW_TMP/alerts

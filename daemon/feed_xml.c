@@ -1,0 +1,399 @@
+/*
+ * feed_xml: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 through libxml2.  The parser
+ * is locked down before it sees a byte: no network, no DTD loading, no
+ * entity substitution, an entity resolver that refuses every external
+ * identifier, and libxml2's default depth and text-node limits (never
+ * XML_PARSE_HUGE).  References to declared entities are therefore never
+ * expanded by libxml2; we substitute only short internal entities whose
+ * text holds no further reference, so a billion-laughs document prints
+ * "&lol9;" and an XXE document prints "&xxe;".  Recover mode keeps the
+ * items of ill-formed feeds, as feedparser does, and marks the feed bozo.
+ * Element handling follows feedparser (feed_walk.c); this file owns the
+ * libxml2 document and frees it before returning.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+
+#include "feed_int.h"
+#include "feed_xml.h"
+#include "log.h"
+
+/* Raw markup collected for one field before stripping; bounds memory. */
+#define FEED_XML_MAX_RAW	(1024 * 1024)
+
+static const struct {
+	const char		*href;
+	enum feed_xml_ns	 ns;
+} feed_xml_nss[] = {
+	{ "http://www.w3.org/2005/Atom", FEED_NS_CORE },
+	{ "http://purl.org/atom/ns#", FEED_NS_CORE },
+	{ "http://purl.org/rss/1.0/", FEED_NS_CORE },
+	{ "http://my.netscape.com/rdf/simple/0.9/", FEED_NS_CORE },
+	{ "http://channel.netscape.com/rdf/simple/0.9/", FEED_NS_CORE },
+	{ "http://backend.userland.com/rss", FEED_NS_CORE },
+	{ "http://backend.userland.com/rss2", FEED_NS_CORE },
+	{ "http://blogs.law.harvard.edu/tech/rss", FEED_NS_CORE },
+	{ "http://purl.org/rss/2.0/", FEED_NS_CORE },
+	{ "http://purl.org/rss/1.0/modules/rss091#", FEED_NS_CORE },
+	{ "http://example.com/newformat#", FEED_NS_CORE },
+	{ "http://example.com/necho", FEED_NS_CORE },
+	{ "http://purl.org/echo/", FEED_NS_CORE },
+	{ "uri/of/echo/namespace#", FEED_NS_CORE },
+	{ "http://purl.org/pie/", FEED_NS_CORE },
+	{ "http://purl.org/dc/elements/1.1/", FEED_NS_DC },
+	{ "http://purl.org/dc/elements/1.0/", FEED_NS_DC },
+	{ "http://purl.org/dc/terms/", FEED_NS_DCTERMS },
+	{ "http://purl.org/rss/1.0/modules/content/", FEED_NS_CONTENT },
+	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", FEED_NS_RDF },
+	{ "http://purl.org/rss/1.0/modules/syndication/", FEED_NS_SY },
+	{ "http://www.w3.org/1999/xhtml", FEED_NS_XHTML },
+};
+
+/* Prefixes we accept even when the document forgot to declare them. */
+static const struct {
+	const char		*prefix;
+	enum feed_xml_ns	 ns;
+} feed_xml_prefixes[] = {
+	{ "atom", FEED_NS_CORE }, { "dc", FEED_NS_DC },
+	{ "dcterms", FEED_NS_DCTERMS }, { "content", FEED_NS_CONTENT },
+	{ "rdf", FEED_NS_RDF }, { "sy", FEED_NS_SY },
+	{ "xhtml", FEED_NS_XHTML },
+};
+
+enum feed_xml_ns
+feed_xml_ns(const xmlNode *n, const char **local)
+{
+	const char	*name = (const char *)n->name, *colon;
+	size_t		 i, plen;
+
+	*local = name;
+	if (n->ns == NULL || n->ns->href == NULL) {
+		if ((colon = strchr(name, ':')) == NULL)
+			return FEED_NS_CORE;
+		plen = (size_t)(colon - name);
+		*local = colon + 1;
+		for (i = 0; i < sizeof(feed_xml_prefixes) /
+		    sizeof(feed_xml_prefixes[0]); i++)
+			if (strlen(feed_xml_prefixes[i].prefix) == plen &&
+			    strncmp(feed_xml_prefixes[i].prefix, name,
+			    plen) == 0)
+				return feed_xml_prefixes[i].ns;
+		return FEED_NS_OTHER;
+	}
+	for (i = 0; i < sizeof(feed_xml_nss) / sizeof(feed_xml_nss[0]); i++)
+		if (strcmp(feed_xml_nss[i].href, (const char *)n->ns->href) ==
+		    0)
+			return feed_xml_nss[i].ns;
+	return FEED_NS_OTHER;
+}
+
+/* The value of attribute name (any namespace), or NULL; not a copy. */
+const char *
+feed_xml_attr(const xmlNode *n, const char *name)
+{
+	const xmlAttr	*a;
+
+	for (a = n->properties; a != NULL; a = a->next)
+		if (a->name != NULL && strcasecmp((const char *)a->name,
+		    name) == 0 && a->children != NULL &&
+		    a->children->type == XML_TEXT_NODE)
+			return (const char *)a->children->content;
+	return NULL;
+}
+
+static void
+feed_xml_escape(struct util_buf *b, const char *s)
+{
+	const char	*p;
+
+	while (*s != '\0') {
+		p = s + strcspn(s, "<&");
+		util_buf_append(b, s, (size_t)(p - s));
+		if (*p == '\0')
+			break;
+		util_buf_append(b, *p == '<' ? "&lt;" : "&amp;", *p == '<' ?
+		    4 : 5);
+		s = p + 1;
+	}
+}
+
+/*
+ * An entity reference libxml2 left in the tree.  Only an internal entity
+ * whose text is short and holds no markup or reference is substituted;
+ * anything else stays literal, which is what bounds expansion.  HTML
+ * names (&eacute; with no DTD) are decoded later by the stripper, or here
+ * for plain text.
+ */
+static void
+feed_xml_entity(struct feed_xml *x, const xmlNode *n, enum feed_xml_mode m,
+    struct util_buf *b)
+{
+	xmlEntity	*e;
+	char		*lit;
+	size_t		 len;
+
+	e = xmlGetDocEntity(x->doc, n->name);
+	if (e != NULL && e->etype == XML_INTERNAL_GENERAL_ENTITY &&
+	    e->content != NULL && e->length < 1024 &&
+	    strpbrk((const char *)e->content, "&<%") == NULL) {
+		util_buf_append(b, e->content, (size_t)e->length);
+		return;
+	}
+	len = strlen((const char *)n->name) + 3;
+	lit = xmalloc(len);
+	snprintf(lit, len, "&%s;", (const char *)n->name);
+	if (m != FEED_XML_PLAIN || feed_text_entity(lit, len - 1, b) <= 0)
+		util_buf_append(b, lit, len - 1);
+	free(lit);
+}
+
+/* Appends the content of n's children to b for the given mode. */
+static void
+feed_xml_collect(struct feed_xml *x, const xmlNode *n, enum feed_xml_mode m,
+    struct util_buf *b, int depth)
+{
+	const xmlNode	*c;
+
+	if (depth > FEED_XML_MAX_DEPTH)
+		return;
+	for (c = n->children; c != NULL; c = c->next) {
+		if (b->len > FEED_XML_MAX_RAW)
+			return;
+		switch (c->type) {
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			if (c->content == NULL)
+				break;
+			if (m == FEED_XML_MARKUP)
+				feed_xml_escape(b, (const char *)c->content);
+			else
+				util_buf_append(b, c->content,
+				    strlen((const char *)c->content));
+			break;
+		case XML_ENTITY_REF_NODE:
+			feed_xml_entity(x, c, m, b);
+			break;
+		case XML_ELEMENT_NODE:
+			if (m == FEED_XML_MARKUP) {
+				util_buf_printf(b, "<%s>", c->name);
+				feed_xml_collect(x, c, m, b, depth + 1);
+				util_buf_printf(b, "</%s>", c->name);
+			} else
+				feed_xml_collect(x, c, m, b, depth + 1);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static bool
+feed_xml_has_elements(const xmlNode *n)
+{
+	const xmlNode	*c;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			return true;
+	return false;
+}
+
+/* Decodes base64 in place (Atom 0.3 mode="base64"); returns the length. */
+static size_t
+feed_xml_base64(char *s, size_t n)
+{
+	static const char	*al = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char		*p;
+	uint32_t		 acc = 0;
+	size_t			 i, o = 0;
+	int			 bits = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '=')
+			break;
+		if ((p = strchr(al, s[i])) == NULL || s[i] == '\0')
+			continue;
+		acc = (acc << 6) | (uint32_t)(p - al);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			s[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	return o;
+}
+
+/*
+ * The plain text of element n, or NULL when empty.  deftype is how the
+ * element is read when it says nothing itself (RSS: HTML, Atom: text).
+ */
+char *
+feed_xml_text(struct feed_xml *x, const xmlNode *n,
+    enum feed_text_type deftype)
+{
+	const char		*type, *mode;
+	enum feed_text_type	 tt = deftype;
+	enum feed_xml_mode	 m;
+	struct util_buf		 b = { 0 }, v = { 0 };
+	char			*s;
+	size_t			 len;
+	bool			 markup = false, b64 = false;
+
+	if ((type = feed_xml_attr(n, "type")) != NULL) {
+		if (strcasecmp(type, "text") == 0 ||
+		    strncasecmp(type, "text/", 5) == 0)
+			tt = FEED_TEXT_PLAIN;
+		if (strcasecmp(type, "html") == 0 ||
+		    strcasecmp(type, "text/html") == 0)
+			tt = FEED_TEXT_HTML;
+		if (strcasecmp(type, "xhtml") == 0 ||
+		    strcasecmp(type, "application/xhtml+xml") == 0)
+			markup = true;
+	}
+	if ((mode = feed_xml_attr(n, "mode")) != NULL) {
+		if (strcasecmp(mode, "xml") == 0)
+			markup = true;
+		else if (strcasecmp(mode, "base64") == 0)
+			b64 = true;
+		else if (strcasecmp(mode, "escaped") == 0 && type == NULL)
+			tt = FEED_TEXT_HTML;
+	}
+	if (feed_xml_has_elements(n))
+		markup = true;
+	if (markup) {
+		m = FEED_XML_MARKUP;
+		tt = FEED_TEXT_HTML;
+	} else
+		m = tt == FEED_TEXT_HTML ? FEED_XML_HTML : FEED_XML_PLAIN;
+	feed_xml_collect(x, n, m, &b, 0);
+	if (b.len == 0) {
+		util_buf_free(&b);
+		return NULL;
+	}
+	len = b.len;
+	if (b64) {
+		len = feed_xml_base64(b.data, b.len);
+		/* Decoded bytes are unchecked: make them valid UTF-8. */
+		feed_enc_sanitize(&v, b.data, len);
+		util_buf_free(&b);
+		b = v;
+		len = b.len;
+		if (len == 0) {
+			util_buf_free(&b);
+			return NULL;
+		}
+	}
+	s = feed_text_plain(b.data, len, tt);
+	util_buf_free(&b);
+	return s;
+}
+
+/* The trimmed, whitespace-collapsed text of n (ids, links, dates). */
+char *
+feed_xml_value(struct feed_xml *x, const xmlNode *n)
+{
+	struct util_buf	 b = { 0 }, c = { 0 };
+
+	feed_xml_collect(x, n, FEED_XML_PLAIN, &b, 0);
+	if (b.len > 0)
+		feed_text_collapse(&c, b.data, b.len < FEED_MAX_FIELD ?
+		    b.len : FEED_MAX_FIELD);
+	util_buf_free(&b);
+	if (c.len == 0) {
+		util_buf_free(&c);
+		return NULL;
+	}
+	/* Do not cut a UTF-8 sequence in half at the cap. */
+	while (c.len > 0 && c.len >= FEED_MAX_FIELD &&
+	    ((unsigned char)c.data[c.len - 1] & 0xc0) == 0x80)
+		c.data[--c.len] = '\0';
+	return c.data;
+}
+
+/* Resolves a link found at n against xml:base and the document URL. */
+char *
+feed_xml_link(struct feed_xml *x, const xmlNode *n, const char *ref)
+{
+	xmlChar	*base;
+	char	*s;
+
+	if (ref == NULL)
+		return NULL;
+	if (strchr(ref, ':') != NULL && strcspn(ref, ":") <
+	    strcspn(ref, "/?#"))
+		return xstrdup(ref);
+	base = xmlNodeGetBase(x->doc, n);
+	s = feed_resolve((const char *)base, ref);
+	xmlFree(base);
+	return s;
+}
+
+/* Refuses every external entity, DTD and parameter entity. */
+static xmlParserInputPtr
+feed_xml_resolve_cb(void *ctx, const xmlChar *publicid,
+    const xmlChar *systemid)
+{
+	(void)ctx;
+	(void)publicid;
+	(void)systemid;
+	return NULL;
+}
+
+struct feed *
+feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
+    size_t errlen)
+{
+	struct feed_xml		 x;
+	xmlParserCtxt		*ctxt;
+	const xmlError		*e;
+	struct feed		*f;
+	int			 opts;
+
+	if (len > INT32_MAX) {
+		snprintf(err, errlen, "document too large");
+		return NULL;
+	}
+	if ((ctxt = xmlNewParserCtxt()) == NULL)
+		fatalx("feed_xml_parse: out of memory");
+	/* ctxt->sax is this context's own copy: no global state touched. */
+	ctxt->sax->resolveEntity = feed_xml_resolve_cb;
+	ctxt->sax->externalSubset = NULL;
+	opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT;
+	x.doc = xmlCtxtReadMemory(ctxt, buf, (int)len, base_url, "UTF-8",
+	    opts);
+	e = &ctxt->lastError;
+	if (x.doc == NULL || xmlDocGetRootElement(x.doc) == NULL) {
+		snprintf(err, errlen, "malformed XML at line %d: %s", e->line,
+		    e->message != NULL ? e->message : "no root element");
+		err[strcspn(err, "\n")] = '\0';
+		xmlFreeDoc(x.doc);
+		xmlFreeParserCtxt(ctxt);
+		return NULL;
+	}
+	f = xcalloc(1, sizeof(*f));
+	x.f = f;
+	x.base_url = base_url;
+	if (!ctxt->wellFormed) {
+		f->bozo = true;
+		xasprintf(&f->bozo_reason, "malformed XML at line %d: %s",
+		    e->line, e->message != NULL ? e->message : "?");
+		f->bozo_reason[strcspn(f->bozo_reason, "\n")] = '\0';
+	}
+	xmlFreeParserCtxt(ctxt);
+	if (feed_walk_doc(&x, xmlDocGetRootElement(x.doc), err, errlen) ==
+	    -1) {
+		xmlFreeDoc(x.doc);
+		feed_free(f);
+		return NULL;
+	}
+	xmlFreeDoc(x.doc);
+	return f;
+}

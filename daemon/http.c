@@ -1,0 +1,191 @@
+/*
+ * http: /metrics and /healthz on evhttp.  It owns the evhttp instance and
+ * its listening socket and nothing else; the numbers come from the
+ * daemon's callbacks, so this module needs no knowledge of feeds or Redis.
+ * It must never block the loop: bodies are built in memory and handed to
+ * evhttp, which writes them as the socket allows.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+
+#include "http.h"
+#include "util.h"
+
+struct http {
+	struct evhttp		*evh;
+	struct evhttp_bound_socket *sock;
+	http_metrics_cb		 metrics_cb;
+	http_health_cb		 health_cb;
+	void			*arg;
+	int			 port;
+};
+
+static void
+http_reply(struct evhttp_request *req, int code, const char *reason,
+    const char *type, const struct util_buf *body)
+{
+	struct evbuffer	*out = evhttp_request_get_output_buffer(req);
+
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", type);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	if (body != NULL && body->len > 0)
+		evbuffer_add(out, body->data, body->len);
+	evhttp_send_reply(req, code, reason, NULL);
+}
+
+static void
+http_metrics_handler(struct evhttp_request *req, void *arg)
+{
+	struct http	*h = arg;
+	struct util_buf	 b = { 0 };
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		http_reply(req, 405, "Method Not Allowed", "text/plain", NULL);
+		return;
+	}
+	h->metrics_cb(&b, h->arg);
+	http_reply(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
+	    &b);
+	util_buf_free(&b);
+}
+
+static void
+http_health_handler(struct evhttp_request *req, void *arg)
+{
+	struct http	*h = arg;
+	struct util_buf	 b = { 0 };
+	bool		 ok;
+
+	ok = h->health_cb(&b, h->arg);
+	util_buf_append(&b, "\n", 1);
+	if (ok)
+		http_reply(req, 200, "OK", "application/json", &b);
+	else
+		http_reply(req, 503, "Service Unavailable", "application/json",
+		    &b);
+	util_buf_free(&b);
+}
+
+static void
+http_notfound_handler(struct evhttp_request *req, void *arg)
+{
+	struct util_buf	 b = { 0 };
+
+	(void)arg;
+	util_buf_printf(&b, "not found; try /metrics or /healthz\n");
+	http_reply(req, 404, "Not Found", "text/plain", &b);
+	util_buf_free(&b);
+}
+
+/* "host:port" or "[v6]:port" → host and port; -1 when malformed. */
+static int
+http_split(const char *listen, char *host, size_t hostlen, int *port)
+{
+	const char	*colon;
+	char		*end;
+	long		 p;
+	size_t		 n;
+
+	if (listen[0] == '[') {
+		const char *rb = strchr(listen, ']');
+
+		if (rb == NULL || rb[1] != ':')
+			return -1;
+		n = (size_t)(rb - listen - 1);
+		colon = rb + 1;
+		listen++;
+	} else {
+		if ((colon = strrchr(listen, ':')) == NULL)
+			return -1;
+		n = (size_t)(colon - listen);
+	}
+	if (n == 0 || n >= hostlen)
+		return -1;
+	memcpy(host, listen, n);
+	host[n] = '\0';
+	p = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || end == colon + 1 || p < 0 || p > 65535)
+		return -1;
+	*port = (int)p;
+	return 0;
+}
+
+struct http *
+http_new(struct event_base *base, const char *listen, http_metrics_cb mcb,
+    http_health_cb hcb, void *arg, char *err, size_t errlen)
+{
+	struct http		*h;
+	struct sockaddr_storage	 ss;
+	ev_socklen_t		 sslen = sizeof(ss);
+	char			 host[256];
+	int			 port;
+
+	if (http_split(listen, host, sizeof(host), &port) == -1) {
+		snprintf(err, errlen, "listen address '%s' is not HOST:PORT",
+		    listen);
+		return NULL;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->metrics_cb = mcb;
+	h->health_cb = hcb;
+	h->arg = arg;
+	if ((h->evh = evhttp_new(base)) == NULL) {
+		snprintf(err, errlen, "evhttp_new failed");
+		free(h);
+		return NULL;
+	}
+	/* Monitoring requests are tiny; refuse anything that is not. */
+	evhttp_set_max_headers_size(h->evh, 8192);
+	evhttp_set_max_body_size(h->evh, 0);
+	evhttp_set_timeout(h->evh, 10);
+	evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_cb(h->evh, "/metrics", http_metrics_handler, h);
+	evhttp_set_cb(h->evh, "/healthz", http_health_handler, h);
+	evhttp_set_gencb(h->evh, http_notfound_handler, h);
+	h->sock = evhttp_bind_socket_with_handle(h->evh, host,
+	    (ev_uint16_t)port);
+	if (h->sock == NULL) {
+		snprintf(err, errlen, "cannot listen on %s", listen);
+		evhttp_free(h->evh);
+		free(h);
+		return NULL;
+	}
+	h->port = port;
+	if (getsockname(evhttp_bound_socket_get_fd(h->sock),
+	    (struct sockaddr *)&ss, &sslen) == 0) {
+		if (ss.ss_family == AF_INET)
+			h->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			h->port = ntohs(
+			    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	return h;
+}
+
+int
+http_port(const struct http *h)
+{
+	return h->port;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	evhttp_free(h->evh);
+	free(h);
+}

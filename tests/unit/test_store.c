@@ -1,0 +1,739 @@
+/*
+ * Unit tests for store against a real redis-server the test starts itself
+ * (127.0.0.1, a free port, nothing saved) and stops by PID.  The figures
+ * follow the North Korean troops story of the seed articles.  A SUBSCRIBE
+ * connection and XRANGE on the stream check that exactly the expected
+ * alerts went out; a marker PUBLISHed after each step tells the reader
+ * where that step's messages end.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <event2/event.h>
+#include <hiredis.h>
+#include <jansson.h>
+
+#include "claim.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define TEST_CHANNEL	"cwtest:alerts"
+#define TEST_FEED_A	"https://berita-a.example/rss"
+#define TEST_FEED_B	"https://kabar-b.example/feed"
+
+/* 2024-12-19, 2025-01-15, 2025-01-16, 2024-12-20 00:00 UTC. */
+#define TEST_DEC19	1734566400
+#define TEST_JAN15	1736899200
+#define TEST_JAN16	1736985600
+#define TEST_DEC20	1734652800
+
+static struct {
+	pid_t			 redis;
+	int			 port;
+	char			 dir[64];
+	struct event_base	*base;
+	redisContext		*cmd;	/* sync, for assertions */
+	redisContext		*sub;	/* sync, SUBSCRIBEd */
+	int			 marker;
+} t;
+
+struct test_done {
+	bool	 called;
+	int	 nalerts;
+};
+
+static void
+test_done_cb(int nalerts, void *arg)
+{
+	struct test_done	*d = arg;
+
+	d->called = true;
+	d->nalerts = nalerts;
+}
+
+static int
+test_free_port(void)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(sin);
+	int			 fd, port;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
+		return -1;
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+static redisContext *
+test_connect(void)
+{
+	struct timeval	 tv = { 5, 0 };
+	redisContext	*c;
+	int		 i;
+
+	for (i = 0; i < 200; i++) {
+		c = redisConnectWithTimeout("127.0.0.1", t.port, tv);
+		if (c != NULL && c->err == 0) {
+			redisSetTimeout(c, tv);
+			return c;
+		}
+		redisFree(c);
+		usleep(20000);
+	}
+	return NULL;
+}
+
+static int
+test_redis_start(void)
+{
+	char	 port[16];
+	int	 fd;
+
+	snprintf(port, sizeof(port), "%d", t.port);
+	if ((t.redis = fork()) == -1)
+		return -1;
+	if (t.redis == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		execlp("redis-server", "redis-server", "--port", port,
+		    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+		    "--dir", t.dir, (char *)NULL);
+		_exit(127);
+	}
+	if ((t.cmd = test_connect()) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+test_redis_stop(void)
+{
+	redisFree(t.cmd);
+	t.cmd = NULL;
+	redisFree(t.sub);
+	t.sub = NULL;
+	if (t.redis > 0) {
+		kill(t.redis, SIGKILL);
+		waitpid(t.redis, NULL, 0);
+	}
+	t.redis = 0;
+}
+
+static void
+test_subscribe(void)
+{
+	redisReply	*r;
+
+	redisFree(t.sub);
+	assert_non_null(t.sub = test_connect());
+	r = redisCommand(t.sub, "SUBSCRIBE %s", TEST_CHANNEL);
+	assert_non_null(r);
+	freeReplyObject(r);
+}
+
+/* The alerts published since the last call, as parsed JSON, in order. */
+static json_t *
+test_messages(void)
+{
+	redisReply	*r, *m;
+	json_t		*a;
+	char		 mark[32];
+
+	snprintf(mark, sizeof(mark), "marker-%d", ++t.marker);
+	freeReplyObject(redisCommand(t.cmd, "PUBLISH %s %s", TEST_CHANNEL,
+	    mark));
+	a = json_array();
+	for (;;) {
+		assert_int_equal(redisGetReply(t.sub, (void **)&r), REDIS_OK);
+		assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+		assert_int_equal(r->elements, 3);
+		m = r->element[2];
+		if (strcmp(m->str, mark) == 0) {
+			freeReplyObject(r);
+			return a;
+		}
+		json_array_append_new(a, json_loads(m->str, 0, NULL));
+		freeReplyObject(r);
+	}
+}
+
+static long long
+test_int(const char *fmt, ...)
+{
+	redisReply	*r;
+	va_list		 ap;
+	long long	 v;
+
+	va_start(ap, fmt);
+	r = redisvCommand(t.cmd, fmt, ap);
+	va_end(ap);
+	assert_non_null(r);
+	if (r->type == REDIS_REPLY_STRING)
+		v = strtoll(r->str, NULL, 10);
+	else {
+		assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+		v = r->integer;
+	}
+	freeReplyObject(r);
+	return v;
+}
+
+static bool
+test_loop_until(bool (*pred)(void *), void *arg, int ms)
+{
+	int64_t	 end = util_now_ms() + ms;
+
+	while (!pred(arg)) {
+		if (util_now_ms() > end)
+			return false;
+		event_base_loop(t.base, EVLOOP_NONBLOCK);
+		usleep(500);
+	}
+	return true;
+}
+
+static bool
+test_is_connected(void *arg)
+{
+	return store_is_connected(arg);
+}
+
+static bool
+test_is_disconnected(void *arg)
+{
+	return !store_is_connected(arg);
+}
+
+static bool
+test_is_called(void *arg)
+{
+	return ((struct test_done *)arg)->called;
+}
+
+static bool
+test_is_idle(void *arg)
+{
+	return store_pending(arg) == 0;
+}
+
+static struct store_watch test_watches[] = {
+	{ "north-korea/*", 0, 0 },
+	{ "*/deployed/*", 0, 0.1 },
+};
+
+static struct store *
+test_store(bool watches, long queue_max)
+{
+	struct store_options	 o = {
+		.prefix = "cwt:",
+		.channel = TEST_CHANNEL,
+		.stream = TEST_CHANNEL,
+		.stream_maxlen = 1000,
+		.queue_max = queue_max,
+	};
+	struct store		*s;
+	char			 url[64], err[256];
+
+	snprintf(url, sizeof(url), "redis://127.0.0.1:%d/0", t.port);
+	o.url = url;
+	if (watches) {
+		o.watches = test_watches;
+		o.nwatches = 2;
+	}
+	s = store_new(t.base, &o, NULL, NULL, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("store_new: %s", err);
+	assert_true(test_loop_until(test_is_connected, s, 5000));
+	return s;
+}
+
+static void
+test_claim(struct claim *c, double v, enum claim_qualifier q,
+    const char *entity, const char *event, const char *unit)
+{
+	memset(c, 0, sizeof(*c));
+	c->value = v;
+	c->qualifier = q;
+	util_strlcpy(c->entity, entity, sizeof(c->entity));
+	util_strlcpy(c->event, event, sizeof(c->event));
+	util_strlcpy(c->unit, unit, sizeof(c->unit));
+	util_strlcpy(c->lang, "id", sizeof(c->lang));
+	claim_make_key(c);
+}
+
+/* Submits one item with one claim and runs the loop until it is done. */
+static int
+test_submit(struct store *s, const char *feed, const char *id,
+    uint64_t hash, int64_t published, const struct claim *c)
+{
+	struct store_item	 it = {
+		.id = id, .hash = hash, .url = id, .title = "judul",
+		.lang = "id", .published = published,
+	};
+	struct store_claim	 sc = {
+		.claim = c, .text = "kalimat uji", .item = 0,
+	};
+	struct store_batch	 b = {
+		.feed_url = feed, .items = &it, .nitems = 1,
+		.claims = &sc, .nclaims = c != NULL ? 1 : 0,
+		.detected_at = 1767225600,
+	};
+	struct test_done	 d = { 0 };
+
+	assert_int_equal(store_submit(s, &b, test_done_cb, &d), 0);
+	assert_true(test_loop_until(test_is_called, &d, 5000));
+	return d.nalerts;
+}
+
+static const char *
+test_type(json_t *a, size_t i)
+{
+	return json_string_value(json_object_get(json_array_get(a, i),
+	    "type"));
+}
+
+static json_int_t
+test_value(json_t *a, size_t i, const char *which)
+{
+	return json_integer_value(json_object_get(json_object_get(
+	    json_array_get(a, i), which), "value"));
+}
+
+static void
+test_semantics(void **state)
+{
+	struct store	*s, *s2;
+	struct claim	 c;
+	json_t		*m;
+	redisReply	*r;
+	size_t		 i;
+
+	(void)state;
+	s = test_store(true, 0);
+	test_subscribe();
+
+	/* "sekitar 100 tentara Korut tewas": the key's first figure. */
+	test_claim(&c, 100, CLAIM_APPROX, "north-korea", "killed", "troops");
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://a.example/1",
+	    1, TEST_DEC19, &c), 1);
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 1);
+	assert_string_equal(test_type(m, 0), "new");
+	assert_true(json_is_null(json_object_get(json_array_get(m, 0),
+	    "previous")));
+	json_decref(m);
+
+	/* "lebih dari 3.000": beyond the old interval, a change. */
+	test_claim(&c, 3000, CLAIM_AT_LEAST, "north-korea", "killed",
+	    "troops");
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://a.example/2",
+	    2, TEST_JAN15, &c), 1);
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 1);
+	assert_string_equal(test_type(m, 0), "changed");
+	assert_int_equal(test_value(m, 0, "previous"), 100);
+	assert_int_equal(test_value(m, 0, "current"), 3000);
+	json_decref(m);
+
+	/* "3.000" from another feed: corroboration, no alert. */
+	test_claim(&c, 3000, CLAIM_EXACT, "north-korea", "killed", "troops");
+	assert_int_equal(test_submit(s, TEST_FEED_B, "https://b.example/9",
+	    3, TEST_JAN16, &c), 0);
+	assert_int_equal(test_int("HGET {cwt:k:north-korea/killed/troops}:cur"
+	    " sources"), 2);
+
+	/* "ratusan", published before the current figure: history only. */
+	test_claim(&c, 100, CLAIM_VAGUE, "north-korea", "killed", "troops");
+	assert_int_equal(test_submit(s, TEST_FEED_B, "https://b.example/3",
+	    4, TEST_DEC20, &c), 0);
+	assert_int_equal(test_int("ZCARD {cwt:k:north-korea/killed/troops}:"
+	    "hist"), 3);
+	assert_int_equal(test_int("HGET {cwt:k:north-korea/killed/troops}:cur"
+	    " value"), 3000);
+
+	/* The same item again, here and from a second daemon: no alert. */
+	test_claim(&c, 3000, CLAIM_AT_LEAST, "north-korea", "killed",
+	    "troops");
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://a.example/2",
+	    2, TEST_JAN15, &c), 0);
+	s2 = test_store(true, 0);
+	assert_int_equal(test_submit(s2, TEST_FEED_A, "https://a.example/2",
+	    2, TEST_JAN15, &c), 0);
+	store_free(s2);
+
+	/* Tolerance 10% on deployments: 11.000, 11.500 same, 14.000 new. */
+	test_claim(&c, 11000, CLAIM_APPROX, "north-korea", "deployed",
+	    "troops");
+	/* north-korea/* comes first and has no tolerance: use another. */
+	test_claim(&c, 11000, CLAIM_APPROX, "-", "deployed", "troops");
+	util_strlcpy(c.entity, "", sizeof(c.entity));
+	claim_make_key(&c);
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://a.example/4",
+	    5, TEST_DEC19, &c), 1);
+	c.value = 11500;
+	c.qualifier = CLAIM_EXACT;
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://a.example/5",
+	    6, TEST_DEC20, &c), 0);
+	c.value = 14000;
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://a.example/6",
+	    7, TEST_JAN15, &c), 1);
+
+	/* Outside every watch: stored, never alerted. */
+	test_claim(&c, 12, CLAIM_EXACT, "russia", "killed", "civilians");
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://a.example/7",
+	    8, TEST_DEC19, &c), 0);
+	c.value = 40;
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://a.example/8",
+	    9, TEST_JAN15, &c), 0);
+	assert_int_equal(test_int("HGET {cwt:k:russia/killed/civilians}:cur "
+	    "value"), 40);
+
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 2);
+	assert_string_equal(test_type(m, 0), "new");
+	assert_int_equal(test_value(m, 0, "current"), 11000);
+	assert_string_equal(test_type(m, 1), "changed");
+	assert_int_equal(test_value(m, 1, "previous"), 11000);
+	assert_int_equal(test_value(m, 1, "current"), 14000);
+	json_decref(m);
+
+	/* The stream holds the same four alerts, in order. */
+	r = redisCommand(t.cmd, "XRANGE %s - +", TEST_CHANNEL);
+	assert_non_null(r);
+	assert_int_equal(r->elements, 4);
+	for (i = 0; i < 4; i++) {
+		static const char *const want[] = {
+			"\"type\":\"new\"", "\"type\":\"changed\"",
+			"\"type\":\"new\"", "\"type\":\"changed\"",
+		};
+		redisReply *f = r->element[i]->element[1];
+
+		assert_string_equal(f->element[0]->str, "alert");
+		assert_non_null(strstr(f->element[1]->str, want[i]));
+	}
+	freeReplyObject(r);
+	store_free(s);
+}
+
+static const struct {
+	double			 a;
+	enum claim_qualifier	 qa;
+	double			 b;
+	enum claim_qualifier	 qb;
+	double			 tol_abs;
+	double			 tol_rel;
+	int			 alerts;	/* for the second figure */
+} test_rules[] = {
+	{ 3000, CLAIM_EXACT, 3000, CLAIM_AT_LEAST, 0, 0, 0 },
+	{ 100, CLAIM_VAGUE, 3000, CLAIM_EXACT, 0, 0, 1 },
+	{ 3000, CLAIM_EXACT, 1000, CLAIM_VAGUE, 0, 0, 0 },
+	{ 100, CLAIM_APPROX, 3000, CLAIM_AT_LEAST, 0, 0, 1 },
+	{ 100, CLAIM_EXACT, 104, CLAIM_EXACT, 5, 0, 0 },
+	{ 100, CLAIM_EXACT, 106, CLAIM_EXACT, 5, 0, 1 },
+	{ 1000, CLAIM_EXACT, 1040, CLAIM_EXACT, 0, 0.05, 0 },
+	{ 1000, CLAIM_EXACT, 1100, CLAIM_EXACT, 0, 0.05, 1 },
+	{ 100, CLAIM_AT_LEAST, 5000, CLAIM_EXACT, 0, 0, 1 },
+	{ 100, CLAIM_APPROX, 105, CLAIM_EXACT, 0, 0, 1 },
+};
+
+/* The change rule, one fresh key per row, default tolerance per row. */
+static void
+test_change_rules(void **state)
+{
+	struct store_options	 o = { .channel = TEST_CHANNEL,
+	    .stream = TEST_CHANNEL, .prefix = "cwr:" };
+	struct store		*s;
+	struct claim		 c;
+	char			 url[64], err[256], ent[32];
+	size_t			 i;
+
+	(void)state;
+	snprintf(url, sizeof(url), "redis://127.0.0.1:%d", t.port);
+	o.url = url;
+	for (i = 0; i < sizeof(test_rules) / sizeof(test_rules[0]); i++) {
+		o.tolerance_abs = test_rules[i].tol_abs;
+		o.tolerance_rel = test_rules[i].tol_rel;
+		assert_non_null(s = store_new(t.base, &o, NULL, NULL, err,
+		    sizeof(err)));
+		assert_true(test_loop_until(test_is_connected, s, 5000));
+		snprintf(ent, sizeof(ent), "rule-%zu", i);
+		test_claim(&c, test_rules[i].a, test_rules[i].qa, ent,
+		    "killed", "people");
+		assert_int_equal(test_submit(s, TEST_FEED_A, "r1", 1,
+		    TEST_DEC19, &c), 1);
+		test_claim(&c, test_rules[i].b, test_rules[i].qb, ent,
+		    "killed", "people");
+		if (test_submit(s, TEST_FEED_A, "r2", 1, TEST_JAN15, &c) !=
+		    test_rules[i].alerts)
+			fail_msg("rule row %zu: want %d alerts", i,
+			    test_rules[i].alerts);
+		store_free(s);
+	}
+}
+
+struct test_items {
+	bool			 called;
+	int			 error;
+	enum store_item_state	 st[3];
+};
+
+static void
+test_items_cb(const enum store_item_state *st, size_t n, int error,
+    void *arg)
+{
+	struct test_items	*ti = arg;
+
+	ti->called = true;
+	ti->error = error;
+	if (st != NULL && n == 3)
+		memcpy(ti->st, st, sizeof(ti->st));
+}
+
+struct test_state {
+	bool	 called;
+	char	 etag[64];
+	int	 status;
+	int64_t	 next_due;
+	bool	 none;
+};
+
+static void
+test_state_cb(const struct store_feed_state *st, void *arg)
+{
+	struct test_state	*ts = arg;
+
+	ts->called = true;
+	ts->none = st == NULL;
+	if (st != NULL) {
+		util_strlcpy(ts->etag, st->etag != NULL ? st->etag : "",
+		    sizeof(ts->etag));
+		ts->status = st->status;
+		ts->next_due = st->next_due;
+	}
+}
+
+static bool
+test_items_called(void *arg)
+{
+	return ((struct test_items *)arg)->called;
+}
+
+static bool
+test_state_called(void *arg)
+{
+	return ((struct test_state *)arg)->called;
+}
+
+static void
+test_items_and_state(void **state)
+{
+	struct store			*s;
+	struct store_feed_state		 fs = {
+		.etag = "W/\"a1\"", .status = 200, .next_due = 1767226500,
+	};
+	struct store_item		 it[3] = {
+		{ .id = "x1", .hash = 11, .published = INT64_MIN },
+		{ .id = "x2", .hash = 22, .published = INT64_MIN },
+		{ .id = "x3", .hash = 33, .published = INT64_MIN },
+	};
+	struct store_batch		 b = {
+		.feed_url = "https://state.example/rss", .state = &fs,
+		.items = it, .nitems = 2, .detected_at = 1767225600,
+	};
+	struct test_done		 d = { 0 };
+	struct test_items		 ti = { 0 };
+	struct test_state		 ts = { 0 };
+
+	(void)state;
+	s = test_store(false, 0);
+	assert_int_equal(store_feed_state_get(s, b.feed_url, test_state_cb,
+	    &ts), 0);
+	assert_true(test_loop_until(test_state_called, &ts, 5000));
+	assert_true(ts.none);
+
+	assert_int_equal(store_submit(s, &b, test_done_cb, &d), 0);
+	assert_true(test_loop_until(test_is_called, &d, 5000));
+	assert_int_equal(d.nalerts, 0);
+
+	it[1].hash = 23;	/* x2's content changed */
+	assert_int_equal(store_items_check(s, b.feed_url, it, 3,
+	    test_items_cb, &ti), 0);
+	assert_true(test_loop_until(test_items_called, &ti, 5000));
+	assert_int_equal(ti.error, 0);
+	assert_int_equal(ti.st[0], STORE_ITEM_SEEN);
+	assert_int_equal(ti.st[1], STORE_ITEM_CHANGED);
+	assert_int_equal(ti.st[2], STORE_ITEM_NEW);
+
+	memset(&ts, 0, sizeof(ts));
+	assert_int_equal(store_feed_state_get(s, b.feed_url, test_state_cb,
+	    &ts), 0);
+	assert_true(test_loop_until(test_state_called, &ts, 5000));
+	assert_false(ts.none);
+	assert_string_equal(ts.etag, "W/\"a1\"");
+	assert_int_equal(ts.status, 200);
+	assert_int_equal(ts.next_due, 1767226500);
+	assert_int_equal(store_pending(s), 0);
+	store_free(s);
+}
+
+/* SCRIPT FLUSH (or a failover) must not lose a claim. */
+static void
+test_noscript_reload(void **state)
+{
+	struct store	*s;
+	struct claim	 c;
+
+	(void)state;
+	s = test_store(false, 0);
+	freeReplyObject(redisCommand(t.cmd, "SCRIPT FLUSH"));
+	test_claim(&c, 7, CLAIM_EXACT, "noscript", "killed", "people");
+	assert_int_equal(test_submit(s, TEST_FEED_A, "ns1", 1, TEST_DEC19,
+	    &c), 1);
+	store_free(s);
+}
+
+/*
+ * Redis dies with one batch written but unanswered and another submitted
+ * while it is away; after the restart each alerts exactly once.
+ */
+static void
+test_reconnect_replays_once(void **state)
+{
+	struct store		*s;
+	struct claim		 c1, c2, c3;
+	struct store_item	 it = { .id = "rc1", .hash = 1,
+	    .published = TEST_DEC19 };
+	struct store_claim	 sc = { .claim = &c1, .text = "t" };
+	struct store_batch	 b = { .feed_url = TEST_FEED_A, .items = &it,
+	    .nitems = 1, .claims = &sc, .nclaims = 1,
+	    .detected_at = 1767225600 };
+	struct test_done	 d1 = { 0 }, d2 = { 0 }, d3 = { 0 };
+	json_t			*m;
+	redisReply		*r;
+
+	(void)state;
+	s = test_store(false, 2);
+	test_claim(&c1, 1500, CLAIM_EXACT, "north-korea", "deployed",
+	    "troops");
+	test_claim(&c2, 11000, CLAIM_EXACT, "north-korea", "enlisted",
+	    "troops");
+	test_claim(&c3, 1, CLAIM_EXACT, "x", "killed", "people");
+	assert_int_equal(store_submit(s, &b, test_done_cb, &d1), 0);
+	test_redis_stop();
+	assert_true(test_loop_until(test_is_disconnected, s, 5000));
+	it.id = "rc2";
+	sc.claim = &c2;
+	assert_int_equal(store_submit(s, &b, test_done_cb, &d2), 0);
+	assert_int_equal(store_pending(s), 4);
+	/* queue_max 2: a third batch is refused, not silently dropped. */
+	sc.claim = &c3;
+	assert_int_equal(store_submit(s, &b, test_done_cb, &d3), -1);
+	/* Let a few reconnect attempts fail and back off. */
+	event_base_loop(t.base, EVLOOP_NONBLOCK);
+	usleep(300000);
+	event_base_loop(t.base, EVLOOP_NONBLOCK);
+	assert_false(d1.called);
+
+	assert_int_equal(test_redis_start(), 0);
+	test_subscribe();
+	assert_true(test_loop_until(test_is_idle, s, 40000));
+	assert_true(d1.called && d2.called);
+	assert_false(d3.called);
+	assert_int_equal(d1.nalerts, 1);
+	assert_int_equal(d2.nalerts, 1);
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 2);
+	assert_int_equal(test_value(m, 0, "current"), 1500);
+	assert_int_equal(test_value(m, 1, "current"), 11000);
+	json_decref(m);
+	r = redisCommand(t.cmd, "XLEN %s", TEST_CHANNEL);
+	assert_int_equal(r->integer, 2);
+	freeReplyObject(r);
+	store_free(s);
+}
+
+static void
+test_bad_options(void **state)
+{
+	static const char *const bad[] = {
+		"http://127.0.0.1:6379", "redis://127.0.0.1:0",
+		"redis://127.0.0.1:6379/x", "redis://:pw@127.0.0.1",
+		"unix://relative", "redis://",
+	};
+	struct store_options	 o = { 0 };
+	char			 err[256];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.url = bad[i];
+		err[0] = '\0';
+		if (store_new(t.base, &o, NULL, NULL, err, sizeof(err)) !=
+		    NULL)
+			fail_msg("%s accepted", bad[i]);
+		assert_true(err[0] != '\0');
+	}
+	store_free(NULL);
+}
+
+static int
+test_setup(void **state)
+{
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	log_init(LOG_LEVEL_WARNING, true);
+	snprintf(t.dir, sizeof(t.dir), "/tmp/cwstore.XXXXXX");
+	if (mkdtemp(t.dir) == NULL || (t.port = test_free_port()) < 0)
+		return -1;
+	t.base = event_base_new();
+	return test_redis_start();
+}
+
+static int
+test_teardown(void **state)
+{
+	(void)state;
+	test_redis_stop();
+	event_base_free(t.base);
+	rmdir(t.dir);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_semantics),
+		cmocka_unit_test(test_change_rules),
+		cmocka_unit_test(test_items_and_state),
+		cmocka_unit_test(test_noscript_reload),
+		cmocka_unit_test(test_reconnect_replays_once),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, test_setup,
+	    test_teardown);
+}

@@ -22,11 +22,11 @@ PKGS		= libevent libcurl libxml-2.0 hiredis jansson inih libsystemd
 # SAN=1 builds with AddressSanitizer and UBSan into build/san.
 SAN		?= 0
 ifeq ($(SAN),1)
-B		= build/san
+B		?= build/san
 SANFLAGS	= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		  -fno-omit-frame-pointer
 else
-B		= build
+B		?= build
 SANFLAGS	=
 endif
 
@@ -70,7 +70,16 @@ PROGS		= $(B)/claimwatchd $(B)/claimwatch
 
 all: $(PROGS)
 
-$(B)/obj/%.o: daemon/%.c
+# Objects depend on the flags they were built with (as git's GIT-CFLAGS),
+# so `make install PREFIX=...` after `make` rebuilds what embeds paths.
+FLAGS_STAMP	= $(B)/flags.stamp
+FLAGS_NOW	= $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS)
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' >$@
+.PHONY: FORCE
+
+$(B)/obj/%.o: daemon/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -82,11 +91,11 @@ $(LIB): $(LIB_OBJS)
 $(B)/%: $(B)/obj/%.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-$(B)/tests/%.o: tests/unit/%.c
+$(B)/tests/%.o: tests/unit/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/tests/%.o: tests/tools/%.c
+$(B)/tests/%.o: tests/tools/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -134,7 +143,7 @@ build/fuzz/$(1): tests/fuzz/$(1).c $(LIB_SRCS) $(wildcard include/*.h)
 endef
 $(foreach t,$(FUZZ_SRCS:tests/fuzz/%.c=%),$(eval $(call FUZZ_RULE,$(t))))
 
-$(B)/bench/%.o: tests/bench/%.c
+$(B)/bench/%.o: tests/bench/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -191,16 +200,44 @@ compdb:
 clean:
 	rm -rf build
 
+MANPAGES	= daemon/claimwatchd.8 daemon/claimwatch.1 daemon/claimwatch.conf.5
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-	    $(DESTDIR)$(DATADIR)/lexicon $(DESTDIR)$(SYSCONFDIR)/claimwatch
+	    $(DESTDIR)$(DATADIR)/lexicon $(DESTDIR)$(DATADIR)/examples \
+	    $(DESTDIR)$(SYSCONFDIR)/claimwatch $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(B)/claimwatchd $(DESTDIR)$(SBINDIR)/claimwatchd
 	install -m 755 $(B)/claimwatch $(DESTDIR)$(BINDIR)/claimwatch
 	install -m 644 config/lexicon/* $(DESTDIR)$(DATADIR)/lexicon/
+	install -m 644 config/claimwatch.conf config/feeds.txt \
+	    config/feeds.opml $(DESTDIR)$(DATADIR)/examples/
+	@# An existing configuration is the operator's: never overwrite it.
+	test -e $(DESTDIR)$(SYSCONFDIR)/claimwatch/claimwatch.conf || \
+	    install -m 644 config/claimwatch.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/claimwatch/claimwatch.conf
+	test -e $(DESTDIR)$(SYSCONFDIR)/claimwatch/feeds.txt || \
+	    install -m 644 config/feeds.txt \
+	    $(DESTDIR)$(SYSCONFDIR)/claimwatch/feeds.txt
+	sed -e 's|/usr/local/sbin|$(SBINDIR)|g' \
+	    -e 's|/etc/claimwatch|$(SYSCONFDIR)/claimwatch|g' \
+	    systemd/claimwatch.service \
+	    >$(DESTDIR)$(UNITDIR)/claimwatch.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/claimwatch.service
+	for m in $(MANPAGES); do \
+	    s=$${m##*.}; \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/claimwatchd $(DESTDIR)$(BINDIR)/claimwatch
+	rm -f $(DESTDIR)$(UNITDIR)/claimwatch.service
+	rm -f $(DESTDIR)$(MANDIR)/man8/claimwatchd.8 \
+	    $(DESTDIR)$(MANDIR)/man1/claimwatch.1 \
+	    $(DESTDIR)$(MANDIR)/man5/claimwatch.conf.5
 	rm -rf $(DESTDIR)$(DATADIR)
+	@echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR)/claimwatch (your configuration)"
 
 -include $(LIB_OBJS:.o=.d) $(PROGS:%=$(B)/obj/%.d)
 -include $(wildcard $(B)/tests/*.d $(B)/bench/*.d)

@@ -32,6 +32,8 @@ struct config_feeds_list {
 	size_t			 nslots;	/* a power of two */
 	char			*err;
 	size_t			 errlen;
+	int			 xml_line;	/* first XML error */
+	char			 xml_msg[256];
 };
 
 static const char *const config_feeds_options[] = {
@@ -364,16 +366,35 @@ config_feeds_line_of(const char *buf, const char *at)
 	return line;
 }
 
+/*
+ * libxml2 reports every error of a broken document and keeps the last;
+ * the first says where it went wrong, so this keeps that one, and nothing
+ * reaches stderr.
+ */
+static void
+config_feeds_xml_error_cb(void *arg, xmlError *e)
+{
+	xmlParserCtxt		*ctxt = arg;
+	struct config_feeds_list *l = ctxt->_private;
+	size_t			 len;
+
+	if (l->xml_line != 0 || e->level < XML_ERR_ERROR)
+		return;
+	l->xml_line = e->line > 0 ? e->line : 1;
+	util_strlcpy(l->xml_msg, e->message != NULL ? e->message :
+	    "unknown error", sizeof(l->xml_msg));
+	len = strlen(l->xml_msg);
+	while (len > 0 && isspace((unsigned char)l->xml_msg[len - 1]))
+		l->xml_msg[--len] = '\0';
+}
+
 static int
 config_feeds_opml(struct config_feeds_list *l, const char *buf, size_t len)
 {
 	xmlParserCtxt	*ctxt;
 	xmlDoc		*doc = NULL;
 	xmlNode		*root, *n;
-	const xmlError	*e;
 	const char	*ent;
-	char		 msg[256];
-	size_t		 mlen;
 	int		 rc = -1;
 
 	/*
@@ -390,18 +411,15 @@ config_feeds_opml(struct config_feeds_list *l, const char *buf, size_t len)
 		config_errf(l->err, l->errlen, l->path, 0, "out of memory");
 		return -1;
 	}
+	ctxt->_private = l;
+	ctxt->sax->serror = config_feeds_xml_error_cb;
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, l->path, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	    XML_PARSE_BIG_LINES);
-	if (doc == NULL || !ctxt->wellFormed) {
-		e = xmlCtxtGetLastError(ctxt);
-		util_strlcpy(msg, e != NULL && e->message != NULL ?
-		    e->message : "unknown error", sizeof(msg));
-		mlen = strlen(msg);
-		while (mlen > 0 && isspace((unsigned char)msg[mlen - 1]))
-			msg[--mlen] = '\0';
-		config_errf(l->err, l->errlen, l->path, e != NULL ? e->line :
-		    0, "malformed OPML: %s", msg);
+	if (doc == NULL || !ctxt->wellFormed || l->xml_line != 0) {
+		config_errf(l->err, l->errlen, l->path, l->xml_line,
+		    "malformed OPML: %s", l->xml_line != 0 ? l->xml_msg :
+		    "unknown error");
 		goto out;
 	}
 	root = xmlDocGetRootElement(doc);

@@ -517,33 +517,47 @@ config_parse_feed_url(const char *s, unsigned *proto, char *err,
 	return 0;
 }
 
-/* Levenshtein distance, ignoring case, of two short words. */
+#define CONFIG_VALUE_WORD_MAX	64
+
+static bool
+config_value_ceq(char a, char b)
+{
+	return tolower((unsigned char)a) == tolower((unsigned char)b);
+}
+
+/*
+ * Edit distance ignoring case, with a swap of two neighbours counting
+ * as one edit (optimal string alignment): "tiemout" is one typo away.
+ */
 static size_t
 config_value_distance(const char *a, const char *b)
 {
-	size_t	 la = strlen(a), lb = strlen(b), i, j, prev, tmp, cost;
-	size_t	 row[65];
+	size_t	 la = strlen(a), lb = strlen(b), i, j, v;
+	size_t	 d[CONFIG_VALUE_WORD_MAX + 1][CONFIG_VALUE_WORD_MAX + 1];
 
-	if (la > 64 || lb > 64)
+	if (la > CONFIG_VALUE_WORD_MAX || lb > CONFIG_VALUE_WORD_MAX)
 		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		d[0][j] = j;
 	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			cost = tolower((unsigned char)a[i - 1]) ==
-			    tolower((unsigned char)b[j - 1]) ? 0 : 1;
-			row[j] = prev + cost;
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			if (tmp + 1 < row[j])
-				row[j] = tmp + 1;
-			prev = tmp;
+			v = d[i - 1][j - 1] +
+			    (config_value_ceq(a[i - 1], b[j - 1]) ? 0 : 1);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 &&
+			    config_value_ceq(a[i - 1], b[j - 2]) &&
+			    config_value_ceq(a[i - 2], b[j - 1]) &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
 		}
 	}
-	return row[lb];
+	return d[la][lb];
 }
 
 const char *

@@ -12,6 +12,7 @@
 
 struct event_base;
 struct fetch;
+struct sockaddr;
 
 #define FETCH_PROTO_HTTP	0x01	/* same bits as CONFIG_PROTO_* */
 #define FETCH_PROTO_HTTPS	0x02
@@ -78,7 +79,6 @@ void		 fetch_set_options(struct fetch *, const struct fetch_options *);
  * unspecified address, reserved v4, and v6 forms embedding such a v4
  * address (mapped, compatible, NAT64, 6to4).  Non-IP families count too.
  */
-struct sockaddr;
 bool		 fetch_addr_is_private(const struct sockaddr *);
 /*
  * Aborts every transfer without calling callbacks; NULL is a no-op.  Not

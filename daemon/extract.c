@@ -526,10 +526,11 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 	const struct lexicon_entry	*e, *unit = NULL, *money = NULL;
 	const struct lexicon_entry	*qual = NULL, *npent = NULL, *ev = NULL;
 	const struct lexicon_entry	*modal = NULL;
-	struct extract_num		 np, np2;
+	struct extract_num		 np, np2 = { 0 };
 	struct extract_pick		 ps, pw;
 	struct claim			*c = &x->c;
 	size_t				 qstart = i, end, ustart = 0, uend = 0;
+	size_t				 cstart = 0, cend = 0;
 	size_t				 k, s, gaps, last, evpos = 0;
 	uint16_t			 cl = x->tok[i].clause;
 	bool				 range = false, inherit = false;
@@ -543,8 +544,8 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 	if ((e = extract_match_ending(x, qstart, LEXICON_CURRENCY, &s)) !=
 	    NULL) {
 		money = e;
-		ustart = s;
-		uend = qstart;
+		cstart = s;
+		cend = qstart;
 		qstart = s;
 	}
 	if ((e = extract_match_ending(x, qstart, LEXICON_QUAL, &s)) != NULL) {
@@ -588,8 +589,7 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 				money = e;
 			else
 				unit = e;
-			if (ustart == 0 || ustart >= i)
-				ustart = k;
+			ustart = k;
 			uend = k + e->nwords;
 			break;
 		}
@@ -609,7 +609,7 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 			break;
 		k++;
 	}
-	if (unit == NULL && (money == NULL || uend <= i))
+	if (uend == 0)
 		npent = NULL;
 	if (uend > end) {
 		end = uend;
@@ -682,6 +682,9 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 		util_strlcpy(c->unit, "people", sizeof(c->unit));
 	if (uend > ustart)
 		extract_copy_text(x, ustart, uend, c->unit_text,
+		    sizeof(c->unit_text));
+	else if (cend > cstart)
+		extract_copy_text(x, cstart, cend, c->unit_text,
 		    sizeof(c->unit_text));
 	/* A weak noun ("korban") yields to a plain one in the clause. */
 	if (unit != NULL && unit->weak && money == NULL) {

@@ -318,7 +318,7 @@ feed_enc_to_utf8(const char *buf, size_t len, const char *ctype,
 	const unsigned char	*s = (const unsigned char *)buf;
 	struct util_buf		 b = { 0 };
 	char			 label[FEED_ENC_LABEL] = "utf-8";
-	bool			 bad = false;
+	bool			 bad = false, declared;
 
 	(void)err;
 	(void)errlen;
@@ -336,10 +336,17 @@ feed_enc_to_utf8(const char *buf, size_t len, const char *ctype,
 	    s[3] == '?')
 		feed_enc_utf16(&b, s, len, false);
 	else {
-		if (!feed_enc_http_charset(ctype, label, sizeof(label)))
-			(void)feed_enc_xml_decl(buf, len, label,
-			    sizeof(label));
-		if (feed_enc_is(label, utf8)) {
+		declared = feed_enc_http_charset(ctype, label,
+		    sizeof(label)) || feed_enc_xml_decl(buf, len, label,
+		    sizeof(label));
+		if (!declared && !feed_enc_valid_utf8(buf, len)) {
+			/*
+			 * Nothing declared and not UTF-8: the legacy charset
+			 * of the web, as feedparser and browsers fall back.
+			 */
+			bad = true;
+			feed_enc_cp1252_decode(&b, s, len);
+		} else if (feed_enc_is(label, utf8)) {
 			if (!feed_enc_valid_utf8(buf, len))
 				bad = true;
 			feed_enc_sanitize(&b, buf, len);

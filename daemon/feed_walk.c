@@ -91,8 +91,13 @@ feed_walk_item_child(struct feed_xml *x, struct feed_walk_item *w,
 		}
 	} else if (ns == FEED_NS_CORE && (feed_walk_is(local, "guid") ||
 	    feed_walk_is(local, "id"))) {
-		if ((v = feed_xml_value(x, c)) == NULL)
+		char	*ref;
+
+		/* feedparser resolves ids against xml:base, as links. */
+		if ((ref = feed_xml_value(x, c)) == NULL)
 			return;
+		v = feed_xml_link(x, c, ref);
+		free(ref);
 		perma = feed_xml_attr(c, "isPermaLink");
 		if ((perma == NULL || strcmp(perma, "true") == 0) &&
 		    (it->link == NULL || w->link_from_id)) {

@@ -11,11 +11,13 @@
  * Element handling follows feedparser (feed_walk.c); this file owns the
  * libxml2 document and frees it before returning.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
@@ -256,6 +258,13 @@ feed_xml_text(struct feed_xml *x, const xmlNode *n,
 		if (strcasecmp(type, "xhtml") == 0 ||
 		    strcasecmp(type, "application/xhtml+xml") == 0)
 			markup = true;
+		else if (strchr(type, '/') != NULL &&
+		    strncasecmp(type, "text/", 5) != 0 &&
+		    strstr(type, "xml") == NULL) {
+			/* Atom: any other media type is base64 of itself. */
+			b64 = true;
+			tt = FEED_TEXT_PLAIN;
+		}
 	}
 	if ((mode = feed_xml_attr(n, "mode")) != NULL) {
 		if (strcasecmp(mode, "xml") == 0)
@@ -335,6 +344,69 @@ feed_xml_link(struct feed_xml *x, const xmlNode *n, const char *ref)
 	return s;
 }
 
+static bool
+feed_xml_predefined(const char *name, size_t n)
+{
+	return (n == 2 && (memcmp(name, "lt", 2) == 0 ||
+	    memcmp(name, "gt", 2) == 0)) || (n == 3 &&
+	    memcmp(name, "amp", 3) == 0) || (n == 4 &&
+	    (memcmp(name, "quot", 4) == 0 || memcmp(name, "apos", 4) == 0));
+}
+
+/*
+ * feedparser reads HTML entities (&eacute;) that no DTD declares, and
+ * libxml2 silently drops them.  Rewrite them as character references
+ * before parsing; a document that declares its own entities is left
+ * alone.  Returns a new buffer, or NULL when nothing needed rewriting.
+ */
+static char *
+feed_xml_html_entities(const char *buf, size_t len, size_t *outlen)
+{
+	const htmlEntityDesc	*e;
+	struct util_buf		 b = { 0 };
+	const char		*p = buf, *end = buf + len, *amp, *q;
+	char			 name[33];
+	size_t			 n;
+
+	if (memmem(buf, len, "<!ENTITY", 8) != NULL)
+		return NULL;
+	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
+		q = amp + 1;
+		if (q < end && *q == '#' && q + 1 < end && q[1] == 'X') {
+			/* &#X41; is HTML, not XML: lower the x. */
+			util_buf_append(&b, p, (size_t)(q + 1 - p));
+			util_buf_append(&b, "x", 1);
+			p = q + 2;
+			continue;
+		}
+		while (q < end && q - amp <= 32 &&
+		    isalnum((unsigned char)*q))
+			q++;
+		n = (size_t)(q - amp - 1);
+		if (q >= end || *q != ';' || n == 0 || n > 32 ||
+		    feed_xml_predefined(amp + 1, n)) {
+			util_buf_append(&b, p, (size_t)(amp + 1 - p));
+			p = amp + 1;
+			continue;
+		}
+		memcpy(name, amp + 1, n);
+		name[n] = '\0';
+		util_buf_append(&b, p, (size_t)(amp - p));
+		if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL)
+			util_buf_printf(&b, "&#%u;", e->value);
+		else
+			util_buf_append(&b, amp, n + 2);
+		p = q + 1;
+	}
+	if (p == buf) {
+		util_buf_free(&b);
+		return NULL;
+	}
+	util_buf_append(&b, p, (size_t)(end - p));
+	*outlen = b.len;
+	return b.data;
+}
+
 /* Refuses every external entity, DTD and parameter entity. */
 static xmlParserInputPtr
 feed_xml_resolve_cb(void *ctx, const xmlChar *publicid,
@@ -354,6 +426,8 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	xmlParserCtxt		*ctxt;
 	const xmlError		*e;
 	struct feed		*f;
+	char			*fixed;
+	size_t			 flen;
 	int			 opts;
 
 	if (len > INT32_MAX) {
@@ -367,8 +441,13 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	ctxt->sax->externalSubset = NULL;
 	opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT;
+	if ((fixed = feed_xml_html_entities(buf, len, &flen)) != NULL) {
+		buf = fixed;
+		len = flen;
+	}
 	x.doc = xmlCtxtReadMemory(ctxt, buf, (int)len, base_url, "UTF-8",
 	    opts);
+	free(fixed);
 	e = &ctxt->lastError;
 	if (x.doc == NULL || xmlDocGetRootElement(x.doc) == NULL) {
 		snprintf(err, errlen, "malformed XML at line %d: %s", e->line,

@@ -64,6 +64,7 @@ static const struct {
 } lexicon_kinds[] = {
 	{ "num",	LEXICON_NUM,		false, LEXICON_ARG_VALUE },
 	{ "mult",	LEXICON_MULT,		false, LEXICON_ARG_VALUE },
+	{ "teen",	LEXICON_MULT,		true,  LEXICON_ARG_VALUE },
 	{ "vague",	LEXICON_VAGUE,		false, LEXICON_ARG_VALUE },
 	{ "qual",	LEXICON_QUAL,		false, LEXICON_ARG_QUAL },
 	{ "postqual",	LEXICON_POSTQUAL,	false, LEXICON_ARG_QUAL },

@@ -289,7 +289,7 @@ store_lost(struct store *s, const char *why)
 	s->ac = NULL;
 	s->ready = false;
 	TAILQ_FOREACH(b, &s->batches, entry)
-		;
+		b->sent = false;
 	if (s->freeing)
 		return;
 	if (!s->down) {

@@ -434,6 +434,50 @@ test_semantics(void **state)
 	store_free(s);
 }
 
+/*
+ * Three daemons submit the same poll: two items, no dates, two figures
+ * on one key.  Without the dedupe tokens the later replays would flip the
+ * figure back and forth; with them the poll alerts twice in all.
+ */
+static void
+test_three_daemons_exactly_once(void **state)
+{
+	struct store		*s[3];
+	struct claim		 c[2];
+	struct store_item	 it[2] = {
+		{ .id = "tri-1", .hash = 5, .published = INT64_MIN },
+		{ .id = "tri-2", .hash = 6, .published = INT64_MIN },
+	};
+	struct store_claim	 sc[2] = {
+		{ .claim = &c[0], .text = "a", .item = 0 },
+		{ .claim = &c[1], .text = "b", .item = 1 },
+	};
+	struct store_batch	 b = { .feed_url = TEST_FEED_B, .items = it,
+	    .nitems = 2, .claims = sc, .nclaims = 2,
+	    .detected_at = 1767225600 };
+	struct test_done	 d[3];
+	int			 i, total = 0;
+
+	(void)state;
+	test_claim(&c[0], 1500, CLAIM_EXACT, "north-korea", "sent", "troops");
+	test_claim(&c[1], 14000, CLAIM_EXACT, "north-korea", "sent",
+	    "troops");
+	for (i = 0; i < 3; i++)
+		s[i] = test_store(false, 0);
+	memset(d, 0, sizeof(d));
+	/* All three pipelines are in flight at once. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(store_submit(s[i], &b, test_done_cb, &d[i]),
+		    0);
+	for (i = 0; i < 3; i++) {
+		assert_true(test_loop_until(test_is_called, &d[i], 5000));
+		total += d[i].nalerts;
+	}
+	assert_int_equal(total, 2);
+	for (i = 0; i < 3; i++)
+		store_free(s[i]);
+}
+
 static const struct {
 	double			 a;
 	enum claim_qualifier	 qa;
@@ -726,6 +770,7 @@ main(void)
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_semantics),
 		cmocka_unit_test(test_change_rules),
+		cmocka_unit_test(test_three_daemons_exactly_once),
 		cmocka_unit_test(test_items_and_state),
 		cmocka_unit_test(test_noscript_reload),
 		cmocka_unit_test(test_reconnect_replays_once),

@@ -1,0 +1,412 @@
+# Indonesian.  Format: see README in this directory.
+lang id
+decimal ,
+group .
+suffix nya
+
+# Number words.  The se- forms carry their own one.
+num 1 satu
+num 2 dua
+num 3 tiga
+num 4 empat
+num 5 lima
+num 6 enam
+num 7 tujuh
+num 8 delapan
+num 9 sembilan
+num 10 sepuluh
+num 11 sebelas
+num 100 seratus
+num 1000 seribu
+num 1000000 sejuta
+num 1000000000 semiliar
+num 0.5 setengah
+teen 10 belas
+mult 10 puluh
+mult 100 ratus
+mult 1000 ribu
+mult 1000 rb
+mult 1000000 juta
+mult 1000000 jt
+mult 1000000000 miliar
+mult 1000000000 milyar
+mult 1000000000000 triliun
+
+# Vague quantities: value is the base magnitude.
+vague 10 puluhan
+vague 100 ratusan
+vague 1000 ribuan
+vague 1000000 jutaan
+vague 1000000000 miliaran
+vague 10 beberapa puluh
+vague 100 beberapa ratus
+vague 1000 beberapa ribu
+vague 1000000 beberapa juta
+vague 10 belasan
+
+# Qualifiers.
+qual approx sekitar
+qual approx kira-kira
+qual approx kurang lebih
+qual approx hampir
+qual approx nyaris
+qual approx lebih kurang
+qual approx diperkirakan sekitar
+qual at_least lebih dari
+qual at_least setidaknya
+qual at_least sedikitnya
+qual at_least minimal
+qual at_least paling sedikit
+qual at_least melampaui
+qual at_least melebihi
+qual at_least mencapai
+qual at_least lebih dari sekitar
+qual at_most kurang dari
+qual at_most hingga
+qual at_most sampai
+qual at_most maksimal
+qual at_most paling banyak
+qual at_most tidak lebih dari
+qual exact sebanyak
+qual exact sejumlah
+qual exact sebesar
+qual exact senilai
+qual exact total
+qual range antara
+postqual at_least lebih
+postqual at_least lebih banyak
+postqual at_least -an
+range -
+range hingga
+range sampai
+range sampai dengan
+rangepair dan
+
+# Counted nouns → unit groups.
+unit troops tentara
+unit troops pasukan
+unit troops prajurit
+unit troops serdadu
+unit troops personel militer
+unit troops anggota militer
+unit troops tentara-tentara
+unit troops rekrutan
+unit troops sukarelawan
+unit personnel personel
+unit personnel petugas
+unit personnel polisi
+unit people orang
+unit people jiwa
+unit people warga
+unit people penduduk
+unit people pemuda
+unit people pemudi
+unit people relawan
+unit people pengungsi
+unit people migran
+unit people penumpang
+unit people pekerja
+unit people buruh
+unit people mahasiswa
+unit people demonstran
+unit people pengunjuk rasa
+unit people massa
+unit people pendukung
+unit people pemilih
+unit people pasien
+unit people kepala keluarga
+unit people narapidana
+unit people tahanan
+unit people nelayan
+unit people pendaki
+unit people wisatawan
+unit people turis
+unit people jemaah
+unit people calon
+unit civilians warga sipil
+unit civilians orang sipil
+unit children anak-anak
+unit children anak
+unit children balita
+unit children siswa
+unit children pelajar
+unit women perempuan
+unit women wanita
+unit houses rumah
+unit houses rumah warga
+unit houses unit rumah
+unit houses bangunan
+unit houses gedung
+unit schools sekolah
+unit families keluarga
+unit votes suara
+unit hotspots titik api
+unit hotspots titik panas
+unit aftershocks gempa susulan
+unit villages desa
+unit hectares hektare
+unit hectares hektar
+unit hectares ha
+unit vehicles kendaraan
+unit vehicles kendaraan militer
+unit tanks tank
+unit drones drone
+unit missiles rudal
+unit aircraft pesawat
+unit ships kapal
+weakunit people korban
+weakunit people korban jiwa
+weakunit people korban tewas
+weakunit people korban luka
+money usd dolar
+money usd dollar
+money usd dolar AS
+money idr rupiah
+money eur euro
+currency usd US $
+currency usd USD
+currency usd $
+currency idr Rp
+currency idr IDR
+currency eur €
+
+# Events.  Active, passive and nominal forms are all listed.
+event killed tewas
+event killed gugur
+event killed terbunuh
+event killed dibunuh
+event killed meninggal
+event killed meninggal dunia
+event killed kematian
+event killed menewaskan
+event killed tewaskan
+event killed korban tewas
+event killed korban jiwa tewas
+event killed teaws          # transposition seen in a real feed item
+event killed mati
+event killed wafat
+event wounded luka
+event wounded luka-luka
+event wounded terluka
+event wounded melukai
+event wounded cedera
+event wounded luka berat
+event wounded luka ringan
+event casualties korban
+event casualties korban jiwa
+event casualties tewas atau terluka
+event casualties tewas dan terluka
+event casualties terbunuh atau terluka
+event casualties tewas atau luka
+event casualties tewas maupun terluka
+event missing hilang
+event missing belum ditemukan
+event missing tertimbun
+event missing terjebak
+event missing terperangkap
+event captured ditangkap
+event captured penangkapan
+event captured menangkap
+event captured ditahan
+event captured penahanan
+event captured diculik
+event captured ditawan
+event captured tawanan
+event captured disandera
+event captured sandera
+event deployed kirim
+event deployed dikirim
+event deployed mengirim
+event deployed mengirimkan
+event deployed pengiriman
+event deployed dikerahkan
+event deployed mengerahkan
+event deployed pengerahan
+event deployed ditempatkan
+event deployed penempatan
+event deployed menempatkan
+event deployed dikirimkan
+event deployed siapkan
+event deployed menyiapkan
+event deployed disiagakan
+event deployed diterjunkan
+event deployed menerjunkan
+event enlisted mendaftar
+event enlisted bergabung
+event enlisted gabung
+event enlisted direkrut
+event enlisted merekrut
+event enlisted perekrutan
+event enlisted mendaftarkan diri
+event evacuated mengungsi
+event evacuated dievakuasi
+event evacuated evakuasi
+event evacuated mengevakuasi
+event evacuated pengungsian
+event evacuated melarikan diri
+event evacuated kehilangan tempat tinggal
+event rescued diselamatkan
+event rescued menyelamatkan
+event rescued selamat
+event arrived tiba
+event arrived mendarat
+event arrived berlabuh
+event arrived kedatangan
+event affected terdampak
+event affected rusak
+event affected terendam
+event affected hancur
+event affected rusak berat
+event affected terbakar
+event funding dana
+event funding anggaran
+event funding bantuan
+weakevent deployed tambahan
+weakevent deployed berlatih
+weakevent deployed dilatih
+weakevent deployed dikabarkan dikirim
+
+# Modality.
+modal planned akan
+modal planned berencana
+modal planned rencana
+modal planned bakal
+modal planned hendak
+modal planned siapkan
+modal planned menyiapkan
+modal planned bersiap
+modal estimate diperkirakan
+modal estimate perkiraan
+modal estimate diduga
+modal estimate ditaksir
+modal estimate estimasi
+
+# Not counts.
+notcount tahun
+notcount bulan
+notcount minggu
+notcount pekan
+notcount hari
+notcount jam
+notcount menit
+notcount detik
+notcount min
+notcount %
+notcount persen
+notcount km
+notcount kilometer
+notcount meter
+notcount m
+notcount cm
+notcount kg
+notcount ton
+notcount derajat
+notcount kali
+notcount SR
+notcount magnitudo
+notcount lantai
+notcount WIB
+notcount WITA
+notcount WIT
+prenot pukul
+prenot jam
+prenot tahun
+prenot usia
+prenot berusia
+prenot umur
+prenot nomor
+prenot no
+prenot halaman
+prenot pasal
+prenot ayat
+prenot abad
+prenot kode
+prenot magnitudo
+prenot tanggal
+prenot periode
+month januari
+month februari
+month maret
+month april
+month mei
+month juni
+month juli
+month agustus
+month september
+month oktober
+month november
+month desember
+month jan
+month feb
+month mar
+month apr
+month jun
+month jul
+month agu
+month agt
+month sep
+month okt
+month nov
+month des
+
+# Clause structure.
+clause namun
+clause tetapi
+clause tapi
+clause sementara
+clause sedangkan
+clause padahal
+clause meskipun
+clause walaupun
+clause sehingga
+stop yang
+stop dan
+stop atau
+stop dengan
+stop untuk
+stop dalam
+stop pada
+stop di
+stop ke
+stop dari
+stop oleh
+stop telah
+stop sudah
+stop sedang
+stop itu
+stop ini
+link dari
+link asal
+away ke
+away di
+away menuju
+away melawan
+away terhadap
+away kepada
+away oleh
+away untuk
+away bagi
+away atas
+away pada
+away dengan
+inherit termasuk
+inherit di antaranya
+inherit diantaranya
+
+# Language detection.
+detect yang
+detect dan
+detect di
+detect dengan
+detect ini
+detect itu
+detect dari
+detect untuk
+detect pada
+detect adalah
+detect tidak
+detect akan
+detect telah
+detect dalam
+detect ke
+detect bahwa

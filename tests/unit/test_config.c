@@ -1,0 +1,586 @@
+/*
+ * Unit tests for config: the INI settings (every value, the defaults, the
+ * example file), the feed lists (plain and OPML), relative paths, and a
+ * table of broken files with the exact "FILE:LINE: message" each must
+ * give.  Fixtures live in tests/data/config/; tests run from the root.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#define D	"tests/data/config/"
+#define B	D "bad/"
+
+struct test_config_feed {
+	const char	*url;
+	const char	*title;
+	int		 interval;
+	const char	*lang;
+	bool		 articles;
+	int		 line;
+};
+
+static void
+test_config_check_feeds(const struct config_feed *got, size_t ngot,
+    const struct test_config_feed *want, size_t nwant)
+{
+	size_t	 i;
+
+	assert_int_equal(ngot, nwant);
+	for (i = 0; i < nwant; i++) {
+		assert_string_equal(got[i].url, want[i].url);
+		if (want[i].title == NULL)
+			assert_null(got[i].title);
+		else
+			assert_string_equal(got[i].title, want[i].title);
+		assert_int_equal(got[i].interval, want[i].interval);
+		if (want[i].lang == NULL)
+			assert_null(got[i].lang);
+		else
+			assert_string_equal(got[i].lang, want[i].lang);
+		assert_int_equal(got[i].fetch_articles, want[i].articles);
+		assert_int_equal(got[i].line, want[i].line);
+	}
+}
+
+static const struct test_config_feed test_config_plain[] = {
+	{ "https://news.example.com/rss/nasional.xml", NULL, 0, NULL, false,
+	    3 },
+	{ "https://news.example.com/rss/world.xml", NULL, 600, "id", false,
+	    4 },
+	{ "https://news.example.com/atom/defence.xml", NULL, 3600, "en",
+	    true, 5 },
+	{ "file:///srv/claimwatch/demo/feed.xml", NULL, 0, NULL, false, 6 },
+	{ "https://news.example.com/rss/topic.xml?tag=korea#latest", NULL, 0,
+	    NULL, false, 7 },
+};
+
+static const struct test_config_feed test_config_opml[] = {
+	{ "https://news.example.com/rss/korea.xml", "Korea desk", 1800, "id",
+	    false, 9 },
+	{ "https://news.example.com/rss/kursk.xml", "Kursk front", 0, NULL,
+	    true, 12 },
+	{ "https://news.example.com/atom/world.xml", NULL, 7200, "en", false,
+	    15 },
+};
+
+static void
+test_config_full(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "full.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->path, D "full.conf");
+	assert_string_equal(c->redis_url, "unix:///run/redis/redis.sock");
+	assert_string_equal(c->redis_password, "s3cret");
+	assert_string_equal(c->prefix, "cwtest:");
+	assert_string_equal(c->channel, "alerts:test");
+	assert_string_equal(c->stream, "alerts:stream");
+	assert_int_equal(c->stream_maxlen, 5000);
+	assert_int_equal(c->seen_max, 250);
+	assert_string_equal(c->feeds_list, D "feeds.txt");
+	assert_int_equal(c->interval, 900);
+	assert_int_equal(c->min_interval, 90);
+	assert_int_equal(c->max_interval, 2 * 86400);
+	assert_int_equal(c->connect_timeout, 5);
+	assert_int_equal(c->timeout, 60);
+	assert_int_equal(c->max_body, 512 * 1024);
+	assert_int_equal(c->max_redirects, 0);
+	assert_int_equal(c->max_per_host, 2);
+	assert_int_equal(c->max_total, 1000);
+	assert_int_equal(c->max_failures, 9);
+	assert_string_equal(c->user_agent,
+	    "claimwatch-test/1.0 (+mailto:ops@news.example.com)");
+	assert_true(c->allow_private);
+	assert_int_equal(c->protocols, CONFIG_PROTO_HTTPS | CONFIG_PROTO_FILE);
+	assert_string_equal(c->lexicon_dir, "/opt/claimwatch/lexicon");
+	assert_string_equal(c->lang, "id");
+	assert_true(c->tolerance_abs == 10.0);
+	assert_true(c->tolerance_rel == 0.25);
+	assert_true(c->corroborated);
+	/* Watches without tolerances take [alerts]'s, set before or after. */
+	assert_int_equal(c->nwatches, 3);
+	assert_string_equal(c->watches[0].pattern, "*/killed/*");
+	assert_true(c->watches[0].tolerance_abs == 10.0);
+	assert_true(c->watches[0].tolerance_rel == 0.25);
+	assert_string_equal(c->watches[1].pattern, "north-korea/*");
+	assert_true(c->watches[1].tolerance_abs == 100.0);
+	assert_true(c->watches[1].tolerance_rel == 0.05);
+	assert_string_equal(c->watches[2].pattern, "ukraine/wounded/people");
+	assert_true(c->watches[2].tolerance_abs == 50.0);
+	assert_true(c->watches[2].tolerance_rel == 0.25);
+	assert_string_equal(c->http_listen, "");
+	assert_string_equal(c->state_dir, "/srv/claimwatch");
+	assert_int_equal(c->log_level, LOG_LEVEL_DEBUG);
+	test_config_check_feeds(c->feeds, c->nfeeds, test_config_plain,
+	    sizeof(test_config_plain) / sizeof(test_config_plain[0]));
+	config_free(c);
+}
+
+/* The defaults the header documents. */
+static void
+test_config_check_defaults(const struct config *c)
+{
+	assert_string_equal(c->redis_url, "redis://127.0.0.1:6379/0");
+	assert_null(c->redis_password);
+	assert_string_equal(c->prefix, "cw:");
+	assert_string_equal(c->channel, "claimwatch:alerts");
+	assert_string_equal(c->stream, "claimwatch:alerts");
+	assert_int_equal(c->stream_maxlen, 10000);
+	assert_int_equal(c->seen_max, 1000);
+	assert_int_equal(c->interval, 300);
+	assert_int_equal(c->min_interval, 60);
+	assert_int_equal(c->max_interval, 86400);
+	assert_int_equal(c->connect_timeout, 10);
+	assert_int_equal(c->timeout, 30);
+	assert_int_equal(c->max_body, 8 * 1024 * 1024);
+	assert_int_equal(c->max_redirects, 5);
+	assert_int_equal(c->max_per_host, 4);
+	assert_int_equal(c->max_total, 256);
+	assert_int_equal(c->max_failures, 5);
+	assert_string_equal(c->user_agent, "claimwatch/" CW_VERSION);
+	assert_false(c->allow_private);
+	assert_int_equal(c->protocols, CONFIG_PROTO_HTTP | CONFIG_PROTO_HTTPS);
+	assert_string_equal(c->lexicon_dir, CW_DATADIR "/lexicon");
+	assert_string_equal(c->lang, "auto");
+	assert_true(c->tolerance_abs == 0.0);
+	assert_true(c->tolerance_rel == 0.0);
+	assert_false(c->corroborated);
+	assert_int_equal(c->nwatches, 0);
+	assert_string_equal(c->http_listen, "127.0.0.1:9187");
+	assert_string_equal(c->state_dir, "/var/lib/claimwatch");
+	assert_int_equal(c->log_level, LOG_LEVEL_NOTICE);
+}
+
+static void
+test_config_defaults(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "minimal.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	test_config_check_defaults(c);
+	config_free(c);
+}
+
+/*
+ * config/claimwatch.conf documents each default as "#key = value": with
+ * those lines uncommented it must load to exactly the defaults, so the
+ * example cannot drift from the code.  user_agent and lexicon_dir depend
+ * on the build (VERSION, PREFIX) and stay commented.
+ */
+static void
+test_config_example_matches_defaults(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN], dir[] = "/tmp/cwconfig.XXXXXX";
+	char		*text, *path, *feeds, *line, *save = NULL;
+	size_t		 len, uncommented = 0;
+	FILE		*f;
+
+	(void)state;
+	assert_int_equal(util_read_file("config/claimwatch.conf", 1 << 20,
+	    &text, &len, err, sizeof(err)), 0);
+	assert_non_null(mkdtemp(dir));
+	xasprintf(&path, "%s/claimwatch.conf", dir);
+	xasprintf(&feeds, "%s/feeds.txt", dir);
+	assert_non_null(f = fopen(feeds, "w"));
+	fclose(f);
+	assert_non_null(f = fopen(path, "w"));
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' && line[1] >= 'a' && line[1] <= 'z' &&
+		    strstr(line, " = ") != NULL &&
+		    strncmp(line, "#user_agent", 11) != 0 &&
+		    strncmp(line, "#lexicon_dir", 12) != 0) {
+			line++;
+			uncommented++;
+		}
+		fprintf(f, "%s\n", line);
+	}
+	fclose(f);
+	/* Every setting but list, password, watch and the two above. */
+	assert_int_equal(uncommented, 25);
+	c = config_load(path, err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	test_config_check_defaults(c);
+	assert_string_equal(c->feeds_list, feeds);
+	assert_int_equal(c->nfeeds, 0);
+	config_free(c);
+	unlink(feeds);
+	unlink(path);
+	rmdir(dir);
+	free(feeds);
+	free(path);
+	free(text);
+}
+
+/* The shipped example and its two feed lists load and agree. */
+static void
+test_config_example_files(void **state)
+{
+	struct config		*c;
+	struct config_feed	*opml;
+	char			 err[CONFIG_ERR_LEN];
+	size_t			 nopml, i, j;
+
+	(void)state;
+	c = config_load("config/claimwatch.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->feeds_list, "config/feeds.txt");
+	assert_int_equal(c->nfeeds, 3);
+	if (config_feeds_load("config/feeds.opml", &opml, &nopml, err,
+	    sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(nopml, c->nfeeds);
+	for (i = 0; i < c->nfeeds; i++) {
+		for (j = 0; j < nopml; j++)
+			if (strcmp(c->feeds[i].url, opml[j].url) == 0)
+				break;
+		assert_true(j < nopml);
+		assert_int_equal(c->feeds[i].interval, opml[j].interval);
+		assert_int_equal(c->feeds[i].fetch_articles,
+		    opml[j].fetch_articles);
+		assert_true((c->feeds[i].lang == NULL) ==
+		    (opml[j].lang == NULL));
+	}
+	config_feeds_free(opml, nopml);
+	config_free(c);
+}
+
+static void
+test_config_plain_list(void **state)
+{
+	struct config_feed	*feeds;
+	size_t			 n;
+	char			 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	if (config_feeds_load(D "feeds.txt", &feeds, &n, err,
+	    sizeof(err)) == -1)
+		fail_msg("%s", err);
+	test_config_check_feeds(feeds, n, test_config_plain,
+	    sizeof(test_config_plain) / sizeof(test_config_plain[0]));
+	config_feeds_free(feeds, n);
+}
+
+static void
+test_config_opml_list(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	/* Through config_load: OPML is found by content, not by name. */
+	c = config_load(D "opml.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	test_config_check_feeds(c->feeds, c->nfeeds, test_config_opml,
+	    sizeof(test_config_opml) / sizeof(test_config_opml[0]));
+	config_free(c);
+}
+
+static void
+test_config_relative_paths(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN], *abs, *want, cwd[4096];
+
+	(void)state;
+	c = config_load(D "rel/claimwatch.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->feeds_list, D "rel/../feeds.opml");
+	assert_string_equal(c->lexicon_dir, D "rel/lexicon");
+	assert_string_equal(c->state_dir, D "rel/./state");
+	assert_int_equal(c->nfeeds, 3);
+	config_free(c);
+
+	/* An absolute config path gives absolute paths. */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	xasprintf(&abs, "%s/" D "rel/claimwatch.conf", cwd);
+	c = config_load(abs, err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	xasprintf(&want, "%s/" D "rel/lexicon", cwd);
+	assert_string_equal(c->lexicon_dir, want);
+	config_free(c);
+	free(want);
+	free(abs);
+}
+
+static const struct {
+	const char	*file;
+	const char	*want;
+} test_config_bad[] = {
+	{ B "unknown_section.conf", B "unknown_section.conf:4: unknown "
+	    "section [pol] (did you mean [poll]?)" },
+	{ B "unknown_section_far.conf", B "unknown_section_far.conf:3: "
+	    "unknown section [metrics] (known: redis feeds poll extract "
+	    "alerts http daemon)" },
+	{ B "unknown_key.conf", B "unknown_key.conf:4: unknown key "
+	    "'intervall' in [poll] (did you mean 'interval'?)" },
+	{ B "unknown_key_swap.conf", B "unknown_key_swap.conf:4: unknown key "
+	    "'tiemout' in [poll] (did you mean 'timeout'?)" },
+	{ B "unknown_key_far.conf", B "unknown_key_far.conf:4: unknown key "
+	    "'hostname' in [redis]" },
+	{ B "wrong_section.conf", B "wrong_section.conf:4: unknown key "
+	    "'channel' in [poll] (it belongs in [redis])" },
+	{ B "before_section.conf", B "before_section.conf:1: 'interval' "
+	    "comes before any [section]" },
+	{ B "syntax.conf", B "syntax.conf:3: syntax error: expected "
+	    "'[section]', 'key = value' or a comment" },
+	{ B "syntax_noeq.conf", B "syntax_noeq.conf:4: syntax error: "
+	    "expected '[section]', 'key = value' or a comment" },
+	{ B "twice.conf", B "twice.conf:5: 'timeout' is set twice in [poll] "
+	    "(first at line 4)" },
+	{ B "int_range.conf", B "int_range.conf:4: max_redirects: expected "
+	    "an integer from 0 to 20, not '21'" },
+	{ B "int_junk.conf", B "int_junk.conf:4: max_total: expected an "
+	    "integer from 1 to 65536, not '0x10'" },
+	{ B "bool.conf", B "bool.conf:4: allow_private: expected yes/no, "
+	    "true/false, on/off or 1/0, not 'maybe'" },
+	{ B "size.conf", B "size.conf:4: max_body: expected a size in bytes "
+	    "with an optional K, M or G suffix from 1K to 1G, not '8T'" },
+	{ B "size_range.conf", B "size_range.conf:4: max_body: expected a "
+	    "size in bytes with an optional K, M or G suffix from 1K to 1G, "
+	    "not '2G'" },
+	{ B "duration.conf", B "duration.conf:4: interval: expected a "
+	    "duration in seconds with an optional s, m, h or d suffix from "
+	    "10s to 30d, not '5 m'" },
+	{ B "duration_range.conf", B "duration_range.conf:4: interval: "
+	    "expected a duration in seconds with an optional s, m, h or d "
+	    "suffix from 10s to 30d, not '31d'" },
+	{ B "redis_url.conf", B "redis_url.conf:2: url: expected "
+	    "redis://HOST[:PORT][/DB] or unix:///PATH, not "
+	    "'http://127.0.0.1:6379'" },
+	{ B "redis_port.conf", B "redis_port.conf:2: url: expected "
+	    "redis://HOST[:PORT][/DB] or unix:///PATH, not "
+	    "'redis://127.0.0.1:70000/0'" },
+	{ B "redis_db.conf", B "redis_db.conf:2: url: expected "
+	    "redis://HOST[:PORT][/DB] or unix:///PATH, not "
+	    "'redis://localhost:6379/x'" },
+	{ B "redis_pass.conf", B "redis_pass.conf:2: url: put the password "
+	    "in 'password', not in the url (the url appears in logs)" },
+	{ B "redis_unix.conf", B "redis_unix.conf:2: url: expected "
+	    "unix:///ABSOLUTE/PATH (at most 107 bytes), not "
+	    "'unix://redis.sock'" },
+	{ B "redis_tls.conf", B "redis_tls.conf:2: url: TLS (rediss://) is "
+	    "not supported; use redis:// or unix://" },
+	{ B "protocols.conf", B "protocols.conf:4: protocols: unknown "
+	    "protocol 'ftp' (known: http https file)" },
+	{ B "protocols_typo.conf", B "protocols_typo.conf:4: protocols: "
+	    "unknown protocol 'htps' (did you mean 'https'?)" },
+	{ B "level.conf", B "level.conf:4: log_level: expected error, "
+	    "warning, notice, info or debug, not 'verbose'" },
+	{ B "lang.conf", B "lang.conf:4: lang: expected 'auto' or a two- or "
+	    "three-letter language code such as 'id' or 'en', not "
+	    "'Indonesian'" },
+	{ B "watch_many.conf", B "watch_many.conf:4: watch: expected 'GLOB "
+	    "[ABS [REL]]', not 'a/* 1 0.1 extra'" },
+	{ B "watch_abs.conf", B "watch_abs.conf:4: watch: expected a number "
+	    ">= 0, not '-1'" },
+	{ B "watch_rel.conf", B "watch_rel.conf:4: watch: relative "
+	    "tolerance must be from 0 to 1 (or 0% to 100%), not '150%'" },
+	{ B "listen.conf", B "listen.conf:4: listen: expected HOST:PORT such "
+	    "as 127.0.0.1:9187, or nothing to turn it off, not '9187'" },
+	{ B "token.conf", B "token.conf:4: channel: expected 1 to 128 "
+	    "printable characters without spaces, not 'two words'" },
+	{ B "long.conf", B "long.conf:4: line longer than 198 characters" },
+	{ B "nul.conf", B "nul.conf:3: NUL byte: not a text file" },
+	{ B "no_feeds.conf", B "no_feeds.conf: no [feeds] section with "
+	    "'list = FILE' (the feed list is required)" },
+	{ B "no_list.conf", B "no_list.conf:4: [feeds] has no 'list' (the "
+	    "feed list file is required)" },
+	{ B "missing_list.conf", B "missing_list.conf:2: list: cannot read "
+	    "the feed list: " B "does-not-exist.txt: No such file or "
+	    "directory" },
+	{ B "min_interval.conf", B "min_interval.conf:5: min_interval (600s) "
+	    "is above interval (300s)" },
+	{ B "max_interval.conf", B "max_interval.conf:4: max_interval "
+	    "(3600s) is below interval (7200s)" },
+	{ B "connect_timeout.conf", B "connect_timeout.conf:4: "
+	    "connect_timeout (10s) is above timeout (5s)" },
+	{ B "file_proto.conf", B "../feeds.txt:6: 'file' URLs are not "
+	    "allowed by [poll] protocols in " B "file_proto.conf" },
+	/* Feed lists: the message names the list, not the config. */
+	{ B "list_dup.conf", B "dup.txt:4: duplicate feed "
+	    "'HTTPS://News.Example.com/rss/world.xml' (first at line 2)" },
+	{ B "list_badurl.conf", B "badurl.txt:2: bad URL "
+	    "'news.example.com/rss.xml': not an absolute http, https or file "
+	    "URL" },
+	{ B "list_ftp.conf", B "ftp.txt:1: bad URL "
+	    "'ftp://news.example.com/rss.xml': not an absolute http, https or "
+	    "file URL" },
+	{ B "list_nohost.conf", B "nohost.txt:1: bad URL 'https:///rss.xml': "
+	    "missing or malformed host" },
+	{ B "list_option.conf", B "option.txt:2: unknown option 'languge' "
+	    "(known: interval lang articles)" },
+	{ B "list_option_swap.conf", B "lnag.txt:1: unknown option 'lnag' "
+	    "(did you mean 'lang'?)" },
+	{ B "list_option_value.conf", B "optval.txt:1: articles: expected "
+	    "yes/no, true/false, on/off or 1/0, not 'sometimes'" },
+	{ B "list_option_twice.conf", B "opttwice.txt:1: option 'lang' given "
+	    "twice" },
+	{ B "list_token.conf", B "token.txt:1: expected an option "
+	    "'name=value' after the URL, not 'daily'" },
+	{ B "list_interval.conf", B "interval.txt:1: interval: expected a "
+	    "duration in seconds with an optional s, m, h or d suffix from "
+	    "10s to 30d, not '5'" },
+	{ B "opml_malformed.conf", B "malformed.opml:5: malformed OPML: "
+	    "Opening and ending tag mismatch: outline line 4 and body" },
+	{ B "opml_root.conf", B "root.opml:2: not an OPML document (root "
+	    "element is 'rss', expected 'opml')" },
+	{ B "opml_nobody.conf", B "nobody.opml:2: OPML document without "
+	    "<body>" },
+	{ B "opml_entity.conf", B "entity.opml:3: entity declarations are "
+	    "not allowed in a feed list" },
+	{ B "opml_dup.conf", B "dup.opml:5: duplicate feed "
+	    "'https://news.example.com/a.xml' (first at line 3)" },
+	{ B "opml_nsopt.conf", B "nsopt.opml:4: unknown option 'intervall' "
+	    "(did you mean 'interval'?)" },
+	{ B "opml_badurl.conf", B "badurl.opml:4: bad URL '': not an "
+	    "absolute http, https or file URL" },
+};
+
+static void
+test_config_bad_files(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(test_config_bad) / sizeof(test_config_bad[0]);
+	    i++) {
+		err[0] = '\0';
+		c = config_load(test_config_bad[i].file, err, sizeof(err));
+		if (c != NULL) {
+			config_free(c);
+			fail_msg("%s: loaded", test_config_bad[i].file);
+		}
+		if (strcmp(err, test_config_bad[i].want) != 0)
+			fail_msg("%s:\n got: %s\nwant: %s",
+			    test_config_bad[i].file, err,
+			    test_config_bad[i].want);
+	}
+}
+
+static void
+test_config_missing_file(void **state)
+{
+	char	 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	assert_null(config_load(D "nope.conf", err, sizeof(err)));
+	assert_string_equal(err, D "nope.conf: No such file or directory");
+}
+
+/* A failed load leaves the caller's list alone (a reload keeps it). */
+static void
+test_config_feeds_error_keeps_output(void **state)
+{
+	struct config_feed	*feeds = (struct config_feed *)&feeds;
+	size_t			 n = 7;
+	char			 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(config_feeds_load(B "dup.txt", &feeds, &n, err,
+	    sizeof(err)), -1);
+	assert_ptr_equal(feeds, (struct config_feed *)&feeds);
+	assert_int_equal(n, 7);
+}
+
+/*
+ * Tens of thousands of feeds load in linear time (a hash finds
+ * duplicates), and a duplicate at the very end is still found.
+ */
+static void
+test_config_large_list(void **state)
+{
+	struct config_feed	*feeds;
+	char			 err[CONFIG_ERR_LEN];
+	char			 path[] = "/tmp/cwfeeds.XXXXXX";
+	size_t			 n, i, count = 50000;
+	struct timespec		 t0, t1;
+	FILE			*f;
+	int			 fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_non_null(f = fdopen(fd, "w"));
+	for (i = 0; i < count; i++)
+		fprintf(f, "https://feeds%zu.example.com/rss/%zu.xml "
+		    "interval=%zum\n", i % 97, i, 10 + i % 50);
+	fclose(f);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (config_feeds_load(path, &feeds, &n, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	print_message("loaded %zu feeds in %.1f ms\n", n,
+	    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	assert_int_equal(n, count);
+	assert_string_equal(feeds[count - 1].url,
+	    "https://feeds44.example.com/rss/49999.xml");
+	assert_int_equal(feeds[count - 1].interval, 59 * 60);
+	config_feeds_free(feeds, n);
+
+	assert_non_null(f = fopen(path, "a"));
+	fprintf(f, "https://FEEDS3.example.com/rss/100.xml\n");
+	fclose(f);
+	assert_int_equal(config_feeds_load(path, &feeds, &n, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, ":50001: duplicate feed "));
+	assert_non_null(strstr(err, "(first at line 101)"));
+	unlink(path);
+}
+
+static void
+test_config_free_null(void **state)
+{
+	(void)state;
+	config_free(NULL);
+	config_feeds_free(NULL, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_full),
+		cmocka_unit_test(test_config_defaults),
+		cmocka_unit_test(test_config_example_matches_defaults),
+		cmocka_unit_test(test_config_example_files),
+		cmocka_unit_test(test_config_plain_list),
+		cmocka_unit_test(test_config_opml_list),
+		cmocka_unit_test(test_config_relative_paths),
+		cmocka_unit_test(test_config_bad_files),
+		cmocka_unit_test(test_config_missing_file),
+		cmocka_unit_test(test_config_feeds_error_keeps_output),
+		cmocka_unit_test(test_config_large_list),
+		cmocka_unit_test(test_config_free_null),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

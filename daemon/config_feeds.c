@@ -120,7 +120,7 @@ static struct config_feed *
 config_feeds_add(struct config_feeds_list *l, const char *url, int line)
 {
 	struct config_feed	*f;
-	char			 msg[CONFIG_ERR_LEN];
+	char			 msg[CONFIG_ERR_LEN], show[256];
 	unsigned		 proto;
 	size_t			 dup, slot;
 
@@ -135,8 +135,9 @@ config_feeds_add(struct config_feeds_list *l, const char *url, int line)
 	}
 	config_feeds_index_grow(l);
 	if ((dup = config_feeds_index_find(l, url, &slot)) != SIZE_MAX) {
+		config_url_redact(url, show, sizeof(show));
 		config_errf(l->err, l->errlen, l->path, line, "duplicate feed "
-		    "'%.200s' (first at line %d)", url, l->feeds[dup].line);
+		    "'%s' (first at line %d)", show, l->feeds[dup].line);
 		return NULL;
 	}
 	if (l->nfeeds == l->cap) {

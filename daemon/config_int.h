@@ -14,7 +14,8 @@
 #define CONFIG_FEEDS_FILE_MAX	(64 * 1024 * 1024) /* a feed list */
 #define CONFIG_FEEDS_MAX	1000000		/* feeds in one list */
 #define CONFIG_URL_MAX		2048		/* one feed URL */
-#define CONFIG_INTERVAL_MIN	10		/* per-feed interval floor */
+/* Tests poll every second; production lists say minutes. */
+#define CONFIG_INTERVAL_MIN	1		/* interval floor */
 #define CONFIG_INTERVAL_MAX	(30 * 86400)	/* and ceiling */
 
 /* "file:line: message" into err; line 0 leaves the line out. */
@@ -37,6 +38,12 @@ int	 config_parse_protocols(const char *, unsigned *, char *, size_t);
 int	 config_parse_lang(const char *, bool, char *, size_t);
 int	 config_parse_listen(const char *, char *, size_t);
 int	 config_parse_token(const char *, size_t, char *, size_t);
+
+/*
+ * url for a message, with any "user:password@" shown as "***@": messages
+ * end up in logs, credentials must not.  Cut to fit len.
+ */
+void	 config_url_redact(const char *, char *, size_t);
 
 /* Feed URLs: absolute http, https or file; returns its CONFIG_PROTO_*. */
 int	 config_parse_feed_url(const char *, unsigned *, char *, size_t);

@@ -291,7 +291,8 @@ config_value_is_ipv6(const char *s, size_t len)
 
 /*
  * "HOST[:PORT]" with HOST a name, an IPv4 address or "[IPv6]".  *port is
- * left alone when there is none; need_port makes a missing port an error.
+ * left alone when there is none; need_port makes a missing port an error
+ * and also allows port 0 (a listener on any free port, for tests).
  */
 static int
 config_value_hostport(const char *s, size_t len, bool need_port, long *port)
@@ -322,7 +323,8 @@ config_value_hostport(const char *s, size_t len, bool need_port, long *port)
 		return -1;
 	memcpy(num, colon, (size_t)(end - colon));
 	num[end - colon] = '\0';
-	if (config_value_digits(num, 65535, port) == -1 || *port == 0)
+	if (config_value_digits(num, 65535, port) == -1 ||
+	    (*port == 0 && !need_port))
 		return -1;
 	return 0;
 }
@@ -468,11 +470,29 @@ config_parse_token(const char *s, size_t max, char *err, size_t errlen)
 	return 0;
 }
 
+void
+config_url_redact(const char *url, char *buf, size_t len)
+{
+	const char	*host = strstr(url, "://"), *at = NULL, *p;
+
+	if (host != NULL) {
+		host += 3;
+		for (p = host; *p != '\0' && strchr("/?#", *p) == NULL; p++)
+			if (*p == '@')
+				at = p;
+	}
+	if (at == NULL)
+		snprintf(buf, len, "%.200s", url);
+	else
+		snprintf(buf, len, "%.*s***%.200s", (int)(host - url), url, at);
+}
+
 int
 config_parse_feed_url(const char *s, unsigned *proto, char *err,
     size_t errlen)
 {
 	const char	*p;
+	char		 show[256];
 	size_t		 len = strlen(s), i, hlen;
 
 	for (i = 0; i < len; i++)
@@ -483,10 +503,11 @@ config_parse_feed_url(const char *s, unsigned *proto, char *err,
 		    "longer than %d bytes", CONFIG_URL_MAX);
 		return -1;
 	}
+	config_url_redact(s, show, sizeof(show));
 	if (strncasecmp(s, "file://", 7) == 0) {
 		if (s[7] != '/' || s[8] == '\0') {
-			snprintf(err, errlen, "bad URL '" CONFIG_VALUE_SHOW
-			    "': expected file:///ABSOLUTE/PATH", s);
+			snprintf(err, errlen, "bad URL '%s': expected "
+			    "file:///ABSOLUTE/PATH", show);
 			return -1;
 		}
 		*proto = CONFIG_PROTO_FILE;
@@ -499,8 +520,8 @@ config_parse_feed_url(const char *s, unsigned *proto, char *err,
 		*proto = CONFIG_PROTO_HTTPS;
 		p = s + 8;
 	} else {
-		snprintf(err, errlen, "bad URL '" CONFIG_VALUE_SHOW "': not an "
-		    "absolute http, https or file URL", s);
+		snprintf(err, errlen, "bad URL '%s': not an absolute http, "
+		    "https or file URL", show);
 		return -1;
 	}
 	hlen = strcspn(p, "/?#");
@@ -510,8 +531,8 @@ config_parse_feed_url(const char *s, unsigned *proto, char *err,
 			break;
 	if (config_value_hostport(p + i, hlen - i, false, &(long){ 0 }) ==
 	    -1) {
-		snprintf(err, errlen, "bad URL '" CONFIG_VALUE_SHOW "': missing "
-		    "or malformed host", s);
+		snprintf(err, errlen, "bad URL '%s': missing or malformed "
+		    "host", show);
 		return -1;
 	}
 	return 0;

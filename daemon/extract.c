@@ -770,6 +770,9 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 
 	util_strlcpy(c->lang, x->langname, sizeof(c->lang));
 	claim_make_key(c);
+	/* A noun written before the number belongs to the claim words. */
+	if (unit != NULL && uend <= qstart && ustart < qstart)
+		qstart = ustart;
 	c->offset = x->tok[qstart].off;
 	c->length = x->tok[last - 1].off + x->tok[last - 1].len - c->offset;
 	c->sent_offset = x->tok[0].off;
@@ -907,6 +910,10 @@ extract_sentence_end(const struct extract_ctx *x, size_t i)
 	size_t			 j = i + 1;
 
 	if (s[i] != '.' && s[i] != '!' && s[i] != '?')
+		return false;
+	/* Initials and "U.S.": a lone capital before the dot. */
+	if (s[i] == '.' && i > 0 && s[i - 1] >= 'A' && s[i - 1] <= 'Z' &&
+	    (i == 1 || s[i - 2] == '.' || extract_is_space(s[i - 2])))
 		return false;
 	while (j < x->len && (s[j] == '"' || s[j] == '\'' || s[j] == ')'))
 		j++;

@@ -93,12 +93,15 @@ feed_walk_item_child(struct feed_xml *x, struct feed_walk_item *w,
 	    feed_walk_is(local, "id"))) {
 		char	*ref;
 
-		/* feedparser resolves ids against xml:base, as links. */
 		if ((ref = feed_xml_value(x, c)) == NULL)
 			return;
-		v = feed_xml_link(x, c, ref);
-		free(ref);
 		perma = feed_xml_attr(c, "isPermaLink");
+		/* feedparser resolves permalink ids against xml:base. */
+		if (perma == NULL || strcmp(perma, "true") == 0) {
+			v = feed_xml_link(x, c, ref);
+			free(ref);
+		} else
+			v = ref;
 		if ((perma == NULL || strcmp(perma, "true") == 0) &&
 		    (it->link == NULL || w->link_from_id)) {
 			feed_walk_set(&it->link, xstrdup(v));

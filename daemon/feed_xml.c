@@ -155,6 +155,20 @@ feed_xml_entity(struct feed_xml *x, const xmlNode *n, enum feed_xml_mode m,
 	free(lit);
 }
 
+/* Appends s, but never past FEED_XML_MAX_RAW or mid-character. */
+static void
+feed_xml_append_capped(struct util_buf *b, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (b->len + n > FEED_XML_MAX_RAW) {
+		n = FEED_XML_MAX_RAW - b->len;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	util_buf_append(b, s, n);
+}
+
 /* Appends the content of n's children to b for the given mode. */
 static void
 feed_xml_collect(struct feed_xml *x, const xmlNode *n, enum feed_xml_mode m,
@@ -175,8 +189,8 @@ feed_xml_collect(struct feed_xml *x, const xmlNode *n, enum feed_xml_mode m,
 			if (m == FEED_XML_MARKUP)
 				feed_xml_escape(b, (const char *)c->content);
 			else
-				util_buf_append(b, c->content,
-				    strlen((const char *)c->content));
+				feed_xml_append_capped(b,
+				    (const char *)c->content);
 			break;
 		case XML_ENTITY_REF_NODE:
 			feed_xml_entity(x, c, m, b);
@@ -288,16 +302,16 @@ feed_xml_text(struct feed_xml *x, const xmlNode *n,
 	}
 	len = b.len;
 	if (b64) {
-		len = feed_xml_base64(b.data, b.len);
-		/* Decoded bytes are unchecked: make them valid UTF-8. */
-		feed_enc_sanitize(&v, b.data, len);
-		util_buf_free(&b);
-		b = v;
-		len = b.len;
-		if (len == 0) {
+		/* Text that does not decode to UTF-8 was never base64. */
+		util_buf_append(&v, b.data, b.len);
+		len = feed_xml_base64(v.data, v.len);
+		if (len > 0 && feed_enc_valid_utf8(v.data, len)) {
 			util_buf_free(&b);
-			return NULL;
-		}
+			b = v;
+			v.data = NULL;
+		} else
+			len = b.len;
+		util_buf_free(&v);
 	}
 	s = feed_text_plain(b.data, len, tt);
 	util_buf_free(&b);
@@ -360,23 +374,37 @@ feed_xml_predefined(const char *name, size_t n)
  * alone.  Returns a new buffer, or NULL when nothing needed rewriting.
  */
 static char *
-feed_xml_html_entities(const char *buf, size_t len, size_t *outlen)
+feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
+    bool *found)
 {
 	const htmlEntityDesc	*e;
 	struct util_buf		 b = { 0 };
-	const char		*p = buf, *end = buf + len, *amp, *q;
+	const char		*p = buf, *end = buf + len, *amp, *q, *cd;
 	char			 name[33];
 	size_t			 n;
+	bool			 changed = false;
 
 	if (memmem(buf, len, "<!ENTITY", 8) != NULL)
 		return NULL;
+	cd = memmem(buf, len, "<![CDATA[", 9);
 	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
+		if (cd != NULL && cd < amp) {
+			/* CDATA is literal: its ampersands are not ours. */
+			if ((q = memmem(cd, (size_t)(end - cd), "]]>", 3)) ==
+			    NULL)
+				break;
+			util_buf_append(&b, p, (size_t)(q + 3 - p));
+			p = q + 3;
+			cd = memmem(p, (size_t)(end - p), "<![CDATA[", 9);
+			continue;
+		}
 		q = amp + 1;
 		if (q < end && *q == '#' && q + 1 < end && q[1] == 'X') {
 			/* &#X41; is HTML, not XML: lower the x. */
 			util_buf_append(&b, p, (size_t)(q + 1 - p));
 			util_buf_append(&b, "x", 1);
 			p = q + 2;
+			changed = true;
 			continue;
 		}
 		while (q < end && q - amp <= 32 &&
@@ -392,13 +420,14 @@ feed_xml_html_entities(const char *buf, size_t len, size_t *outlen)
 		memcpy(name, amp + 1, n);
 		name[n] = '\0';
 		util_buf_append(&b, p, (size_t)(amp - p));
-		if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL)
+		if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL) {
 			util_buf_printf(&b, "&#%u;", e->value);
-		else
+			*found = changed = true;
+		} else
 			util_buf_append(&b, amp, n + 2);
 		p = q + 1;
 	}
-	if (p == buf) {
+	if (!changed) {
 		util_buf_free(&b);
 		return NULL;
 	}
@@ -428,6 +457,7 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	struct feed		*f;
 	char			*fixed;
 	size_t			 flen;
+	bool			 html_ents = false;
 	int			 opts;
 
 	if (len > INT32_MAX) {
@@ -441,7 +471,8 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	ctxt->sax->externalSubset = NULL;
 	opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT;
-	if ((fixed = feed_xml_html_entities(buf, len, &flen)) != NULL) {
+	if ((fixed = feed_xml_html_entities(buf, len, &flen,
+	    &html_ents)) != NULL) {
 		buf = fixed;
 		len = flen;
 	}
@@ -465,6 +496,11 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 		xasprintf(&f->bozo_reason, "malformed XML at line %d: %s",
 		    e->line, e->message != NULL ? e->message : "?");
 		f->bozo_reason[strcspn(f->bozo_reason, "\n")] = '\0';
+	}
+	if (html_ents && !f->bozo) {
+		/* Not XML, even though we could read it. */
+		f->bozo = true;
+		f->bozo_reason = xstrdup("undeclared HTML entity");
 	}
 	xmlFreeParserCtxt(ctxt);
 	if (feed_walk_doc(&x, xmlDocGetRootElement(x.doc), err, errlen) ==

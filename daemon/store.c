@@ -82,7 +82,7 @@ struct store {
 	struct event_base	*base;
 	redisAsyncContext	*ac;		/* NULL while disconnected */
 	struct event		*timer;		/* reconnect */
-	bool			 ready;		/* authenticated, scripts loaded */
+	bool			 ready;		/* set up, scripts loaded */
 	bool			 down;		/* outage already logged */
 	bool			 freeing;
 	int			 backoff_ms;

@@ -38,7 +38,7 @@
  */
 const char store_lua_claim[] =
 "local now = tonumber(ARGV[16])\n"
-"if false then\n"
+"if redis.call('ZADD', KEYS[3], 'NX', now, ARGV[1]) == 0 then\n"
 "  return 0\n"
 "end\n"
 "local nd = redis.call('ZCARD', KEYS[3])\n"

@@ -46,7 +46,7 @@ struct config {
 	long	 seen_max;	/* seen item ids kept per feed, default 1000 */
 
 	/* [feeds] */
-	char	*feeds_list;	/* path, relative to the config file's dir */
+	char	*feeds_list;	/* path; relative ones resolved on load */
 
 	/* [poll] */
 	int	 interval;	/* default seconds between polls, 300 */
@@ -64,7 +64,7 @@ struct config {
 	unsigned protocols;	/* CONFIG_PROTO_*, default http|https */
 
 	/* [extract] */
-	char	*lexicon_dir;	/* relative to the config file's dir */
+	char	*lexicon_dir;	/* default CW_DATADIR/lexicon, resolved too */
 	char	*lang;		/* default language: "auto", "id", "en" */
 
 	/* [alerts] */
@@ -78,7 +78,7 @@ struct config {
 	char	*http_listen;	/* "127.0.0.1:9187"; "" or NULL = off */
 
 	/* [daemon] */
-	char	*state_dir;	/* spool and state files */
+	char	*state_dir;	/* spool, state; /var/lib/claimwatch */
 	int	 log_level;	/* LOG_LEVEL_* value, notice */
 
 	/* The feed list, loaded with the settings. */
@@ -88,8 +88,12 @@ struct config {
 
 /*
  * Loads the INI file at path and the feed list it names.  Returns a new
- * config (free with config_free) or NULL with "FILE:LINE: message" in err.
- * Unknown sections and keys are errors.
+ * config (free with config_free) or NULL with "FILE:LINE: message" in err
+ * (the first error only; FILE is the feed list for errors in it).
+ * Unknown sections and keys are errors.  Relative paths (list,
+ * lexicon_dir, state_dir) come back joined to the config file's directory;
+ * watches without tolerances get [alerts]'s; feeds whose scheme is not in
+ * [poll] protocols are errors.  Lines are at most 198 characters.
  */
 struct config	*config_load(const char *path, char *err, size_t errlen);
 

@@ -75,7 +75,6 @@ qual exact total
 qual range antara
 postqual at_least lebih
 postqual at_least lebih banyak
-postqual at_least -an
 range -
 range hingga
 range sampai
@@ -410,3 +409,34 @@ detect telah
 detect dalam
 detect ke
 detect bahwa
+
+# Added forms.
+event affected merusak
+event affected merusakkan
+event affected menghancurkan
+event affected porak-poranda
+prenot bermagnitudo
+prenot salah          # "salah satu": one of, not a count
+prenot lantai
+num 1 seorang
+unit people penambang
+unit people anak muda
+unit people anak buah kapal
+unit people ABK
+unit people tenaga kesehatan
+unit people dokter
+event captured menahan
+event captured menculik
+event affected merendam
+event affected menghanguskan
+event affected hangus
+event deployed memberangkatkan
+event deployed diberangkatkan
+modal estimate memperkirakan
+weakevent evacuated pengungsi
+event wounded korban luka
+stop per
+unit people pemudik
+event affected roboh
+event affected ambruk
+event affected hanyut

@@ -59,14 +59,42 @@ struct testhttpd_bits {
 	int		 n;
 };
 
+/* Prints " name=value" with blanks and controls made '_', if present. */
+static void
+testhttpd_log_header(struct evhttp_request *req, const char *header,
+    const char *name)
+{
+	const char	*v;
+	size_t		 i;
+
+	v = evhttp_find_header(evhttp_request_get_input_headers(req), header);
+	if (v == NULL)
+		return;
+	printf(" %s=", name);
+	for (i = 0; v[i] != '\0' && i < 256; i++)
+		putchar((unsigned char)v[i] <= ' ' ? '_' : v[i]);
+}
+
+/*
+ * One line per request, "METHOD URI STATUS t=SECONDS" then the request's
+ * conditional and encoding headers (inm=, ims=, ae=): tests read timing
+ * and what the client sent from here.
+ */
 static void
 testhttpd_log(struct evhttp_request *req, int status)
 {
+	struct timespec	 ts;
 	const char	*m;
 
 	m = evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? "HEAD" :
 	    "GET";
-	printf("%s %s %d\n", m, evhttp_request_get_uri(req), status);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	printf("%s %s %d t=%lld.%03ld", m, evhttp_request_get_uri(req),
+	    status, (long long)ts.tv_sec, ts.tv_nsec / 1000000);
+	testhttpd_log_header(req, "If-None-Match", "inm");
+	testhttpd_log_header(req, "If-Modified-Since", "ims");
+	testhttpd_log_header(req, "Accept-Encoding", "ae");
+	putchar('\n');
 	fflush(stdout);
 }
 

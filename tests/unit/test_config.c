@@ -315,6 +315,9 @@ test_config_relative_paths(void **state)
 	assert_string_equal(c->lexicon_dir, D "rel/lexicon");
 	assert_string_equal(c->state_dir, D "rel/./state");
 	assert_int_equal(c->nfeeds, 3);
+	/* Test settings: any free port, poll every second. */
+	assert_string_equal(c->http_listen, "127.0.0.1:0");
+	assert_int_equal(c->interval, 1);
 	config_free(c);
 
 	/* An absolute config path gives absolute paths. */
@@ -368,10 +371,10 @@ static const struct {
 	    "not '2G'" },
 	{ B "duration.conf", B "duration.conf:4: interval: expected a "
 	    "duration in seconds with an optional s, m, h or d suffix from "
-	    "10s to 30d, not '5 m'" },
+	    "1s to 30d, not '5 m'" },
 	{ B "duration_range.conf", B "duration_range.conf:4: interval: "
 	    "expected a duration in seconds with an optional s, m, h or d "
-	    "suffix from 10s to 30d, not '31d'" },
+	    "suffix from 1s to 30d, not '31d'" },
 	{ B "redis_url.conf", B "redis_url.conf:2: url: expected "
 	    "redis://HOST[:PORT][/DB] or unix:///PATH, not "
 	    "'http://127.0.0.1:6379'" },
@@ -447,7 +450,7 @@ static const struct {
 	    "'name=value' after the URL, not 'daily'" },
 	{ B "list_interval.conf", B "interval.txt:1: interval: expected a "
 	    "duration in seconds with an optional s, m, h or d suffix from "
-	    "10s to 30d, not '5'" },
+	    "1s to 30d, not '0'" },
 	{ B "opml_malformed.conf", B "malformed.opml:5: malformed OPML: "
 	    "Opening and ending tag mismatch: outline line 4 and body" },
 	{ B "opml_root.conf", B "root.opml:2: not an OPML document (root "

@@ -1,0 +1,435 @@
+# English.  Format: see README in this directory.
+lang en
+decimal .
+group ,
+
+num 1 one
+num 2 two
+num 3 three
+num 4 four
+num 5 five
+num 6 six
+num 7 seven
+num 8 eight
+num 9 nine
+num 10 ten
+num 11 eleven
+num 12 twelve
+num 13 thirteen
+num 14 fourteen
+num 15 fifteen
+num 16 sixteen
+num 17 seventeen
+num 18 eighteen
+num 19 nineteen
+num 20 twenty
+num 30 thirty
+num 40 forty
+num 50 fifty
+num 60 sixty
+num 70 seventy
+num 80 eighty
+num 90 ninety
+num 12 a dozen
+num 12 dozen
+num 100 a hundred
+num 1000 a thousand
+num 1000000 a million
+num 1000000000 a billion
+num 500000 half a million
+num 500 half a thousand
+num 0.5 half a
+mult 100 hundred
+mult 1000 thousand
+mult 1000000 million
+mult 1000000000 billion
+mult 1000000000000 trillion
+
+vague 12 dozens
+vague 100 hundreds
+vague 1000 thousands
+vague 1000000 millions
+vague 1000000000 billions
+vague 10000 tens of thousands
+vague 100000 hundreds of thousands
+vague 10 several
+vague 100 several hundred
+vague 1000 several thousand
+vague 1000000 several million
+vague 100 a few hundred
+vague 1000 a few thousand
+vague 100 some hundreds
+vague 10 scores
+vague 12 dozens of
+
+qual approx about
+qual approx around
+qual approx nearly
+qual approx almost
+qual approx roughly
+qual approx some
+qual approx approximately
+qual approx close to
+qual approx an estimated
+qual at_least more than
+qual at_least over
+qual at_least at least
+qual at_least exceeding
+qual at_least in excess of
+qual at_least upwards of
+qual at_least no fewer than
+qual at_least well over
+qual at_least more than about
+qual at_most up to
+qual at_most as many as
+qual at_most less than
+qual at_most fewer than
+qual at_most under
+qual at_most no more than
+qual at_most at most
+qual exact a total of
+qual exact totaling
+qual exact totalling
+qual range between
+qual range from
+postqual at_least or more
+postqual at_least plus
+postqual at_least and more
+range -
+range to
+range or
+rangepair and
+
+unit troops troops
+unit troops troop
+unit troops soldiers
+unit troops soldier
+unit troops servicemen
+unit troops fighters
+unit troops recruits
+unit troops marines
+unit troops combatants
+unit troops military personnel
+unit personnel personnel
+unit personnel officers
+unit personnel police officers
+unit personnel police
+unit people people
+unit people persons
+unit people residents
+unit people villagers
+unit people youths
+unit people young men
+unit people volunteers
+unit people refugees
+unit people migrants
+unit people passengers
+unit people workers
+unit people students
+unit people protesters
+unit people protestors
+unit people demonstrators
+unit people voters
+unit people patients
+unit people prisoners
+unit people detainees
+unit people inmates
+unit people fishermen
+unit people climbers
+unit people tourists
+unit people pilgrims
+unit people men
+unit people candidates
+unit people individuals
+unit people lives
+unit civilians civilians
+unit civilians civilian
+unit children children
+unit children child
+unit children kids
+unit children pupils
+unit women women
+unit houses houses
+unit houses homes
+unit houses buildings
+unit houses dwellings
+unit schools schools
+unit families families
+unit votes votes
+unit hotspots hotspots
+unit hotspots fire hotspots
+unit aftershocks aftershocks
+unit villages villages
+unit hectares hectares
+unit vehicles vehicles
+unit tanks tanks
+unit drones drones
+unit missiles missiles
+unit aircraft aircraft
+unit aircraft planes
+unit ships ships
+unit ships vessels
+weakunit people casualties
+weakunit people victims
+weakunit people dead
+weakunit people deaths
+weakunit people death toll
+weakunit people toll
+money usd dollars
+money usd dollar
+money usd US dollars
+money idr rupiah
+money eur euros
+currency usd US $
+currency usd USD
+currency usd $
+currency idr Rp
+currency idr IDR
+currency eur €
+
+event killed killed
+event killed kill
+event killed kills
+event killed killing
+event killed died
+event killed dead
+event killed deaths
+event killed death toll
+event killed toll
+event killed lost their lives
+event killed perished
+event killed slain
+event wounded wounded
+event wounded injured
+event wounded injuring
+event wounded injuries
+event wounded hurt
+event casualties casualties
+event casualties killed or wounded
+event casualties killed or injured
+event casualties killed and wounded
+event casualties killed and injured
+event casualties dead or wounded
+event casualties dead or injured
+event casualties victims
+event missing missing
+event missing unaccounted for
+event missing trapped
+event missing buried
+event captured captured
+event captured capture
+event captured arrested
+event captured arrests
+event captured detained
+event captured kidnapped
+event captured abducted
+event captured taken prisoner
+event captured taken hostage
+event captured hostages
+event captured prisoners of war
+event deployed deployed
+event deployed deploy
+event deployed deploying
+event deployed deployment
+event deployed deployment of
+event deployed sent
+event deployed send
+event deployed sending
+event deployed dispatched
+event deployed stationed
+event deployed mobilised
+event deployed mobilized
+event enlisted enlisted
+event enlisted recruited
+event enlisted signed up
+event enlisted volunteered
+event enlisted joined
+event enlisted join
+event enlisted registered
+event evacuated evacuated
+event evacuated evacuation
+event evacuated displaced
+event evacuated fled
+event evacuated flee
+event evacuated homeless
+event rescued rescued
+event rescued saved
+event rescued survived
+event arrived arrived
+event arrived landed
+event arrived landing
+event arrived reached shore
+event affected affected
+event affected damaged
+event affected destroyed
+event affected flooded
+event affected submerged
+event funding funding
+event funding aid
+event funding budget
+event funding funds
+event funding package
+weakevent deployed additional
+weakevent deployed more
+weakevent deployed training
+weakevent deployed reinforcements
+
+modal planned will
+modal planned would
+modal planned plans to
+modal planned plan to
+modal planned planned
+modal planned intends to
+modal planned is set to
+modal planned are set to
+modal planned preparing to
+modal planned prepares
+modal planned to be sent
+modal estimate estimated
+modal estimate an estimated
+modal estimate estimates
+modal estimate is believed
+modal estimate are believed
+modal estimate reportedly
+
+notcount years
+notcount year
+notcount months
+notcount month
+notcount weeks
+notcount week
+notcount days
+notcount day
+notcount hours
+notcount hour
+notcount minutes
+notcount minute
+notcount min
+notcount seconds
+notcount %
+notcount percent
+notcount per cent
+notcount km
+notcount kilometres
+notcount kilometers
+notcount miles
+notcount metres
+notcount meters
+notcount kg
+notcount tonnes
+notcount tons
+notcount degrees
+notcount times
+notcount am
+notcount pm
+notcount a.m
+notcount p.m
+notcount GMT
+notcount UTC
+notcount magnitude
+notcount floors
+notcount storey
+prenot aged
+prenot age
+prenot year
+prenot in
+prenot since
+prenot until
+prenot by
+prenot page
+prenot article
+prenot number
+prenot no
+prenot magnitude
+prenot at
+prenot route
+prenot flight
+month january
+month february
+month march
+month april
+month may
+month june
+month july
+month august
+month september
+month october
+month november
+month december
+month jan
+month feb
+month mar
+month apr
+month jun
+month jul
+month aug
+month sep
+month sept
+month oct
+month nov
+month dec
+
+clause but
+clause while
+clause whereas
+clause although
+clause though
+clause however
+stop which
+stop who
+stop that
+stop and
+stop or
+stop with
+stop in
+stop on
+stop at
+stop to
+stop for
+stop from
+stop by
+stop were
+stop was
+stop are
+stop is
+stop have
+stop had
+stop has
+stop the
+link of
+link from
+away to
+away in
+away into
+away against
+away at
+away by
+away on
+away toward
+away towards
+away for
+away with
+inherit including
+inherit among them
+inherit of whom
+inherit of which
+
+detect the
+detect and
+detect of
+detect to
+detect in
+detect is
+detect was
+detect were
+detect that
+detect with
+detect for
+detect on
+detect by
+detect have
+detect has
+detect said
+
+# Added forms.
+stop per

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Benchmark (not a test): claims per second through store + alert against
+# a private redis-server, and Redis round trips per polled feed, counted
+# by a loopback proxy that records each burst of client writes that
+# follows a server reply.  Uses $CW_BUILD/bench/bench_store, or $BENCH_BIN.
+set -eu
+: "${CW_BUILD:=build}"
+BIN=${BENCH_BIN:-$CW_BUILD/bench/bench_store}
+TMP=$(mktemp -d /tmp/cwbench.XXXXXX)
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+PORT=$(free_port)
+redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$TMP" >"$TMP/redis.log" 2>&1 &
+PIDS="$PIDS $!"
+i=0
+until redis-cli -p "$PORT" ping >/dev/null 2>&1; do
+	i=$((i + 1)); [ "$i" -gt 100 ] && { echo "redis did not start"; exit 1; }
+	sleep 0.1
+done
+
+echo "store: pipelined throughput (feeds x claims, 64 feeds in flight)"
+"$BIN" "redis://127.0.0.1:$PORT/0" "${BENCH_FEEDS:-2000}" \
+    "${BENCH_CLAIMS:-50}" 64
+redis-cli -p "$PORT" info commandstats | grep -E 'evalsha|publish|xadd' |
+    tr -d '\r' | sed 's/^/  /'
+
+PPORT=$(free_port)
+cat >"$TMP/proxy.py" <<'PY'
+import os, socket, sys, threading
+lport, rport, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+state = {"n": 0, "turn": "server"}
+lock = threading.Lock()
+def save():
+    tmp = out + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % state["n"])
+    os.replace(tmp, out)
+def pump(src, dst, side):
+    while True:
+        d = src.recv(65536)
+        if not d:
+            break
+        with lock:
+            if side == "client" and state["turn"] == "server":
+                state["n"] += 1
+                save()
+            state["turn"] = side
+        dst.sendall(d)
+    dst.close()
+save()
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", lport))
+ls.listen(1)
+print("ready", flush=True)
+c, _ = ls.accept()
+r = socket.create_connection(("127.0.0.1", rport))
+threading.Thread(target=pump, args=(r, c, "server"), daemon=True).start()
+pump(c, r, "client")
+PY
+python3 "$TMP/proxy.py" "$PPORT" "$PORT" "$TMP/count" >"$TMP/proxy.log" &
+PIDS="$PIDS $!"
+until grep -q ready "$TMP/proxy.log" 2>/dev/null; do sleep 0.05; done
+echo "store: round trips per polled feed (sequential feeds via proxy)"
+"$BIN" -r "redis://127.0.0.1:$PPORT/0" "$TMP/count" 100

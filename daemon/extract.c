@@ -519,6 +519,31 @@ extract_nearest(const struct extract_ctx *x, uint16_t clause, size_t from,
 	}
 }
 
+/*
+ * Whether [from, to) holds only an owner and link words, as between the
+ * noun and the number in "tentara dari Korea Utara sebanyak 200 orang";
+ * the owner found is stored in *ent.
+ */
+static bool
+extract_np_gap(const struct extract_ctx *x, size_t from, size_t to,
+    const struct lexicon_entry **ent)
+{
+	const struct lexicon_entry	*e, *found = NULL;
+
+	while (from < to) {
+		if ((e = extract_match(x, from, LEXICON_ENTITY)) != NULL)
+			found = e;
+		else if ((e = extract_match(x, from, LEXICON_LINK)) == NULL)
+			return false;
+		from += e->nwords;
+	}
+	if (from != to)
+		return false;
+	if (found != NULL && *ent == NULL)
+		*ent = found;
+	return true;
+}
+
 /* Tries a claim at number token i; returns where scanning goes on. */
 static size_t
 extract_claim_at(struct extract_ctx *x, size_t i)
@@ -601,7 +626,8 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 		if (x->tok[k].type != EXTRACT_WORD ||
 		    (x->tok[k].first != NULL &&
 		    (extract_match(x, k, LEXICON_STOP) != NULL ||
-		    extract_match(x, k, LEXICON_EVENT) != NULL ||
+		    ((e = extract_match(x, k, LEXICON_EVENT)) != NULL &&
+		    !e->weak) ||
 		    extract_match(x, k, LEXICON_AWAY) != NULL ||
 		    extract_match(x, k, LEXICON_MODAL) != NULL ||
 		    extract_match(x, k, LEXICON_NOTCOUNT) != NULL ||
@@ -637,8 +663,8 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 				    LEXICON_UNIT);
 			if (e == NULL || (size_t)b + e->nwords > qstart)
 				continue;
-			if (unit == NULL || ((size_t)b + e->nwords == qstart &&
-			    !e->weak)) {
+			if (unit == NULL || (!e->weak && extract_np_gap(x,
+			    (size_t)b + e->nwords, qstart, &npent))) {
 				unit = e;
 				ustart = (size_t)b;
 				uend = (size_t)b + e->nwords;
@@ -647,8 +673,13 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 		}
 	}
 	if (unit == NULL && money == NULL) {
-		/* No noun: only "100 tewas", "killed 20" make a claim. */
-		if (np.one)
+		/*
+		 * No noun: only "100 tewas", "killed 20" make a claim; a word
+		 * the lexicon does not know right after the number is the
+		 * counted thing ("18 kampus", "2.500 tenda"), of no known kind.
+		 */
+		if (np.one || (end < x->ntok && x->tok[end].type ==
+		    EXTRACT_WORD && x->tok[end].first == NULL))
 			return np.end;
 		e = extract_match(x, end, LEXICON_EVENT);
 		if (e == NULL)
@@ -759,7 +790,7 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 	for (k = 0; k < x->ntok; k++) {
 		if (x->tok[k].clause != cl || x->tok[k].first == NULL)
 			continue;
-		if (k >= qstart && !(ev != NULL && evpos > k && k >= last))
+		if (k >= i && !(ev != NULL && evpos > k && k >= last))
 			continue;
 		if ((e = extract_match(x, k, LEXICON_MODAL)) != NULL)
 			modal = e;

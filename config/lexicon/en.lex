@@ -245,7 +245,6 @@ event enlisted signed up
 event enlisted volunteered
 event enlisted joined
 event enlisted join
-event enlisted registered
 event evacuated evacuated
 event evacuated evacuation
 event evacuated displaced
@@ -341,7 +340,6 @@ prenot article
 prenot number
 prenot no
 prenot magnitude
-prenot at
 prenot route
 prenot flight
 month january
@@ -433,3 +431,15 @@ detect said
 
 # Added forms.
 stop per
+unit people crew members
+unit people crew
+unit troops reinforcements
+qual at_least exceeded
+qual at_least exceeds
+event killed die
+event killed dies
+event affected burned
+event affected burned down
+event affected burnt
+event affected inundated
+event affected swept away

@@ -440,3 +440,4 @@ unit people pemudik
 event affected roboh
 event affected ambruk
 event affected hanyut
+unit people awak kapal

@@ -14,7 +14,7 @@ cw_cleanup() {
 	for p in $CW_PIDS; do
 		wait "$p" 2>/dev/null || true
 	done
-	rm -rf "$CW_TMP"
+	[ -n "${CW_KEEP:-}" ] && echo "kept $CW_TMP" >&2 || rm -rf "$CW_TMP"
 }
 trap cw_cleanup EXIT INT TERM
 
@@ -80,7 +80,7 @@ cw_start_httpd() {
 # Subscribes to channel $1 with redis-cli in the background, writing raw
 # messages to file $2; sets SUB_PID.
 cw_subscribe() {
-	redis-cli -p "$REDIS_PORT" --no-raw SUBSCRIBE "$1" >"$2.raw" 2>&1 &
+	redis-cli -p "$REDIS_PORT" --raw SUBSCRIBE "$1" >"$2.raw" 2>&1 &
 	SUB_PID=$!
 	CW_PIDS="$CW_PIDS $SUB_PID"
 	cw_wait_for "grep -q subscribe $2.raw" 10 ||

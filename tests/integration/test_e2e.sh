@@ -43,7 +43,7 @@ count() { grep -c '^{' "$ALERTS.raw" || true; }
 
 start_daemon() {
 	"$CW_BUILD/claimwatchd" -d -c "$CW_TMP/claimwatch.conf" \
-	    --log-level info >>"$CW_TMP/daemon.log" 2>&1 &
+	    --log-level debug >>"$CW_TMP/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	CW_PIDS="$CW_PIDS $DAEMON_PID"
 }

@@ -43,7 +43,7 @@ channel = fd:alerts
 [feeds]
 list = $1
 [poll]
-interval = 10
+interval = 2
 min_interval = 1
 max_interval = 60
 connect_timeout = 1
@@ -81,7 +81,7 @@ need() {
 
 T0=$(date +%s)
 start_daemon
-# First polls are spread over the 10 s interval.
+# First polls are spread over the 2 s interval.
 need '[ "$(nreq /_/maxage/1/cond.xml)" -ge 3 ]' "cond.xml not repolled"
 need '[ "$(nreq "/_/status/429?after=4")" -ge 2 ]' "429 feed not retried"
 need '[ "$(nreq /_/maxage/1/moved.xml)" -ge 2 ]' "moved.xml not polled"

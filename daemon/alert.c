@@ -194,9 +194,9 @@ alert_figure_json(const struct claim *c, const struct alert_source *src)
 	return alert_dump(alert_figure(c, src));
 }
 
-char *
-alert_new_json(const struct claim *c, const struct alert_source *src,
-    const char *feed_url, int64_t detected_at)
+static char *
+alert_new(const struct claim *c, json_t *cur, const char *feed_url,
+    int64_t detected_at)
 {
 	json_t	*j;
 
@@ -212,8 +212,36 @@ alert_new_json(const struct claim *c, const struct alert_source *src,
 	json_object_set_new(j, "event", alert_name(c->event));
 	json_object_set_new(j, "unit", alert_name(c->unit));
 	json_object_set_new(j, "previous", json_null());
-	json_object_set_new(j, "current", alert_figure(c, src));
+	json_object_set(j, "current", cur);
 	json_object_set_new(j, "feed", alert_cstring(feed_url));
 	json_object_set_new(j, "detected_at", alert_time(detected_at));
 	return alert_dump(j);
+}
+
+char *
+alert_new_json(const struct claim *c, const struct alert_source *src,
+    const char *feed_url, int64_t detected_at)
+{
+	json_t	*cur;
+	char	*s;
+
+	cur = alert_figure(c, src);
+	s = alert_new(c, cur, feed_url, detected_at);
+	json_decref(cur);
+	return s;
+}
+
+char *
+alert_new_pair(const struct claim *c, const struct alert_source *src,
+    const char *feed_url, int64_t detected_at, char **figure)
+{
+	json_t	*cur;
+	char	*s;
+
+	/* One figure object serves both: the store keeps no sentence. */
+	cur = alert_figure(c, src);
+	s = alert_new(c, cur, feed_url, detected_at);
+	json_object_del(cur, "text");
+	*figure = alert_dump(cur);
+	return s;
 }

@@ -419,6 +419,25 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 		    err);
 	}
 
+	/*
+	 * A document that is not well-formed XML may have lost the end of an
+	 * item, and a figure cut in half ("14.0" of "14.000") is a false
+	 * alarm: skip it whole.  Recoverable faults (undeclared HTML
+	 * entities, a wrong charset label) are only noted.
+	 */
+	if (p->parsed != NULL && p->parsed->bozo &&
+	    p->parsed->bozo_reason != NULL &&
+	    strncmp(p->parsed->bozo_reason, "malformed XML", 13) == 0) {
+		outcome = SCHEDULER_ERROR;
+		ctx->stats.parse_errors++;
+		log_warn("feed=%s status=%d error=\"%s\"; feed skipped", url,
+		    r->status, p->parsed->bozo_reason);
+		feed_free(p->parsed);
+		p->parsed = NULL;
+	} else if (p->parsed != NULL && p->parsed->bozo)
+		log_info("feed=%s recovered: %s", url,
+		    p->parsed->bozo_reason != NULL ? p->parsed->bozo_reason :
+		    "unknown fault");
 	p->result = outcome == SCHEDULER_OK ? CTX_RESULT_OK :
 	    outcome == SCHEDULER_NOT_MODIFIED ? CTX_RESULT_NOT_MODIFIED :
 	    outcome == SCHEDULER_GONE ? CTX_RESULT_GONE : CTX_RESULT_ERROR;
@@ -693,7 +712,8 @@ claimwatchd_reload(struct ctx *ctx)
 	/* The store keeps the [redis] settings it started with. */
 	config_free(ctx->conf);
 	ctx->conf = conf;
-	log_setlevel(conf->log_level);
+	if (ctx->log_level == -1)
+		log_setlevel(conf->log_level);
 	claimwatchd_fetch_options(conf, &fo);
 	fetch_set_options(ctx->fetch, &fo);
 	claimwatchd_scheduler_options(ctx, &so);
@@ -934,6 +954,7 @@ main(int argc, char **argv)
 	if ((ctx = ctx_new()) == NULL)
 		fatalx("cannot create the event loop");
 	ctx->once = once;
+	ctx->log_level = level;
 	ctx->conf_path = xstrdup(conf_path);
 	if ((ctx->conf = config_load(conf_path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);

@@ -663,6 +663,11 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 				    LEXICON_UNIT);
 			if (e == NULL || (size_t)b + e->nwords > qstart)
 				continue;
+			/* A noun right after another number is that one's. */
+			if (b > 0 && (x->tok[b - 1].type == EXTRACT_NUM ||
+			    extract_match(x, (size_t)b - 1, LEXICON_MULT) !=
+			    NULL || extract_is_numword(x, (size_t)b - 1)))
+				break;
 			if (unit == NULL || (!e->weak && extract_np_gap(x,
 			    (size_t)b + e->nwords, qstart, &npent))) {
 				unit = e;

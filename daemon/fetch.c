@@ -4,6 +4,10 @@
  * hiperfifo.c: curl tells us which sockets to watch and when to wake it,
  * libevent tells curl what happened.  fetch owns every CURL handle and
  * per-transfer buffer and frees them in one place, the completion drain.
+ * At most max_total easy handles exist: requests beyond that wait as small
+ * records in a FIFO, and a finished transfer's handle and body buffer are
+ * reset and reused for the next, so ten thousand due feeds cost ten
+ * thousand small records, not ten thousand libcurl handles.
  * It must never block, never call libcurl from inside curl's own
  * callbacks (the timer callback only arms a libevent timer), never call a
  * caller's done callback from inside fetch_start, and never connect to a
@@ -28,8 +32,21 @@
 
 /* Headers we send are bounded so a corrupt stored validator cannot grow. */
 #define FETCH_MAX_VALIDATOR	512
+/* Live easy handles when max_total is not set. */
+#define FETCH_DEFAULT_ACTIVE	256
+/* A reused body buffer above this size is given back, not kept. */
+#define FETCH_KEEP_BODY		(256 * 1024)
 
 struct fetch_xfer;
+
+/* One live easy handle with its buffers, reused transfer after transfer. */
+struct fetch_slot {
+	struct fetch_slot	*next;		/* on the idle list */
+	CURL			*easy;
+	struct util_buf		 body;
+	char			 refused[96];
+	char			 errbuf[CURL_ERROR_SIZE];
+};
 
 struct fetch {
 	struct event_base	*base;
@@ -37,8 +54,12 @@ struct fetch {
 	struct event		*timer;		/* curl's one timeout */
 	struct fetch_options	 opts;		/* user_agent points at ua */
 	char			*ua;
-	struct fetch_xfer	*xfers;		/* running or queued */
-	size_t			 pending;
+	struct fetch_xfer	*xfers;		/* running */
+	struct fetch_xfer	*qhead, *qtail;	/* waiting for a slot */
+	struct fetch_slot	*idle;
+	size_t			 nidle;
+	size_t			 nactive;
+	size_t			 pending;	/* running + waiting */
 	int			 running;
 };
 
@@ -50,23 +71,26 @@ struct fetch_sock {
 	int			 what;
 };
 
-/* One transfer, the easy handle's CURLOPT_PRIVATE. */
+/*
+ * One request: a small record while it waits, then bound to a slot (the
+ * easy handle's CURLOPT_PRIVATE) while it runs.
+ */
 struct fetch_xfer {
 	struct fetch		*f;
-	struct fetch_xfer	*prev, *next;
-	CURL			*easy;
+	struct fetch_xfer	*prev, *next;	/* running list or queue */
+	struct fetch_slot	*slot;		/* NULL while waiting */
+	CURL			*easy;		/* slot->easy while running */
 	struct curl_slist	*headers;
 	char			*url;
+	char			*etag;
+	char			*last_modified;
 	fetch_done_cb		 cb;
 	void			*arg;
-	struct util_buf		 body;
 	long			 max_body;
 	bool			 allow_private;
 	bool			 over_limit;
 	bool			 all_permanent;	/* every 3xx so far 301/308 */
 	int			 redirects;
-	char			 refused[96];
-	char			 errbuf[CURL_ERROR_SIZE];
 };
 
 static void	fetch_check_multi_info(struct fetch *);
@@ -163,7 +187,7 @@ fetch_opensocket_cb(void *clientp, curlsocktype purpose,
 	if (purpose == CURLSOCKTYPE_IPCXN && !x->allow_private &&
 	    fetch_addr_is_private(&addr->addr)) {
 		fetch_addr_text(&addr->addr, text, sizeof(text));
-		snprintf(x->refused, sizeof(x->refused),
+		snprintf(x->slot->refused, sizeof(x->slot->refused),
 		    "refused private address %s", text);
 		return CURL_SOCKET_BAD;
 	}
@@ -179,11 +203,11 @@ fetch_write_cb(char *p, size_t size, size_t n, void *arg)
 	size_t			 len = size * n;
 
 	if (len > (size_t)x->max_body ||
-	    x->body.len > (size_t)x->max_body - len) {
+	    x->slot->body.len > (size_t)x->max_body - len) {
 		x->over_limit = true;
 		return 0;
 	}
-	util_buf_append(&x->body, p, len);
+	util_buf_append(&x->slot->body, p, len);
 	return len;
 }
 
@@ -210,6 +234,44 @@ fetch_header_cb(char *p, size_t size, size_t n, void *arg)
 }
 
 static void
+fetch_slot_free(struct fetch_slot *sl)
+{
+	curl_easy_cleanup(sl->easy);
+	util_buf_free(&sl->body);
+	free(sl);
+}
+
+/* Keeps a finished transfer's slot for the next one, within the cap. */
+static void
+fetch_slot_release(struct fetch *f, struct fetch_slot *sl)
+{
+	size_t	 cap = f->opts.max_total > 0 ? (size_t)f->opts.max_total :
+	    FETCH_DEFAULT_ACTIVE;
+
+	if (f->nidle >= cap) {
+		fetch_slot_free(sl);
+		return;
+	}
+	if (sl->body.cap > FETCH_KEEP_BODY)
+		util_buf_free(&sl->body);
+	util_buf_reset(&sl->body);
+	sl->next = f->idle;
+	f->idle = sl;
+	f->nidle++;
+}
+
+static void
+fetch_record_free(struct fetch_xfer *x)
+{
+	curl_slist_free_all(x->headers);
+	free(x->url);
+	free(x->etag);
+	free(x->last_modified);
+	free(x);
+}
+
+/* Ends a running transfer: off the multi, slot kept, record freed. */
+static void
 fetch_xfer_free(struct fetch_xfer *x)
 {
 	struct fetch	*f = x->f;
@@ -221,12 +283,10 @@ fetch_xfer_free(struct fetch_xfer *x)
 	if (x->next != NULL)
 		x->next->prev = x->prev;
 	f->pending--;
+	f->nactive--;
 	curl_multi_remove_handle(f->multi, x->easy);
-	curl_easy_cleanup(x->easy);
-	curl_slist_free_all(x->headers);
-	util_buf_free(&x->body);
-	free(x->url);
-	free(x);
+	fetch_slot_release(f, x->slot);
+	fetch_record_free(x);
 }
 
 /* Copies the last response's header name into a new string, or NULL. */
@@ -291,20 +351,20 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 		r.status = 200;
 	if (x->over_limit || rc == CURLE_FILESIZE_EXCEEDED)
 		xasprintf(&err, "body over %ld bytes", x->max_body);
-	else if (x->refused[0] != '\0' && rc != CURLE_OK)
-		err = xstrdup(x->refused);
+	else if (x->slot->refused[0] != '\0' && rc != CURLE_OK)
+		err = xstrdup(x->slot->refused);
 	else if (rc == CURLE_OPERATION_TIMEDOUT)
-		xasprintf(&err, "timeout: %s", x->errbuf[0] != '\0' ?
-		    x->errbuf : curl_easy_strerror(rc));
+		xasprintf(&err, "timeout: %s", x->slot->errbuf[0] != '\0' ?
+		    x->slot->errbuf : curl_easy_strerror(rc));
 	else if (rc != CURLE_OK)
-		err = xstrdup(x->errbuf[0] != '\0' ? x->errbuf :
+		err = xstrdup(x->slot->errbuf[0] != '\0' ? x->slot->errbuf :
 		    curl_easy_strerror(rc));
 	r.error = err;
 	if (err == NULL && r.status != 304) {
-		if (x->body.data == NULL)
-			util_buf_append(&x->body, "", 0);
-		r.body = x->body.data;
-		r.len = x->body.len;
+		if (x->slot->body.data == NULL)
+			util_buf_append(&x->slot->body, "", 0);
+		r.body = x->slot->body.data;
+		r.len = x->slot->body.len;
 	}
 	r.content_type = ctype;
 	r.etag = etag;

@@ -1,18 +1,21 @@
 /*
  * store: claimwatchd's only Redis client.  It owns one hiredis async
  * connection on the daemon's event_base, the batches submitted while Redis
- * is away, and the reconnect timer.  Each polled feed becomes one pipeline
- * (one EVALSHA per claim, then one for the feed's state and seen items),
- * sent in one write, so a feed costs one round trip.  Claims go before the
- * seen marks: if the connection drops half way, the items stay unseen and
- * are extracted again, and the claim script's dedupe tokens turn whatever
- * already ran into no-ops, so nothing is lost and nothing alerts twice.
- * It must never block, never end the daemon on a Redis error, never log
- * the password, and never let a redisAsyncContext leave this file.
+ * is away (a bounded queue, overflowing into an optional spool file), the
+ * reconnect timer and this instance's lease id.  Each polled feed becomes
+ * one EVALSHA of the batch script (store_lua.c): state, seen items and
+ * every claim in one call, so a feed costs one round trip and one script
+ * run.  The script is atomic, so a connection lost half way leaves either
+ * all or nothing of a feed written; replays of a batch that did run are
+ * no-ops thanks to the per-claim dedupe tokens, so nothing is lost and
+ * nothing alerts twice.  It must never block on the network, never end the
+ * daemon on a Redis or disk error, never log the password, and never let a
+ * redisAsyncContext leave this file.
  *
- * Cluster note: every script call touches keys of one hash tag only, except
- * the alert stream, which the claim script XADDs to in the same atomic
- * step; on Redis Cluster that stream would have to move out of the script.
+ * Cluster note: the batch script also runs per claim key (its four keys
+ * share one hash tag) with the stream write left to the caller, which is
+ * how tests/integration/test_cluster.sh drives it through redis-cli -c;
+ * this client itself talks to one node and follows no MOVED redirects.
  */
 #include <sys/queue.h>
 
@@ -45,19 +48,26 @@
 #define STORE_ITEMS_MAX		100000	/* items in one check or batch */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
 
+#define STORE_SPOOL_ARG_MAX	(64UL * 1024 * 1024)
+#define STORE_SPOOL_ARGC_MAX	(16 * STORE_ITEMS_MAX)
+
 enum store_script {
-	STORE_SCRIPT_CLAIM,
-	STORE_SCRIPT_FEED,
+	STORE_SCRIPT_BATCH,
 	STORE_NSCRIPTS
 };
 
-/* One EVALSHA: its arguments after the SHA (numkeys, keys, argv). */
+/*
+ * One EVALSHA: its arguments after the SHA (numkeys, keys, argv), each
+ * NUL-terminated in one buffer, so a feed's command is a few allocations
+ * however many claims it carries.
+ */
 struct store_cmd {
 	struct store_qbatch	*batch;
 	enum store_script	 script;
+	struct util_buf		 buf;
 	int			 argc;
 	int			 cap;
-	char			**argv;
+	size_t			*off;
 	size_t			*argvlen;
 	bool			 done;		/* answered */
 };
@@ -71,6 +81,7 @@ struct store_qbatch {
 	size_t			 ncmds;
 	size_t			 ndone;
 	bool			 sent;		/* on the current connection */
+	bool			 spooled;	/* loaded from the spool */
 	bool			 error;
 	int			 nalerts;
 	store_done_cb		 cb;
@@ -110,6 +121,13 @@ struct store {
 	struct store_qbatches	 batches;
 	size_t			 nbatches;
 	size_t			 nreads;	/* reads awaiting a reply */
+	char			 id[128];	/* lease owner: host:pid:random */
+
+	char			*spool_path;	/* or NULL */
+	long			 spool_size;	/* bytes in the file */
+	long			 spool_done;	/* bytes loaded into the queue */
+	size_t			 nspooled;	/* loaded and unanswered */
+	bool			 spool_failed;	/* write error logged */
 	store_connect_cb	 cb;
 	void			*arg;
 };
@@ -125,8 +143,7 @@ struct store_read {
 };
 
 static const char *const store_scripts[STORE_NSCRIPTS] = {
-	[STORE_SCRIPT_CLAIM] = store_lua_claim,
-	[STORE_SCRIPT_FEED] = store_lua_feed,
+	[STORE_SCRIPT_BATCH] = store_lua_batch,
 };
 
 static void	store_connect(struct store *);
@@ -196,16 +213,16 @@ static void
 store_cmd_add(struct store_cmd *cmd, const char *p, size_t len)
 {
 	if (cmd->argc == cmd->cap) {
-		cmd->cap = cmd->cap == 0 ? 32 : cmd->cap * 2;
-		cmd->argv = xreallocarray(cmd->argv, (size_t)cmd->cap,
-		    sizeof(*cmd->argv));
+		cmd->cap = cmd->cap == 0 ? 64 : cmd->cap * 2;
+		cmd->off = xreallocarray(cmd->off, (size_t)cmd->cap,
+		    sizeof(*cmd->off));
 		cmd->argvlen = xreallocarray(cmd->argvlen, (size_t)cmd->cap,
 		    sizeof(*cmd->argvlen));
 	}
-	cmd->argv[cmd->argc] = xmalloc(len + 1);
-	memcpy(cmd->argv[cmd->argc], p, len);
-	cmd->argv[cmd->argc][len] = '\0';
+	cmd->off[cmd->argc] = cmd->buf.len;
 	cmd->argvlen[cmd->argc++] = len;
+	util_buf_append(&cmd->buf, p, len);
+	util_buf_append(&cmd->buf, "", 1);
 }
 
 static void
@@ -218,14 +235,29 @@ static void __attribute__((format(printf, 2, 3)))
 store_cmd_fmt(struct store_cmd *cmd, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*str;
+	char	 buf[256], *str = buf;
 	int	 len;
 
 	va_start(ap, fmt);
-	len = xvasprintf(&str, fmt, ap);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (len < 0)
+		len = 0;
+	else if ((size_t)len >= sizeof(buf)) {
+		va_start(ap, fmt);
+		len = xvasprintf(&str, fmt, ap);
+		va_end(ap);
+	}
 	store_cmd_add(cmd, str, (size_t)len);
-	free(str);
+	if (str != buf)
+		free(str);
+}
+
+/* The i-th argument, NUL-terminated. */
+static const char *
+store_cmd_arg(const struct store_cmd *cmd, int i)
+{
+	return cmd->buf.data + cmd->off[i];
 }
 
 static void
@@ -238,12 +270,10 @@ static void
 store_qbatch_free(struct store_qbatch *b)
 {
 	size_t	 i;
-	int	 j;
 
 	for (i = 0; i < b->ncmds; i++) {
-		for (j = 0; j < b->cmds[i].argc; j++)
-			free(b->cmds[i].argv[j]);
-		free(b->cmds[i].argv);
+		util_buf_free(&b->cmds[i].buf);
+		free(b->cmds[i].off);
 		free(b->cmds[i].argvlen);
 	}
 	free(b->cmds);
@@ -458,10 +488,10 @@ static void	store_cmd_cb(redisAsyncContext *, void *, void *);
 static void
 store_send_cmd(struct store *s, struct store_cmd *cmd, bool eval)
 {
-	const char	*argv[STORE_CLAIM_NKEYS + STORE_CLAIM_NARGS + 3];
+	const char	*argv[64];
 	const char	**av = argv;
-	size_t		 lens[STORE_CLAIM_NKEYS + STORE_CLAIM_NARGS + 3];
-	size_t		*lv = lens, n = (size_t)cmd->argc + 2;
+	size_t		 lens[64];
+	size_t		*lv = lens, n = (size_t)cmd->argc + 2, i;
 
 	if (n > sizeof(argv) / sizeof(argv[0])) {
 		av = xreallocarray(NULL, n, sizeof(*av));
@@ -471,7 +501,8 @@ store_send_cmd(struct store *s, struct store_cmd *cmd, bool eval)
 	av[1] = eval ? store_scripts[cmd->script] : s->sha[cmd->script];
 	lv[0] = strlen(av[0]);
 	lv[1] = strlen(av[1]);
-	memcpy(av + 2, cmd->argv, (size_t)cmd->argc * sizeof(*av));
+	for (i = 0; i < (size_t)cmd->argc; i++)
+		av[i + 2] = store_cmd_arg(cmd, (int)i);
 	memcpy(lv + 2, cmd->argvlen, (size_t)cmd->argc * sizeof(*lv));
 	redisAsyncCommandArgv(s->ac, store_cmd_cb, cmd, (int)n, av, lv);
 	if (av != argv) {
@@ -836,6 +867,7 @@ store_watched(const struct store *s, const char *key, double *ta,
 	return false;
 }
 
+/* The dedupe token, figure and alert arguments of claim ci. */
 static void
 store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
     struct store_cmd *cmd)
@@ -845,7 +877,7 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	const struct store_item		*it = &in->items[sc->item];
 	struct alert_source		 src;
 	double				 lo, hi, ta, tr;
-	char				 iso[32], *fig, *al;
+	char				*fig, *al;
 	size_t				 j, occ = 0;
 	bool				 watched;
 
@@ -862,21 +894,11 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	watched = store_watched(s, c->key, &ta, &tr);
 	src.url = it->url;
 	src.title = it->title;
-	src.text = NULL;
+	src.text = sc->text;
 	src.lang = it->lang;
 	src.published = it->published;
-	fig = alert_figure_json(c, &src);
-	src.text = sc->text;
-	al = alert_new_json(c, &src, in->feed_url, in->detected_at);
-	util_iso8601(in->detected_at, iso, sizeof(iso));
+	al = alert_new_pair(c, &src, in->feed_url, in->detected_at, &fig);
 
-	cmd->script = STORE_SCRIPT_CLAIM;
-	store_cmd_fmt(cmd, "%d", STORE_CLAIM_NKEYS);
-	store_cmd_fmt(cmd, "{%sk:%s}:cur", s->prefix, c->key);
-	store_cmd_fmt(cmd, "{%sk:%s}:hist", s->prefix, c->key);
-	store_cmd_fmt(cmd, "{%sk:%s}:done", s->prefix, c->key);
-	store_cmd_fmt(cmd, "{%sk:%s}:src", s->prefix, c->key);
-	store_cmd_str(cmd, s->stream);
 	store_cmd_fmt(cmd, "%s\037%016" PRIx64 "\037%zu", it->id, it->hash,
 	    occ);
 	store_cmd_num(cmd, c->value);
@@ -896,68 +918,107 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	store_cmd_num(cmd, ta);
 	store_cmd_num(cmd, tr);
 	store_cmd_str(cmd, watched ? "1" : "0");
-	store_cmd_str(cmd, s->corroborated ? "1" : "0");
-	store_cmd_str(cmd, s->channel);
-	store_cmd_fmt(cmd, "%ld", s->stream_maxlen);
-	store_cmd_fmt(cmd, "%" PRId64, in->detected_at);
 	store_cmd_str(cmd, it->url != NULL ? it->url : it->id);
-	store_cmd_str(cmd, iso);
-	store_cmd_fmt(cmd, "%d", STORE_DONE_MAX);
-	store_cmd_fmt(cmd, "%d", STORE_HIST_MAX);
 	free(fig);
 	free(al);
 }
 
-static void
-store_build_feed(struct store *s, const struct store_batch *in,
-    struct store_cmd *cmd)
+/* The state hash's field/value strings; returns how many. */
+static int
+store_build_state(const struct store_batch *in, struct store_cmd *cmd)
 {
 	const struct store_feed_state	*st = in->state;
-	char				 tag[64];
-	int				 nfields;
-	size_t				 i;
+	int				 argc = cmd->argc;
 
-	cmd->script = STORE_SCRIPT_FEED;
-	store_feed_tag(s, in->feed_url, tag, sizeof(tag));
-	store_cmd_fmt(cmd, "%d", STORE_FEED_NKEYS);
-	store_cmd_fmt(cmd, "%s:state", tag);
-	store_cmd_fmt(cmd, "%s:seen", tag);
-	store_cmd_fmt(cmd, "%s:seenz", tag);
-	store_cmd_fmt(cmd, "%" PRId64, in->detected_at);
-	store_cmd_fmt(cmd, "%ld", s->seen_max);
-	store_cmd_str(cmd, "0");	/* field count, filled in below */
-	nfields = cmd->argc;
-	if (st != NULL) {
-		store_cmd_str(cmd, "url");
-		store_cmd_str(cmd, in->feed_url);
+	if (st == NULL)
+		return 0;
+	store_cmd_str(cmd, "url");
+	store_cmd_str(cmd, in->feed_url);
 #define STORE_FIELD_STR(f) do {						\
 		if (st->f != NULL) {					\
 			store_cmd_str(cmd, #f);				\
 			store_cmd_str(cmd, st->f);			\
 		}							\
 	} while (0)
-		STORE_FIELD_STR(etag);
-		STORE_FIELD_STR(last_modified);
-		STORE_FIELD_STR(moved_to);
+	STORE_FIELD_STR(etag);
+	STORE_FIELD_STR(last_modified);
+	STORE_FIELD_STR(moved_to);
 #undef STORE_FIELD_STR
-		store_cmd_str(cmd, "status");
-		store_cmd_fmt(cmd, "%d", st->status);
-		store_cmd_str(cmd, "errors");
-		store_cmd_fmt(cmd, "%d", st->errors);
-		store_cmd_str(cmd, "gone");
-		store_cmd_str(cmd, st->gone ? "1" : "0");
-		store_cmd_str(cmd, "next_due");
-		store_cmd_fmt(cmd, "%" PRId64, st->next_due);
-		store_cmd_str(cmd, "last_poll");
-		store_cmd_fmt(cmd, "%" PRId64, st->last_poll);
+	store_cmd_str(cmd, "status");
+	store_cmd_fmt(cmd, "%d", st->status);
+	store_cmd_str(cmd, "errors");
+	store_cmd_fmt(cmd, "%d", st->errors);
+	store_cmd_str(cmd, "gone");
+	store_cmd_str(cmd, st->gone ? "1" : "0");
+	store_cmd_str(cmd, "next_due");
+	store_cmd_fmt(cmd, "%" PRId64, st->next_due);
+	store_cmd_str(cmd, "last_poll");
+	store_cmd_fmt(cmd, "%" PRId64, st->last_poll);
+	return cmd->argc - argc;
+}
+
+/* Overwrites argument i (a placeholder of the same or greater width). */
+static void
+store_cmd_set(struct store_cmd *cmd, int i, const char *str)
+{
+	size_t	 len = strlen(str);
+
+	memcpy(cmd->buf.data + cmd->off[i], str, len + 1);
+	cmd->argvlen[i] = len;
+}
+
+/*
+ * The whole feed as one call of the batch script: keys first (feed, stream,
+ * four per claim), then the header, state, items and claims.
+ */
+static void
+store_build_batch(struct store *s, const struct store_batch *in,
+    struct store_cmd *cmd)
+{
+	char		 tag[64], iso[32], num[32];
+	size_t		 i;
+	int		 nsidx, ns;
+
+	cmd->script = STORE_SCRIPT_BATCH;
+	store_feed_tag(s, in->feed_url, tag, sizeof(tag));
+	store_cmd_fmt(cmd, "%zu", STORE_FEED_NKEYS + 1 +
+	    STORE_CLAIM_NKEYS * in->nclaims);
+	store_cmd_fmt(cmd, "%s:state", tag);
+	store_cmd_fmt(cmd, "%s:seen", tag);
+	store_cmd_fmt(cmd, "%s:seenz", tag);
+	store_cmd_str(cmd, s->stream);
+	for (i = 0; i < in->nclaims; i++) {
+		const char	*key = in->claims[i].claim->key;
+
+		store_cmd_fmt(cmd, "{%sk:%s}:cur", s->prefix, key);
+		store_cmd_fmt(cmd, "{%sk:%s}:hist", s->prefix, key);
+		store_cmd_fmt(cmd, "{%sk:%s}:done", s->prefix, key);
+		store_cmd_fmt(cmd, "{%sk:%s}:src", s->prefix, key);
 	}
-	free(cmd->argv[nfields - 1]);
-	xasprintf(&cmd->argv[nfields - 1], "%d", cmd->argc - nfields);
-	cmd->argvlen[nfields - 1] = strlen(cmd->argv[nfields - 1]);
+	util_iso8601(in->detected_at, iso, sizeof(iso));
+	store_cmd_fmt(cmd, "%" PRId64, in->detected_at);
+	store_cmd_str(cmd, iso);
+	store_cmd_str(cmd, s->channel);
+	store_cmd_fmt(cmd, "%ld", s->stream_maxlen);
+	store_cmd_fmt(cmd, "%d", STORE_DONE_MAX);
+	store_cmd_fmt(cmd, "%d", STORE_HIST_MAX);
+	store_cmd_str(cmd, s->corroborated ? "1" : "0");
+	store_cmd_fmt(cmd, "%ld", s->seen_max);
+	nsidx = cmd->argc;
+	store_cmd_str(cmd, "0000000000");	/* state strings, set below */
+	store_cmd_fmt(cmd, "%zu", in->nitems);
+	store_cmd_fmt(cmd, "%zu", in->nclaims);
+	store_cmd_str(cmd, "1");		/* feed keys */
+	store_cmd_str(cmd, "1");		/* stream key */
+	ns = store_build_state(in, cmd);
+	snprintf(num, sizeof(num), "%d", ns);
+	store_cmd_set(cmd, nsidx, num);
 	for (i = 0; i < in->nitems; i++) {
 		store_cmd_str(cmd, in->items[i].id);
 		store_cmd_fmt(cmd, "%016" PRIx64, in->items[i].hash);
 	}
+	for (i = 0; i < in->nclaims; i++)
+		store_build_claim(s, in, i, cmd);
 }
 
 int
@@ -995,13 +1056,10 @@ store_submit(struct store *s, const struct store_batch *in,
 	b->feed_url = xstrdup(in->feed_url);
 	b->cb = cb;
 	b->arg = arg;
-	b->ncmds = in->nclaims + 1;
+	b->ncmds = 1;
 	b->cmds = xcalloc(b->ncmds, sizeof(*b->cmds));
-	for (i = 0; i < b->ncmds; i++)
-		b->cmds[i].batch = b;
-	for (i = 0; i < in->nclaims; i++)
-		store_build_claim(s, in, i, &b->cmds[i]);
-	store_build_feed(s, in, &b->cmds[in->nclaims]);
+	b->cmds[0].batch = b;
+	store_build_batch(s, in, &b->cmds[0]);
 	TAILQ_INSERT_TAIL(&s->batches, b, entry);
 	s->nbatches++;
 	if (s->ready)

@@ -5,13 +5,14 @@
 #ifndef CLAIMWATCH_STORE_INT_H
 #define CLAIMWATCH_STORE_INT_H
 
-/* Compare-store-alert for one claim key; see store_lua.c for KEYS/ARGV. */
-extern const char	store_lua_claim[];
-/* Feed state and seen items for one feed. */
-extern const char	store_lua_feed[];
+/* A polled feed, or one claim key of it on a cluster; see store_lua.c. */
+extern const char	store_lua_batch[];
+/* The per-feed poll lease. */
+extern const char	store_lua_lease[];
 
-#define STORE_CLAIM_NKEYS	5
-#define STORE_CLAIM_NARGS	20
-#define STORE_FEED_NKEYS	3
+#define STORE_BATCH_NHEAD	13	/* ARGV before the state strings */
+#define STORE_FEED_NKEYS	3	/* state, seen, seenz */
+#define STORE_CLAIM_NKEYS	4	/* cur, hist, done, src */
+#define STORE_CLAIM_NARGS	13
 
 #endif

@@ -1,14 +1,17 @@
 /*
- * store_lua: the two Lua scripts the store runs with EVALSHA, as C string
+ * store_lua: the Lua scripts the store runs with EVALSHA, as C string
  * literals so the daemon needs no data files to talk to Redis.  They must
- * stay deterministic and touch only the keys passed in KEYS, so that they
- * run unchanged on Redis Cluster (each call's keys share one hash tag,
- * except the alert stream: see the note in store.c).
+ * stay deterministic in what they write and touch only the keys passed in
+ * KEYS.  On a single Redis one call carries a whole polled feed (its state,
+ * seen items, every claim and the alert stream); on Redis Cluster the same
+ * script is called once per claim key and once for the feed, each call's
+ * keys sharing one hash tag, and returns the alerts for the caller to XADD
+ * to the stream, which lives in a slot of its own.
  *
- * The change rule (store_lua_claim).  Each figure is an interval given by
- * its qualifier: exact [v,v], at_least [v,inf), at_most [0,v], range
- * [v,max], approx [0.9v,1.1v], vague [v,10v).  The tolerance of a bound x
- * is max(tol_abs, tol_rel*|x|).  A claim CHANGES the current figure when
+ * The change rule (per claim).  Each figure is an interval given by its
+ * qualifier: exact [v,v], at_least [v,inf), at_most [0,v], range [v,max],
+ * approx [0.9v,1.1v], vague [v,10v).  The tolerance of a bound x is
+ * max(tol_abs, tol_rel*|x|).  A claim CHANGES the current figure when
  *   (1) the two intervals, each widened by its tolerance, do not overlap
  *       ("3.000" after "ratusan" [100,1000) is a change), or
  *   (2) neither figure is vague and the values differ by more than
@@ -27,57 +30,41 @@
 #include "store_int.h"
 
 /*
- * KEYS: 1 current (hash), 2 history (zset by published), 3 dedupe tokens
- * (zset by detection time), 4 source set, 5 alert stream.
- * ARGV: 1 token, 2 value, 3 max or "", 4 lo, 5 hi, 6 vague 0/1,
- * 7 published seconds or "", 8 figure JSON, 9 "new" alert JSON,
- * 10 tol_abs, 11 tol_rel, 12 watched 0/1, 13 corroborated alerts 0/1,
- * 14 channel, 15 stream maxlen, 16 detected_at seconds, 17 source id,
- * 18 detected_at RFC 3339, 19 dedupe tokens kept, 20 history kept.
- * Returns 1 when it published an alert, else 0.
+ * KEYS: [state, seen, seenz: when ARGV 12 is 1] [alert stream: when ARGV
+ * 13 is 1] then per claim: current (hash), history (zset by published),
+ * dedupe tokens (zset by detection time), source set.
+ * ARGV: 1 detected_at seconds, 2 detected_at RFC 3339, 3 channel, 4 stream
+ * maxlen, 5 dedupe tokens kept, 6 history kept, 7 corroborated alerts 0/1,
+ * 8 seen ids kept, 9 ns = state field/value strings (0 leaves the state
+ * alone), 10 ni = items, 11 nc = claims, 12 feed keys 0/1, 13 stream key
+ * 0/1; then ns state strings, ni id/hash pairs, and per claim
+ * STORE_CLAIM_NARGS strings: token, value, max or "", lo, hi, vague 0/1,
+ * published seconds or "", figure JSON, "new" alert JSON, tol_abs,
+ * tol_rel, watched 0/1, source id.
+ * Returns the number of alerts published when it XADDed them itself, else
+ * the array of alerts for the caller to XADD.  The oldest seen ids beyond
+ * the limit are forgotten.
  */
-const char store_lua_claim[] =
-"local now = tonumber(ARGV[16])\n"
-"if redis.call('ZADD', KEYS[3], 'NX', now, ARGV[1]) == 0 then\n"
-"  return 0\n"
-"end\n"
-"local nd = redis.call('ZCARD', KEYS[3])\n"
-"local dmax = tonumber(ARGV[19])\n"
-"if nd > dmax then\n"
-"  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, nd - dmax - 1)\n"
-"end\n"
-"local value, max = tonumber(ARGV[2]), tonumber(ARGV[3])\n"
-"local lo, hi = tonumber(ARGV[4]), tonumber(ARGV[5])\n"
-"local vague, pub = ARGV[6] == '1', tonumber(ARGV[7])\n"
-"local watched = ARGV[12] == '1'\n"
-"local function history()\n"
-"  local e = '{\"first_seen\":\"' .. ARGV[18] .. '\",' ..\n"
-"      string.sub(ARGV[8], 2)\n"
-"  redis.call('ZADD', KEYS[2], pub or now, e)\n"
-"  local n = redis.call('ZCARD', KEYS[2])\n"
-"  local hmax = tonumber(ARGV[20])\n"
-"  if n > hmax then\n"
-"    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, n - hmax - 1)\n"
-"  end\n"
-"end\n"
-"local function current()\n"
-"  redis.call('HSET', KEYS[1], 'value', ARGV[2], 'max', ARGV[3],\n"
-"      'lo', ARGV[4], 'hi', ARGV[5], 'vague', ARGV[6],\n"
-"      'published', ARGV[7], 'figure', ARGV[8], 'sources', 1,\n"
-"      'updated', ARGV[16])\n"
-"  redis.call('DEL', KEYS[4])\n"
-"  redis.call('SADD', KEYS[4], ARGV[17])\n"
-"  history()\n"
-"end\n"
+const char store_lua_batch[] =
+"local A, K, call = ARGV, KEYS, redis.call\n"
+"local now, iso, chan, maxlen = tonumber(A[1]), A[2], A[3], A[4]\n"
+"local dmax, hmax, corr = tonumber(A[5]), tonumber(A[6]), A[7] == '1'\n"
+"local ns, ni, nc = tonumber(A[9]), tonumber(A[10]), tonumber(A[11])\n"
+"local k, fk, stream = 1, nil, nil\n"
+"if A[12] == '1' then fk = 1; k = 4 end\n"
+"if A[13] == '1' then stream = K[k]; k = k + 1 end\n"
+"local out, nal = {}, 0\n"
 "local function deliver(msg)\n"
-"  redis.call('PUBLISH', ARGV[14], msg)\n"
-"  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[15], '*',\n"
-"      'alert', msg)\n"
-"  return 1\n"
+"  call('PUBLISH', chan, msg)\n"
+"  if stream then\n"
+"    call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'alert', msg)\n"
+"  else\n"
+"    out[#out + 1] = msg\n"
+"  end\n"
+"  nal = nal + 1\n"
 "end\n"
 /* Plain finds: an unescaped quote can only be JSON structure. */
-"local function splice(kind, prev)\n"
-"  local a = ARGV[9]\n"
+"local function splice(a, kind, prev)\n"
 "  local i, j = string.find(a, '\"type\":\"new\"', 1, true)\n"
 "  a = string.sub(a, 1, i - 1) .. '\"type\":\"' .. kind .. '\"' ..\n"
 "      string.sub(a, j + 1)\n"
@@ -85,68 +72,107 @@ const char store_lua_claim[] =
 "  return string.sub(a, 1, i - 1) .. '\"previous\":' .. prev ..\n"
 "      string.sub(a, j + 1)\n"
 "end\n"
-"local c = redis.call('HMGET', KEYS[1], 'value', 'max', 'lo', 'hi',\n"
-"    'vague', 'published', 'figure')\n"
-"if not c[1] then\n"
-"  current()\n"
-"  if watched then return deliver(ARGV[9]) end\n"
-"  return 0\n"
+"local function trim(key, max)\n"
+"  local n = call('ZCARD', key)\n"
+"  if n > max then call('ZREMRANGEBYRANK', key, 0, n - max - 1) end\n"
 "end\n"
-"local cpub = tonumber(c[6])\n"
-"if pub and cpub and pub < cpub then\n"
-"  history()\n"
-"  return 0\n"
+"local function history(hist, fig, pub)\n"
+"  call('ZADD', hist, pub or now,\n"
+"      '{\"first_seen\":\"' .. iso .. '\",' .. string.sub(fig, 2))\n"
+"  trim(hist, hmax)\n"
 "end\n"
-"local ta, tr = tonumber(ARGV[10]), tonumber(ARGV[11])\n"
-"local function tol(x) return math.max(ta, tr * math.abs(x)) end\n"
-"local function far(a, b)\n"
-"  return math.abs(a - b) >\n"
-"      math.max(ta, tr * math.max(math.abs(a), math.abs(b)))\n"
-"end\n"
-"local clo, chi = tonumber(c[3]), tonumber(c[4])\n"
-"local changed = lo - tol(lo) > chi + tol(chi) or\n"
-"    clo - tol(clo) > hi + tol(hi)\n"
-"if not changed and not vague and c[5] ~= '1' then\n"
-"  changed = far(value, tonumber(c[1]))\n"
-"  local cmax = tonumber(c[2])\n"
-"  if not changed and max and cmax then changed = far(max, cmax) end\n"
-"end\n"
-"if changed then\n"
-"  current()\n"
-"  if watched then return deliver(splice('changed', c[7])) end\n"
-"  return 0\n"
-"end\n"
-"if redis.call('SADD', KEYS[4], ARGV[17]) == 1 then\n"
-"  redis.call('HSET', KEYS[1], 'sources', redis.call('SCARD', KEYS[4]))\n"
-"  if watched and ARGV[13] == '1' then\n"
-"    return deliver(splice('corroborated', c[7]))\n"
+"local function claim(a)\n"
+"  local cur, hist, done, src = K[k], K[k + 1], K[k + 2], K[k + 3]\n"
+"  if call('ZADD', done, 'NX', now, A[a]) == 0 then return end\n"
+"  trim(done, dmax)\n"
+"  local value, max = tonumber(A[a + 1]), tonumber(A[a + 2])\n"
+"  local lo, hi = tonumber(A[a + 3]), tonumber(A[a + 4])\n"
+"  local vague, pub = A[a + 5] == '1', tonumber(A[a + 6])\n"
+"  local fig, al, watched = A[a + 7], A[a + 8], A[a + 11] == '1'\n"
+"  local c = call('HMGET', cur, 'value', 'max', 'lo', 'hi', 'vague',\n"
+"      'published', 'figure')\n"
+"  local kind = 'new'\n"
+"  if c[1] then\n"
+"    local cpub = tonumber(c[6])\n"
+"    if pub and cpub and pub < cpub then\n"
+"      history(hist, fig, pub)\n"
+"      return\n"
+"    end\n"
+"    local ta, tr = tonumber(A[a + 9]), tonumber(A[a + 10])\n"
+"    local function tol(x) return math.max(ta, tr * math.abs(x)) end\n"
+"    local function far(x, y)\n"
+"      return math.abs(x - y) >\n"
+"          math.max(ta, tr * math.max(math.abs(x), math.abs(y)))\n"
+"    end\n"
+"    local clo, chi = tonumber(c[3]), tonumber(c[4])\n"
+"    local changed = lo - tol(lo) > chi + tol(chi) or\n"
+"        clo - tol(clo) > hi + tol(hi)\n"
+"    if not changed and not vague and c[5] ~= '1' then\n"
+"      changed = far(value, tonumber(c[1]))\n"
+"      local cmax = tonumber(c[2])\n"
+"      if not changed and max and cmax then changed = far(max, cmax) end\n"
+"    end\n"
+"    if not changed then\n"
+"      if call('SADD', src, A[a + 12]) == 1 then\n"
+"        call('HSET', cur, 'sources', call('SCARD', src))\n"
+"        if watched and corr then\n"
+"          deliver(splice(al, 'corroborated', c[7]))\n"
+"        end\n"
+"      end\n"
+"      return\n"
+"    end\n"
+"    kind = 'changed'\n"
+"    call('DEL', src)\n"
+"  end\n"
+"  call('HSET', cur, 'value', A[a + 1], 'max', A[a + 2], 'lo', A[a + 3],\n"
+"      'hi', A[a + 4], 'vague', A[a + 5], 'published', A[a + 6],\n"
+"      'figure', fig, 'sources', 1, 'updated', A[1])\n"
+"  call('SADD', src, A[a + 12])\n"
+"  history(hist, fig, pub)\n"
+"  if watched then\n"
+"    if kind == 'new' then deliver(al)\n"
+"    else deliver(splice(al, kind, c[7])) end\n"
 "  end\n"
 "end\n"
-"return 0\n";
+"local a = 14 + ns + 2 * ni\n"
+"for _ = 1, nc do\n"
+"  claim(a)\n"
+"  a = a + 13\n"
+"  k = k + 4\n"
+"end\n"
+"if fk then\n"
+"  if ns > 0 then\n"
+"    call('DEL', K[1])\n"
+"    call('HSET', K[1], unpack(A, 14, 13 + ns))\n"
+"  end\n"
+"  local i = 14 + ns\n"
+"  for _ = 1, ni do\n"
+"    call('HSET', K[2], A[i], A[i + 1])\n"
+"    call('ZADD', K[3], 'NX', now, A[i])\n"
+"    i = i + 2\n"
+"  end\n"
+"  local smax = tonumber(A[8])\n"
+"  local n = call('ZCARD', K[3])\n"
+"  if n > smax then\n"
+"    local old = call('ZRANGE', K[3], 0, n - smax - 1)\n"
+"    for _, id in ipairs(old) do call('HDEL', K[2], id) end\n"
+"    call('ZREMRANGEBYRANK', K[3], 0, n - smax - 1)\n"
+"  end\n"
+"end\n"
+"if stream then return nal end\n"
+"return out\n";
 
 /*
- * KEYS: 1 state (hash), 2 seen (hash id -> content hash hex), 3 seen ages
- * (zset id -> first seen).  ARGV: 1 now, 2 seen_max, 3 n = number of state
- * field/value strings (0 leaves the state alone), then n strings, then
- * id/hash pairs.  The oldest ids beyond seen_max are forgotten.
+ * KEYS: 1 lease.  ARGV: 1 instance id, 2 ttl ms.  Returns 1 when the lease
+ * is now ours (taken, or already ours and extended), 0 when another
+ * instance holds it.
  */
-const char store_lua_feed[] =
-"local n = tonumber(ARGV[3])\n"
-"if n > 0 then\n"
-"  redis.call('DEL', KEYS[1])\n"
-"  redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + n))\n"
+const char store_lua_lease[] =
+"if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then\n"
+"  return 1\n"
 "end\n"
-"local i = 4 + n\n"
-"while i < #ARGV do\n"
-"  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])\n"
-"  redis.call('ZADD', KEYS[3], 'NX', ARGV[1], ARGV[i])\n"
-"  i = i + 2\n"
-"end\n"
-"local max = tonumber(ARGV[2])\n"
-"local c = redis.call('ZCARD', KEYS[3])\n"
-"if c > max then\n"
-"  local old = redis.call('ZRANGE', KEYS[3], 0, c - max - 1)\n"
-"  for _, id in ipairs(old) do redis.call('HDEL', KEYS[2], id) end\n"
-"  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, c - max - 1)\n"
+"if redis.call('GET', KEYS[1]) == ARGV[1] then\n"
+"  redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+"  return 1\n"
 "end\n"
 "return 0\n";

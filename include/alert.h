@@ -41,5 +41,12 @@ char	*alert_figure_json(const struct claim *, const struct alert_source *);
  */
 char	*alert_new_json(const struct claim *, const struct alert_source *,
 	    const char *feed_url, int64_t detected_at);
+/*
+ * alert_new_json() and, in *figure (caller frees), what alert_figure_json()
+ * gives for the same source without its text: the store's pair, built
+ * from one figure object.
+ */
+char	*alert_new_pair(const struct claim *, const struct alert_source *,
+	    const char *feed_url, int64_t detected_at, char **figure);
 
 #endif

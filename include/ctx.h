@@ -93,6 +93,7 @@ struct ctx {
 	size_t			 inflight;	/* polls not yet finished */
 	size_t			 once_left;	/* --once: feeds still to poll */
 	bool			 once;		/* poll every feed once, exit */
+	int			 log_level;	/* from --log-level, or -1 */
 	bool			 started;	/* feeds scheduled after connect */
 	bool			 stopping;	/* SIGTERM seen: drain and exit */
 	struct event		*ev_sigterm;

@@ -443,3 +443,4 @@ event affected burned down
 event affected burnt
 event affected inundated
 event affected swept away
+unit people miners

@@ -17,8 +17,13 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static void
 fuzz_feed_check(const char *s)
 {
-	if (s != NULL && json_string(s) == NULL)
+	json_t	*j;
+
+	if (s == NULL)
+		return;
+	if ((j = json_string(s)) == NULL)
 		abort();	/* jansson refuses invalid UTF-8 */
+	json_decref(j);
 }
 
 int

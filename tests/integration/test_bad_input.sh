@@ -34,6 +34,7 @@ list = feeds.txt
 [poll]
 allow_private = yes
 timeout = 5
+connect_timeout = 2
 [extract]
 lexicon_dir = $CW_ROOT/config/lexicon
 [http]

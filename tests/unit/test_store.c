@@ -688,7 +688,7 @@ test_reconnect_replays_once(void **state)
 	it.id = "rc2";
 	sc.claim = &c2;
 	assert_int_equal(store_submit(s, &b, test_done_cb, &d2), 0);
-	assert_int_equal(store_pending(s), 4);
+	assert_int_equal(store_pending(s), 2);
 	/* queue_max 2: a third batch is refused, not silently dropped. */
 	sc.claim = &c3;
 	assert_int_equal(store_submit(s, &b, test_done_cb, &d3), -1);

@@ -1,0 +1,221 @@
+#!/bin/sh
+# Fetch benchmark (issue 3): N generated feeds (about 25 KB, 20 items) served
+# by Debian's nginx on a free loopback port, claimwatchd --once against
+# them with a fresh redis-server, each cycle measured by /usr/bin/time:
+#   (a) cold, every feed and item new;  (b) warm, same Redis, every feed
+#   answers 304;  (c) 10% of the feeds gained 2 items;  (d) cold at a
+#   tenth of N, to split peak RSS into a fixed base and a per-feed part.
+# Also reports the CPU redis-server and nginx spent per cycle, so a slow
+# cycle can be pinned on the daemon, the store or the server.
+# Environment: CW_BUILD (default build), BENCH_FEEDS (default 10000),
+# BENCH_KEEP=1 keeps the temporary directory.
+set -eu
+B=${CW_BUILD:-build}
+N=${BENCH_FEEDS:-10000}
+NB=$((N / 10))
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d /tmp/cwbench.XXXXXX)
+PIDS=""
+NGINX=/usr/sbin/nginx
+TIME=/usr/bin/time
+
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $PIDS; do
+		wait "$p" 2>/dev/null || true
+	done
+	[ "${BENCH_KEEP:-0}" = 1 ] && echo "kept $TMP" || rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+fail() {
+	echo "bench_fetch: $*" >&2
+	exit 1
+}
+[ -x "$B/claimwatchd" ] || fail "$B/claimwatchd missing (make all)"
+[ -x "$NGINX" ] || fail "nginx missing (apt-get install nginx-light)"
+[ -x "$TIME" ] || fail "/usr/bin/time missing (apt-get install time)"
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_for() {
+	i=0
+	while ! eval "$1" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -ge 100 ] && return 1
+		sleep 0.1
+	done
+}
+# CPU seconds (user + system) used so far by the processes given.
+cpu_of() {
+	for p in "$@"; do
+		cat "/proc/$p/stat"
+	done 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '
+	    { sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
+}
+
+# nginx workers run as nobody when the script runs as root.
+chmod 755 "$TMP"
+echo "generating $N feeds in $TMP/www"
+python3 "$ROOT/tests/bench/gen_feeds.py" "$TMP/www" "$N"
+size=$(($(du -sb "$TMP/www" | cut -f1) / 1024))
+
+HTTP_PORT=$(free_port)
+mkdir -p "$TMP/nginx"
+cat >"$TMP/nginx.conf" <<EOF
+worker_processes 2;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events {
+	worker_connections 4096;
+}
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_timeout 120;
+	keepalive_requests 1000000;
+	etag on;
+	types {
+		application/rss+xml xml;
+	}
+	default_type application/octet-stream;
+	client_body_temp_path $TMP/nginx/body;
+	proxy_temp_path $TMP/nginx/proxy;
+	fastcgi_temp_path $TMP/nginx/fastcgi;
+	uwsgi_temp_path $TMP/nginx/uwsgi;
+	scgi_temp_path $TMP/nginx/scgi;
+	server {
+		listen 127.0.0.1:$HTTP_PORT;
+		root $TMP/www;
+	}
+}
+EOF
+"$NGINX" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx.conf" \
+    -g 'daemon off;' &
+NGINX_PID=$!
+PIDS="$PIDS $NGINX_PID"
+wait_for "curl -sf -o /dev/null http://127.0.0.1:$HTTP_PORT/f00000.xml" ||
+    fail "nginx did not start: $(cat "$TMP/nginx/error.log")"
+NGINX_ALL="$NGINX_PID $(ps -o pid= --ppid "$NGINX_PID" | tr '\n' ' ')"
+
+start_redis() {
+	REDIS_PORT=$(free_port)
+	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+	    --appendonly no --dir "$TMP" --daemonize no \
+	    >"$TMP/redis-$REDIS_PORT.log" 2>&1 &
+	REDIS_PID=$!
+	PIDS="$PIDS $REDIS_PID"
+	wait_for "redis-cli -p $REDIS_PORT ping" || fail "redis did not start"
+}
+stop_redis() {
+	kill "$REDIS_PID" 2>/dev/null || true
+	wait "$REDIS_PID" 2>/dev/null || true
+}
+
+# config NFEEDS: a configuration polling the first NFEEDS feeds.
+config() {
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		printf 'http://127.0.0.1:%s/f%05d.xml\n' "$HTTP_PORT" "$i"
+		i=$((i + 1))
+	done >"$TMP/feeds-$1.txt"
+	cat >"$TMP/bench-$1.conf" <<EOF
+[redis]
+url = redis://127.0.0.1:$REDIS_PORT/0
+prefix = bench:
+channel = bench:alerts
+[feeds]
+list = feeds-$1.txt
+[poll]
+interval = 1h
+timeout = 60
+connect_timeout = 10
+max_total = 64
+max_per_host = 64
+allow_private = yes
+[extract]
+lexicon_dir = $ROOT/config/lexicon
+[http]
+listen =
+EOF
+}
+
+RESULTS=$TMP/results.txt
+: >"$RESULTS"
+# run NAME NFEEDS: one --once cycle; appends a results row.
+run() {
+	log=$TMP/daemon-$1.log
+	r0=$(cpu_of "$REDIS_PID")
+	n0=$(cpu_of $NGINX_ALL)
+	"$TIME" -f '%e %U %S %M' -o "$TMP/time-$1.txt" \
+	    "$B/claimwatchd" -d -c "$TMP/bench-$2.conf" --once \
+	    --log-level info >"$log" 2>&1 || fail "$1: claimwatchd failed: $(tail -5 "$log")"
+	r1=$(cpu_of "$REDIS_PID")
+	n1=$(cpu_of $NGINX_ALL)
+	polls=$(sed -n 's/.*stopped polls=\([0-9]*\).*/\1/p' "$log")
+	[ "${polls:-0}" -eq "$2" ] || fail "$1: $polls polls, expected $2"
+	errs=$(grep -c 'error=\|warning' "$log" || true)
+	full=$(grep -c ' status=200 items=' "$log" || true)
+	new=$(sed -n 's/.* new=\([0-9]*\) .*/\1/p' "$log" |
+	    awk '{ s += $1 } END { print s + 0 }')
+	alerts=$(sed -n 's/.*stopped polls=[0-9]* alerts=\([0-9]*\).*/\1/p' "$log")
+	read -r wall usr sys rss <"$TMP/time-$1.txt"
+	echo "$1 $2 $wall $usr $sys $rss $full $new $alerts $errs" \
+	    "$(echo "$r1 $r0" | awk '{ printf "%.2f", $1 - $2 }')" \
+	    "$(echo "$n1 $n0" | awk '{ printf "%.2f", $1 - $2 }')" >>"$RESULTS"
+	echo "  $1: ${wall}s wall, 200s=$full new_items=$new alerts=$alerts"
+}
+
+start_redis
+config "$N"
+echo "cold cycle, $N feeds"
+run cold "$N"
+echo "warm cycle (304), same Redis"
+run warm "$N"
+python3 "$ROOT/tests/bench/gen_feeds.py" "$TMP/www" "$N" --grow 10
+echo "10% of feeds gained 2 items"
+run grew "$N"
+stop_redis
+start_redis
+config "$NB"
+echo "cold cycle, $NB feeds (fresh Redis)"
+run base "$NB"
+stop_redis
+
+echo
+echo "claimwatchd --once, $N feeds of ~$((size / N)) KB on nginx (loopback)," \
+    "$(nproc) CPUs, max_total=64"
+awk -v n="$N" -v nb="$NB" '
+function row(name, r) {
+	split(r, f, " ")
+	cpu = f[4] + f[5]
+	printf "%-18s %6d %7.2f %8.0f %7.2f %9.3f %8.1f %6d %6d %6.2f %6.2f\n",
+	    name, f[2], f[3], f[2] / (f[3] > 0 ? f[3] : 0.001), cpu,
+	    cpu * 1000 / f[2], f[6] / 1024, f[7], f[10], f[11], f[12]
+}
+{ r[$1] = $0; rss[$1] = $6 }
+END {
+	printf "%-18s %6s %7s %8s %7s %9s %8s %6s %6s %6s %6s\n", "cycle",
+	    "feeds", "wall_s", "feeds/s", "cpu_s", "cpu_s/1k", "rss_MB",
+	    "200s", "errors", "redis", "nginx"
+	row("(a) cold", r["cold"])
+	row("(b) warm 304", r["warm"])
+	row("(c) 10% grew", r["grew"])
+	row("(d) cold base", r["base"])
+	per = (rss["cold"] - rss["base"]) / (n - nb)
+	base = rss["base"] - per * nb
+	fmt = "peak RSS: base %.1f MB + %.2f KB per feed (from %d and %d feeds)\n"
+	printf fmt, base / 1024, per, nb, n
+	split(r["cold"], c, " ")
+	split(r["warm"], w, " ")
+	ok_w = w[2] / w[3] >= 5000 ? "met" : "MISSED"
+	ok_c = c[2] / c[3] >= 1000 ? "met" : "MISSED"
+	ok_r = per < 4 ? "met" : "MISSED"
+	fmt = "targets: warm %s (>= 5000 feeds/s), cold %s (>= 1000 feeds/s), RSS/feed %s (< 4 KB)\n"
+	printf fmt, ok_w, ok_c, ok_r
+}' "$RESULTS"
+echo "(redis, nginx: CPU seconds those servers spent during the cycle)"

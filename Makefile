@@ -157,12 +157,11 @@ $(B)/bench/%: $(B)/bench/%.o $(LIB)
 deps:
 	@sh tests/deps.sh
 
-# The whole test suite: a sanitizer build runs the unit and integration
-# tests, then the plain build runs the end-to-end test under valgrind.
+# The whole test suite (tests/all.sh): a sanitizer build runs the unit and
+# integration tests, the plain build runs the end-to-end test under
+# valgrind, and every fuzz target runs for FUZZ_SECONDS.
 test: deps
-	$(MAKE) SAN=1 check
-	$(MAKE) SAN=0 all
-	sh tests/valgrind.sh build
+	MAKE="$(MAKE)" sh tests/all.sh
 
 check: $(PROGS) $(UNIT_BINS) $(TOOL_BINS)
 	sh tests/run.sh $(B)

@@ -105,6 +105,7 @@ feed_parse(const char *buf, size_t len, const char *base_url,
     const char *content_type, char *err, size_t errlen)
 {
 	struct feed	*f;
+	const char	*src;
 	char		*text;
 	size_t		 tlen, i;
 	bool		 bozo = false;
@@ -118,15 +119,19 @@ feed_parse(const char *buf, size_t len, const char *base_url,
 		    "(limit %d)", len, FEED_MAX_DOC);
 		return NULL;
 	}
-	if ((text = feed_enc_to_utf8(buf, len, content_type, &tlen, &bozo,
-	    err, errlen)) == NULL)
+	if (feed_enc_is_clean(buf, len, content_type)) {
+		text = NULL;
+		tlen = len;
+	} else if ((text = feed_enc_to_utf8(buf, len, content_type, &tlen,
+	    &bozo, err, errlen)) == NULL)
 		return NULL;
-	for (i = 0; i < tlen && isspace((unsigned char)text[i]); i++)
+	src = text != NULL ? text : buf;
+	for (i = 0; i < tlen && isspace((unsigned char)src[i]); i++)
 		;
-	if (i < tlen && text[i] == '{')
-		f = feed_json_parse(text, tlen, base_url, err, errlen);
+	if (i < tlen && src[i] == '{')
+		f = feed_json_parse(src, tlen, base_url, err, errlen);
 	else
-		f = feed_xml_parse(text, tlen, base_url, err, errlen);
+		f = feed_xml_parse(src, tlen, base_url, err, errlen);
 	free(text);
 	if (f == NULL)
 		return NULL;

@@ -50,8 +50,16 @@ static const struct feed_date_word feed_date_zones[] = {
 static int
 feed_date_lookup(const struct feed_date_word *w, const char *s, size_t n)
 {
+	char	 low[16];
+	size_t	 i;
+
+	if (n == 0 || n >= sizeof(low))
+		return -10000;
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[n] = '\0';
 	for (; w->name != NULL; w++)
-		if (strlen(w->name) == n && strncasecmp(w->name, s, n) == 0)
+		if (w->name[0] == low[0] && strcmp(w->name, low) == 0)
 			return w->value;
 	return -10000;
 }

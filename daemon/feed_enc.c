@@ -60,6 +60,9 @@ feed_enc_put_cp(struct util_buf *b, uint32_t cp)
 	util_buf_append(b, s, n);
 }
 
+static bool	feed_enc_http_charset(const char *, char *, size_t);
+static bool	feed_enc_xml_decl(const char *, size_t, char *, size_t);
+
 /*
  * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
  * it is invalid: overlong forms, surrogates and values above U+10FFFF are
@@ -100,6 +103,44 @@ feed_enc_seq(const unsigned char *s, size_t n, uint32_t *cp)
 		return 0;
 	*cp = c;
 	return len;
+}
+
+/*
+ * True when buf can go to the parser as it is: no byte order mark, no
+ * charset other than UTF-8 declared, valid UTF-8 and no character XML
+ * refuses.  The common case, and it saves a copy of the document.
+ */
+bool
+feed_enc_is_clean(const char *buf, size_t len, const char *ctype)
+{
+	const unsigned char	*s = (const unsigned char *)buf;
+	char			 label[FEED_ENC_LABEL] = "utf-8";
+	uint32_t		 cp;
+	size_t			 i = 0, k;
+
+	if (len >= 2 && (s[0] >= 0xef || s[0] == 0 || s[1] == 0))
+		return false;
+	if (!feed_enc_http_charset(ctype, label, sizeof(label)))
+		(void)feed_enc_xml_decl(buf, len, label, sizeof(label));
+	if (strcasecmp(label, "utf-8") != 0 && strcasecmp(label, "utf8") != 0)
+		return false;
+	while (i < len) {
+		if (s[i] >= 0x20 && s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] < 0x20) {
+			if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+				return false;
+			i++;
+			continue;
+		}
+		if ((k = feed_enc_seq(s + i, len - i, &cp)) == 0 ||
+		    cp == 0xfffe || cp == 0xffff)
+			return false;
+		i += k;
+	}
+	return true;
 }
 
 bool

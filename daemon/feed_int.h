@@ -27,6 +27,7 @@ char	*feed_enc_to_utf8(const char *, size_t, const char *, size_t *,
 	    bool *, char *, size_t);
 void	 feed_enc_sanitize(struct util_buf *, const char *, size_t);
 bool	 feed_enc_valid_utf8(const char *, size_t);
+bool	 feed_enc_is_clean(const char *, size_t, const char *);
 void	 feed_enc_put_cp(struct util_buf *, uint32_t);
 
 /* feed_text.c: markup → plain text, whitespace collapsed, capped. */

@@ -288,6 +288,13 @@ feed_text_collapse(struct util_buf *b, const char *s, size_t n)
 {
 	struct feed_text_out	 o = { { 0 }, false, false };
 
+	/* Emit straight into b when it is empty: no second buffer. */
+	if (b->len == 0) {
+		o.b = *b;
+		feed_text_emit_text(&o, s, n);
+		*b = o.b;
+		return;
+	}
 	feed_text_emit_text(&o, s, n);
 	if (o.b.len > 0)
 		util_buf_append(b, o.b.data, o.b.len);

@@ -220,6 +220,18 @@ feed_xml_has_elements(const xmlNode *n)
 	return false;
 }
 
+/* The content of n's only child when that is text, else NULL. */
+static const char *
+feed_xml_single_text(const xmlNode *n)
+{
+	const xmlNode	*c = n->children;
+
+	if (c == NULL || c->next != NULL || (c->type != XML_TEXT_NODE &&
+	    c->type != XML_CDATA_SECTION_NODE) || c->content == NULL)
+		return NULL;
+	return (const char *)c->content;
+}
+
 /* Decodes base64 in place (Atom 0.3 mode="base64"); returns the length. */
 static size_t
 feed_xml_base64(char *s, size_t n)
@@ -258,6 +270,7 @@ feed_xml_text(struct feed_xml *x, const xmlNode *n,
 	enum feed_text_type	 tt = deftype;
 	enum feed_xml_mode	 m;
 	struct util_buf		 b = { 0 }, v = { 0 };
+	const char		*one;
 	char			*s;
 	size_t			 len;
 	bool			 markup = false, b64 = false;
@@ -290,6 +303,10 @@ feed_xml_text(struct feed_xml *x, const xmlNode *n,
 	}
 	if (feed_xml_has_elements(n))
 		markup = true;
+	if (!markup && !b64 && (one = feed_xml_single_text(n)) != NULL)
+		/* The common case: one text node, no copy needed. */
+		return feed_text_plain(one, strnlen(one, FEED_XML_MAX_RAW),
+		    tt);
 	if (markup) {
 		m = FEED_XML_MARKUP;
 		tt = FEED_TEXT_HTML;
@@ -323,12 +340,17 @@ char *
 feed_xml_value(struct feed_xml *x, const xmlNode *n)
 {
 	struct util_buf	 b = { 0 }, c = { 0 };
+	const char	*one;
 
-	feed_xml_collect(x, n, FEED_XML_PLAIN, &b, 0);
-	if (b.len > 0)
-		feed_text_collapse(&c, b.data, b.len < FEED_MAX_FIELD ?
-		    b.len : FEED_MAX_FIELD);
-	util_buf_free(&b);
+	if ((one = feed_xml_single_text(n)) != NULL)
+		feed_text_collapse(&c, one, strnlen(one, FEED_MAX_FIELD));
+	else {
+		feed_xml_collect(x, n, FEED_XML_PLAIN, &b, 0);
+		if (b.len > 0)
+			feed_text_collapse(&c, b.data, b.len < FEED_MAX_FIELD ?
+			    b.len : FEED_MAX_FIELD);
+		util_buf_free(&b);
+	}
 	if (c.len == 0) {
 		util_buf_free(&c);
 		return NULL;

@@ -94,6 +94,7 @@ struct fetch_xfer {
 };
 
 static void	fetch_check_multi_info(struct fetch *);
+static void	fetch_pump(struct fetch *);
 
 /* True for a v4 address (host order) in a range we must not connect to. */
 static bool
@@ -402,6 +403,7 @@ fetch_check_multi_info(struct fetch *f)
 		if (x != NULL)
 			fetch_complete(x, msg->data.result);
 	}
+	fetch_pump(f);
 }
 
 static void
@@ -569,30 +571,51 @@ fetch_add_header(struct fetch_xfer *x, const char *name, const char *value)
 	free(h);
 }
 
-int
-fetch_start(struct fetch *f, const struct fetch_request *req,
-    fetch_done_cb cb, void *arg)
+/* An idle slot, reset for a new transfer, or a new one; NULL on failure. */
+static struct fetch_slot *
+fetch_slot_get(struct fetch *f)
+{
+	struct fetch_slot	*sl;
+
+	if ((sl = f->idle) != NULL) {
+		f->idle = sl->next;
+		f->nidle--;
+		curl_easy_reset(sl->easy);
+	} else {
+		sl = xcalloc(1, sizeof(*sl));
+		if ((sl->easy = curl_easy_init()) == NULL) {
+			free(sl);
+			return NULL;
+		}
+	}
+	sl->next = NULL;
+	sl->refused[0] = '\0';
+	sl->errbuf[0] = '\0';
+	return sl;
+}
+
+/*
+ * Binds a waiting record to a slot, sets the transfer up with the current
+ * options and adds it to the multi handle.  Returns -1, with the record
+ * untouched and still owned by the caller, when that fails.
+ */
+static int
+fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 {
 	const struct fetch_options	*o = &f->opts;
-	struct fetch_xfer		*x;
 	const char			*protos, *redir;
 	CURLMcode			 mrc;
 
-	if (req->url == NULL || req->url[0] == '\0' || cb == NULL)
+	if ((x->slot = fetch_slot_get(f)) == NULL)
 		return -1;
-	x = xcalloc(1, sizeof(*x));
-	x->f = f;
-	x->cb = cb;
-	x->arg = arg;
-	x->url = xstrdup(req->url);
+	x->easy = x->slot->easy;
 	x->max_body = o->max_body;
 	x->allow_private = o->allow_private;
 	x->all_permanent = true;
-	if ((x->easy = curl_easy_init()) == NULL) {
-		free(x->url);
-		free(x);
-		return -1;
-	}
+	x->over_limit = false;
+	x->redirects = 0;
+	curl_slist_free_all(x->headers);
+	x->headers = NULL;
 	switch (o->protocols & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
 	case FETCH_PROTO_HTTP:
 		protos = redir = "http";
@@ -610,8 +633,8 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTP ? "http,file" :
 		    (o->protocols & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
 		    FETCH_PROTO_HTTPS ? "https,file" : "http,https,file";
-	fetch_add_header(x, "If-None-Match", req->etag);
-	fetch_add_header(x, "If-Modified-Since", req->last_modified);
+	fetch_add_header(x, "If-None-Match", x->etag);
+	fetch_add_header(x, "If-Modified-Since", x->last_modified);
 	x->headers = curl_slist_append(x->headers, "Accept: "
 	    "application/rss+xml, application/atom+xml, "
 	    "application/feed+json, application/xml;q=0.9, "
@@ -619,7 +642,7 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
-	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->slot->errbuf);
 	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, fetch_write_cb);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
@@ -653,17 +676,89 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 	 */
 	curl_easy_setopt(x->easy, CURLOPT_PROXY, "");
 
+	if ((mrc = curl_multi_add_handle(f->multi, x->easy)) != CURLM_OK) {
+		log_warn("fetch: curl_multi_add_handle: %s",
+		    curl_multi_strerror(mrc));
+		fetch_slot_release(f, x->slot);
+		x->slot = NULL;
+		x->easy = NULL;
+		return -1;
+	}
+	x->prev = NULL;
 	x->next = f->xfers;
 	if (f->xfers != NULL)
 		f->xfers->prev = x;
 	f->xfers = x;
-	f->pending++;
-	if ((mrc = curl_multi_add_handle(f->multi, x->easy)) != CURLM_OK) {
-		log_warn("fetch: curl_multi_add_handle: %s",
-		    curl_multi_strerror(mrc));
-		fetch_xfer_free(x);
-		return -1;
+	f->nactive++;
+	return 0;
+}
+
+static size_t
+fetch_max_active(const struct fetch *f)
+{
+	return f->opts.max_total > 0 ? (size_t)f->opts.max_total :
+	    FETCH_DEFAULT_ACTIVE;
+}
+
+/*
+ * Starts waiting requests while slots are free.  Runs from the loop only
+ * (never inside fetch_start), so a request that cannot start may be
+ * answered through its callback.
+ */
+static void
+fetch_pump(struct fetch *f)
+{
+	struct fetch_result	 r;
+	struct fetch_xfer	*x;
+
+	while (f->qhead != NULL && f->nactive < fetch_max_active(f)) {
+		x = f->qhead;
+		if ((f->qhead = x->next) == NULL)
+			f->qtail = NULL;
+		x->next = NULL;
+		if (fetch_xfer_begin(f, x) == 0)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.url = x->url;
+		r.error = "cannot start the transfer";
+		f->pending--;
+		x->cb(&r, x->arg);
+		fetch_record_free(x);
 	}
+}
+
+int
+fetch_start(struct fetch *f, const struct fetch_request *req,
+    fetch_done_cb cb, void *arg)
+{
+	struct fetch_xfer	*x;
+
+	if (req->url == NULL || req->url[0] == '\0' || cb == NULL)
+		return -1;
+	x = xcalloc(1, sizeof(*x));
+	x->f = f;
+	x->cb = cb;
+	x->arg = arg;
+	x->url = xstrdup(req->url);
+	if (req->etag != NULL)
+		x->etag = xstrndup(req->etag, FETCH_MAX_VALIDATOR + 1);
+	if (req->last_modified != NULL)
+		x->last_modified = xstrndup(req->last_modified,
+		    FETCH_MAX_VALIDATOR + 1);
+	/* Straight to a slot when one is free and nobody waits before us. */
+	if (f->qhead == NULL && f->nactive < fetch_max_active(f)) {
+		if (fetch_xfer_begin(f, x) == -1) {
+			fetch_record_free(x);
+			return -1;
+		}
+	} else {
+		if (f->qtail != NULL)
+			f->qtail->next = x;
+		else
+			f->qhead = x;
+		f->qtail = x;
+	}
+	f->pending++;
 	return 0;
 }
 
@@ -677,15 +772,30 @@ void
 fetch_set_options(struct fetch *f, const struct fetch_options *o)
 {
 	fetch_copy_options(f, o);
+	/*
+	 * A larger max_total takes effect at the next completion; starting
+	 * waiting requests here could answer one from inside a reload.
+	 */
 }
 
 void
 fetch_free(struct fetch *f)
 {
+	struct fetch_xfer	*x;
+	struct fetch_slot	*sl;
+
 	if (f == NULL)
 		return;
 	while (f->xfers != NULL)
 		fetch_xfer_free(f->xfers);
+	while ((x = f->qhead) != NULL) {
+		f->qhead = x->next;
+		fetch_record_free(x);
+	}
+	while ((sl = f->idle) != NULL) {
+		f->idle = sl->next;
+		fetch_slot_free(sl);
+	}
 	/* Cleanup may still report sockets as removed; f must be alive. */
 	curl_multi_cleanup(f->multi);
 	event_free(f->timer);

@@ -919,6 +919,7 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	store_cmd_num(cmd, tr);
 	store_cmd_str(cmd, watched ? "1" : "0");
 	store_cmd_str(cmd, it->url != NULL ? it->url : it->id);
+	store_cmd_fmt(cmd, "%zu", sc->item + 1);
 	free(fig);
 	free(al);
 }

@@ -13,6 +13,6 @@ extern const char	store_lua_lease[];
 #define STORE_BATCH_NHEAD	13	/* ARGV before the state strings */
 #define STORE_FEED_NKEYS	3	/* state, seen, seenz */
 #define STORE_CLAIM_NKEYS	4	/* cur, hist, done, src */
-#define STORE_CLAIM_NARGS	13
+#define STORE_CLAIM_NARGS	14
 
 #endif

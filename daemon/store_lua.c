@@ -40,7 +40,10 @@
  * 0/1; then ns state strings, ni id/hash pairs, and per claim
  * STORE_CLAIM_NARGS strings: token, value, max or "", lo, hi, vague 0/1,
  * published seconds or "", figure JSON, "new" alert JSON, tol_abs,
- * tol_rel, watched 0/1, source id.
+ * tol_rel, watched 0/1, source id, item number (1-based).
+ * With the feed's keys, a claim whose item the seen hash already holds
+ * with the same content hash is skipped (that item's claims ran in an
+ * earlier call); without them (cluster) the claim's dedupe token decides.
  * Returns the number of alerts published when it XADDed them itself, else
  * the array of alerts for the caller to XADD.  The oldest seen ids beyond
  * the limit are forgotten.
@@ -81,10 +84,15 @@ const char store_lua_batch[] =
 "      '{\"first_seen\":\"' .. iso .. '\",' .. string.sub(fig, 2))\n"
 "  trim(hist, hmax)\n"
 "end\n"
+"local skip = {}\n"
 "local function claim(a)\n"
 "  local cur, hist, done, src = K[k], K[k + 1], K[k + 2], K[k + 3]\n"
-"  if call('ZADD', done, 'NX', now, A[a]) == 0 then return end\n"
-"  trim(done, dmax)\n"
+"  if fk then\n"
+"    if skip[tonumber(A[a + 13])] then return end\n"
+"  else\n"
+"    if call('ZADD', done, 'NX', now, A[a]) == 0 then return end\n"
+"    trim(done, dmax)\n"
+"  end\n"
 "  local value, max = tonumber(A[a + 1]), tonumber(A[a + 2])\n"
 "  local lo, hi = tonumber(A[a + 3]), tonumber(A[a + 4])\n"
 "  local vague, pub = A[a + 5] == '1', tonumber(A[a + 6])\n"
@@ -134,10 +142,20 @@ const char store_lua_batch[] =
 "    else deliver(splice(al, kind, c[7])) end\n"
 "  end\n"
 "end\n"
+/* An item seen with this content hash was written by another call. */
+/* HMGET in chunks: unpack() is bounded by the Lua C stack. */
+"if fk then\n"
+"  for b = 1, ni, 1000 do\n"
+"    local ids, e = {}, math.min(ni, b + 999)\n"
+"    for i = b, e do ids[#ids + 1] = A[12 + ns + 2 * i] end\n"
+"    local h = call('HMGET', K[2], unpack(ids))\n"
+"    for i = b, e do skip[i] = h[i - b + 1] == A[13 + ns + 2 * i] end\n"
+"  end\n"
+"end\n"
 "local a = 14 + ns + 2 * ni\n"
 "for _ = 1, nc do\n"
 "  claim(a)\n"
-"  a = a + 13\n"
+"  a = a + 14\n"
 "  k = k + 4\n"
 "end\n"
 "if fk then\n"

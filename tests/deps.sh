@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages claimwatch needs to build, test and run
 # its demo, skipping those already installed.  Needs root for apt-get.
 set -eu
-PKGS="make gcc pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev
+PKGS="make gcc pkg-config libc6-dev man-db mandoc libcurl4-openssl-dev libxml2-dev
 libxml2-utils libevent-dev libhiredis-dev libinih-dev libjansson-dev
 libsystemd-dev libcmocka-dev redis-server redis-tools jq valgrind
 python3 curl clang libclang-rt-14-dev nginx-light systemd"

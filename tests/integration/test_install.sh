@@ -32,7 +32,8 @@ echo "$out" | jq -e 'select(.key == "north-korea/killed/troops" and .value == 10
     >/dev/null || cw_fail "installed extract: $out"
 grep -q "ExecStart=$P/sbin/claimwatchd" "$P/lib/systemd/system/claimwatch.service" ||
     cw_fail "unit ExecStart not rewritten to the install path"
-MANWIDTH=80 man -l "$P/share/man/man5/claimwatch.conf.5" >/dev/null 2>&1 ||
+mandoc -T lint -W warning "$P"/share/man/man*/claimwatch* ||
+    cw_fail "man pages have mandoc warnings"
     man -l "$P/share/man/man5/claimwatch.conf.5" >/dev/null ||
     cw_fail "claimwatch.conf.5 does not render"
 

@@ -34,7 +34,7 @@ grep -q "ExecStart=$P/sbin/claimwatchd" "$P/lib/systemd/system/claimwatch.servic
     cw_fail "unit ExecStart not rewritten to the install path"
 mandoc -T lint -W warning "$P"/share/man/man*/claimwatch* ||
     cw_fail "man pages have mandoc warnings"
-    man -l "$P/share/man/man5/claimwatch.conf.5" >/dev/null ||
+man -l "$P/share/man/man5/claimwatch.conf.5" >/dev/null ||
     cw_fail "claimwatch.conf.5 does not render"
 
 make -s uninstall B="$CW_TMP/build" PREFIX="$P" SYSCONFDIR="$P/etc" \

@@ -19,6 +19,7 @@
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
+#include "article.h"
 #include "claim.h"
 #include "config.h"
 #include "ctx.h"
@@ -47,6 +48,12 @@ struct claimwatchd_poll {
 	int			 status;
 	long			 hint;		/* ttl or max-age, seconds */
 	enum ctx_result		 result;
+	size_t			*newidx;	/* new or changed items, oldest
+						   first */
+	size_t			 nnew;
+	char			**articles;	/* per new item: article text or
+						   NULL; only with articles=yes */
+	size_t			 articles_left;	/* article fetches running */
 	int64_t			 due_ms;	/* when the poll started */
 	int64_t			 fetched_ms;	/* when the response was in */
 };
@@ -191,9 +198,13 @@ claimwatchd_claim_cb(const struct claim *c, void *arg)
 	cc->n++;
 }
 
-/* "Title. Body": the body is the longer of content and summary. */
+/*
+ * "Title. Body": the body is the fetched article's main text when there is
+ * one, else the longer of content and summary.
+ */
 static void
-claimwatchd_item_text(const struct feed_item *it, struct util_buf *b)
+claimwatchd_item_text(const struct feed_item *it, const char *article,
+    struct util_buf *b)
 {
 	const char	*body = it->summary;
 	size_t		 tl;
@@ -202,6 +213,8 @@ claimwatchd_item_text(const struct feed_item *it, struct util_buf *b)
 	if (it->content != NULL &&
 	    (body == NULL || strlen(it->content) > strlen(body)))
 		body = it->content;
+	if (article != NULL && article[0] != '\0')
+		body = article;
 	if (it->title != NULL) {
 		tl = strlen(it->title);
 		util_buf_append(b, it->title, tl);
@@ -215,11 +228,11 @@ claimwatchd_item_text(const struct feed_item *it, struct util_buf *b)
 		b->len = CLAIMWATCHD_TEXT_MAX;
 }
 
+/* Extracts claims from the poll's new items and writes them, oldest
+   first, in one store_submit. */
 static void
-claimwatchd_items_cb(const enum store_item_state *states, size_t n, int error,
-    void *arg)
+claimwatchd_extract_submit(struct claimwatchd_poll *p)
 {
-	struct claimwatchd_poll		*p = arg;
 	struct ctx			*ctx = p->ctx;
 	struct claimwatchd_claims	 cc;
 	struct store_feed_state		 st;
@@ -228,51 +241,42 @@ claimwatchd_items_cb(const enum store_item_state *states, size_t n, int error,
 	struct util_buf			 text = { 0 };
 	const struct feed_item		*it;
 	const char			*lang;
-	size_t				 i, k, nnew = 0;
+	size_t				 i, k;
 	char				 rbuf[1024];
 
-	if (error || n != p->parsed->nitems) {
-		log_warn("feed=%s seen-items check failed; retrying later",
-		    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)));
-		claimwatchd_poll_end(p);
-		return;
-	}
 	memset(&cc, 0, sizeof(cc));
-	items = xcalloc(n + 1, sizeof(*items));
-	/* Oldest first, so that a story's figures arrive in order. */
-	for (k = 0; k < n; k++) {
-		i = p->order[k];
-		if (states[i] == STORE_ITEM_SEEN)
-			continue;
+	items = xcalloc(p->nnew + 1, sizeof(*items));
+	for (k = 0; k < p->nnew; k++) {
+		i = p->newidx[k];
 		it = &p->parsed->items[i];
-		items[nnew] = p->items[i];
+		items[k] = p->items[i];
 		lang = p->feed->lang;
 		if (lang == NULL)
 			lang = it->lang;
 		if (lang == NULL || strcmp(lang, "auto") == 0)
 			lang = ctx->conf->lang;
-		claimwatchd_item_text(it, &text);
+		claimwatchd_item_text(it, p->articles != NULL ?
+		    p->articles[k] : NULL, &text);
 		cc.text = text.data != NULL ? text.data : "";
-		cc.item = nnew;
+		cc.item = k;
 		extract_text(ctx->lex, cc.text, text.len, lang,
 		    claimwatchd_claim_cb, &cc);
-		nnew++;
 	}
 	for (i = 0; i < cc.n; i++)
 		cc.sclaims[i].claim = &cc.claims[i];
-	ctx->stats.items_new += nnew;
-	ctx->stats.items_seen += n - nnew;
+	ctx->stats.items_new += p->nnew;
+	ctx->stats.items_seen += p->parsed->nitems - p->nnew;
 	ctx->stats.claims += cc.n;
 	log_info("feed=%s status=%d items=%zu new=%zu claims=%zu",
 	    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)), p->status,
-	    n, nnew, cc.n);
+	    p->parsed->nitems, p->nnew, cc.n);
 
 	claimwatchd_feed_state(p->feed, &st);
 	memset(&b, 0, sizeof(b));
 	b.feed_url = p->feed->url;
 	b.state = &st;
 	b.items = items;
-	b.nitems = nnew;
+	b.nitems = p->nnew;
 	b.claims = cc.sclaims;
 	b.nclaims = cc.n;
 	b.detected_at = util_now();
@@ -288,6 +292,97 @@ claimwatchd_items_cb(const enum store_item_state *states, size_t n, int error,
 	free(cc.sclaims);
 	free(items);
 	util_buf_free(&text);
+}
+
+/* One article page of a poll's new item. */
+struct claimwatchd_article {
+	struct claimwatchd_poll	*p;
+	size_t			 k;	/* index into p->newidx */
+};
+
+static void
+claimwatchd_article_cb(const struct fetch_result *r, void *arg)
+{
+	struct claimwatchd_article	*a = arg;
+	struct claimwatchd_poll		*p = a->p;
+	char				 err[256], rbuf[1024];
+
+	if (r->error == NULL && r->status >= 200 && r->status <= 299 &&
+	    r->body != NULL) {
+		p->articles[a->k] = article_text(r->body, r->len,
+		    r->content_type, err, sizeof(err));
+		if (p->articles[a->k] == NULL)
+			log_info("feed=%s article=%s error=\"%s\"; using the "
+			    "item's own text", claimwatchd_redact(p->feed->url,
+			    rbuf, sizeof(rbuf)), r->url, err);
+	} else
+		log_info("feed=%s article=%s status=%d error=\"%s\"; using "
+		    "the item's own text", claimwatchd_redact(p->feed->url,
+		    rbuf, sizeof(rbuf)), r->url, r->status,
+		    r->error != NULL ? r->error : "HTTP status");
+	free(a);
+	if (--p->articles_left == 0)
+		claimwatchd_extract_submit(p);
+}
+
+/* Fetches the pages of new items whose feed asks for articles. */
+static void
+claimwatchd_fetch_articles(struct claimwatchd_poll *p)
+{
+	struct claimwatchd_article	*a;
+	struct fetch_request		 req;
+	const struct feed_item		*it;
+	size_t				 k;
+
+	p->articles = xcalloc(p->nnew, sizeof(*p->articles));
+	/* Held at one until every request is queued, so that no callback
+	   can finish the poll while this loop still runs. */
+	p->articles_left = 1;
+	for (k = 0; k < p->nnew; k++) {
+		it = &p->parsed->items[p->newidx[k]];
+		if (it->link == NULL)
+			continue;
+		a = xcalloc(1, sizeof(*a));
+		a->p = p;
+		a->k = k;
+		memset(&req, 0, sizeof(req));
+		req.url = it->link;
+		p->articles_left++;
+		if (fetch_start(p->ctx->fetch, &req, claimwatchd_article_cb,
+		    a) == -1) {
+			p->articles_left--;
+			free(a);
+		}
+	}
+	if (--p->articles_left == 0)
+		claimwatchd_extract_submit(p);
+}
+
+static void
+claimwatchd_items_cb(const enum store_item_state *states, size_t n, int error,
+    void *arg)
+{
+	struct claimwatchd_poll	*p = arg;
+	size_t			 i, k;
+	char			 rbuf[1024];
+
+	if (error || n != p->parsed->nitems) {
+		log_warn("feed=%s seen-items check failed; retrying later",
+		    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)));
+		claimwatchd_poll_end(p);
+		return;
+	}
+	/* Oldest first, so that a story's figures arrive in order. */
+	p->newidx = xcalloc(n + 1, sizeof(*p->newidx));
+	for (k = 0; k < n; k++) {
+		i = p->order[k];
+		if (states[i] != STORE_ITEM_SEEN)
+			p->newidx[p->nnew++] = i;
+	}
+	if (p->feed->articles && p->nnew > 0 && !p->ctx->stopping)
+		claimwatchd_fetch_articles(p);
+	else
+		claimwatchd_extract_submit(p);
 }
 
 static int
@@ -484,6 +579,7 @@ claimwatchd_poll_end(struct claimwatchd_poll *p)
 {
 	struct ctx_feed	*f = p->feed;
 	struct ctx	*ctx = p->ctx;
+	size_t		 i;
 
 	f->polling = false;
 	ctx->inflight--;
@@ -495,6 +591,11 @@ claimwatchd_poll_end(struct claimwatchd_poll *p)
 	f->polled = true;
 	if (f->removed)
 		ctx_feed_free(ctx, f);
+	if (p->articles != NULL)
+		for (i = 0; i < p->nnew; i++)
+			free(p->articles[i]);
+	free(p->articles);
+	free(p->newidx);
 	feed_free(p->parsed);
 	free(p->order);
 	free(p->items);

@@ -125,6 +125,18 @@ feed_enc_is_clean(const char *buf, size_t len, const char *ctype)
 	if (strcasecmp(label, "utf-8") != 0 && strcasecmp(label, "utf8") != 0)
 		return false;
 	while (i < len) {
+		/* Eight bytes at a time while they are printable ASCII. */
+		while (i + 8 <= len) {
+			uint64_t	 w;
+
+			memcpy(&w, s + i, 8);
+			if (((w | (w - 0x2020202020202020ULL)) &
+			    0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
 		if (s[i] >= 0x20 && s[i] < 0x80) {
 			i++;
 			continue;

@@ -51,7 +51,7 @@ cw_wait_for "grep -qi 'redis' $CW_TMP/daemon.log" 10 ||
 sleep 1
 kill -0 "$DPID" || cw_fail "daemon died while Redis was down"
 cw_start_redis "$REDIS_PORT"
-cw_redis SUBSCRIBE claimwatch:alerts >"$CW_TMP/alerts.raw" &
+cw_redis SUBSCRIBE claimwatch:alerts >"$CW_TMP/alerts.raw" 2>/dev/null &
 CW_PIDS="$CW_PIDS $!"
 i=0
 while kill -0 "$DPID" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done

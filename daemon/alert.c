@@ -245,3 +245,55 @@ alert_new_pair(const struct claim *c, const struct alert_source *src,
 	*figure = alert_dump(cur);
 	return s;
 }
+
+/* "3000 (at_least, 2025-01-15)" for a figure object, into b. */
+static void
+alert_pretty_figure(struct util_buf *b, json_t *f)
+{
+	json_t		*v = json_object_get(f, "value");
+	json_t		*m = json_object_get(f, "max");
+	const char	*q = json_string_value(json_object_get(f,
+			    "qualifier"));
+	const char	*p = json_string_value(json_object_get(f,
+			    "published"));
+
+	if (json_is_integer(v))
+		util_buf_printf(b, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+	else
+		util_buf_printf(b, "%g", json_number_value(v));
+	if (json_is_number(m))
+		util_buf_printf(b, "-%g", json_number_value(m));
+	util_buf_printf(b, " (%s, %.10s)", q != NULL ? q : "?",
+	    p != NULL ? p : "undated");
+}
+
+char *
+alert_pretty(const char *json)
+{
+	struct util_buf	 b = { 0 };
+	json_t		*j, *cur, *prev;
+	const char	*type, *key, *title;
+
+	if ((j = json_loads(json, 0, NULL)) == NULL || !json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	type = json_string_value(json_object_get(j, "type"));
+	key = json_string_value(json_object_get(j, "key"));
+	cur = json_object_get(j, "current");
+	prev = json_object_get(j, "previous");
+	title = json_string_value(json_object_get(cur, "title"));
+	util_buf_printf(&b, "%-12s %s: ",
+	    type != NULL ? type : "?", key != NULL ? key : "?");
+	if (json_is_object(prev)) {
+		alert_pretty_figure(&b, prev);
+		util_buf_printf(&b, "  ->  ");
+	}
+	if (json_is_object(cur))
+		alert_pretty_figure(&b, cur);
+	if (title != NULL)
+		util_buf_printf(&b, "\n             \"%s\"", title);
+	json_decref(j);
+	return b.data != NULL ? b.data : xstrdup("");
+}

@@ -25,7 +25,7 @@
 #define ARTICLE_MAX_INPUT	(16 * 1024 * 1024)
 #define ARTICLE_MAX_OUTPUT	(256 * 1024)
 #define ARTICLE_MAX_DEPTH	200
-#define ARTICLE_MIN_PARA	25	/* characters for a paragraph to score */
+#define ARTICLE_MIN_PARA	25	/* bytes for a paragraph to score */
 
 /* One paragraph of text and the container it scores. */
 struct article_para {
@@ -183,7 +183,7 @@ static void
 article_text_add(struct article *a, const char *s, bool link)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 k, before;
+	size_t			 i, k, before;
 
 	while (*p != '\0') {
 		if (isspace(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
@@ -207,7 +207,7 @@ article_text_add(struct article *a, const char *s, bool link)
 				k = 4;
 			else
 				k = 0;
-			for (size_t i = 1; k > 0 && i < k; i++)
+			for (i = 1; k > 0 && i < k; i++)
 				if ((p[i] & 0xc0) != 0x80)
 					k = 0;
 			if (k == 0) {

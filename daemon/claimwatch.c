@@ -23,6 +23,7 @@
 #include "feed.h"
 #include "lexicon.h"
 #include "log.h"
+#include "store.h"
 #include "util.h"
 
 /* Input bounds: the tool reads whole inputs into memory. */
@@ -37,6 +38,8 @@ claimwatch_usage(void)
 	    "[-c FILE]\n"
 	    "       claimwatch parse FILE\n"
 	    "       claimwatch check-config [-c FILE]\n"
+	    "       claimwatch tail [-c FILE | --url URL] [--channel C] "
+	    "[--stream S] [--from-stream ID] [--raw]\n"
 	    "       claimwatch version\n");
 	exit(1);
 }
@@ -254,6 +257,105 @@ claimwatch_cmd_check_config(int argc, char **argv)
 	return 0;
 }
 
+struct claimwatch_tail {
+	bool	 raw;
+};
+
+static int
+claimwatch_tail_cb(const char *id, const char *alert, void *arg)
+{
+	struct claimwatch_tail	*t = arg;
+	char			*line;
+
+	if (t->raw || (line = alert_pretty(alert)) == NULL)
+		printf("%s%s%s\n", id != NULL ? id : "", id != NULL ? " " : "",
+		    alert);
+	else {
+		if (id != NULL)
+			printf("[%s] ", id);
+		printf("%s\n", line);
+		free(line);
+	}
+	fflush(stdout);
+	return ferror(stdout) ? 1 : 0;
+}
+
+/*
+ * tail: follow alerts as a user would, by the channel (live only) or by
+ * the stream from an id (replay, then live, gapless).  The Redis side is
+ * store_tail(); settings come from the config, overridden by options.
+ */
+static int
+claimwatch_cmd_tail(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "channel", required_argument, NULL, 'C' },
+		{ "stream", required_argument, NULL, 'S' },
+		{ "from-stream", required_argument, NULL, 'f' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct claimwatch_tail	 t = { false };
+	struct store_options	 o;
+	struct config		*conf = NULL;
+	const char		*path = NULL, *url = NULL, *channel = NULL;
+	const char		*stream = NULL, *from = NULL;
+	char			 err[CONFIG_ERR_LEN];
+	int			 ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'u':
+			url = optarg;
+			break;
+		case 'C':
+			channel = optarg;
+			break;
+		case 'S':
+			stream = optarg;
+			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 'r':
+			t.raw = true;
+			break;
+		default:
+			claimwatch_usage();
+		}
+	}
+	if (optind != argc)
+		claimwatch_usage();
+	memset(&o, 0, sizeof(o));
+	if (url == NULL || path != NULL) {
+		if (path == NULL)
+			path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
+		if ((conf = config_load(path, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		o.url = conf->redis_url;
+		o.password = conf->redis_password;
+		o.channel = conf->channel;
+		o.stream = conf->stream;
+	}
+	if (url != NULL)
+		o.url = url;
+	if (channel != NULL)
+		o.channel = channel;
+	if (stream != NULL)
+		o.stream = stream;
+	rc = store_tail(&o, from, claimwatch_tail_cb, &t, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "claimwatch tail: %s\n", err);
+	config_free(conf);
+	return rc == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -267,6 +369,8 @@ main(int argc, char **argv)
 		return claimwatch_cmd_parse(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check-config") == 0)
 		return claimwatch_cmd_check_config(argc - 1, argv + 1);
+	if (strcmp(argv[1], "tail") == 0)
+		return claimwatch_cmd_tail(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
 		printf("claimwatch %s\n", CW_VERSION);

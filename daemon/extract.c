@@ -43,7 +43,7 @@ enum extract_type {
 #define EXTRACT_C_SPACE	0x04
 #define EXTRACT_C_HIGH	0x08
 #define EXTRACT_C_UPPER	0x10
-#define EXTRACT_C_JUNK	0x20	/* may start a URL or handle */
+#define EXTRACT_C_JUNK	0x20	/* '/', '@', '_', ':' */
 #define EXTRACT_C_NL	0x40
 
 static const uint8_t extract_class[256] = {
@@ -54,9 +54,9 @@ static const uint8_t extract_class[256] = {
 	0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x20, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x20, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
 	0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-	0x11, 0x11, 0x11, 0x31, 0x11, 0x11, 0x11, 0x00, 0x00, 0x00, 0x00, 0x20,
+	0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x00, 0x00, 0x00, 0x00, 0x20,
 	0x00, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
-	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x21,
+	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
 	0x01, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x08, 0x08, 0x08,
 	0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08,
 	0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08,
@@ -106,7 +106,7 @@ struct extract_ctx {
 	void			*arg;
 	size_t			 nclaims;
 	bool			 has_num;
-	bool			 have_prev;	/* a claim earlier in sentence */
+	bool			 have_prev;	/* a claim earlier in it */
 	struct claim		 prev;
 	struct claim		 c;
 	size_t			 ntok;
@@ -120,7 +120,8 @@ extract_match(const struct extract_ctx *x, size_t i, enum lexicon_kind kind)
 	const struct extract_tok	*t;
 	unsigned			 w;
 
-	if (i >= x->ntok)
+	if (i >= x->ntok || x->tok[i].first == NULL ||
+	    !(x->tok[i].first->kinds & (1U << kind)))
 		return NULL;
 	for (e = x->tok[i].first; e != NULL;
 	    e = lexicon_entry(x->lex, e->next)) {
@@ -311,42 +312,26 @@ static size_t
 extract_junk_chunk(const char *s, size_t i, size_t len)
 {
 	size_t	 j;
-	bool	 slash = false, alpha = false, junk = false;
+	uint8_t	 all = 0, cl;
+	bool	 slash = false, junk;
 
+	/* One cheap pass; the rare chunk with '/', '@', '_', ':' gets a
+	 * closer look. */
 	for (j = i; j < len; j++) {
-		uint8_t cl = extract_class[(unsigned char)s[j]];
-
+		cl = extract_class[(unsigned char)s[j]];
 		if (cl & (EXTRACT_C_SPACE | EXTRACT_C_NL))
 			break;
-		if (!(cl & EXTRACT_C_JUNK)) {
-			alpha |= (cl & EXTRACT_C_ALPHA) != 0;
-			continue;
-		}
-		switch (s[j]) {
-		case '/':
-			slash = true;
-			break;
-		case '@':
-		case '_':
-			junk = true;
-			break;
-		case ':':
-			if (j + 2 < len && s[j + 1] == '/' && s[j + 2] == '/')
-				junk = true;
-			break;
-		case 'w':
-		case 'W':
-			alpha = true;
-			if (j + 3 < len && j == i &&
-			    strncasecmp(s + j, "www.", 4) == 0)
-				junk = true;
-			break;
-		default:
-			if (extract_is_alpha((unsigned char)s[j]))
-				alpha = true;
-		}
+		all |= cl;
 	}
-	if (junk || (slash && alpha))
+	junk = j - i >= 4 && strncasecmp(s + i, "www.", 4) == 0;
+	if (!(all & EXTRACT_C_JUNK))
+		return junk ? j : 0;
+	if (memchr(s + i, '@', j - i) != NULL ||
+	    memchr(s + i, '_', j - i) != NULL ||
+	    memmem(s + i, j - i, "://", 3) != NULL)
+		junk = true;
+	slash = memchr(s + i, '/', j - i) != NULL;
+	if (junk || (slash && (all & EXTRACT_C_ALPHA)))
 		return j;
 	return 0;
 }
@@ -695,7 +680,8 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 			npent = extract_match(x, k, LEXICON_ENTITY);
 	}
 	/* The noun before: "tentara sebanyak 100 orang", "korban ... 3.000". */
-	if (money == NULL && (unit == NULL || strcmp(unit->id, "people") == 0)) {
+	if (money == NULL && (unit == NULL ||
+	    strcmp(unit->id, "people") == 0)) {
 		for (s = 1; s <= EXTRACT_LOOKBACK; s++) {
 			if ((b = extract_back(qstart, s)) < 0 ||
 			    x->tok[b].clause != cl ||
@@ -892,13 +878,12 @@ extract_word_flags(struct extract_ctx *x, struct extract_tok *t)
 {
 	const struct lexicon_entry	*e;
 
-	t->first = lexicon_first(x->lex, t->hash);
-	for (e = t->first; e != NULL; e = lexicon_entry(x->lex, e->next))
-		if (e->kind == LEXICON_NUM || e->kind == LEXICON_VAGUE) {
-			t->flags |= EXTRACT_F_NUMW;
-			x->has_num = true;
-			break;
-		}
+	t->first = e = lexicon_first(x->lex, t->hash);
+	if (e != NULL && (e->kinds & (1U << LEXICON_NUM |
+	    1U << LEXICON_VAGUE))) {
+		t->flags |= EXTRACT_F_NUMW;
+		x->has_num = true;
+	}
 }
 
 /* Tokenizes from i; returns the index after the token. */

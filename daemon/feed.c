@@ -95,7 +95,15 @@ feed_resolve(const char *base, const char *ref)
 	if ((u = xmlBuildURI((const xmlChar *)ref,
 	    (const xmlChar *)base)) == NULL)
 		return xstrdup(ref);
-	s = xstrdup((const char *)u);
+	/* libxml2 may unescape %xx in the host into bytes: re-check. */
+	if (feed_enc_valid_utf8((const char *)u, strlen((const char *)u)))
+		s = xstrdup((const char *)u);
+	else {
+		struct util_buf	 b = { 0 };
+
+		feed_enc_sanitize(&b, (const char *)u, strlen((const char *)u));
+		s = b.data;
+	}
 	xmlFree(u);
 	return s;
 }

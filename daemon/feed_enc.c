@@ -357,17 +357,15 @@ char *
 feed_enc_to_utf8(const char *buf, size_t len, const char *ctype,
     size_t *outlen, bool *bozo, char *err, size_t errlen)
 {
-	static const char *const utf8[] = { "utf-8", "utf8", "unicode-1-1-utf-8",
-	    NULL };
+	static const char *const utf8[] = { "utf-8", "utf8",
+	    "unicode-1-1-utf-8", NULL };
 	static const char *const cp1252[] = { "iso-8859-1", "iso8859-1",
 	    "latin1", "latin-1", "l1", "iso_8859-1", "iso-ir-100", "cp819",
 	    "ibm819", "us-ascii", "ascii", "windows-1252", "cp1252",
 	    "x-cp1252", "ansi_x3.4-1968", "iso_8859-1:1987", "csisolatin1",
 	    NULL };
 	static const char *const u16[] = { "utf-16", "utf16", "ucs-2",
-	    "iso-10646-ucs-2", NULL };
-	static const char *const u16le[] = { "utf-16le", NULL };
-	static const char *const u16be[] = { "utf-16be", NULL };
+	    "iso-10646-ucs-2", "utf-16le", "utf-16be", NULL };
 	const unsigned char	*s = (const unsigned char *)buf;
 	struct util_buf		 b = { 0 };
 	char			 label[FEED_ENC_LABEL] = "utf-8";
@@ -405,10 +403,8 @@ feed_enc_to_utf8(const char *buf, size_t len, const char *ctype,
 			feed_enc_sanitize(&b, buf, len);
 		} else if (feed_enc_is(label, cp1252))
 			feed_enc_cp1252_decode(&b, s, len);
-		else if (feed_enc_is(label, u16) || feed_enc_is(label, u16le))
-			/* A 16-bit label on 8-bit bytes is a lie: read UTF-8. */
-			feed_enc_sanitize(&b, buf, len);
-		else if (feed_enc_is(label, u16be))
+		else if (feed_enc_is(label, u16))
+			/* No BOM and no NUL: a 16-bit label lies; read UTF-8. */
 			feed_enc_sanitize(&b, buf, len);
 		else if (feed_enc_iconv(&b, label, buf, len, &bad) == -1) {
 			bad = true;

@@ -1,7 +1,7 @@
 /*
  * feed_json: JSON Feed 1.0 and 1.1 through jansson.  The text arrives as
- * valid UTF-8 from feed_enc.c and is parsed from memory with a depth the
- * format never needs exceeded refused by jansson itself.  A version that
+ * valid UTF-8 from feed_enc.c and is parsed from memory; jansson bounds
+ * its own nesting depth.  A version that
  * is not a jsonfeed.org URL makes the feed bozo but its items are still
  * read, as the conformance oracle does.  json_t never leaves this file.
  */

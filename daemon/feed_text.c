@@ -245,7 +245,7 @@ feed_text_html(struct feed_text_out *o, const char *s, size_t n)
 		    s[nstart + nlen] == '-'))
 			nlen++;
 		if ((end = feed_text_tag_end(s, n, nstart + nlen)) == 0) {
-			/* An unclosed tag at the end is dropped, as browsers do. */
+			/* An unclosed tag at the end is dropped, as browsers. */
 			break;
 		}
 		if (feed_text_is_block(s + nstart, nlen))

@@ -390,10 +390,11 @@ feed_xml_predefined(const char *name, size_t n)
 }
 
 /*
- * feedparser reads HTML entities (&eacute;) that no DTD declares, and
- * libxml2 silently drops them.  Rewrite them as character references
- * before parsing; a document that declares its own entities is left
- * alone.  Returns a new buffer, or NULL when nothing needed rewriting.
+ * feedparser reads HTML entities (&eacute;) that no DTD declares and bare
+ * ampersands (unescaped URLs); libxml2 drops both.  Rewrite them before
+ * parsing: HTML names as character references, anything else as "&amp;".
+ * A document that declares its own entities is left alone.  Returns a
+ * new buffer (*found set), or NULL when nothing needed rewriting.
  */
 static char *
 feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
@@ -401,7 +402,7 @@ feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
 {
 	const htmlEntityDesc	*e;
 	struct util_buf		 b = { 0 };
-	const char		*p = buf, *end = buf + len, *amp, *q, *cd;
+	const char		*p = buf, *end = buf + len, *amp, *q, *cd, *cm;
 	char			 name[33];
 	size_t			 n;
 	bool			 changed = false;
@@ -409,15 +410,21 @@ feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
 	if (memmem(buf, len, "<!ENTITY", 8) != NULL)
 		return NULL;
 	cd = memmem(buf, len, "<![CDATA[", 9);
+	cm = memmem(buf, len, "<!--", 4);
 	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
-		if (cd != NULL && cd < amp) {
-			/* CDATA is literal: its ampersands are not ours. */
-			if ((q = memmem(cd, (size_t)(end - cd), "]]>", 3)) ==
-			    NULL)
+		if ((cd != NULL && cd < amp) || (cm != NULL && cm < amp)) {
+			/* CDATA and comments are not markup: skip them. */
+			if (cd != NULL && cd < amp && (cm == NULL || cd < cm))
+				q = memmem(cd, (size_t)(end - cd), "]]>", 3);
+			else
+				q = memmem(cm + 4, (size_t)(end - cm - 4),
+				    "-->", 3);
+			if (q == NULL)
 				break;
 			util_buf_append(&b, p, (size_t)(q + 3 - p));
 			p = q + 3;
 			cd = memmem(p, (size_t)(end - p), "<![CDATA[", 9);
+			cm = memmem(p, (size_t)(end - p), "<!--", 4);
 			continue;
 		}
 		q = amp + 1;
@@ -429,24 +436,38 @@ feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
 			changed = true;
 			continue;
 		}
+		if (q < end && *q == '#') {
+			util_buf_append(&b, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
 		while (q < end && q - amp <= 32 &&
 		    isalnum((unsigned char)*q))
 			q++;
 		n = (size_t)(q - amp - 1);
-		if (q >= end || *q != ';' || n == 0 || n > 32 ||
+		util_buf_append(&b, p, (size_t)(amp - p));
+		if (q < end && *q == ';' && n > 0 && n <= 32 &&
 		    feed_xml_predefined(amp + 1, n)) {
-			util_buf_append(&b, p, (size_t)(amp + 1 - p));
+			util_buf_append(&b, amp, n + 2);
+			p = q + 1;
+			continue;
+		}
+		*found = changed = true;
+		if (q >= end || *q != ';' || n == 0 || n > 32) {
+			/* A bare ampersand, as in unescaped URLs. */
+			util_buf_append(&b, "&amp;", 5);
 			p = amp + 1;
 			continue;
 		}
 		memcpy(name, amp + 1, n);
 		name[n] = '\0';
-		util_buf_append(&b, p, (size_t)(amp - p));
-		if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL) {
+		if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL)
 			util_buf_printf(&b, "&#%u;", e->value);
-			*found = changed = true;
-		} else
-			util_buf_append(&b, amp, n + 2);
+		else {
+			/* Unknown: keep it as the literal text it was. */
+			util_buf_append(&b, "&amp;", 5);
+			util_buf_append(&b, amp + 1, n + 1);
+		}
 		p = q + 1;
 	}
 	if (!changed) {
@@ -522,7 +543,7 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	if (html_ents && !f->bozo) {
 		/* Not XML, even though we could read it. */
 		f->bozo = true;
-		f->bozo_reason = xstrdup("undeclared HTML entity");
+		f->bozo_reason = xstrdup("undeclared entity or bare '&'");
 	}
 	xmlFreeParserCtxt(ctxt);
 	if (feed_walk_doc(&x, xmlDocGetRootElement(x.doc), err, errlen) ==

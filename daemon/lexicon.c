@@ -439,13 +439,30 @@ lexicon_slot(const struct lexicon *lex, uint64_t h)
 	return &lex->slots[i];
 }
 
+/* Iterative, as one chain may be as long as a user's file. */
+static void
+lexicon_chain_kinds(struct lexicon *lex, int32_t head, int32_t *stack)
+{
+	size_t		 n = 0;
+	uint32_t	 kinds = 0;
+	int32_t		 i;
+
+	for (i = head; i != -1; i = lex->entries[i].next)
+		stack[n++] = i;
+	while (n > 0) {
+		i = stack[--n];
+		kinds |= 1U << lex->entries[i].kind;
+		lex->entries[i].kinds = kinds;
+	}
+}
+
 /* Chains keep longer phrases first so that the first match is longest. */
 static void
 lexicon_index(struct lexicon *lex)
 {
 	struct lexicon_slot	*s;
 	struct lexicon_entry	*e;
-	int32_t			*pp;
+	int32_t			*pp, *stack;
 	size_t			 i, size = 16;
 
 	while (size < lex->nentries * 2)
@@ -465,6 +482,13 @@ lexicon_index(struct lexicon *lex)
 		e->next = *pp;
 		*pp = (int32_t)i;
 	}
+	/* Each entry knows the kinds left in its chain: a miss costs one
+	 * test instead of a walk. */
+	stack = xreallocarray(NULL, lex->nentries + 1, sizeof(*stack));
+	for (i = 0; i < size; i++)
+		if (lex->slots[i].hash != 0)
+			lexicon_chain_kinds(lex, lex->slots[i].head, stack);
+	free(stack);
 }
 
 static int

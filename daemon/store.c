@@ -18,6 +18,7 @@
  * this client itself talks to one node and follows no MOVED redirects.
  */
 #include <sys/queue.h>
+#include <sys/random.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <hiredis.h>
@@ -132,11 +134,12 @@ struct store {
 	void			*arg;
 };
 
-/* A read (feed state or items check) awaiting its reply. */
+/* A read (feed state, items check or lease) awaiting its reply. */
 struct store_read {
 	struct store	*s;
 	store_state_cb	 state_cb;
 	store_items_cb	 items_cb;
+	store_lease_cb	 lease_cb;
 	void		*arg;
 	size_t		 n;
 	uint64_t	*hashes;
@@ -149,8 +152,9 @@ static const char *const store_scripts[STORE_NSCRIPTS] = {
 static void	store_connect(struct store *);
 static void	store_send_batch(struct store *, struct store_qbatch *);
 
-static int
-store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
+int
+store_url_split(const char *url, struct store_addr *a, char *err,
+    size_t errlen)
 {
 	const char	*p, *colon, *slash;
 	char		*end;
@@ -162,7 +166,7 @@ store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
 			    "socket path", url);
 			return -1;
 		}
-		s->path = xstrdup(url + 7);
+		a->path = xstrdup(url + 7);
 		return 0;
 	}
 	if (strncmp(url, "redis://", 8) != 0) {
@@ -179,7 +183,7 @@ store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
 	slash = strchr(p, '/');
 	colon = memchr(p, ':', slash != NULL ? (size_t)(slash - p) :
 	    strlen(p));
-	s->port = 6379;
+	a->port = 6379;
 	if (colon != NULL) {
 		errno = 0;
 		v = strtol(colon + 1, &end, 10);
@@ -188,7 +192,7 @@ store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
 			snprintf(err, errlen, "redis url %s: bad port", url);
 			return -1;
 		}
-		s->port = (int)v;
+		a->port = (int)v;
 	}
 	end = (char *)(colon != NULL ? colon : slash != NULL ? slash :
 	    p + strlen(p));
@@ -196,7 +200,7 @@ store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
 		snprintf(err, errlen, "redis url %s: no host", url);
 		return -1;
 	}
-	s->host = xstrndup(p, (size_t)(end - p));
+	a->host = xstrndup(p, (size_t)(end - p));
 	if (slash != NULL && slash[1] != '\0') {
 		errno = 0;
 		v = strtol(slash + 1, &end, 10);
@@ -204,9 +208,23 @@ store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
 			snprintf(err, errlen, "redis url %s: bad db", url);
 			return -1;
 		}
-		s->db = (int)v;
+		a->db = (int)v;
 	}
 	return 0;
+}
+
+static int
+store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
+{
+	struct store_addr	 a = { 0 };
+	int			 rc;
+
+	rc = store_url_split(url, &a, err, errlen);
+	s->host = a.host;
+	s->port = a.port;
+	s->path = a.path;
+	s->db = a.db;
+	return rc;
 }
 
 static void
@@ -570,6 +588,25 @@ store_xstrdup_or_null(const char *p)
 	return p != NULL ? xstrdup(p) : NULL;
 }
 
+/*
+ * host:pid:random names this instance as a lease owner; the random part
+ * keeps a restarted daemon with a recycled pid from inheriting a lease.
+ */
+static void
+store_make_id(struct store *s)
+{
+	char		 host[64];
+	uint64_t	 r = 0;
+
+	if (gethostname(host, sizeof(host)) != 0)
+		util_strlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		r = (uint64_t)util_now_ms() ^ ((uint64_t)getpid() << 32);
+	snprintf(s->id, sizeof(s->id), "%s:%ld:%016" PRIx64, host,
+	    (long)getpid(), r);
+}
+
 struct store *
 store_new(struct event_base *base, const struct store_options *o,
     store_connect_cb cb, void *arg, char *err, size_t errlen)
@@ -620,6 +657,7 @@ store_new(struct event_base *base, const struct store_options *o,
 		}
 		s->nwatches = o->nwatches;
 	}
+	store_make_id(s);
 	TAILQ_INIT(&s->batches);
 	s->cb = cb;
 	s->arg = arg;
@@ -808,6 +846,63 @@ store_items_check(struct store *s, const char *feed_url,
 	free(argvlen);
 	free(key);
 	return 0;
+}
+
+static void
+store_lease_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
+{
+	struct store_read	*rd = priv;
+	redisReply		*r = reply;
+	int			 granted = -1;
+
+	(void)ac;
+	if (rd->s->freeing) {
+		store_read_free(rd);
+		return;
+	}
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
+		granted = r->integer == 1;
+	else if (r != NULL && r->type == REDIS_REPLY_ERROR)
+		log_warn("redis: lease failed: %s", r->str);
+	rd->lease_cb(granted, rd->arg);
+	store_read_free(rd);
+}
+
+int
+store_lease(struct store *s, const char *feed_url, long ttl_ms,
+    store_lease_cb cb, void *arg)
+{
+	struct store_read	*rd;
+	const char		*argv[6];
+	size_t			 argvlen[6];
+	char			 tag[64], key[96], ttl[32];
+	int			 i;
+
+	if (!s->ready || ttl_ms <= 0)
+		return -1;
+	store_feed_tag(s, feed_url, tag, sizeof(tag));
+	snprintf(key, sizeof(key), "%s:lease", tag);
+	snprintf(ttl, sizeof(ttl), "%ld", ttl_ms);
+	/* EVAL, not EVALSHA: the script is tiny and NOSCRIPT cannot hit. */
+	argv[0] = "EVAL";
+	argv[1] = store_lua_lease;
+	argv[2] = "1";
+	argv[3] = key;
+	argv[4] = s->id;
+	argv[5] = ttl;
+	for (i = 0; i < 6; i++)
+		argvlen[i] = strlen(argv[i]);
+	rd = store_read_new(s, arg);
+	rd->lease_cb = cb;
+	redisAsyncCommandArgv(s->ac, store_lease_reply_cb, rd, 6, argv,
+	    argvlen);
+	return 0;
+}
+
+const char *
+store_instance_id(const struct store *s)
+{
+	return s->id;
 }
 
 /*

@@ -48,5 +48,11 @@ char	*alert_new_json(const struct claim *, const struct alert_source *,
  */
 char	*alert_new_pair(const struct claim *, const struct alert_source *,
 	    const char *feed_url, int64_t detected_at, char **figure);
+/*
+ * One or two human lines for an alert ("changed  KEY: OLD  ->  NEW" and
+ * the title), for `claimwatch tail`; NULL when json is not an object.
+ * Caller frees.
+ */
+char	*alert_pretty(const char *json);
 
 #endif

@@ -36,7 +36,7 @@ enum lexicon_kind {
 	LEXICON_STOP,		/* ends a noun phrase: "yang", "and" */
 	LEXICON_LINK,		/* joins number, noun, owner: "of", "dari" */
 	LEXICON_AWAY,		/* entity after it is no owner: "ke", "to" */
-	LEXICON_INHERIT,	/* clause continues the last claim: "termasuk" */
+	LEXICON_INHERIT,	/* clause goes on from the last claim */
 	LEXICON_DETECT,		/* frequent word for language detection */
 	LEXICON_ENTITY		/* gazetteer phrase, id: canonical entity */
 };
@@ -46,11 +46,12 @@ struct lexicon_entry {
 	int		 lang;	/* language index or LEXICON_ANY_LANG */
 	bool		 weak;	/* lower-priority variant of the kind */
 	unsigned	 nwords; /* words in the phrase, 1..PHRASE_MAX */
-	unsigned	 upper;	/* bit i: word i must be upper case in text */
+	unsigned	 upper;	/* bit i: word i must be in capitals */
 	double		 value;	/* NUM, MULT, VAGUE */
 	const char	*id;	/* unit group, event, entity, qualifier... */
 	uint64_t	 words[LEXICON_PHRASE_MAX]; /* lexicon_hash of each */
 	int32_t		 next;	/* next entry with the same first word */
+	uint32_t	 kinds;	/* bit (1 << kind) of this and later ones */
 };
 
 /*
@@ -69,7 +70,7 @@ uint64_t	 lexicon_hash(const char *, size_t);
  * NULL; follow entry->next with lexicon_entry().  Pointers stay valid
  * until lexicon_free.
  */
-const struct lexicon_entry *lexicon_first(const struct lexicon *, uint64_t h);
+const struct lexicon_entry *lexicon_first(const struct lexicon *, uint64_t);
 const struct lexicon_entry *lexicon_entry(const struct lexicon *, int32_t);
 
 /* Languages: count, index of a name (or -1), name of an index. */

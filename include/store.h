@@ -89,6 +89,7 @@ typedef void (*store_state_cb)(const struct store_feed_state *, void *arg);
 typedef void (*store_items_cb)(const enum store_item_state *, size_t n,
     int error, void *arg);
 typedef void (*store_done_cb)(int nalerts, void *arg);
+typedef void (*store_lease_cb)(int granted, void *arg);
 
 /*
  * Creates the store and starts connecting; cb reports every connect and
@@ -125,8 +126,31 @@ int		 store_items_check(struct store *, const char *feed_url,
  */
 int		 store_submit(struct store *, const struct store_batch *,
 		    store_done_cb cb, void *arg);
+/*
+ * Takes the feed's poll lease for ttl_ms (SET {feed}:lease <id> NX PX):
+ * cb gets 1 when this instance holds it now (a lease it already held is
+ * extended), 0 when another instance does, -1 when Redis failed.  Returns
+ * -1 (cb not called) when not connected or ttl_ms <= 0; a caller that
+ * polls anyway then stays correct, the claims' dedupe makes it a repeat.
+ */
+int		 store_lease(struct store *, const char *feed_url, long ttl_ms,
+		    store_lease_cb cb, void *arg);
+/* This instance's lease id, "host:pid:random"; lives as long as the store. */
+const char	*store_instance_id(const struct store *);
 /* Commands sent or queued and not yet answered. */
 size_t		 store_pending(const struct store *);
+/*
+ * Blocking reader for `claimwatch tail`, no event loop: with from_id NULL
+ * it SUBSCRIBEs to o->channel; else it replays o->stream after from_id
+ * ("0": all of it) and follows it live (XREAD BLOCK from the last id),
+ * without gap or repeat.  Only url, password, channel and stream of o are
+ * used.  cb gets the stream id (NULL for channel messages) and the alert
+ * JSON, both valid until it returns; a non-zero return stops the tail.
+ * Returns 0 when cb stopped it, -1 with err filled on a Redis error.
+ */
+typedef int (*store_tail_cb)(const char *id, const char *alert, void *arg);
+int		 store_tail(const struct store_options *, const char *from_id,
+		    store_tail_cb cb, void *arg, char *err, size_t errlen);
 /*
  * Disconnects and frees; pending callbacks are not called.  NULL: no-op.
  * Not from inside a store callback (defer it with event_base_once).

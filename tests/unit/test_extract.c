@@ -21,7 +21,8 @@
 #include "util.h"
 
 #define TEST_LEXDIR	"config/lexicon"
-#define TEST_SEEDDIR	"/work/shared/seeds"
+/* Tests run from the repository root; shared/ sits beside the clone. */
+#define TEST_SEEDDIR	"../shared/seeds"
 #define TEST_MAXCLAIMS	64
 #define TEST_MINCASES	150
 

@@ -266,6 +266,40 @@ test_feed_base_url(void **state)
 }
 
 static void
+test_feed_bare_ampersand(void **state)
+{
+	static const char	 doc[] = "<!-- Q&A --><rss version=\"2.0\">"
+	    "<channel><item><link>http://x.test/?a=1&b=2</link><title>"
+	    "T&amp;J &unknown; &eacute;</title></item></channel></rss>";
+	struct feed		*f;
+
+	(void)state;
+	f = test_feed_parse_str(doc);
+	assert_true(f->bozo);
+	assert_string_equal(f->items[0].link, "http://x.test/?a=1&b=2");
+	assert_string_equal(f->items[0].title,
+	    "T&J &unknown; \xc3\xa9");
+	feed_free(f);
+}
+
+/* Found by fuzz_feed: libxml2 unescaped "%ab" in a base host into a byte. */
+static void
+test_feed_bug_base_host_escape(void **state)
+{
+	static const char	 doc[] = "<rss version=\"2.0\" xml:base="
+	    "\"https://k%abar.test/\"><channel><item><link>/a</link>"
+	    "</item></channel></rss>";
+	struct feed		*f;
+
+	(void)state;
+	f = test_feed_parse_str(doc);
+	assert_non_null(f->items[0].link);
+	assert_true(test_feed_utf8_ok(f->items[0].link));
+	assert_non_null(strstr(f->items[0].link, "/a"));
+	feed_free(f);
+}
+
+static void
 test_feed_dates(void **state)
 {
 	static const struct {
@@ -370,7 +404,7 @@ static void
 test_feed_encodings(void **state)
 {
 	static const struct {
-		const char	*decl;		/* encoding in the declaration */
+		const char	*decl;		/* declared encoding */
 		const char	*ctype;		/* HTTP Content-Type or NULL */
 		const char	*title;		/* raw bytes */
 		const char	*want;
@@ -493,7 +527,8 @@ test_feed_hostile_invalid_utf8(void **state)
 	assert_int_equal(f->nitems, 8);
 	test_feed_assert_utf8(f);
 	assert_non_null(strstr(f->items[0].title, "\xef\xbf\xbd"));
-	assert_string_equal(f->items[6].title, "valid caf\xc3\xa9 for contrast");
+	assert_string_equal(f->items[6].title,
+	    "valid caf\xc3\xa9 for contrast");
 	feed_free(f);
 }
 
@@ -545,8 +580,8 @@ test_feed_hostile_html(void **state)
 	char		 err[FEED_ERR_LEN];
 
 	(void)state;
-	assert_null(test_feed_parse_file(DATA "hostile/html_instead_of_feed.html",
-	    err, sizeof(err)));
+	assert_null(test_feed_parse_file(DATA
+	    "hostile/html_instead_of_feed.html", err, sizeof(err)));
 	assert_non_null(strstr(err, "not a feed"));
 }
 
@@ -735,6 +770,8 @@ main(void)
 		cmocka_unit_test(test_feed_golden),
 		cmocka_unit_test(test_feed_struct_fields),
 		cmocka_unit_test(test_feed_base_url),
+		cmocka_unit_test(test_feed_bare_ampersand),
+		cmocka_unit_test(test_feed_bug_base_host_escape),
 		cmocka_unit_test(test_feed_dates),
 		cmocka_unit_test(test_feed_text),
 		cmocka_unit_test(test_feed_encodings),

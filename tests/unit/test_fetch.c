@@ -157,6 +157,7 @@ test_fetch_run(const struct fetch_options *opts, const char **urls,
 				all = 0;
 	} while (!all && !expired);
 	for (i = 0; i < n; i++)
+		if (!outs[i].done) { fprintf(stderr, "DBG not done %d %s\n", i, urls[i]); }
 		assert_int_equal(outs[i].done, 1);
 	assert_int_equal(fetch_pending(f), 0);
 	fetch_free(f);
@@ -491,6 +492,64 @@ test_fetch_stall_times_out_others_go_on(void **state)
 	test_fetch_out_free(&a[2]);
 }
 
+/*
+ * max_total = 1: every request waits for the one easy handle, runs in
+ * submission order and inherits nothing from the transfer before it (a
+ * cut-off body, a redirect, a validator, an error, a gzip encoding).
+ */
+static void
+test_fetch_queue_reuses_handles(void **state)
+{
+	static const struct {
+		const char	*url;
+		const char	*etag;
+		int		 status;
+		bool		 error;
+		bool		 body;
+		bool		 moved;
+	} t[] = {
+		{ "/_/big?bytes=2000000", NULL, 200, true, false, false },
+		{ "/feed.xml", NULL, 200, false, true, false },
+		{ "/_/redirect/301?to=/feed.xml", NULL, 200, false, true,
+		    true },
+		{ "/_/gzip/feed.xml", NULL, 200, false, true, false },
+		{ "/feed.xml", "*", 304, false, false, false },
+		{ "/_/status/404", NULL, 404, false, true, false },
+		{ "/feed.xml", NULL, 200, false, true, false },
+		{ "/_/loop", NULL, 302, true, false, false },
+		{ "/feed.xml", NULL, 200, false, true, false },
+	};
+	enum { N = sizeof(t) / sizeof(t[0]) };
+	struct fetch_options	 o = test_fetch_opts();
+	struct test_fetch_out	 a[N];
+	const char		*urls[N], *etags[N], *want;
+	size_t			 wlen;
+	int			 i;
+
+	(void)state;
+	want = test_fetch_read(TEST_FEED, &wlen);
+	o.max_total = 1;
+	o.max_redirects = 2;
+	for (i = 0; i < N; i++) {
+		urls[i] = t[i].url;
+		etags[i] = t[i].etag;
+	}
+	test_fetch_run(&o, urls, etags, a, N);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(a[i].order, i + 1);
+		assert_int_equal(a[i].status, t[i].status);
+		assert_int_equal(a[i].error != NULL, t[i].error);
+		assert_int_equal(a[i].body != NULL, t[i].body);
+		assert_int_equal(a[i].moved_to != NULL, t[i].moved);
+		if (t[i].body && t[i].status == 200) {
+			assert_int_equal(a[i].len, wlen);
+			assert_memory_equal(a[i].body, want, wlen);
+		}
+		test_fetch_out_free(&a[i]);
+	}
+	free((char *)want);
+}
+
 static void
 test_fetch_broken_servers(void **state)
 {
@@ -674,6 +733,7 @@ main(void)
 		cmocka_unit_test(test_fetch_body_over_limit),
 		cmocka_unit_test(test_fetch_gzip_bomb_bounded),
 		cmocka_unit_test(test_fetch_stall_times_out_others_go_on),
+		cmocka_unit_test(test_fetch_queue_reuses_handles),
 		cmocka_unit_test(test_fetch_broken_servers),
 		cmocka_unit_test(test_fetch_redirect_loop_limited),
 		cmocka_unit_test(test_fetch_private_refused),

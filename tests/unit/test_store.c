@@ -719,6 +719,77 @@ test_reconnect_replays_once(void **state)
 	store_free(s);
 }
 
+struct test_lease {
+	bool	 called;
+	int	 granted;
+};
+
+static void
+test_lease_cb(int granted, void *arg)
+{
+	struct test_lease	*tl = arg;
+
+	tl->called = true;
+	tl->granted = granted;
+}
+
+static bool
+test_lease_called(void *arg)
+{
+	return ((struct test_lease *)arg)->called;
+}
+
+static int
+test_lease(struct store *s, const char *feed, long ttl)
+{
+	struct test_lease	 tl = { 0 };
+
+	assert_int_equal(store_lease(s, feed, ttl, test_lease_cb, &tl), 0);
+	assert_true(test_loop_until(test_lease_called, &tl, 5000));
+	return tl.granted;
+}
+
+/* Two instances split a feed: the holder keeps it until it expires. */
+static void
+test_lease_split(void **state)
+{
+	struct store	*s1, *s2;
+	static const struct {
+		int	 who;
+		long	 ttl;
+		int	 want;
+	} steps[] = {
+		{ 1, 60000, 1 },	/* free: taken */
+		{ 1, 200, 1 },		/* own lease: re-granted, ttl 200 */
+		{ 2, 60000, 0 },	/* held by the other */
+		{ 0, 0, 0 },		/* wait past the ttl */
+		{ 2, 60000, 1 },
+		{ 1, 60000, 0 },
+	};
+	size_t		 i;
+
+	(void)state;
+	s1 = test_store(false, 0);
+	s2 = test_store(false, 0);
+	assert_string_not_equal(store_instance_id(s1),
+	    store_instance_id(s2));
+	assert_int_equal(store_lease(s1, TEST_FEED_A, 0, test_lease_cb, NULL),
+	    -1);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (steps[i].who == 0) {
+			usleep(400000);
+			continue;
+		}
+		if (test_lease(steps[i].who == 1 ? s1 : s2, TEST_FEED_A,
+		    steps[i].ttl) != steps[i].want)
+			fail_msg("lease step %zu", i);
+	}
+	/* Another feed is independent. */
+	assert_int_equal(test_lease(s1, TEST_FEED_B, 60000), 1);
+	store_free(s1);
+	store_free(s2);
+}
+
 static void
 test_bad_options(void **state)
 {
@@ -777,6 +848,7 @@ main(void)
 		cmocka_unit_test(test_items_and_state),
 		cmocka_unit_test(test_noscript_reload),
 		cmocka_unit_test(test_reconnect_replays_once),
+		cmocka_unit_test(test_lease_split),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, test_setup,

@@ -1,0 +1,168 @@
+/*
+ * store_tail: the reading side of delivery for `claimwatch tail`, a
+ * blocking hiredis client (the tool has no event loop): follow the alert
+ * channel with SUBSCRIBE, or replay the alert stream from an id and then
+ * keep reading it with XREAD BLOCK from the last id seen, so that replay
+ * and live follow meet without a gap or a repeat.  It never writes to
+ * Redis and never logs the password.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis.h>
+
+#include "store.h"
+#include "store_int.h"
+#include "util.h"
+
+#define STORE_TAIL_COUNT	"500"	/* stream entries per XREAD */
+
+static redisContext *
+store_tail_connect(const struct store_options *o, char *err, size_t errlen)
+{
+	struct store_addr	 a = { 0 };
+	redisContext		*c = NULL;
+	redisReply		*r;
+	char			 db[16];
+
+	if (o->url == NULL || store_url_split(o->url, &a, err, errlen) != 0)
+		goto out;
+	c = a.path != NULL ? redisConnectUnix(a.path) :
+	    redisConnect(a.host, a.port);
+	if (c == NULL || c->err) {
+		snprintf(err, errlen, "redis %s: %s", o->url,
+		    c != NULL ? c->errstr : "out of memory");
+		goto fail;
+	}
+	if (o->password != NULL) {
+		r = redisCommand(c, "AUTH %s", o->password);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			snprintf(err, errlen, "redis %s: AUTH refused", o->url);
+			freeReplyObject(r);
+			goto fail;
+		}
+		freeReplyObject(r);
+	}
+	if (a.db != 0) {
+		snprintf(db, sizeof(db), "%d", a.db);
+		r = redisCommand(c, "SELECT %s", db);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			snprintf(err, errlen, "redis %s: SELECT failed",
+			    o->url);
+			freeReplyObject(r);
+			goto fail;
+		}
+		freeReplyObject(r);
+	}
+	goto out;
+fail:
+	redisFree(c);
+	c = NULL;
+out:
+	free(a.host);
+	free(a.path);
+	return c;
+}
+
+/* Live messages on the channel until cb says stop or the link drops. */
+static int
+store_tail_subscribe(redisContext *c, const char *channel, store_tail_cb cb,
+    void *arg, char *err, size_t errlen)
+{
+	redisReply	*r;
+
+	r = redisCommand(c, "SUBSCRIBE %s", channel);
+	if (r == NULL) {
+		snprintf(err, errlen, "SUBSCRIBE: %s", c->errstr);
+		return -1;
+	}
+	freeReplyObject(r);
+	while (redisGetReply(c, (void **)&r) == REDIS_OK) {
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+		    r->element[2]->type == REDIS_REPLY_STRING &&
+		    strcmp(r->element[0]->str, "message") == 0 &&
+		    cb(NULL, r->element[2]->str, arg) != 0) {
+			freeReplyObject(r);
+			return 0;
+		}
+		freeReplyObject(r);
+	}
+	snprintf(err, errlen, "redis: %s", c->errstr);
+	return -1;
+}
+
+/*
+ * Stream entries after id: XREAD returns them in order, and each next
+ * XREAD (BLOCK once the backlog is drained) starts after the last id
+ * handed to cb, which is what makes the hand-over gapless.
+ */
+static int
+store_tail_stream(redisContext *c, const char *stream, const char *from,
+    store_tail_cb cb, void *arg, char *err, size_t errlen)
+{
+	redisReply	*r, *entries, *e, *f;
+	char		 last[64];
+	bool		 block = false;
+	size_t		 i, j;
+
+	util_strlcpy(last, from, sizeof(last));
+	for (;;) {
+		if (block)
+			r = redisCommand(c, "XREAD COUNT %s BLOCK 0 STREAMS "
+			    "%s %s", STORE_TAIL_COUNT, stream, last);
+		else
+			r = redisCommand(c, "XREAD COUNT %s STREAMS %s %s",
+			    STORE_TAIL_COUNT, stream, last);
+		if (r == NULL) {
+			snprintf(err, errlen, "redis: %s", c->errstr);
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ERROR) {
+			snprintf(err, errlen, "XREAD: %s", r->str);
+			freeReplyObject(r);
+			return -1;
+		}
+		if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
+			block = true;	/* backlog drained */
+			freeReplyObject(r);
+			continue;
+		}
+		entries = r->element[0]->element[1];
+		for (i = 0; i < entries->elements; i++) {
+			e = entries->element[i];
+			util_strlcpy(last, e->element[0]->str, sizeof(last));
+			f = e->element[1];
+			for (j = 0; j + 1 < f->elements; j += 2) {
+				if (strcmp(f->element[j]->str, "alert") != 0)
+					continue;
+				if (cb(last, f->element[j + 1]->str, arg) !=
+				    0) {
+					freeReplyObject(r);
+					return 0;
+				}
+			}
+		}
+		block = entries->elements == 0 || block;
+		freeReplyObject(r);
+	}
+}
+
+int
+store_tail(const struct store_options *o, const char *from_id,
+    store_tail_cb cb, void *arg, char *err, size_t errlen)
+{
+	redisContext	*c;
+	int		 rc;
+
+	if ((c = store_tail_connect(o, err, errlen)) == NULL)
+		return -1;
+	if (from_id != NULL)
+		rc = store_tail_stream(c, o->stream != NULL ? o->stream :
+		    "claimwatch:alerts", from_id, cb, arg, err, errlen);
+	else
+		rc = store_tail_subscribe(c, o->channel != NULL ? o->channel :
+		    "claimwatch:alerts", cb, arg, err, errlen);
+	redisFree(c);
+	return rc;
+}

@@ -48,6 +48,7 @@ struct claimwatchd_poll {
 	int			 status;
 	long			 hint;		/* ttl or max-age, seconds */
 	enum ctx_result		 result;
+	bool			 leased_elsewhere; /* skipped: not ours */
 	size_t			*newidx;	/* new or changed items, oldest
 						   first */
 	size_t			 nnew;
@@ -70,6 +71,7 @@ struct claimwatchd_claims {
 
 static void	claimwatchd_poll_end(struct claimwatchd_poll *);
 static void	claimwatchd_schedule(struct ctx *, struct ctx_feed *);
+static void	claimwatchd_poll_fetch(struct claimwatchd_poll *);
 
 static void
 claimwatchd_usage(void)
@@ -182,7 +184,17 @@ static void
 claimwatchd_claim_cb(const struct claim *c, void *arg)
 {
 	struct claimwatchd_claims	*cc = arg;
+	size_t				 i;
 
+	/*
+	 * One figure per key per item: the first, which is the headline's or
+	 * the lead sentence's.  Later ones for the same key are mostly parts
+	 * of it ("sekitar 14.000 tentara, termasuk 3.000 pasukan tambahan")
+	 * and would flip the key back and forth within one article.
+	 */
+	for (i = cc->n; i > 0 && cc->sclaims[i - 1].item == cc->item; i--)
+		if (strcmp(cc->claims[i - 1].key, c->key) == 0)
+			return;
 	if (cc->n == cc->cap) {
 		cc->cap = cc->cap ? cc->cap * 2 : 16;
 		cc->claims = xreallocarray(cc->claims, cc->cap,
@@ -583,9 +595,12 @@ claimwatchd_poll_end(struct claimwatchd_poll *p)
 
 	f->polling = false;
 	ctx->inflight--;
-	ctx->stats.by_result[p->result]++;
-	ctx_hist_observe(&ctx->stats.poll_seconds,
-	    (double)(util_now_ms() - p->due_ms) / 1000);
+	if (!p->leased_elsewhere) {
+		ctx->stats.by_result[p->result]++;
+		ctx_hist_observe(&ctx->stats.poll_seconds,
+		    (double)(util_now_ms() - p->due_ms) / 1000);
+	} else
+		ctx->stats.leased_elsewhere++;
 	if (ctx->once && !f->polled)
 		ctx->once_left--;
 	f->polled = true;
@@ -602,14 +617,45 @@ claimwatchd_poll_end(struct claimwatchd_poll *p)
 	free(p);
 }
 
+static long
+claimwatchd_interval_ms(const struct ctx *ctx, const struct ctx_feed *f)
+{
+	int	 iv = f->interval > 0 ? f->interval : ctx->conf->interval;
+
+	/* A little under the interval, so the holder can renew on time. */
+	return (long)iv * 1000 * 9 / 10;
+}
+
+static void
+claimwatchd_lease_cb(int granted, void *arg)
+{
+	struct claimwatchd_poll	*p = arg;
+	struct ctx_feed		*f = p->feed;
+
+	if (granted == 0) {
+		/* Another daemon polls this feed now; try again next time. */
+		log_debug("%s: feed=%s leased elsewhere", __func__, f->url);
+		if (f->sf != NULL)
+			scheduler_done(p->ctx->sched, f->sf, SCHEDULER_OK, 0,
+			    0);
+		p->result = CTX_RESULT_OK;
+		p->leased_elsewhere = true;
+		claimwatchd_poll_end(p);
+		return;
+	}
+	if (p->ctx->stopping) {
+		claimwatchd_poll_end(p);
+		return;
+	}
+	claimwatchd_poll_fetch(p);
+}
+
 static void
 claimwatchd_due_cb(struct scheduler_feed *sf, void *feed_arg, void *arg)
 {
 	struct ctx		*ctx = arg;
 	struct ctx_feed		*f = feed_arg;
 	struct claimwatchd_poll	*p;
-	struct fetch_request	 req;
-	char			 rbuf[1024];
 
 	(void)sf;
 	if (ctx->stopping || f->polling || f->removed)
@@ -623,6 +669,25 @@ claimwatchd_due_cb(struct scheduler_feed *sf, void *feed_arg, void *arg)
 	p->result = CTX_RESULT_ERROR;
 	f->polling = true;
 	ctx->inflight++;
+	/*
+	 * Several daemons on one Redis split the feeds: whoever takes the
+	 * feed's lease polls it.  Without Redis the poll goes ahead; the
+	 * store's script still publishes each alert once.
+	 */
+	if (!ctx->once && store_lease(ctx->store, f->url,
+	    claimwatchd_interval_ms(ctx, f), claimwatchd_lease_cb, p) == 0)
+		return;
+	claimwatchd_poll_fetch(p);
+}
+
+static void
+claimwatchd_poll_fetch(struct claimwatchd_poll *p)
+{
+	struct ctx		*ctx = p->ctx;
+	struct ctx_feed		*f = p->feed;
+	struct fetch_request	 req;
+	char			 rbuf[1024];
+
 	memset(&req, 0, sizeof(req));
 	req.url = f->fetch_url;
 	req.etag = f->etag;

@@ -422,7 +422,9 @@ fetch_event_cb(evutil_socket_t fd, short what, void *arg)
 		log_warn("fetch: curl_multi_socket_action: %s",
 		    curl_multi_strerror(rc));
 	fetch_check_multi_info(f);
-	if (f->running <= 0 && evtimer_pending(f->timer, NULL))
+	/* A transfer started by the drain above may have armed the timer. */
+	if (f->running <= 0 && f->nactive == 0 &&
+	    evtimer_pending(f->timer, NULL))
 		evtimer_del(f->timer);
 }
 

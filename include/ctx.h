@@ -69,6 +69,7 @@ struct ctx_stats {
 	struct ctx_hist	 poll_seconds;		/* due → stored */
 	struct ctx_hist	 alert_seconds;		/* fetched → published */
 	uint64_t	 polls;
+	uint64_t	 leased_elsewhere;	/* polls left to another daemon */
 	uint64_t	 polls_failed;
 	uint64_t	 not_modified;
 	uint64_t	 parse_errors;

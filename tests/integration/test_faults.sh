@@ -7,14 +7,21 @@
 # item during every drill, so each drill must yield exactly one alert on a
 # redis-cli SUBSCRIBE: none lost, none repeated.  After each drill the
 # daemon must still be alive, still polling the healthy feed, and its
-# VmRSS back within CW_RSS_SLACK_KB (default 4096 KB) of the level measured
-# after warm-up.  Redis faults and the spool are test_redis_fault.sh's.
+# VmRSS back within CW_RSS_SLACK_KB of the level measured after warm-up
+# (default 2048 KB, 16384 KB for the sanitizer build).  Redis faults and the spool are test_redis_fault.sh's.
 . "$(dirname "$0")/lib.sh"
 
 WWW=$CW_TMP/www
 ITEMS=$CW_TMP/items
 mkdir -p "$WWW" "$ITEMS"
-SLACK=${CW_RSS_SLACK_KB:-4096}
+# The plain build's RSS comes back within a few hundred KB; ASan's stack
+# depot and allocator caches keep growing as new code paths run, so the
+# sanitizer build gets a wider slack.
+if grep -q __asan_init "$CW_BUILD/claimwatchd" 2>/dev/null; then
+	SLACK=${CW_RSS_SLACK_KB:-16384}
+else
+	SLACK=${CW_RSS_SLACK_KB:-2048}
+fi
 DRAIN=10	# CLAIMWATCHD_DRAIN_SECONDS in daemon/claimwatchd.c
 
 # item NAME DATE TEXT: one RSS item whose description is TEXT.
@@ -218,10 +225,11 @@ grep -q 'error=' "$DLOG" || cw_fail "no transfer error logged at all"
 # whose poll may be in flight.  The daemon must exit 0 within the drain
 # limit; after a restart the item has alerted exactly once.
 conf 60
-reload kabar.xml _/stall '_/drip?bytes=3600'
 s=$(nreq /_/stall)
 d=$(nreq '/_/drip?bytes=3600')
-need '[ "$(nreq /_/stall)" -gt "$s" ] && [ "$(nreq "/_/drip?bytes=3600")" -gt "$d" ]' \
+reload kabar.xml _/stall '_/drip?bytes=3600'
+need '[ "$(nreq /_/stall)" -gt "$s" ] &&
+    [ "$(nreq "/_/drip?bytes=3600")" -gt "$d" ]' \
     "stall and drip transfers not started" 10
 h=$(nreq /kabar.xml)
 grow d14000

@@ -157,7 +157,6 @@ test_fetch_run(const struct fetch_options *opts, const char **urls,
 				all = 0;
 	} while (!all && !expired);
 	for (i = 0; i < n; i++)
-		if (!outs[i].done) { fprintf(stderr, "DBG not done %d %s\n", i, urls[i]); }
 		assert_int_equal(outs[i].done, 1);
 	assert_int_equal(fetch_pending(f), 0);
 	fetch_free(f);

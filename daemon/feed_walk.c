@@ -80,10 +80,7 @@ feed_walk_item_child(struct feed_xml *x, struct feed_walk_item *w,
 		if (feed_xml_attr(c, "href") != NULL)
 			v = feed_walk_atom_link(x, c);
 		else {
-			char	*ref = feed_xml_value(x, c);
-
-			v = feed_xml_link(x, c, ref);
-			free(ref);
+			v = feed_xml_link_take(x, c, feed_xml_value(x, c));
 		}
 		if (v != NULL) {
 			feed_walk_set(&it->link, v);
@@ -97,10 +94,9 @@ feed_walk_item_child(struct feed_xml *x, struct feed_walk_item *w,
 			return;
 		perma = feed_xml_attr(c, "isPermaLink");
 		/* feedparser resolves permalink ids against xml:base. */
-		if (perma == NULL || strcmp(perma, "true") == 0) {
-			v = feed_xml_link(x, c, ref);
-			free(ref);
-		} else
+		if (perma == NULL || strcmp(perma, "true") == 0)
+			v = feed_xml_link_take(x, c, ref);
+		else
 			v = ref;
 		if ((perma == NULL || strcmp(perma, "true") == 0) &&
 		    (it->link == NULL || w->link_from_id)) {
@@ -112,16 +108,12 @@ feed_walk_item_child(struct feed_xml *x, struct feed_walk_item *w,
 	    feed_walk_is(local, "published") ||
 	    feed_walk_is(local, "issued"))) || (ns == FEED_NS_DCTERMS &&
 	    feed_walk_is(local, "issued"))) {
-		v = feed_xml_value(x, c);
-		it->published = feed_date_parse(v);
-		free(v);
+		it->published = feed_xml_date(x, c);
 	} else if ((ns == FEED_NS_CORE && (feed_walk_is(local, "updated") ||
 	    feed_walk_is(local, "modified"))) || (ns == FEED_NS_DC &&
 	    feed_walk_is(local, "date")) || (ns == FEED_NS_DCTERMS &&
 	    feed_walk_is(local, "modified"))) {
-		v = feed_xml_value(x, c);
-		it->updated = feed_date_parse(v);
-		free(v);
+		it->updated = feed_xml_date(x, c);
 	} else if ((ns == FEED_NS_CORE && (feed_walk_is(local,
 	    "description") || feed_walk_is(local, "summary"))) ||
 	    (ns == FEED_NS_DC && feed_walk_is(local, "description"))) {
@@ -221,10 +213,8 @@ feed_walk_channel(struct feed_xml *x, const xmlNode *n, int depth)
 			if (feed_xml_attr(c, "href") != NULL)
 				v = feed_walk_atom_link(x, c);
 			else {
-				char	*ref = feed_xml_value(x, c);
-
-				v = feed_xml_link(x, c, ref);
-				free(ref);
+				v = feed_xml_link_take(x, c,
+				    feed_xml_value(x, c));
 			}
 			feed_walk_set(&f->link, v);
 		} else if ((ns == FEED_NS_CORE || ns == FEED_NS_DC) &&

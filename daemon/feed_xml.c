@@ -481,6 +481,40 @@ feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
 	return b.data;
 }
 
+/* Like feed_xml_link, but takes ref and may hand it back (no copy). */
+char *
+feed_xml_link_take(struct feed_xml *x, const xmlNode *n, char *ref)
+{
+	char	*s;
+
+	if (ref == NULL)
+		return NULL;
+	if (strchr(ref, ':') != NULL && strcspn(ref, ":") <
+	    strcspn(ref, "/?#"))
+		return ref;
+	s = feed_xml_link(x, n, ref);
+	free(ref);
+	return s;
+}
+
+/* The date in n as UTC seconds, or FEED_TIME_NONE. */
+int64_t
+feed_xml_date(struct feed_xml *x, const xmlNode *n)
+{
+	const char	*one;
+	char		*v;
+	int64_t		 t;
+
+	/* One text node is already a NUL-terminated string. */
+	if ((one = feed_xml_single_text(n)) != NULL &&
+	    strnlen(one, 256) < 256)
+		return feed_date_parse(one);
+	v = feed_xml_value(x, n);
+	t = feed_date_parse(v);
+	free(v);
+	return t;
+}
+
 /* Refuses every external entity, DTD and parameter entity. */
 static xmlParserInputPtr
 feed_xml_resolve_cb(void *ctx, const xmlChar *publicid,

@@ -44,6 +44,9 @@ char		*feed_xml_text(struct feed_xml *, const xmlNode *,
 char		*feed_xml_value(struct feed_xml *, const xmlNode *);
 char		*feed_xml_link(struct feed_xml *, const xmlNode *,
 		    const char *);
+char		*feed_xml_link_take(struct feed_xml *, const xmlNode *,
+		    char *);
+int64_t		 feed_xml_date(struct feed_xml *, const xmlNode *);
 int		 feed_walk_doc(struct feed_xml *, xmlNode *, char *, size_t);
 
 #endif

@@ -615,6 +615,8 @@ claimwatchd_poll_end(struct claimwatchd_poll *p)
 	free(p->order);
 	free(p->items);
 	free(p);
+	if (!TAILQ_EMPTY(&ctx->waiting))
+		event_active(ctx->ev_next, EV_TIMEOUT, 0);
 }
 
 static long
@@ -650,18 +652,23 @@ claimwatchd_lease_cb(int granted, void *arg)
 	claimwatchd_poll_fetch(p);
 }
 
-static void
-claimwatchd_due_cb(struct scheduler_feed *sf, void *feed_arg, void *arg)
+/*
+ * Polls in flight, from due to stored, are capped: a parsed feed waiting
+ * for Redis holds its items in memory, and 10,000 feeds falling due at
+ * once (a cold start, --once) must not hold 10,000 of them.
+ */
+static size_t
+claimwatchd_poll_cap(const struct ctx *ctx)
 {
-	struct ctx		*ctx = arg;
-	struct ctx_feed		*f = feed_arg;
+	return (size_t)(ctx->conf->max_total > 0 ? ctx->conf->max_total : 256)
+	    * 2;
+}
+
+static void
+claimwatchd_poll_start(struct ctx *ctx, struct ctx_feed *f)
+{
 	struct claimwatchd_poll	*p;
 
-	(void)sf;
-	if (ctx->stopping || f->polling || f->removed)
-		return;
-	if (ctx->once && f->polled)
-		return;
 	p = xcalloc(1, sizeof(*p));
 	p->ctx = ctx;
 	p->feed = f;
@@ -678,6 +685,46 @@ claimwatchd_due_cb(struct scheduler_feed *sf, void *feed_arg, void *arg)
 	    claimwatchd_interval_ms(ctx, f), claimwatchd_lease_cb, p) == 0)
 		return;
 	claimwatchd_poll_fetch(p);
+}
+
+static void
+claimwatchd_due_cb(struct scheduler_feed *sf, void *feed_arg, void *arg)
+{
+	struct ctx	*ctx = arg;
+	struct ctx_feed	*f = feed_arg;
+
+	(void)sf;
+	if (ctx->stopping || f->polling || f->removed || f->waiting)
+		return;
+	if (ctx->once && f->polled)
+		return;
+	if (ctx->inflight >= claimwatchd_poll_cap(ctx)) {
+		f->waiting = true;
+		TAILQ_INSERT_TAIL(&ctx->waiting, f, wentry);
+		return;
+	}
+	claimwatchd_poll_start(ctx, f);
+}
+
+/*
+ * Starts waiting feeds while there is room under the cap.  Run from its
+ * own event, not from poll_end, so that polls failing at once cannot
+ * recurse through thousands of waiting feeds.
+ */
+static void
+claimwatchd_next_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctx	*ctx = arg;
+	struct ctx_feed	*f;
+
+	(void)fd;
+	(void)what;
+	while (!ctx->stopping && ctx->inflight < claimwatchd_poll_cap(ctx) &&
+	    (f = TAILQ_FIRST(&ctx->waiting)) != NULL) {
+		TAILQ_REMOVE(&ctx->waiting, f, wentry);
+		f->waiting = false;
+		claimwatchd_poll_start(ctx, f);
+	}
 }
 
 static void
@@ -939,6 +986,10 @@ claimwatchd_stop(struct ctx *ctx)
 	    ctx->inflight, store_pending(ctx->store));
 	sd_notify(0, "STOPPING=1");
 	/* No new polls; in-flight ones run to the end. */
+	while ((f = TAILQ_FIRST(&ctx->waiting)) != NULL) {
+		TAILQ_REMOVE(&ctx->waiting, f, wentry);
+		f->waiting = false;
+	}
 	TAILQ_FOREACH(f, &ctx->feeds, entry)
 		f->sf = NULL;
 	scheduler_free(ctx->sched);
@@ -992,8 +1043,10 @@ claimwatchd_setup_events(struct ctx *ctx)
 	ctx->ev_sighup = evsignal_new(ctx->base, SIGHUP,
 	    claimwatchd_signal_cb, ctx);
 	ctx->ev_drain = evtimer_new(ctx->base, claimwatchd_drain_cb, ctx);
+	ctx->ev_next = evtimer_new(ctx->base, claimwatchd_next_cb, ctx);
 	if (ctx->ev_sigterm == NULL || ctx->ev_sigint == NULL ||
-	    ctx->ev_sighup == NULL || ctx->ev_drain == NULL)
+	    ctx->ev_sighup == NULL || ctx->ev_drain == NULL ||
+	    ctx->ev_next == NULL)
 		fatalx("cannot create signal events");
 	evsignal_add(ctx->ev_sigterm, NULL);
 	evsignal_add(ctx->ev_sigint, NULL);

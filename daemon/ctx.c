@@ -25,6 +25,7 @@ ctx_new(void)
 
 	ctx = xcalloc(1, sizeof(*ctx));
 	TAILQ_INIT(&ctx->feeds);
+	TAILQ_INIT(&ctx->waiting);
 	if ((ctx->base = event_base_new()) == NULL) {
 		free(ctx);
 		return NULL;
@@ -68,6 +69,8 @@ ctx_feed_free(struct ctx *ctx, struct ctx_feed *f)
 		return;
 	if (f->sf != NULL && ctx->sched != NULL)
 		scheduler_remove(ctx->sched, f->sf);
+	if (f->waiting)
+		TAILQ_REMOVE(&ctx->waiting, f, wentry);
 	TAILQ_REMOVE(&ctx->feeds, f, entry);
 	ctx->nfeeds--;
 	free(f->url);
@@ -104,6 +107,8 @@ ctx_free(struct ctx *ctx)
 		event_free(ctx->ev_sighup);
 	if (ctx->ev_drain != NULL)
 		event_free(ctx->ev_drain);
+	if (ctx->ev_next != NULL)
+		event_free(ctx->ev_next);
 	if (ctx->ev_watchdog != NULL)
 		event_free(ctx->ev_watchdog);
 	free(ctx->conf_path);

@@ -42,7 +42,9 @@ struct ctx_feed {
 	bool			 removed;	/* dropped by reload mid-poll */
 	bool			 polled;	/* completed at least one poll */
 	struct scheduler_feed	*sf;		/* NULL until scheduled */
+	bool			 waiting;	/* due, queued behind the cap */
 	TAILQ_ENTRY(ctx_feed)	 entry;
+	TAILQ_ENTRY(ctx_feed)	 wentry;	/* in ctx->waiting */
 };
 TAILQ_HEAD(ctx_feeds, ctx_feed);
 
@@ -91,6 +93,7 @@ struct ctx {
 	struct http		*http;		/* NULL when [http] is off */
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;
+	struct ctx_feeds	 waiting;	/* due feeds beyond the cap */
 	size_t			 inflight;	/* polls not yet finished */
 	size_t			 once_left;	/* --once: feeds still to poll */
 	bool			 once;		/* poll every feed once, exit */
@@ -101,6 +104,7 @@ struct ctx {
 	struct event		*ev_sigint;
 	struct event		*ev_sighup;
 	struct event		*ev_drain;	/* checks the drain on stop */
+	struct event		*ev_next;	/* starts waiting polls */
 	struct event		*ev_watchdog;	/* sd_notify WATCHDOG=1 */
 	struct ctx_stats	 stats;
 };

@@ -511,6 +511,16 @@ test_feed_hostile_xxe(void **state)
 	assert_null(strstr(f->items[0].title, "root"));
 	free(js);
 	feed_free(f);
+
+	/* An external DTD subset is never loaded either. */
+	f = test_feed_parse_str("<!DOCTYPE rss SYSTEM \"file:///etc/passwd\">"
+	    "<rss version=\"2.0\"><channel><title>t &xxe;</title>"
+	    "</channel></rss>");
+	js = feed_to_json(f);
+	assert_null(strstr(js, "root:"));
+	assert_string_equal(f->title, "t &xxe;");
+	free(js);
+	feed_free(f);
 }
 
 static void

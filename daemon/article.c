@@ -142,8 +142,14 @@ article_is_junk(const xmlNode *n)
 	bool		 junk = false;
 	size_t		 i;
 
+	static const char *const keep[] = { "html", "body", "main", "article",
+	    NULL };
+
 	if (article_is_junk_element(n))
 		return true;
+	/* "has-sidebar" on <body> describes the page, not the element. */
+	if (article_name_in(n, keep))
+		return false;
 	if ((v = xmlGetProp(n, (const xmlChar *)"role")) != NULL) {
 		for (i = 0; roles[i] != NULL; i++)
 			if (strcasecmp((const char *)v, roles[i]) == 0)

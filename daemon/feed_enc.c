@@ -404,7 +404,7 @@ feed_enc_to_utf8(const char *buf, size_t len, const char *ctype,
 		} else if (feed_enc_is(label, cp1252))
 			feed_enc_cp1252_decode(&b, s, len);
 		else if (feed_enc_is(label, u16))
-			/* No BOM and no NUL: a 16-bit label lies; read UTF-8. */
+			/* No BOM, no NUL: the 16-bit label lies. */
 			feed_enc_sanitize(&b, buf, len);
 		else if (feed_enc_iconv(&b, label, buf, len, &bad) == -1) {
 			bad = true;

@@ -16,6 +16,14 @@
 
 #include "feed_int.h"
 
+/* windows-1252 for 0x80-0x9f; its five holes stay C1 controls. */
+static const uint16_t feed_text_c1[32] = {
+	0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
+	0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178
+};
+
 /* Emits text with whitespace collapsed and the field cap applied. */
 struct feed_text_out {
 	struct util_buf	 b;
@@ -45,21 +53,40 @@ feed_text_emit(struct feed_text_out *o, const char *s, size_t n)
 static void
 feed_text_emit_text(struct feed_text_out *o, const char *s, size_t n)
 {
-	size_t	 i = 0, start;
+	struct util_buf	 t = { 0 };
+	size_t		 i = 0, start;
+	unsigned char	 c1;
 
 	while (i < n && !o->full) {
 		start = i;
 		while (i < n && !isspace((unsigned char)s[i]) &&
 		    !((unsigned char)s[i] == 0xc2 && i + 1 < n &&
-		    (unsigned char)s[i + 1] == 0xa0))
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0xa0))
 			i++;
 		if (i > start)
 			feed_text_emit(o, s + start, i - start);
-		if (i < n) {
+		if (i >= n)
+			break;
+		if (isspace((unsigned char)s[i])) {
 			o->space = true;
-			i += isspace((unsigned char)s[i]) ? 1 : 2;
+			i++;
+		} else if ((c1 = (unsigned char)s[i + 1]) == 0xa0) {
+			o->space = true;
+			i += 2;
+		} else {
+			/*
+			 * C1 controls in text are windows-1252 punctuation
+			 * that went through the wrong decoder (&#146;, or
+			 * U+0092 in UTF-8): show the quote they meant.
+			 */
+			util_buf_reset(&t);
+			feed_enc_put_cp(&t, feed_text_c1[c1 - 0x80]);
+			feed_text_emit(o, t.data, t.len);
+			i += 2;
 		}
 	}
+	util_buf_free(&t);
 }
 
 /*
@@ -71,12 +98,6 @@ feed_text_emit_text(struct feed_text_out *o, const char *s, size_t n)
 int
 feed_text_entity(const char *s, size_t n, struct util_buf *b)
 {
-	static const uint16_t	 c1[32] = {
-		0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
-		0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178
-	};
 	const htmlEntityDesc	*e;
 	char			 name[33];
 	uint32_t		 cp = 0;
@@ -104,7 +125,7 @@ feed_text_entity(const char *s, size_t n, struct util_buf *b)
 		if (i < n && s[i] == ';')
 			i++;
 		if (cp >= 0x80 && cp < 0xa0)
-			cp = c1[cp - 0x80];
+			cp = feed_text_c1[cp - 0x80];
 		if (cp == 0)
 			cp = 0xfffd;
 		feed_enc_put_cp(b, cp);
@@ -245,7 +266,7 @@ feed_text_html(struct feed_text_out *o, const char *s, size_t n)
 		    s[nstart + nlen] == '-'))
 			nlen++;
 		if ((end = feed_text_tag_end(s, n, nstart + nlen)) == 0) {
-			/* An unclosed tag at the end is dropped, as browsers. */
+			/* Browsers drop an unclosed tag at the end. */
 			break;
 		}
 		if (feed_text_is_block(s + nstart, nlen))

@@ -79,9 +79,8 @@ feed_walk_item_child(struct feed_xml *x, struct feed_walk_item *w,
 	else if (ns == FEED_NS_CORE && feed_walk_is(local, "link")) {
 		if (feed_xml_attr(c, "href") != NULL)
 			v = feed_walk_atom_link(x, c);
-		else {
+		else
 			v = feed_xml_link_take(x, c, feed_xml_value(x, c));
-		}
 		if (v != NULL) {
 			feed_walk_set(&it->link, v);
 			w->link_from_id = false;
@@ -212,10 +211,9 @@ feed_walk_channel(struct feed_xml *x, const xmlNode *n, int depth)
 		else if (ns == FEED_NS_CORE && feed_walk_is(local, "link")) {
 			if (feed_xml_attr(c, "href") != NULL)
 				v = feed_walk_atom_link(x, c);
-			else {
+			else
 				v = feed_xml_link_take(x, c,
 				    feed_xml_value(x, c));
-			}
 			feed_walk_set(&f->link, v);
 		} else if ((ns == FEED_NS_CORE || ns == FEED_NS_DC) &&
 		    feed_walk_is(local, "language"))

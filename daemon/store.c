@@ -19,8 +19,11 @@
  */
 #include <sys/queue.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+
 #include <stdarg.h>
 #include <fnmatch.h>
 #include <inttypes.h>
@@ -49,9 +52,8 @@
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
 #define STORE_ITEMS_MAX		100000	/* items in one check or batch */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
+#define STORE_SPOOL_LOAD	256	/* records read from the spool at once */
 
-#define STORE_SPOOL_ARG_MAX	(64UL * 1024 * 1024)
-#define STORE_SPOOL_ARGC_MAX	(16 * STORE_ITEMS_MAX)
 
 enum store_script {
 	STORE_SCRIPT_BATCH,
@@ -90,6 +92,8 @@ struct store_qbatch {
 	void			*arg;
 };
 TAILQ_HEAD(store_qbatches, store_qbatch);
+struct store_read;
+TAILQ_HEAD(store_reads, store_read);
 
 struct store {
 	struct event_base	*base;
@@ -126,23 +130,34 @@ struct store {
 	char			 id[128];	/* lease owner: host:pid:random */
 
 	char			*spool_path;	/* or NULL */
-	long			 spool_size;	/* bytes in the file */
-	long			 spool_done;	/* bytes loaded into the queue */
+	off_t			 spool_size;	/* bytes in the file */
+	off_t			 spool_done;	/* bytes loaded into the queue */
 	size_t			 nspooled;	/* loaded and unanswered */
 	bool			 spool_failed;	/* write error logged */
+	struct store_reads	 deferred;	/* results for the next turn */
+	struct event		*ev_defer;
 	store_connect_cb	 cb;
 	void			*arg;
 };
 
-/* A read (feed state, items check or lease) awaiting its reply. */
+/*
+ * A read (feed state, items check or lease) awaiting its reply, or a
+ * result computed without Redis and handed back on the loop's next turn
+ * (never from inside the call that asked for it).
+ */
 struct store_read {
+	TAILQ_ENTRY(store_read)	 entry;
 	struct store	*s;
 	store_state_cb	 state_cb;
 	store_items_cb	 items_cb;
 	store_lease_cb	 lease_cb;
+	store_done_cb	 done_cb;
 	void		*arg;
 	size_t		 n;
 	uint64_t	*hashes;
+	char		*feed_url;	/* items check: for the offline answer */
+	struct util_buf	 ids;		/* n NUL-terminated item ids */
+	enum store_item_state *st;	/* deferred items answer */
 };
 
 static const char *const store_scripts[STORE_NSCRIPTS] = {
@@ -151,6 +166,8 @@ static const char *const store_scripts[STORE_NSCRIPTS] = {
 
 static void	store_connect(struct store *);
 static void	store_send_batch(struct store *, struct store_qbatch *);
+static void	store_spool_load(struct store *);
+static void	store_spool_finish(struct store *);
 
 int
 store_url_split(const char *url, struct store_addr *a, char *err,
@@ -364,8 +381,10 @@ store_ready(struct store *s)
 	else
 		log_info("redis: connected url=%s", s->url);
 	s->down = false;
+	/* The queue is older than what the spool still holds. */
 	TAILQ_FOREACH(b, &s->batches, entry)
 		store_send_batch(s, b);
+	store_spool_load(s);
 	if (s->cb != NULL)
 		s->cb(true, s->arg);
 }
@@ -496,9 +515,14 @@ store_batch_done(struct store *s, struct store_qbatch *b)
 {
 	TAILQ_REMOVE(&s->batches, b, entry);
 	s->nbatches--;
+	if (b->spooled)
+		s->nspooled--;
 	if (b->cb != NULL)
 		b->cb(b->error ? -1 : b->nalerts, b->arg);
 	store_qbatch_free(b);
+	if (s->nbatches <= (size_t)s->queue_max / 2)
+		store_spool_load(s);
+	store_spool_finish(s);
 }
 
 static void	store_cmd_cb(redisAsyncContext *, void *, void *);
@@ -582,6 +606,262 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 		store_batch_done(s, b);
 }
 
+/*
+ * The spool.  While it holds records not yet loaded ("active"), every new
+ * batch goes to its end too, so that the file stays in submission order
+ * behind the in-memory queue, which is always the older part.  Records
+ * are loaded into the queue as it drains and the file is truncated once
+ * every loaded record has been answered.  The file is local and written
+ * in bursts (a full queue, shutdown), so plain blocking I/O is accepted
+ * here; nothing is fsynced before store_free.
+ */
+static bool
+store_spool_active(const struct store *s)
+{
+	return s->spool_path != NULL && s->spool_done < s->spool_size;
+}
+
+static void
+store_spool_error(struct store *s, const char *what, int err)
+{
+	if (s->spool_failed)
+		return;
+	s->spool_failed = true;
+	log_error("spool: cannot %s %s: %s; keeping only the %ld batches "
+	    "the queue holds", what, s->spool_path, strerror(err),
+	    s->queue_max);
+}
+
+static int
+store_spool_write_batch(int fd, const struct store_qbatch *b)
+{
+	const struct store_cmd	*cmd;
+	size_t			 i;
+
+	for (i = 0; i < b->ncmds; i++) {
+		cmd = &b->cmds[i];
+		if (!cmd->done && store_spool_write(fd, b->feed_url,
+		    cmd->argc, cmd->off, cmd->argvlen, cmd->buf.data) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Appends b to the spool; on failure the file is cut back to before. */
+static int
+store_spool_append(struct store *s, const struct store_qbatch *b)
+{
+	struct stat	 st;
+	int		 fd, err;
+
+	fd = open(s->spool_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		store_spool_error(s, "open", errno);
+		return -1;
+	}
+	if (store_spool_write_batch(fd, b) == -1 || fstat(fd, &st) == -1) {
+		err = errno;
+		if (ftruncate(fd, s->spool_size) == -1)
+			log_debug("%s: ftruncate: %s", __func__,
+			    strerror(errno));
+		close(fd);
+		store_spool_error(s, "write", err);
+		return -1;
+	}
+	close(fd);
+	if (s->spool_failed)
+		log_notice("spool: %s writable again", s->spool_path);
+	s->spool_failed = false;
+	s->spool_size = st.st_size;
+	return 0;
+}
+
+static struct store_qbatch *
+store_qbatch_from_rec(struct store *s, const struct store_spool_rec *r)
+{
+	struct store_qbatch	*b;
+	struct store_cmd	*cmd;
+	size_t			 off = 0;
+	int			 i;
+
+	b = xcalloc(1, sizeof(*b));
+	b->s = s;
+	b->feed_url = xstrdup(r->feed_url);
+	b->ncmds = 1;
+	b->cmds = xcalloc(1, sizeof(*b->cmds));
+	b->spooled = true;
+	cmd = &b->cmds[0];
+	cmd->batch = b;
+	cmd->script = STORE_SCRIPT_BATCH;
+	cmd->argc = cmd->cap = r->argc;
+	cmd->off = xreallocarray(NULL, (size_t)r->argc, sizeof(*cmd->off));
+	cmd->argvlen = xreallocarray(NULL, (size_t)r->argc,
+	    sizeof(*cmd->argvlen));
+	for (i = 0; i < r->argc; i++) {
+		cmd->off[i] = off;
+		cmd->argvlen[i] = r->argvlen[i];
+		off += r->argvlen[i] + 1;
+	}
+	util_buf_append(&cmd->buf, r->buf, r->buflen);
+	return b;
+}
+
+/* Moves spooled records into the queue while it has room. */
+static void
+store_spool_load(struct store *s)
+{
+	struct store_spool_rec	 r;
+	struct store_qbatch	*b;
+	off_t			 pos = s->spool_done;
+	int			 fd, rc, n = 0;
+
+	if (!s->ready || !store_spool_active(s))
+		return;
+	if ((fd = open(s->spool_path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_error("spool: cannot read %s: %s; its batches are lost",
+		    s->spool_path, strerror(errno));
+		s->spool_done = s->spool_size;
+		store_spool_finish(s);
+		return;
+	}
+	while (s->nbatches < (size_t)s->queue_max && n < STORE_SPOOL_LOAD) {
+		rc = store_spool_read(fd, &pos, s->spool_size, &r);
+		if (rc == 0)
+			break;
+		if (rc == -1) {
+			log_error("spool: %s: bad record at byte %lld: %s; "
+			    "the rest of the file is skipped", s->spool_path,
+			    (long long)pos, strerror(errno));
+			pos = s->spool_size;
+			break;
+		}
+		b = store_qbatch_from_rec(s, &r);
+		store_spool_rec_free(&r);
+		TAILQ_INSERT_TAIL(&s->batches, b, entry);
+		s->nbatches++;
+		s->nspooled++;
+		n++;
+		store_send_batch(s, b);
+	}
+	close(fd);
+	s->spool_done = pos;
+	if (n > 0)
+		log_info("spool: replaying %d batches from %s", n,
+		    s->spool_path);
+	store_spool_finish(s);
+}
+
+/* Empties the file once all it held has been loaded and answered. */
+static void
+store_spool_finish(struct store *s)
+{
+	if (s->spool_path == NULL || s->spool_size == 0 ||
+	    s->spool_done < s->spool_size || s->nspooled > 0)
+		return;
+	if (truncate(s->spool_path, 0) == -1 && errno != ENOENT)
+		log_warn("spool: cannot truncate %s: %s; its batches will be "
+		    "replayed again (without effect)", s->spool_path,
+		    strerror(errno));
+	else
+		log_notice("spool: %s replayed", s->spool_path);
+	s->spool_size = s->spool_done = 0;
+}
+
+/* Copies bytes [from, to) of the file at path to fd. */
+static int
+store_spool_copy(const char *path, off_t from, off_t to, int fd)
+{
+	char	 buf[65536];
+	ssize_t	 n;
+	int	 in, rc = 0;
+
+	if (from >= to)
+		return 0;
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (from < to) {
+		n = pread(in, buf, (size_t)(to - from) < sizeof(buf) ?
+		    (size_t)(to - from) : sizeof(buf), from);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0 || write(fd, buf, (size_t)n) != n) {
+			if (n == 0)
+				errno = EIO;
+			rc = -1;
+			break;
+		}
+		from += n;
+	}
+	close(in);
+	return rc;
+}
+
+/*
+ * At store_free: the unanswered queue, then the spool's unloaded rest, in
+ * a new file renamed over the old one, so a crash half way leaves the old
+ * spool whole.  Replaying a batch that did run is a no-op.
+ */
+static void
+store_spool_save(struct store *s)
+{
+	struct store_qbatch	*b;
+	char			*tmp, *dir, *slash;
+	size_t			 n = 0;
+	int			 fd, dfd;
+
+	if (s->spool_path == NULL)
+		return;
+	TAILQ_FOREACH(b, &s->batches, entry)
+		n++;
+	if (n == 0 && s->spool_done == 0) {
+		if (s->spool_size > 0 && (fd = open(s->spool_path,
+		    O_WRONLY | O_CLOEXEC)) != -1) {
+			if (fsync(fd) == -1)
+				store_spool_error(s, "fsync", errno);
+			close(fd);
+		}
+		return;
+	}
+	xasprintf(&tmp, "%s.tmp", s->spool_path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1)
+		goto fail;
+	TAILQ_FOREACH(b, &s->batches, entry)
+		if (store_spool_write_batch(fd, b) == -1)
+			goto fail;
+	if (store_spool_copy(s->spool_path, s->spool_done, s->spool_size,
+	    fd) == -1 || fsync(fd) == -1)
+		goto fail;
+	close(fd);
+	fd = -1;
+	if (rename(tmp, s->spool_path) == -1)
+		goto fail;
+	/* The rename itself must reach the disk too. */
+	dir = xstrdup(s->spool_path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+		    -1) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+	}
+	free(dir);
+	if (n > 0)
+		log_notice("spool: %zu unanswered batches saved to %s", n,
+		    s->spool_path);
+	free(tmp);
+	return;
+fail:
+	log_error("spool: cannot save %zu unanswered batches to %s: %s; "
+	    "they are lost", n, s->spool_path, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+}
+
 static char *
 store_xstrdup_or_null(const char *p)
 {
@@ -607,11 +887,123 @@ store_make_id(struct store *s)
 	    (long)getpid(), r);
 }
 
+static struct store_read *
+store_read_new(struct store *s, void *arg)
+{
+	struct store_read	*rd;
+
+	rd = xcalloc(1, sizeof(*rd));
+	rd->s = s;
+	rd->arg = arg;
+	s->nreads++;
+	return rd;
+}
+
+static void
+store_read_free(struct store_read *rd)
+{
+	rd->s->nreads--;
+	free(rd->hashes);
+	free(rd->feed_url);
+	util_buf_free(&rd->ids);
+	free(rd->st);
+	free(rd);
+}
+
+static void
+store_defer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store		*s = arg;
+	struct store_reads	 list;
+	struct store_read	*rd;
+
+	(void)fd;
+	(void)what;
+	/* Callbacks may defer more; those wait for the next turn. */
+	TAILQ_INIT(&list);
+	TAILQ_CONCAT(&list, &s->deferred, entry);
+	while ((rd = TAILQ_FIRST(&list)) != NULL) {
+		TAILQ_REMOVE(&list, rd, entry);
+		if (rd->done_cb != NULL)
+			rd->done_cb(0, rd->arg);
+		else if (rd->items_cb != NULL)
+			rd->items_cb(rd->st, rd->n, 0, rd->arg);
+		store_read_free(rd);
+	}
+}
+
+static void
+store_defer(struct store *s, struct store_read *rd)
+{
+	TAILQ_INSERT_TAIL(&s->deferred, rd, entry);
+	event_active(s->ev_defer, EV_TIMEOUT, 0);
+}
+
+static void
+store_defer_done(struct store *s, store_done_cb cb, void *arg)
+{
+	struct store_read	*rd;
+
+	if (cb == NULL)
+		return;
+	rd = store_read_new(s, arg);
+	rd->done_cb = cb;
+	store_defer(s, rd);
+}
+
+/*
+ * Without Redis, the items of a feed are classified against the batches
+ * still queued for it: what a queued batch will mark seen is seen, all
+ * else is new.  Items Redis already holds come out "new"; their claims
+ * then ride along in the next batch and the script skips them, so the
+ * daemon can keep polling and extracting through an outage.
+ */
+static void
+store_items_offline(struct store *s, struct store_read *rd)
+{
+	const struct store_qbatch	*b;
+	const struct store_cmd		*cmd;
+	const char			*id, *qid;
+	char				 hex[17];
+	long				 nk, ns, ni, j;
+	size_t				 i, off;
+
+	rd->st = xcalloc(rd->n, sizeof(*rd->st));
+	TAILQ_FOREACH(b, &s->batches, entry) {
+		if (strcmp(b->feed_url, rd->feed_url) != 0)
+			continue;
+		cmd = &b->cmds[0];
+		/* The layout of store_build_batch: ARGV j is arg nk + j. */
+		nk = strtol(store_cmd_arg(cmd, 0), NULL, 10);
+		if (nk < 0 || nk + 13 > cmd->argc)
+			continue;
+		ns = strtol(store_cmd_arg(cmd, (int)nk + 9), NULL, 10);
+		ni = strtol(store_cmd_arg(cmd, (int)nk + 10), NULL, 10);
+		if (ns < 0 || ni < 0 || nk + 13 + ns + 2 * ni > cmd->argc)
+			continue;
+		for (j = 1; j <= ni; j++) {
+			qid = store_cmd_arg(cmd, (int)(nk + 12 + ns + 2 * j));
+			for (i = 0, off = 0; i < rd->n; i++) {
+				id = rd->ids.data + off;
+				off += strlen(id) + 1;
+				if (strcmp(id, qid) != 0)
+					continue;
+				snprintf(hex, sizeof(hex), "%016" PRIx64,
+				    rd->hashes[i]);
+				rd->st[i] = strcmp(hex, store_cmd_arg(cmd,
+				    (int)(nk + 13 + ns + 2 * j))) == 0 ?
+				    STORE_ITEM_SEEN : STORE_ITEM_CHANGED;
+			}
+		}
+	}
+}
+
 struct store *
 store_new(struct event_base *base, const struct store_options *o,
     store_connect_cb cb, void *arg, char *err, size_t errlen)
 {
 	struct store	*s;
+	struct stat	 st;
 	size_t		 i;
 
 	if (o->url == NULL) {
@@ -659,13 +1051,24 @@ store_new(struct event_base *base, const struct store_options *o,
 	}
 	store_make_id(s);
 	TAILQ_INIT(&s->batches);
+	TAILQ_INIT(&s->deferred);
 	s->cb = cb;
 	s->arg = arg;
 	s->backoff_ms = STORE_BACKOFF_MIN_MS;
 	s->timer = evtimer_new(base, store_timer_cb, s);
-	if (s->timer == NULL) {
-		snprintf(err, errlen, "cannot create reconnect timer");
+	s->ev_defer = event_new(base, -1, 0, store_defer_cb, s);
+	if (s->timer == NULL || s->ev_defer == NULL) {
+		snprintf(err, errlen, "cannot create the store's events");
 		goto fail;
+	}
+	if (o->spool_path != NULL && o->spool_path[0] != '\0') {
+		s->spool_path = xstrdup(o->spool_path);
+		if (stat(s->spool_path, &st) == 0 && st.st_size > 0) {
+			s->spool_size = st.st_size;
+			log_notice("spool: %s holds %lld bytes, replayed "
+			    "first once Redis answers", s->spool_path,
+			    (long long)st.st_size);
+		}
 	}
 	store_connect(s);
 	return s;
@@ -678,26 +1081,6 @@ bool
 store_is_connected(const struct store *s)
 {
 	return s->ready;
-}
-
-static struct store_read *
-store_read_new(struct store *s, void *arg)
-{
-	struct store_read	*rd;
-
-	rd = xcalloc(1, sizeof(*rd));
-	rd->s = s;
-	rd->arg = arg;
-	s->nreads++;
-	return rd;
-}
-
-static void
-store_read_free(struct store_read *rd)
-{
-	rd->s->nreads--;
-	free(rd->hashes);
-	free(rd);
 }
 
 static void
@@ -781,9 +1164,14 @@ store_items_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 		store_read_free(rd);
 		return;
 	}
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
-	    r->elements != rd->n) {
-		if (r != NULL && r->type == REDIS_REPLY_ERROR)
+	if (r == NULL) {
+		/* Lost on the way: answer from the queue instead. */
+		store_items_offline(rd->s, rd);
+		store_defer(rd->s, rd);
+		return;
+	}
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != rd->n) {
+		if (r->type == REDIS_REPLY_ERROR)
 			log_warn("redis: checking items failed: %s", r->str);
 		rd->items_cb(NULL, rd->n, 1, rd->arg);
 		store_read_free(rd);
@@ -814,7 +1202,7 @@ store_items_check(struct store *s, const char *feed_url,
 	size_t			*argvlen, i;
 	char			 tag[64], *key;
 
-	if (!s->ready || n > STORE_ITEMS_MAX)
+	if (n > STORE_ITEMS_MAX)
 		return -1;
 	if (n == 0) {
 		cb(NULL, 0, 0, arg);
@@ -823,6 +1211,21 @@ store_items_check(struct store *s, const char *feed_url,
 	for (i = 0; i < n; i++)
 		if (items[i].id == NULL)
 			return -1;
+	rd = store_read_new(s, arg);
+	rd->items_cb = cb;
+	rd->n = n;
+	rd->feed_url = xstrdup(feed_url);
+	rd->hashes = xreallocarray(NULL, n, sizeof(*rd->hashes));
+	for (i = 0; i < n; i++) {
+		rd->hashes[i] = items[i].hash;
+		util_buf_append(&rd->ids, items[i].id,
+		    strlen(items[i].id) + 1);
+	}
+	if (!s->ready) {
+		store_items_offline(s, rd);
+		store_defer(s, rd);
+		return 0;
+	}
 	store_feed_tag(s, feed_url, tag, sizeof(tag));
 	xasprintf(&key, "%s:seen", tag);
 	argv = xreallocarray(NULL, n + 2, sizeof(*argv));
@@ -831,14 +1234,9 @@ store_items_check(struct store *s, const char *feed_url,
 	argvlen[0] = 5;
 	argv[1] = key;
 	argvlen[1] = strlen(key);
-	rd = store_read_new(s, arg);
-	rd->items_cb = cb;
-	rd->n = n;
-	rd->hashes = xreallocarray(NULL, n, sizeof(*rd->hashes));
 	for (i = 0; i < n; i++) {
 		argv[i + 2] = items[i].id;
 		argvlen[i + 2] = strlen(items[i].id);
-		rd->hashes[i] = items[i].hash;
 	}
 	redisAsyncCommandArgv(s->ac, store_items_reply_cb, rd, (int)n + 2,
 	    argv, argvlen);
@@ -1142,7 +1540,7 @@ store_submit(struct store *s, const struct store_batch *in,
 			    "names no item", in->feed_url, i);
 			return -1;
 		}
-	if (s->nbatches >= (size_t)s->queue_max) {
+	if (s->nbatches >= (size_t)s->queue_max && s->spool_path == NULL) {
 		log_error("redis: queue full (%zu batches), dropping "
 		    "feed=%s", s->nbatches, in->feed_url);
 		return -1;
@@ -1156,6 +1554,21 @@ store_submit(struct store *s, const struct store_batch *in,
 	b->cmds = xcalloc(b->ncmds, sizeof(*b->cmds));
 	b->cmds[0].batch = b;
 	store_build_batch(s, in, &b->cmds[0]);
+	if (store_spool_active(s) || s->nbatches >= (size_t)s->queue_max) {
+		if (store_spool_append(s, b) == 0) {
+			/* Its alerts go out when the spool is replayed. */
+			store_defer_done(s, cb, arg);
+			store_qbatch_free(b);
+			store_spool_load(s);
+			return 0;
+		}
+		if (s->nbatches >= (size_t)s->queue_max) {
+			log_error("redis: queue full (%zu batches), dropping "
+			    "feed=%s", s->nbatches, in->feed_url);
+			store_qbatch_free(b);
+			return -1;
+		}
+	}
 	TAILQ_INSERT_TAIL(&s->batches, b, entry);
 	s->nbatches++;
 	if (s->ready)
@@ -1178,6 +1591,7 @@ void
 store_free(struct store *s)
 {
 	struct store_qbatch	*b;
+	struct store_read	*rd;
 	size_t			 i;
 
 	if (s == NULL)
@@ -1186,12 +1600,20 @@ store_free(struct store *s)
 	if (s->ac != NULL)
 		redisAsyncFree(s->ac);	/* NULL replies, ignored above */
 	s->ac = NULL;
+	store_spool_save(s);
 	while ((b = TAILQ_FIRST(&s->batches)) != NULL) {
 		TAILQ_REMOVE(&s->batches, b, entry);
 		store_qbatch_free(b);
 	}
+	while ((rd = TAILQ_FIRST(&s->deferred)) != NULL) {
+		TAILQ_REMOVE(&s->deferred, rd, entry);
+		store_read_free(rd);
+	}
+	if (s->ev_defer != NULL)
+		event_free(s->ev_defer);
 	if (s->timer != NULL)
 		event_free(s->timer);
+	free(s->spool_path);
 	for (i = 0; i < s->nwatches; i++)
 		free((char *)s->watches[i].pattern);
 	free(s->watches);

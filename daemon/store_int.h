@@ -1,9 +1,12 @@
 /*
- * store internals shared by store.c and store_lua.c: the Lua scripts and
- * the argument layout both sides must agree on.
+ * store internals shared by store.c, store_lua.c and store_spool.c: the
+ * Lua scripts, the argument layout both sides must agree on, and the spool
+ * file's records.
  */
 #ifndef CLAIMWATCH_STORE_INT_H
 #define CLAIMWATCH_STORE_INT_H
+
+#include <sys/types.h>
 
 #include <stddef.h>
 
@@ -28,5 +31,35 @@ struct store_addr {
 /* Splits url into a (free host and path after, even on failure). */
 int	store_url_split(const char *url, struct store_addr *, char *err,
 	    size_t errlen);
+
+/* Bounds a spool record must meet, checked before allocating. */
+#define STORE_SPOOL_ARG_MAX	(512UL * 1024 * 1024)	/* bytes of args */
+#define STORE_SPOOL_ARGC_MAX	(16 * 100000)
+
+/* One spooled batch script call: its arguments after the SHA. */
+struct store_spool_rec {
+	char	*feed_url;
+	int	 argc;
+	size_t	*argvlen;
+	char	*buf;		/* argc NUL-terminated args back to back */
+	size_t	 buflen;	/* sum of argvlen[i] + 1 */
+};
+
+/*
+ * Appends one record to fd (opened O_APPEND) in one write: argc
+ * arguments, argument i being argvlen[i] bytes and a NUL at buf + off[i].
+ * Returns -1 with errno set on an error; the file may then end in a torn
+ * record, which the caller cuts off (ftruncate to the size before).
+ */
+int	store_spool_write(int fd, const char *feed_url, int argc,
+	    const size_t *off, const size_t *argvlen, const char *buf);
+/*
+ * Reads the record at *pos, the file ending at end, into r (free it with
+ * store_spool_rec_free) and advances *pos.  Returns 1, 0 at end, or -1
+ * with errno (EINVAL: torn or corrupt record; r is then empty).
+ */
+int	store_spool_read(int fd, off_t *pos, off_t end,
+	    struct store_spool_rec *r);
+void	store_spool_rec_free(struct store_spool_rec *);
 
 #endif

@@ -3,7 +3,8 @@
  * connection on the daemon's event_base: feed state, seen items, the
  * current figure and history per claim key, and the atomic
  * compare-store-PUBLISH-XADD step (a Lua script).  Reconnects with backoff;
- * keeps submitted batches in a bounded queue while Redis is away.
+ * keeps submitted batches in a bounded queue while Redis is away, and in
+ * a spool file beyond that and across restarts.
  */
 #ifndef CLAIMWATCH_STORE_H
 #define CLAIMWATCH_STORE_H
@@ -37,6 +38,8 @@ struct store_options {
 	const struct store_watch *watches; /* NULL/0: every key alerts */
 	size_t		 nwatches;
 	long		 queue_max;	/* batches kept while away, 0: 10000 */
+	const char	*spool_path;	/* overflow and shutdown file, NULL:
+					   none; one store per file */
 };
 
 /* Per-feed state; strings owned by whoever filled the struct. */
@@ -110,8 +113,12 @@ int		 store_feed_state_get(struct store *, const char *feed_url,
 /*
  * Classifies items against the seen set in one round trip; the states
  * array lives until cb returns.  error != 0 (states NULL) when Redis
- * failed.  Returns -1 when not connected (cb not called); n == 0 calls cb
- * at once.
+ * answered with an error.  Without Redis (not connected, or the link lost
+ * on the way) cb gets, on the loop's next turn, the items that queued
+ * batches hold as seen and the rest as new: polling goes on through an
+ * outage and repeats are skipped by the script.  Returns -1 (cb not
+ * called) only for n > 100000 or an item without id; n == 0 calls cb at
+ * once.
  */
 int		 store_items_check(struct store *, const char *feed_url,
 		    const struct store_item *, size_t n, store_items_cb cb,
@@ -121,8 +128,12 @@ int		 store_items_check(struct store *, const char *feed_url,
  * alerts published by the script.  Copies what it needs before returning.
  * While Redis is away the batch waits in a bounded queue and is replayed
  * in order; replays never publish twice.  cb (may be NULL) gets the
- * number of alerts published, or -1 when Redis rejected a command.
- * Returns -1 (cb not called) when the queue is full or the batch invalid.
+ * number of alerts published, or -1 when Redis rejected a command.  A
+ * batch that goes to the spool (queue full, or the spool not yet
+ * replayed) is reported to cb with 0 on the loop's next turn; its alerts
+ * go out on replay.  Returns -1 (cb not called) when the batch is
+ * invalid, or the queue is full and there is no spool or it cannot be
+ * written (logged once, with the path and the error).
  */
 int		 store_submit(struct store *, const struct store_batch *,
 		    store_done_cb cb, void *arg);
@@ -152,8 +163,12 @@ typedef int (*store_tail_cb)(const char *id, const char *alert, void *arg);
 int		 store_tail(const struct store_options *, const char *from_id,
 		    store_tail_cb cb, void *arg, char *err, size_t errlen);
 /*
- * Disconnects and frees; pending callbacks are not called.  NULL: no-op.
- * Not from inside a store callback (defer it with event_base_once).
+ * Disconnects and frees; pending callbacks are not called.  With a spool,
+ * every batch still queued or sent and unanswered is written to it ahead
+ * of the records it still holds, and the file is fsynced before this
+ * returns; the next store on that spool replays it first, in order.
+ * NULL: no-op.  Not from inside a store callback (defer it with
+ * event_base_once).
  */
 void		 store_free(struct store *);
 

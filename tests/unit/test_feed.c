@@ -379,6 +379,8 @@ test_feed_text(void **state)
 		{ "<![CDATA[&bogus; &amp]]>", "&bogus; &amp" },
 		{ "<![CDATA[<p> </p>]]>", NULL },
 		{ "caf&eacute; undeclared", "caf\xc3\xa9 undeclared" },
+		/* U+0092 from an XML reference: the cp1252 quote it meant. */
+		{ "don&#146;t", "don\xe2\x80\x99t" },
 	};
 	char		 doc[512];
 	struct feed	*f;

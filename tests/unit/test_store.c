@@ -6,7 +6,9 @@
  * alerts went out; a marker PUBLISHed after each step tells the reader
  * where that step's messages end.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -790,6 +792,296 @@ test_lease_split(void **state)
 	store_free(s2);
 }
 
+/* A store with a spool, on url (a live or a dead port), prefix "cws:". */
+static struct store *
+test_spool_store(const char *path, int port, long queue_max)
+{
+	struct store_options	 o = {
+		.prefix = "cws:",
+		.channel = TEST_CHANNEL,
+		.stream = "cws:alerts",
+		.queue_max = queue_max,
+		.spool_path = path,
+	};
+	struct store		*s;
+	char			 url[64], err[256];
+
+	snprintf(url, sizeof(url), "redis://127.0.0.1:%d/0", port);
+	o.url = url;
+	s = store_new(t.base, &o, NULL, NULL, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("store_new: %s", err);
+	return s;
+}
+
+static off_t
+test_file_size(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+struct test_spool_claim {
+	const char		*id;
+	double			 value;
+	enum claim_qualifier	 q;
+	const char		*event;
+	int64_t			 published;
+};
+
+/* Submits one item with one claim on north-korea/<event>/troops. */
+static int
+test_spool_submit(struct store *s, const struct test_spool_claim *sc,
+    struct test_done *d)
+{
+	struct claim		 c;
+	struct store_item	 it = {
+		.id = sc->id, .hash = 7, .url = sc->id, .title = "judul",
+		.lang = "id", .published = sc->published,
+	};
+	struct store_claim	 cl = { .claim = &c, .text = "kalimat" };
+	struct store_batch	 b = {
+		.feed_url = TEST_FEED_A, .items = &it, .nitems = 1,
+		.claims = &cl, .nclaims = 1, .detected_at = 1767225600,
+	};
+
+	test_claim(&c, sc->value, sc->q, "north-korea", sc->event, "troops");
+	return store_submit(s, &b, test_done_cb, d);
+}
+
+/*
+ * A batch Redis already ran (its reply lost), one that overflowed the
+ * queue, and one submitted while the spool waited all land in the spool,
+ * in order; a store on a live Redis replays them, the first without
+ * effect, and truncates the file; the next finds nothing to do.
+ */
+static void
+test_spool_replay_once(void **state)
+{
+	static const struct test_spool_claim claims[] = {
+		{ "https://s.example/1", 100, CLAIM_APPROX, "killed",
+		    TEST_DEC19 },
+		{ "https://s.example/2", 3000, CLAIM_AT_LEAST, "killed",
+		    TEST_JAN15 },
+		{ "https://s.example/3", 14000, CLAIM_APPROX, "deployed",
+		    TEST_JAN16 },
+	};
+	struct store		*s;
+	struct test_done	 d[3] = { 0 };
+	char			 path[128];
+	json_t			*m;
+	int			 dead;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/spool", t.dir);
+	unlink(path);
+	test_subscribe();
+
+	/* 1: the first batch is written and alerts. */
+	s = test_spool_store(path, t.port, 0);
+	assert_true(test_loop_until(test_is_connected, s, 5000));
+	assert_int_equal(test_spool_submit(s, &claims[0], &d[0]), 0);
+	assert_true(test_loop_until(test_is_called, &d[0], 5000));
+	assert_int_equal(d[0].nalerts, 1);
+	store_free(s);
+	assert_int_equal(test_file_size(path), -1);
+
+	/*
+	 * 2: Redis away.  The same batch again (as if its reply had been
+	 * lost) fills the queue of 1, the second overflows into the spool;
+	 * store_free puts the queue ahead of it.  Spool callbacks come on
+	 * the next turn, which never comes for this store.
+	 */
+	dead = test_free_port();
+	memset(d, 0, sizeof(d));
+	s = test_spool_store(path, dead, 1);
+	assert_int_equal(test_spool_submit(s, &claims[0], &d[0]), 0);
+	assert_int_equal(test_spool_submit(s, &claims[1], &d[1]), 0);
+	assert_true(test_file_size(path) > 0);
+	assert_int_equal(store_pending(s), 2);
+	store_free(s);
+	assert_false(d[0].called || d[1].called);
+
+	/* 3: the spool is not replayed yet, so a new batch joins it. */
+	s = test_spool_store(path, dead, 1);
+	assert_int_equal(test_spool_submit(s, &claims[2], &d[2]), 0);
+	assert_false(d[2].called);
+	assert_true(test_loop_until(test_is_called, &d[2], 5000));
+	assert_int_equal(d[2].nalerts, 0);
+	assert_false(store_is_connected(s));
+	store_free(s);
+
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 1);
+	assert_int_equal(test_value(m, 0, "current"), 100);
+	json_decref(m);
+
+	/* 4: replay in order; the first batch is a no-op. */
+	s = test_spool_store(path, t.port, 0);
+	assert_true(test_loop_until(test_is_connected, s, 5000));
+	assert_true(test_loop_until(test_is_idle, s, 10000));
+	assert_int_equal(test_file_size(path), 0);
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 2);
+	assert_string_equal(test_type(m, 0), "changed");
+	assert_int_equal(test_value(m, 0, "previous"), 100);
+	assert_int_equal(test_value(m, 0, "current"), 3000);
+	assert_string_equal(test_type(m, 1), "new");
+	assert_int_equal(test_value(m, 1, "current"), 14000);
+	json_decref(m);
+	assert_int_equal(test_int("XLEN cws:alerts"), 3);
+	store_free(s);
+
+	/* 5: nothing left to replay. */
+	s = test_spool_store(path, t.port, 0);
+	assert_true(test_loop_until(test_is_connected, s, 5000));
+	assert_true(test_loop_until(test_is_idle, s, 5000));
+	store_free(s);
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 0);
+	json_decref(m);
+	assert_int_equal(test_int("XLEN cws:alerts"), 3);
+	unlink(path);
+}
+
+/*
+ * The child: Redis away, queue of 2, spool capped by RLIMIT_FSIZE.  It
+ * submits until a batch is refused and exits with the number of batches
+ * that went to the spool (or 100+ on a broken expectation).
+ */
+static int
+test_spool_full_child(const char *path, const char *logpath)
+{
+	struct test_spool_claim	 sc = { NULL, 0, CLAIM_EXACT, "missing",
+	    TEST_DEC19 };
+	struct rlimit		 rl = { 16384, 16384 };
+	struct store		*s;
+	struct test_done	 d = { 0 };
+	char			 id[64];
+	int			 fd, i, accepted = 0;
+	size_t			 queued;
+
+	if ((fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		return 101;
+	dup2(fd, 2);
+	signal(SIGXFSZ, SIG_IGN);	/* write(2) fails with EFBIG */
+	if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+		return 102;
+	s = test_spool_store(path, test_free_port(), 2);
+	for (i = 0; i < 1000; i++) {
+		snprintf(id, sizeof(id), "https://full.example/%d", i);
+		sc.id = id;
+		sc.value = 1000 + i;
+		sc.published = TEST_DEC19 + i;
+		if (test_spool_submit(s, &sc, &d) == -1)
+			break;
+		accepted++;
+		event_base_loop(t.base, EVLOOP_NONBLOCK);
+	}
+	if (i == 1000 || accepted < 3)
+		return 103;
+	/* The two in memory cannot be added to a full disk either. */
+	event_base_loop(t.base, EVLOOP_NONBLOCK);
+	queued = store_pending(s);
+	store_free(s);
+	return queued == 2 ? accepted - 2 : 104;
+}
+
+/*
+ * A spool on a full disk: the error is logged once with the path and
+ * errno text, nothing crashes, and what did reach the file replays whole,
+ * each batch alerting once.
+ */
+static void
+test_spool_disk_full(void **state)
+{
+	char		 path[128], logpath[128], *log = NULL;
+	size_t		 loglen;
+	struct store	*s;
+	json_t		*m;
+	pid_t		 pid;
+	int		 status, nspooled;
+	char		 err[128];
+	const char	*p;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/spool.full", t.dir);
+	snprintf(logpath, sizeof(logpath), "%s/full.log", t.dir);
+	unlink(path);
+	test_subscribe();
+	if ((pid = fork()) == 0)
+		_exit(test_spool_full_child(path, logpath));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	nspooled = WEXITSTATUS(status);
+	if (nspooled >= 100)
+		fail_msg("child failed with %d", nspooled);
+	assert_true(nspooled > 0);
+	assert_true(test_file_size(path) <= 16384);
+
+	assert_int_equal(util_read_file(logpath, 1 << 20, &log, &loglen, err,
+	    sizeof(err)), 0);
+	p = strstr(log, "spool: cannot write");
+	assert_non_null(p);
+	assert_non_null(strstr(p, path));
+	assert_non_null(strstr(p, "File too large"));
+	assert_null(strstr(p + 1, "spool: cannot write"));
+	free(log);
+
+	s = test_spool_store(path, t.port, 0);
+	assert_true(test_loop_until(test_is_connected, s, 5000));
+	assert_true(test_loop_until(test_is_idle, s, 10000));
+	store_free(s);
+	m = test_messages();
+	assert_int_equal((int)json_array_size(m), nspooled);
+	json_decref(m);
+	assert_int_equal(test_file_size(path), 0);
+	unlink(path);
+	unlink(logpath);
+}
+
+/*
+ * Without Redis the items check still answers, from the queue: what a
+ * queued batch holds is seen (or changed), the rest new, and the answer
+ * comes on the next turn, never from inside the call.
+ */
+static void
+test_items_offline(void **state)
+{
+	struct store		*s;
+	struct store_item	 it[3] = {
+		{ .id = "off1", .hash = 1, .published = INT64_MIN },
+		{ .id = "off2", .hash = 2, .published = INT64_MIN },
+		{ .id = "off3", .hash = 3, .published = INT64_MIN },
+	};
+	struct store_batch	 b = {
+		.feed_url = "https://off.example/rss", .items = it,
+		.nitems = 2, .detected_at = 1767225600,
+	};
+	struct test_items	 ti = { 0 };
+
+	(void)state;
+	s = test_spool_store(NULL, test_free_port(), 0);
+	assert_int_equal(store_submit(s, &b, NULL, NULL), 0);
+	it[1].hash = 20;
+	assert_int_equal(store_items_check(s, b.feed_url, it, 3,
+	    test_items_cb, &ti), 0);
+	assert_false(ti.called);
+	assert_true(test_loop_until(test_items_called, &ti, 5000));
+	assert_int_equal(ti.error, 0);
+	assert_int_equal(ti.st[0], STORE_ITEM_SEEN);
+	assert_int_equal(ti.st[1], STORE_ITEM_CHANGED);
+	assert_int_equal(ti.st[2], STORE_ITEM_NEW);
+	/* Another feed's queue says nothing about this one. */
+	memset(&ti, 0, sizeof(ti));
+	assert_int_equal(store_items_check(s, "https://other.example/rss",
+	    it, 3, test_items_cb, &ti), 0);
+	assert_true(test_loop_until(test_items_called, &ti, 5000));
+	assert_int_equal(ti.st[0], STORE_ITEM_NEW);
+	store_free(s);
+}
+
 static void
 test_bad_options(void **state)
 {
@@ -849,6 +1141,9 @@ main(void)
 		cmocka_unit_test(test_noscript_reload),
 		cmocka_unit_test(test_reconnect_replays_once),
 		cmocka_unit_test(test_lease_split),
+		cmocka_unit_test(test_spool_replay_once),
+		cmocka_unit_test(test_spool_disk_full),
+		cmocka_unit_test(test_items_offline),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, test_setup,

@@ -238,5 +238,5 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 	@echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR)/claimwatch (your configuration)"
 
--include $(LIB_OBJS:.o=.d) $(PROGS:%=$(B)/obj/%.d)
+-include $(LIB_OBJS:.o=.d) $(PROGS_SRCS:daemon/%.c=$(B)/obj/%.d)
 -include $(wildcard $(B)/tests/*.d $(B)/bench/*.d)

@@ -873,6 +873,15 @@ claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
 
 		if ((f = ctx_feed_find(ctx, cf->url)) != NULL &&
 		    !f->removed) {
+			/* A new interval takes effect from the next poll,
+			   keeping the time already scheduled. */
+			if (f->interval != cf->interval && f->sf != NULL) {
+				int64_t due = scheduler_next_due(f->sf);
+
+				scheduler_remove(ctx->sched, f->sf);
+				f->sf = scheduler_add(ctx->sched, cf->interval,
+				    due, f);
+			}
 			f->interval = cf->interval;
 			claimwatchd_set_str(&f->lang, cf->lang);
 			f->articles = cf->fetch_articles;

@@ -303,10 +303,82 @@ feed_date_loose(const char *p)
 	return feed_date_make(y, mo, d, h, mi, s, off);
 }
 
+/*
+ * The RFC 822 date nearly every RSS feed writes, "Tue, 07 Jan 2020
+ * 22:39:00 GMT" or "+0700" at the end, read in one pass.  Returns -1 when
+ * s is any other shape, and the loose reader (which agrees on this one,
+ * weekday ignored) takes over.
+ */
+static int
+feed_date_rfc822(const char *p, int64_t *t)
+{
+	static const char	 mons[] = "janfebmaraprmayjunjul"
+	    "augsepoctnovdec";
+	static const char	 days[] = "montuewedthufrisatsun";
+	char			 m[3];
+	const char		*q;
+	int			 d, mo, y, h, mi, s, off = 0, i;
+
+	/* Only an English weekday: a month name there means something. */
+	if (isalpha((unsigned char)*p)) {
+		for (i = 0; i < 7; i++)
+			if (strncasecmp(p, days + 3 * i, 3) == 0)
+				break;
+		if (i == 7 || (p[3] != ',' && p[3] != ' '))
+			return -1;
+		p += 3;
+	}
+	if (*p == ',')
+		p++;
+	while (*p == ' ')
+		p++;
+	if ((d = feed_date_digits(&p, 2)) < 0 || *p++ != ' ')
+		return -1;
+	for (i = 0; i < 3; i++)
+		m[i] = (char)tolower((unsigned char)p[i]);
+	if (!isalpha((unsigned char)m[0]) || !isalpha((unsigned char)m[1]) ||
+	    !isalpha((unsigned char)m[2]) || p[3] != ' ')
+		return -1;
+	for (mo = 0; mo < 12; mo++)
+		if (memcmp(mons + 3 * mo, m, 3) == 0)
+			break;
+	if (mo == 12)
+		return -1;
+	p += 4;
+	for (q = p; isdigit((unsigned char)*q); q++)
+		;
+	if (q - p != 4 || *q != ' ' || (y = feed_date_digits(&p, 4)) < 0)
+		return -1;
+	p++;
+	if ((h = feed_date_digits(&p, 2)) < 0 || *p++ != ':' ||
+	    (mi = feed_date_digits(&p, 2)) < 0 || *p++ != ':' ||
+	    (s = feed_date_digits(&p, 2)) < 0 || *p++ != ' ')
+		return -1;
+	if (strncmp(p, "GMT", 3) == 0)
+		p += 3;
+	else if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]) &&
+	    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) &&
+	    isdigit((unsigned char)p[4]) && !isdigit((unsigned char)p[5])) {
+		off = ((p[1] - '0') * 10 + p[2] - '0') * 60 +
+		    (p[3] - '0') * 10 + p[4] - '0';
+		if (*p == '-')
+			off = -off;
+		p += 5;
+	} else
+		return -1;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '\0')
+		return -1;
+	*t = feed_date_make(y, mo + 1, d, h, mi, s, off);
+	return 0;
+}
+
 /* Returns UTC seconds, or FEED_TIME_NONE when s is no date we know. */
 int64_t
 feed_date_parse(const char *s)
 {
+	int64_t	 t;
 	size_t	 i;
 
 	if (s == NULL)
@@ -317,5 +389,7 @@ feed_date_parse(const char *s)
 		;
 	if (i == 4 && (s[4] == '-' || isdigit((unsigned char)s[4])))
 		return feed_date_iso(s);
+	if (feed_date_rfc822(s, &t) == 0)
+		return t;
 	return feed_date_loose(s);
 }

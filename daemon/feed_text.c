@@ -281,6 +281,33 @@ feed_text_html(struct feed_text_out *o, const char *s, size_t n)
 }
 
 /*
+ * True when s is already its own plain text: no markup or reference to
+ * decode (for HTML), no whitespace but single inner spaces, no byte that
+ * could start a no-break space or C1 control, and within the cap.  Most
+ * titles, ids, links and dates are, and then one copy replaces the
+ * byte-by-byte pass.
+ */
+static bool
+feed_text_is_plain(const char *s, size_t n, enum feed_text_type type)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
+
+	if (n == 0 || n > FEED_MAX_FIELD || p[0] == ' ' || p[n - 1] == ' ')
+		return false;
+	for (i = 0; i < n; i++) {
+		if (p[i] > ' ' && p[i] != 0xc2 && p[i] != '<' && p[i] != '&')
+			continue;
+		if (p[i] == ' ' && p[i - 1] != ' ')
+			continue;
+		if ((p[i] == '<' || p[i] == '&') && type != FEED_TEXT_HTML)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/*
  * Returns s (n bytes of UTF-8) as plain text in a new string the caller
  * frees, or NULL when nothing but whitespace remains.  At most
  * FEED_MAX_FIELD bytes are kept.
@@ -292,6 +319,10 @@ feed_text_plain(const char *s, size_t n, enum feed_text_type type)
 
 	if (s == NULL)
 		return NULL;
+	if (feed_text_is_plain(s, n, type)) {
+		util_buf_append(&o.b, s, n);
+		return o.b.data;
+	}
 	if (type == FEED_TEXT_HTML)
 		feed_text_html(&o, s, n);
 	else
@@ -309,6 +340,10 @@ feed_text_collapse(struct util_buf *b, const char *s, size_t n)
 {
 	struct feed_text_out	 o = { { 0 }, false, false };
 
+	if (feed_text_is_plain(s, n, FEED_TEXT_PLAIN)) {
+		util_buf_append(b, s, n);
+		return;
+	}
 	/* Emit straight into b when it is empty: no second buffer. */
 	if (b->len == 0) {
 		o.b = *b;

@@ -9,6 +9,7 @@
  * count, so image, source and author titles never leak into an item.  It
  * reads the tree feed_xml.c built and never allocates beyond the item cap.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -46,7 +47,7 @@ feed_walk_deftype(struct feed_xml *x)
 
 /* An Atom <link href rel type>: the alternate HTML link, or NULL. */
 static char *
-feed_walk_atom_link(struct feed_xml *x, const xmlNode *n)
+feed_walk_atom_link(struct feed_xml *x, const struct feed_xml_node *n)
 {
 	const char	*href, *rel, *type;
 
@@ -64,7 +65,7 @@ feed_walk_atom_link(struct feed_xml *x, const xmlNode *n)
 
 static void
 feed_walk_item_child(struct feed_xml *x, struct feed_walk_item *w,
-    const xmlNode *c)
+    const struct feed_xml_node *c)
 {
 	struct feed_item	*it = w->it;
 	enum feed_xml_ns	 ns;
@@ -138,13 +139,14 @@ feed_walk_item_child(struct feed_xml *x, struct feed_walk_item *w,
 		feed_walk_set(&it->lang, feed_xml_value(x, c));
 }
 
-static void
-feed_walk_item(struct feed_xml *x, const xmlNode *n)
+/* Called as soon as the item is complete, while the parse goes on. */
+void
+feed_walk_item(struct feed_xml *x, const struct feed_xml_node *n)
 {
 	struct feed_walk_item	 w = { NULL, false, false };
-	const xmlNode		*c;
+	const struct feed_xml_node *c;
 	const char		*about;
-	xmlChar			*lang;
+	const char		*lang;
 
 	if (x->f->nitems >= FEED_MAX_ITEMS) {
 		x->f->truncated = true;
@@ -154,14 +156,11 @@ feed_walk_item(struct feed_xml *x, const xmlNode *n)
 	if ((about = feed_xml_attr(n, "about")) != NULL && *about != '\0')
 		w.it->id = xstrdup(about);
 	for (c = n->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE)
+		if (c->type == FEED_XML_ELEMENT)
 			feed_walk_item_child(x, &w, c);
-	if (w.it->lang == NULL && (lang = xmlNodeGetLang(n)) != NULL) {
-		if (*lang != '\0' && feed_enc_valid_utf8((const char *)lang,
-		    strlen((const char *)lang)))
-			w.it->lang = xstrdup((const char *)lang);
-		xmlFree(lang);
-	}
+	if (w.it->lang == NULL && (lang = feed_xml_lang(n)) != NULL &&
+	    *lang != '\0' && feed_enc_valid_utf8(lang, strlen(lang)))
+		w.it->lang = xstrdup(lang);
 }
 
 /* sy:updatePeriod in seconds, or 0. */
@@ -184,23 +183,26 @@ feed_walk_period(const char *s)
 
 /* The children of a channel, feed or rdf:RDF. */
 static void
-feed_walk_channel(struct feed_xml *x, const xmlNode *n, int depth)
+feed_walk_channel(struct feed_xml *x, const struct feed_xml_node *n, int depth)
 {
 	struct feed	*f = x->f;
 	enum feed_xml_ns ns;
-	const xmlNode	*c;
+	const struct feed_xml_node *c;
 	const char	*local;
 	char		*v;
 	int		 period = 0, freq = 1;
 	long		 ttl;
 
 	for (c = n->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
+		if (c->type != FEED_XML_ELEMENT)
 			continue;
 		ns = feed_xml_ns(c, &local);
 		if (ns == FEED_NS_CORE && (feed_walk_is(local, "item") ||
-		    feed_walk_is(local, "entry")))
-			feed_walk_item(x, c);
+		    feed_walk_is(local, "entry"))) {
+			/* feed_xml.c walked it when it ended. */
+			if (!c->done)
+				feed_walk_item(x, c);
+		}
 		else if (ns == FEED_NS_CORE && feed_walk_is(local, "channel") &&
 		    depth < 2)
 			feed_walk_channel(x, c, depth + 1);
@@ -243,14 +245,16 @@ feed_walk_channel(struct feed_xml *x, const xmlNode *n, int depth)
 		f->ttl = period / freq;
 }
 
+/* Sets the feed's kind and version from its root: 0, or -1 if no feed. */
 int
-feed_walk_doc(struct feed_xml *x, xmlNode *root, char *err, size_t errlen)
+feed_walk_root(struct feed_xml *x, const struct feed_xml_node *root)
 {
 	struct feed	*f = x->f;
 	const char	*local, *ver;
-	xmlChar		*lang;
 	enum feed_xml_ns ns;
 
+	if (f->kind != FEED_KIND_UNKNOWN)
+		return 0;
 	ns = feed_xml_ns(root, &local);
 	if (ns == FEED_NS_CORE && (feed_walk_is(local, "rss") ||
 	    feed_walk_is(local, "channel"))) {
@@ -269,20 +273,48 @@ feed_walk_doc(struct feed_xml *x, xmlNode *root, char *err, size_t errlen)
 		f->version = xstrdup("rss10");
 	} else if (ns == FEED_NS_CORE && feed_walk_is(local, "feed")) {
 		f->kind = FEED_KIND_ATOM;
-		f->version = xstrdup(root->ns != NULL && strcmp((const char *)
-		    root->ns->href, "http://purl.org/atom/ns#") == 0 ?
-		    "atom03" : "atom10");
-	} else {
+		f->version = xstrdup(root->href != NULL && strcmp(root->href,
+		    "http://purl.org/atom/ns#") == 0 ? "atom03" : "atom10");
+	} else
+		return -1;
+	return 0;
+}
+
+/* Whether n, a child of a channel or feed, is an item or entry. */
+bool
+feed_walk_is_item(const struct feed_xml_node *n)
+{
+	const char	*local;
+
+	return feed_xml_ns(n, &local) == FEED_NS_CORE &&
+	    (feed_walk_is(local, "item") || feed_walk_is(local, "entry"));
+}
+
+/* Whether n, a child of the root or a channel, is a nested channel. */
+bool
+feed_walk_is_channel(const struct feed_xml_node *n)
+{
+	const char	*local;
+
+	return feed_xml_ns(n, &local) == FEED_NS_CORE &&
+	    feed_walk_is(local, "channel");
+}
+
+int
+feed_walk_doc(struct feed_xml *x, struct feed_xml_node *root, char *err,
+    size_t errlen)
+{
+	struct feed	*f = x->f;
+	const char	*lang;
+
+	if (feed_walk_root(x, root) == -1) {
 		snprintf(err, errlen, "not a feed: root element <%s> is not "
-		    "rss, RDF or feed", (const char *)root->name);
+		    "rss, RDF or feed", root->name);
 		return -1;
 	}
 	feed_walk_channel(x, root, 0);
-	if (f->lang == NULL && (lang = xmlNodeGetLang(root)) != NULL) {
-		if (*lang != '\0' && feed_enc_valid_utf8((const char *)lang,
-		    strlen((const char *)lang)))
-			f->lang = xstrdup((const char *)lang);
-		xmlFree(lang);
-	}
+	if (f->lang == NULL && (lang = feed_xml_lang(root)) != NULL &&
+	    *lang != '\0' && feed_enc_valid_utf8(lang, strlen(lang)))
+		f->lang = xstrdup(lang);
 	return 0;
 }

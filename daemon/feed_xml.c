@@ -1,15 +1,18 @@
 /*
- * feed_xml: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 through libxml2.  The parser
- * is locked down before it sees a byte: no network, no DTD loading, no
- * entity substitution, an entity resolver that refuses every external
- * identifier, and libxml2's default depth and text-node limits (never
- * XML_PARSE_HUGE).  References to declared entities are therefore never
- * expanded by libxml2; we substitute only short internal entities whose
- * text holds no further reference, so a billion-laughs document prints
- * "&lol9;" and an XXE document prints "&xxe;".  Recover mode keeps the
- * items of ill-formed feeds, as feedparser does, and marks the feed bozo.
- * Element handling follows feedparser (feed_walk.c); this file owns the
- * libxml2 document and frees it before returning.
+ * feed_xml: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 through libxml2's SAX2
+ * interface.  The parser is locked down before it sees a byte: no network,
+ * no DTD loading, no entity substitution, an entity resolver that refuses
+ * every external identifier, and libxml2's default depth and text limits
+ * (never XML_PARSE_HUGE).  Declared entities are never expanded by
+ * libxml2: we substitute only short internal entities whose text holds no
+ * further reference, so a billion-laughs document prints "&lol9;" and an
+ * XXE document prints "&xxe;".  Recover mode keeps the items of ill-formed
+ * feeds, as feedparser does, and marks the feed bozo.  The callbacks build
+ * a small tree of only what feed_walk.c reads, in an arena: libxml2's own
+ * tree cost a malloc and a free per node and attribute, which was most of
+ * the parse time.  Each item is walked as soon as it closes and its
+ * memory reused, so the tree never holds more than the channel and one
+ * item.  Nothing of libxml2 outlives feed_xml_parse.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -18,9 +21,11 @@
 #include <strings.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
-#include <libxml/tree.h>
+#include <libxml/SAX2.h>
+#include <libxml/uri.h>
 
 #include "feed_int.h"
 #include "feed_xml.h"
@@ -28,6 +33,114 @@
 
 /* Raw markup collected for one field before stripping; bounds memory. */
 #define FEED_XML_MAX_RAW	(1024 * 1024)
+/* Declared entities remembered per document; more are not substituted. */
+#define FEED_XML_MAX_ENTS	256
+/*
+ * Arena blocks stay below glibc's mmap threshold (128 KiB): heap blocks
+ * are reused by the next parse, fresh mmap'd ones cost a page fault per
+ * 4 KiB every time (ten times the faults of the old DOM, measured).
+ */
+#define FEED_XML_ARENA_BLK	(64 * 1024)
+#define FEED_XML_NS_XML		"http://www.w3.org/XML/1998/namespace"
+
+struct feed_xml_blk {
+	struct feed_xml_blk	*next;
+	size_t			 used;
+	size_t			 size;
+	max_align_t		 data[];
+};
+
+/* What the SAX callbacks share while one document is read. */
+struct feed_xml_sax {
+	xmlParserCtxt		*ctxt;
+	struct feed_xml		*x;
+	struct feed_xml_blk	*arena;		/* newest block first */
+	struct feed_xml_blk	*spare;		/* released, for reuse */
+	struct feed_xml_node	*item;		/* the open item, or NULL */
+	struct feed_xml_blk	*mark_blk;	/* the arena when it opened */
+	size_t			 mark_used;
+	struct feed_xml_node	*root;
+	struct feed_xml_node	*cur;		/* open element, or NULL */
+	struct util_buf		 text;		/* pending character data */
+	bool			 text_full;	/* text reached the cap */
+	size_t			 text_seen;	/* bytes of it, kept or not */
+	bool			 huge;		/* a text node passed libxml2's
+						   limit: parsing stopped */
+	xmlEntity		*ents[FEED_XML_MAX_ENTS];
+	bool			 amplifies[FEED_XML_MAX_ENTS];
+	size_t			 nents;
+	bool			 ent_kept;	/* a reference stayed literal */
+};
+
+/*
+ * Bump allocation: the tree is freed as a whole, a block at a time,
+ * instead of a malloc and a free per node, attribute and string.
+ */
+static void *
+feed_xml_alloc(struct feed_xml_sax *s, size_t n)
+{
+	struct feed_xml_blk	*b = s->arena;
+	size_t			 al = sizeof(max_align_t), sz;
+	void			*p;
+
+	n = (n + al - 1) / al * al;
+	if (b == NULL || b->size - b->used < n) {
+		if (s->spare != NULL && s->spare->size >= n) {
+			b = s->spare;
+			s->spare = b->next;
+		} else {
+			sz = n > FEED_XML_ARENA_BLK ? n : FEED_XML_ARENA_BLK;
+			b = xmalloc(sizeof(*b) + sz);
+			b->size = sz;
+		}
+		b->used = 0;
+		b->next = s->arena;
+		s->arena = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+static char *
+feed_xml_strndup(struct feed_xml_sax *s, const char *p, size_t n)
+{
+	char	*d = feed_xml_alloc(s, n + 1);
+
+	memcpy(d, p, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* Gives back everything allocated since the open item started. */
+static void
+feed_xml_release(struct feed_xml_sax *s)
+{
+	struct feed_xml_blk	*b;
+
+	while ((b = s->arena) != s->mark_blk) {
+		s->arena = b->next;
+		b->next = s->spare;
+		s->spare = b;
+	}
+	b->used = s->mark_used;
+}
+
+static void
+feed_xml_arena_free(struct feed_xml_sax *s)
+{
+	struct feed_xml_blk	*b, *next;
+
+	for (b = s->arena; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	for (b = s->spare; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	s->arena = s->spare = NULL;
+}
 
 static const struct {
 	const char		*href;
@@ -69,13 +182,13 @@ static const struct {
 };
 
 enum feed_xml_ns
-feed_xml_ns(const xmlNode *n, const char **local)
+feed_xml_ns(const struct feed_xml_node *n, const char **local)
 {
-	const char	*name = (const char *)n->name, *colon;
+	const char	*name = n->name, *colon;
 	size_t		 i, plen;
 
 	*local = name;
-	if (n->ns == NULL || n->ns->href == NULL) {
+	if (n->href == NULL) {
 		if ((colon = strchr(name, ':')) == NULL)
 			return FEED_NS_CORE;
 		plen = (size_t)(colon - name);
@@ -89,35 +202,44 @@ feed_xml_ns(const xmlNode *n, const char **local)
 		return FEED_NS_OTHER;
 	}
 	for (i = 0; i < sizeof(feed_xml_nss) / sizeof(feed_xml_nss[0]); i++)
-		if (strcmp(feed_xml_nss[i].href, (const char *)n->ns->href) ==
-		    0)
+		if (strcmp(feed_xml_nss[i].href, n->href) == 0)
 			return feed_xml_nss[i].ns;
 	return FEED_NS_OTHER;
 }
 
 /* The value of attribute name (any namespace), or NULL; not a copy. */
 const char *
-feed_xml_attr(const xmlNode *n, const char *name)
+feed_xml_attr(const struct feed_xml_node *n, const char *name)
 {
-	const xmlAttr	*a;
+	const struct feed_xml_attr	*a;
 
-	for (a = n->properties; a != NULL; a = a->next)
-		if (a->name != NULL && strcasecmp((const char *)a->name,
-		    name) == 0 && a->children != NULL &&
-		    a->children->type == XML_TEXT_NODE)
-			return (const char *)a->children->content;
+	for (a = n->attrs; a != NULL; a = a->next)
+		if (strcasecmp(a->name, name) == 0)
+			return a->value;
+	return NULL;
+}
+
+/* The nearest xml:lang of n or its ancestors, or NULL; not a copy. */
+const char *
+feed_xml_lang(const struct feed_xml_node *n)
+{
+	for (; n != NULL; n = n->parent)
+		if (n->lang != NULL)
+			return n->lang;
 	return NULL;
 }
 
 static void
-feed_xml_escape(struct util_buf *b, const char *s)
+feed_xml_escape(struct util_buf *b, const char *s, size_t n)
 {
-	const char	*p;
+	const char	*p, *end = s + n;
 
-	while (*s != '\0') {
-		p = s + strcspn(s, "<&");
+	while (s < end) {
+		p = s;
+		while (p < end && *p != '<' && *p != '&')
+			p++;
 		util_buf_append(b, s, (size_t)(p - s));
-		if (*p == '\0')
+		if (p == end)
 			break;
 		util_buf_append(b, *p == '<' ? "&lt;" : "&amp;", *p == '<' ?
 		    4 : 5);
@@ -126,30 +248,21 @@ feed_xml_escape(struct util_buf *b, const char *s)
 }
 
 /*
- * An entity reference libxml2 left in the tree.  Only an internal entity
- * whose text is short and holds no markup or reference is substituted;
- * anything else stays literal, which is what bounds expansion.  HTML
- * names (&eacute; with no DTD) are decoded later by the stripper, or here
- * for plain text.
+ * A reference libxml2 could neither resolve nor drop (an undeclared name
+ * in a document with an external subset).  It stays literal; HTML names
+ * (&eacute; with no DTD) are decoded later by the stripper, or here for
+ * plain text.
  */
 static void
-feed_xml_entity(struct feed_xml *x, const xmlNode *n, enum feed_xml_mode m,
+feed_xml_entity(const struct feed_xml_node *n, enum feed_xml_mode m,
     struct util_buf *b)
 {
-	xmlEntity	*e;
-	char		*lit;
-	size_t		 len;
+	char	*lit;
+	size_t	 len;
 
-	e = xmlGetDocEntity(x->doc, n->name);
-	if (e != NULL && e->etype == XML_INTERNAL_GENERAL_ENTITY &&
-	    e->content != NULL && e->length < 1024 &&
-	    strpbrk((const char *)e->content, "&<%") == NULL) {
-		util_buf_append(b, e->content, (size_t)e->length);
-		return;
-	}
-	len = strlen((const char *)n->name) + 3;
+	len = strlen(n->name) + 3;
 	lit = xmalloc(len);
-	snprintf(lit, len, "&%s;", (const char *)n->name);
+	snprintf(lit, len, "&%s;", n->name);
 	if (m != FEED_XML_PLAIN || feed_text_entity(lit, len - 1, b) <= 0)
 		util_buf_append(b, lit, len - 1);
 	free(lit);
@@ -157,10 +270,8 @@ feed_xml_entity(struct feed_xml *x, const xmlNode *n, enum feed_xml_mode m,
 
 /* Appends s, but never past FEED_XML_MAX_RAW or mid-character. */
 static void
-feed_xml_append_capped(struct util_buf *b, const char *s)
+feed_xml_append_capped(struct util_buf *b, const char *s, size_t n)
 {
-	size_t	 n = strlen(s);
-
 	if (b->len + n > FEED_XML_MAX_RAW) {
 		n = FEED_XML_MAX_RAW - b->len;
 		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
@@ -171,10 +282,10 @@ feed_xml_append_capped(struct util_buf *b, const char *s)
 
 /* Appends the content of n's children to b for the given mode. */
 static void
-feed_xml_collect(struct feed_xml *x, const xmlNode *n, enum feed_xml_mode m,
+feed_xml_collect(const struct feed_xml_node *n, enum feed_xml_mode m,
     struct util_buf *b, int depth)
 {
-	const xmlNode	*c;
+	const struct feed_xml_node	*c;
 
 	if (depth > FEED_XML_MAX_DEPTH)
 		return;
@@ -182,54 +293,47 @@ feed_xml_collect(struct feed_xml *x, const xmlNode *n, enum feed_xml_mode m,
 		if (b->len > FEED_XML_MAX_RAW)
 			return;
 		switch (c->type) {
-		case XML_TEXT_NODE:
-		case XML_CDATA_SECTION_NODE:
-			if (c->content == NULL)
-				break;
+		case FEED_XML_TEXT:
 			if (m == FEED_XML_MARKUP)
-				feed_xml_escape(b, (const char *)c->content);
+				feed_xml_escape(b, c->text, c->len);
 			else
-				feed_xml_append_capped(b,
-				    (const char *)c->content);
+				feed_xml_append_capped(b, c->text, c->len);
 			break;
-		case XML_ENTITY_REF_NODE:
-			feed_xml_entity(x, c, m, b);
+		case FEED_XML_REF:
+			feed_xml_entity(c, m, b);
 			break;
-		case XML_ELEMENT_NODE:
+		case FEED_XML_ELEMENT:
 			if (m == FEED_XML_MARKUP) {
 				util_buf_printf(b, "<%s>", c->name);
-				feed_xml_collect(x, c, m, b, depth + 1);
+				feed_xml_collect(c, m, b, depth + 1);
 				util_buf_printf(b, "</%s>", c->name);
 			} else
-				feed_xml_collect(x, c, m, b, depth + 1);
-			break;
-		default:
+				feed_xml_collect(c, m, b, depth + 1);
 			break;
 		}
 	}
 }
 
 static bool
-feed_xml_has_elements(const xmlNode *n)
+feed_xml_has_elements(const struct feed_xml_node *n)
 {
-	const xmlNode	*c;
+	const struct feed_xml_node	*c;
 
 	for (c = n->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE)
+		if (c->type == FEED_XML_ELEMENT)
 			return true;
 	return false;
 }
 
-/* The content of n's only child when that is text, else NULL. */
-static const char *
-feed_xml_single_text(const xmlNode *n)
+/* n's only child when that is text, else NULL. */
+static const struct feed_xml_node *
+feed_xml_single_text(const struct feed_xml_node *n)
 {
-	const xmlNode	*c = n->children;
+	const struct feed_xml_node	*c = n->children;
 
-	if (c == NULL || c->next != NULL || (c->type != XML_TEXT_NODE &&
-	    c->type != XML_CDATA_SECTION_NODE) || c->content == NULL)
+	if (c == NULL || c->next != NULL || c->type != FEED_XML_TEXT)
 		return NULL;
-	return (const char *)c->content;
+	return c;
 }
 
 /* Decodes base64 in place (Atom 0.3 mode="base64"); returns the length. */
@@ -263,18 +367,19 @@ feed_xml_base64(char *s, size_t n)
  * element is read when it says nothing itself (RSS: HTML, Atom: text).
  */
 char *
-feed_xml_text(struct feed_xml *x, const xmlNode *n,
+feed_xml_text(struct feed_xml *x, const struct feed_xml_node *n,
     enum feed_text_type deftype)
 {
-	const char		*type, *mode;
-	enum feed_text_type	 tt = deftype;
-	enum feed_xml_mode	 m;
-	struct util_buf		 b = { 0 }, v = { 0 };
-	const char		*one;
-	char			*s;
-	size_t			 len;
-	bool			 markup = false, b64 = false;
+	const struct feed_xml_node	*one;
+	const char			*type, *mode;
+	enum feed_text_type		 tt = deftype;
+	enum feed_xml_mode		 m;
+	struct util_buf			 b = { 0 }, v = { 0 };
+	char				*s;
+	size_t				 len;
+	bool				 markup = false, b64 = false;
 
+	(void)x;
 	if ((type = feed_xml_attr(n, "type")) != NULL) {
 		if (strcasecmp(type, "text") == 0 ||
 		    strncasecmp(type, "text/", 5) == 0)
@@ -305,14 +410,14 @@ feed_xml_text(struct feed_xml *x, const xmlNode *n,
 		markup = true;
 	if (!markup && !b64 && (one = feed_xml_single_text(n)) != NULL)
 		/* The common case: one text node, no copy needed. */
-		return feed_text_plain(one, strnlen(one, FEED_XML_MAX_RAW),
-		    tt);
+		return feed_text_plain(one->text, one->len < FEED_XML_MAX_RAW ?
+		    one->len : FEED_XML_MAX_RAW, tt);
 	if (markup) {
 		m = FEED_XML_MARKUP;
 		tt = FEED_TEXT_HTML;
 	} else
 		m = tt == FEED_TEXT_HTML ? FEED_XML_HTML : FEED_XML_PLAIN;
-	feed_xml_collect(x, n, m, &b, 0);
+	feed_xml_collect(n, m, &b, 0);
 	if (b.len == 0) {
 		util_buf_free(&b);
 		return NULL;
@@ -337,15 +442,17 @@ feed_xml_text(struct feed_xml *x, const xmlNode *n,
 
 /* The trimmed, whitespace-collapsed text of n (ids, links, dates). */
 char *
-feed_xml_value(struct feed_xml *x, const xmlNode *n)
+feed_xml_value(struct feed_xml *x, const struct feed_xml_node *n)
 {
-	struct util_buf	 b = { 0 }, c = { 0 };
-	const char	*one;
+	const struct feed_xml_node	*one;
+	struct util_buf			 b = { 0 }, c = { 0 };
 
+	(void)x;
 	if ((one = feed_xml_single_text(n)) != NULL)
-		feed_text_collapse(&c, one, strnlen(one, FEED_MAX_FIELD));
+		feed_text_collapse(&c, one->text, one->len < FEED_MAX_FIELD ?
+		    one->len : FEED_MAX_FIELD);
 	else {
-		feed_xml_collect(x, n, FEED_XML_PLAIN, &b, 0);
+		feed_xml_collect(n, FEED_XML_PLAIN, &b, 0);
 		if (b.len > 0)
 			feed_text_collapse(&c, b.data, b.len < FEED_MAX_FIELD ?
 			    b.len : FEED_MAX_FIELD);
@@ -362,21 +469,61 @@ feed_xml_value(struct feed_xml *x, const xmlNode *n)
 	return c.data;
 }
 
+/*
+ * The base URI in effect at n, as libxml2's xmlNodeGetBase computes it:
+ * xml:base values from n upwards, each resolved against the next, until
+ * one is absolute, then the document URL.  A new string or NULL.
+ */
+static char *
+feed_xml_base(struct feed_xml *x, const struct feed_xml_node *n)
+{
+	xmlChar	*old = NULL, *nb;
+
+	for (; n != NULL; n = n->parent) {
+		if (n->base == NULL)
+			continue;
+		if (old == NULL)
+			old = xmlStrdup((const xmlChar *)n->base);
+		else {
+			nb = xmlBuildURI(old, (const xmlChar *)n->base);
+			xmlFree(old);
+			if ((old = nb) == NULL)
+				return NULL;
+		}
+		if (xmlStrncmp(old, (const xmlChar *)"http://", 7) == 0 ||
+		    xmlStrncmp(old, (const xmlChar *)"ftp://", 6) == 0 ||
+		    xmlStrncmp(old, (const xmlChar *)"urn:", 4) == 0)
+			break;
+	}
+	if (n == NULL && x->base_url != NULL) {
+		if (old == NULL)
+			return xstrdup(x->base_url);
+		nb = xmlBuildURI(old, (const xmlChar *)x->base_url);
+		xmlFree(old);
+		old = nb;
+	}
+	if (old == NULL)
+		return NULL;
+	nb = (xmlChar *)xstrdup((const char *)old);
+	xmlFree(old);
+	return (char *)nb;
+}
+
 /* Resolves a link found at n against xml:base and the document URL. */
 char *
-feed_xml_link(struct feed_xml *x, const xmlNode *n, const char *ref)
+feed_xml_link(struct feed_xml *x, const struct feed_xml_node *n,
+    const char *ref)
 {
-	xmlChar	*base;
-	char	*s;
+	char	*base, *s;
 
 	if (ref == NULL)
 		return NULL;
 	if (strchr(ref, ':') != NULL && strcspn(ref, ":") <
 	    strcspn(ref, "/?#"))
 		return xstrdup(ref);
-	base = xmlNodeGetBase(x->doc, n);
-	s = feed_resolve((const char *)base, ref);
-	xmlFree(base);
+	base = feed_xml_base(x, n);
+	s = feed_resolve(base, ref);
+	free(base);
 	return s;
 }
 
@@ -425,8 +572,16 @@ feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
 				break;
 			util_buf_append(&b, p, (size_t)(q + 3 - p));
 			p = q + 3;
-			cd = memmem(p, (size_t)(end - p), "<![CDATA[", 9);
-			cm = memmem(p, (size_t)(end - p), "<!--", 4);
+			/*
+			 * Search again only for what lies behind us: a NULL
+			 * stays NULL, else a feed of many CDATA sections
+			 * and no comment rescans to its end every time.
+			 */
+			if (cd != NULL && cd < p)
+				cd = memmem(p, (size_t)(end - p), "<![CDATA[",
+				    9);
+			if (cm != NULL && cm < p)
+				cm = memmem(p, (size_t)(end - p), "<!--", 4);
 			continue;
 		}
 		q = amp + 1;
@@ -483,7 +638,8 @@ feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
 
 /* Like feed_xml_link, but takes ref and may hand it back (no copy). */
 char *
-feed_xml_link_take(struct feed_xml *x, const xmlNode *n, char *ref)
+feed_xml_link_take(struct feed_xml *x, const struct feed_xml_node *n,
+    char *ref)
 {
 	char	*s;
 
@@ -499,20 +655,330 @@ feed_xml_link_take(struct feed_xml *x, const xmlNode *n, char *ref)
 
 /* The date in n as UTC seconds, or FEED_TIME_NONE. */
 int64_t
-feed_xml_date(struct feed_xml *x, const xmlNode *n)
+feed_xml_date(struct feed_xml *x, const struct feed_xml_node *n)
 {
-	const char	*one;
-	char		*v;
-	int64_t		 t;
+	const struct feed_xml_node	*one;
+	char				*v;
+	int64_t				 t;
 
 	/* One text node is already a NUL-terminated string. */
-	if ((one = feed_xml_single_text(n)) != NULL &&
-	    strnlen(one, 256) < 256)
-		return feed_date_parse(one);
+	if ((one = feed_xml_single_text(n)) != NULL && one->len < 256)
+		return feed_date_parse(one->text);
 	v = feed_xml_value(x, n);
 	t = feed_date_parse(v);
 	free(v);
 	return t;
+}
+
+/* Turns the pending character data into a text node of the open element. */
+static void
+feed_xml_flush(struct feed_xml_sax *s)
+{
+	struct feed_xml_node	*t;
+
+	s->text_seen = 0;
+	if (s->text.len == 0)
+		return;
+	if (s->cur != NULL) {
+		t = feed_xml_alloc(s, sizeof(*t));
+		memset(t, 0, sizeof(*t));
+		t->type = FEED_XML_TEXT;
+		t->text = feed_xml_strndup(s, s->text.data, s->text.len);
+		t->len = s->text.len;
+		t->parent = s->cur;
+		if (s->cur->last != NULL)
+			s->cur->last->next = t;
+		else
+			s->cur->children = t;
+		s->cur->last = t;
+	}
+	util_buf_reset(&s->text);
+	s->text_full = false;
+}
+
+static void
+feed_xml_add(struct feed_xml_sax *s, struct feed_xml_node *n)
+{
+	n->parent = s->cur;
+	if (s->cur == NULL) {
+		/* libxml2 reports one root; anything after it is ignored. */
+		if (s->root == NULL)
+			s->root = n;
+		return;
+	}
+	if (s->cur->last != NULL)
+		s->cur->last->next = n;
+	else
+		s->cur->children = n;
+	s->cur->last = n;
+}
+
+/*
+ * A SAX2 attribute value, decoded the way libxml2's tree would hold it:
+ * the parser has already replaced character references except "&" (kept
+ * as "&#38;"), and leaves a declared entity's reference in place, where
+ * the tree would start an entity node, so the text stops there.
+ */
+static char *
+feed_xml_attr_value(struct feed_xml_sax *s, const char *v, const char *end)
+{
+	char	*d, *o;
+
+	if (memchr(v, '&', (size_t)(end - v)) == NULL)
+		return feed_xml_strndup(s, v, (size_t)(end - v));
+	d = o = feed_xml_alloc(s, (size_t)(end - v) + 1);
+	while (v < end) {
+		if (*v != '&')
+			*o++ = *v++;
+		else if (end - v >= 5 && memcmp(v, "&#38;", 5) == 0) {
+			*o++ = '&';
+			v += 5;
+		} else
+			break;
+	}
+	*o = '\0';
+	return d;
+}
+
+static void
+feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attrs)
+{
+	struct feed_xml_sax	*s = ctx;
+	struct feed_xml_node	*n;
+	struct feed_xml_attr	*a, **tail;
+	const char		*name, *val;
+	int			 i;
+
+	(void)nb_namespaces;
+	(void)namespaces;
+	(void)nb_defaulted;
+	feed_xml_flush(s);
+	n = feed_xml_alloc(s, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->type = FEED_XML_ELEMENT;
+	n->href = (const char *)uri;
+	/* An undeclared prefix stays in the name, as in libxml2's tree. */
+	if (uri == NULL && prefix != NULL)
+		n->name = (const char *)xmlDictQLookup(s->ctxt->dict, prefix,
+		    localname);
+	else
+		n->name = (const char *)localname;
+	if (n->name == NULL)
+		n->name = (const char *)localname;
+	tail = &n->attrs;
+	for (i = 0; i < nb_attributes; i++, attrs += 5) {
+		name = (const char *)attrs[0];
+		if (attrs[1] != NULL && attrs[2] == NULL &&
+		    (name = (const char *)xmlDictQLookup(s->ctxt->dict,
+		    attrs[1], attrs[0])) == NULL)
+			name = (const char *)attrs[0];
+		val = feed_xml_attr_value(s, (const char *)attrs[3],
+		    (const char *)attrs[4]);
+		if (attrs[2] != NULL && strcmp((const char *)attrs[2],
+		    FEED_XML_NS_XML) == 0) {
+			if (strcmp((const char *)attrs[0], "base") == 0)
+				n->base = val;
+			else if (strcmp((const char *)attrs[0], "lang") == 0)
+				n->lang = val;
+		}
+		a = feed_xml_alloc(s, sizeof(*a));
+		a->name = name;
+		a->value = val;
+		a->next = NULL;
+		*tail = a;
+		tail = &a->next;
+	}
+	feed_xml_add(s, n);
+	s->cur = n;
+	/*
+	 * Mark what feed_walk.c will read as a channel, and where an item
+	 * starts: a closed item is walked at once and its memory reused,
+	 * so a 10,000-item feed never holds more than one item's tree.
+	 */
+	if (n->parent == NULL) {
+		if (n == s->root && feed_walk_root(s->x, n) == 0)
+			n->container = 1;
+	} else if (n->parent->container > 0) {
+		if (n->parent->container < 3 && feed_walk_is_channel(n))
+			n->container = n->parent->container + 1;
+		else if (s->item == NULL && feed_walk_is_item(n)) {
+			s->item = n;
+			s->mark_blk = s->arena;
+			s->mark_used = s->arena->used;
+		}
+	}
+}
+
+static void
+feed_xml_end_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct feed_xml_sax	*s = ctx;
+	struct feed_xml_node	*n = s->cur;
+
+	(void)localname;
+	(void)prefix;
+	(void)uri;
+	feed_xml_flush(s);
+	if (n == NULL)
+		return;
+	s->cur = n->parent;
+	if (n == s->item) {
+		feed_walk_item(s->x, n);
+		n->done = true;
+		n->children = n->last = NULL;
+		feed_xml_release(s);
+		s->item = NULL;
+	}
+}
+
+/* Character data and CDATA alike; capped, since only the cap is read. */
+static void
+feed_xml_chars_cb(void *ctx, const xmlChar *ch, int len)
+{
+	struct feed_xml_sax	*s = ctx;
+	size_t			 n = (size_t)len;
+
+	if (s->cur == NULL || len <= 0)
+		return;
+	/*
+	 * libxml2's tree refuses a text node over XML_MAX_TEXT_LENGTH
+	 * unless HUGE; a document that long is refused the same way here.
+	 */
+	if ((s->text_seen += n) > XML_MAX_TEXT_LENGTH) {
+		s->huge = true;
+		xmlStopParser(s->ctxt);
+		return;
+	}
+	/* The walk never reads text between a channel's elements. */
+	if (s->text_full || s->cur->container > 0)
+		return;
+	if (s->text.len + n > FEED_XML_MAX_RAW) {
+		n = FEED_XML_MAX_RAW - s->text.len;
+		while (n > 0 && (ch[n] & 0xc0) == 0x80)
+			n--;
+		s->text_full = true;
+	}
+	util_buf_append(&s->text, ch, n);
+}
+
+static void
+feed_xml_ref_cb(void *ctx, const xmlChar *name)
+{
+	struct feed_xml_sax	*s = ctx;
+	struct feed_xml_node	*n;
+
+	if (s->cur == NULL)
+		return;
+	feed_xml_flush(s);
+	n = feed_xml_alloc(s, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->type = FEED_XML_REF;
+	n->name = feed_xml_strndup(s, (const char *)name,
+	    strlen((const char *)name));
+	feed_xml_add(s, n);
+}
+
+/*
+ * Remembers a declared general entity as a stand-in libxml2 inlines like
+ * a predefined one, so it never parses (and so never expands) its text:
+ * a short internal entity without references or markup becomes its text,
+ * anything else (nested, long, external) the literal "&name;".
+ */
+static void
+feed_xml_entity_decl_cb(void *ctx, const xmlChar *name, int type,
+    const xmlChar *publicid, const xmlChar *systemid, xmlChar *content)
+{
+	struct feed_xml_sax	*s = ctx;
+	xmlEntity		*e;
+	const char		*c = (const char *)content;
+	size_t			 i, n;
+
+	if (type == XML_INTERNAL_PARAMETER_ENTITY ||
+	    type == XML_EXTERNAL_PARAMETER_ENTITY) {
+		/* libxml2 keeps these itself and never loads external ones. */
+		if (s->ctxt->myDoc != NULL)
+			xmlSAX2EntityDecl(s->ctxt, name, type, publicid,
+			    systemid, content);
+		return;
+	}
+	if (type != XML_INTERNAL_GENERAL_ENTITY &&
+	    type != XML_EXTERNAL_GENERAL_PARSED_ENTITY &&
+	    type != XML_EXTERNAL_GENERAL_UNPARSED_ENTITY)
+		return;
+	for (i = 0; i < s->nents; i++)
+		if (strcmp((const char *)s->ents[i]->name,
+		    (const char *)name) == 0)
+			return;		/* the first declaration wins */
+	if (s->nents >= FEED_XML_MAX_ENTS)
+		return;
+	e = feed_xml_alloc(s, sizeof(*e));
+	memset(e, 0, sizeof(*e));
+	e->type = XML_ENTITY_DECL;
+	e->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	e->name = (const xmlChar *)feed_xml_strndup(s, (const char *)name,
+	    strlen((const char *)name));
+	if (type == XML_INTERNAL_GENERAL_ENTITY && c != NULL &&
+	    (n = strlen(c)) < 1024 && strpbrk(c, "&<%") == NULL) {
+		e->content = (xmlChar *)feed_xml_strndup(s, c, n);
+		e->length = (int)n;
+	} else {
+		n = strlen((const char *)name) + 2;
+		e->content = feed_xml_alloc(s, n + 1);
+		snprintf((char *)e->content, n + 1, "&%s;", name);
+		e->length = (int)n;
+		/* Nested references are how amplification attacks look. */
+		s->amplifies[s->nents] = type == XML_INTERNAL_GENERAL_ENTITY &&
+		    c != NULL && strchr(c, '&') != NULL;
+	}
+	s->ents[s->nents++] = e;
+}
+
+static xmlEntity *
+feed_xml_get_entity_cb(void *ctx, const xmlChar *name)
+{
+	struct feed_xml_sax	*s = ctx;
+	xmlEntity		*e;
+	size_t			 i;
+
+	if ((e = xmlGetPredefinedEntity(name)) != NULL)
+		return e;
+	for (i = 0; i < s->nents; i++)
+		if (strcmp((const char *)s->ents[i]->name,
+		    (const char *)name) == 0) {
+			if (s->amplifies[i])
+				s->ent_kept = true;
+			return s->ents[i];
+		}
+	return NULL;
+}
+
+/*
+ * The DOCTYPE: a bare document holds the internal subset, so parameter
+ * entities are declared (and references to them checked) as before.
+ */
+static void
+feed_xml_subset_cb(void *ctx, const xmlChar *name, const xmlChar *publicid,
+    const xmlChar *systemid)
+{
+	struct feed_xml_sax	*s = ctx;
+
+	if (s->ctxt->myDoc == NULL &&
+	    (s->ctxt->myDoc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
+		fatalx("feed_xml_subset_cb: out of memory");
+	xmlSAX2InternalSubset(s->ctxt, name, publicid, systemid);
+}
+
+static xmlEntity *
+feed_xml_get_pe_cb(void *ctx, const xmlChar *name)
+{
+	struct feed_xml_sax	*s = ctx;
+
+	if (s->ctxt->myDoc == NULL)
+		return NULL;
+	return xmlSAX2GetParameterEntity(s->ctxt, name);
 }
 
 /* Refuses every external entity, DTD and parameter entity. */
@@ -530,12 +996,15 @@ struct feed *
 feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
     size_t errlen)
 {
+	struct feed_xml_sax	 s;
 	struct feed_xml		 x;
+	xmlSAXHandler		*h;
 	xmlParserCtxt		*ctxt;
 	const xmlError		*e;
-	struct feed		*f;
+	struct feed		*f = NULL;
+	xmlChar			*url = NULL;
 	char			*fixed;
-	size_t			 flen;
+	size_t			 flen, i;
 	bool			 html_ents = false;
 	int			 opts;
 
@@ -543,51 +1012,97 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 		snprintf(err, errlen, "document too large");
 		return NULL;
 	}
-	if ((ctxt = xmlNewParserCtxt()) == NULL)
-		fatalx("feed_xml_parse: out of memory");
-	/* ctxt->sax is this context's own copy: no global state touched. */
-	ctxt->sax->resolveEntity = feed_xml_resolve_cb;
-	ctxt->sax->externalSubset = NULL;
-	opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT;
 	if ((fixed = feed_xml_html_entities(buf, len, &flen,
 	    &html_ents)) != NULL) {
 		buf = fixed;
 		len = flen;
 	}
-	x.doc = xmlCtxtReadMemory(ctxt, buf, (int)len, base_url, "UTF-8",
-	    opts);
+	if (len == 0) {
+		/* Decoding can leave nothing (a lone BOM); libxml2 refuses. */
+		free(fixed);
+		snprintf(err, errlen, "malformed XML at line 1: Document is "
+		    "empty");
+		return NULL;
+	}
+	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL)
+		fatalx("feed_xml_parse: out of memory");
+	memset(&s, 0, sizeof(s));
+	s.ctxt = ctxt;
+	f = xcalloc(1, sizeof(*f));
+	x.f = f;
+	/* libxml2 made the URL of a document this way: keep its bases. */
+	if (base_url != NULL)
+		url = xmlPathToURI((const xmlChar *)base_url);
+	x.base_url = (const char *)url;
+	s.x = &x;
+	/* ctxt->sax is this context's own copy: no global state touched. */
+	h = ctxt->sax;
+	memset(h, 0, sizeof(*h));
+	h->initialized = XML_SAX2_MAGIC;
+	h->startElementNs = feed_xml_start_cb;
+	h->endElementNs = feed_xml_end_cb;
+	h->characters = feed_xml_chars_cb;
+	h->ignorableWhitespace = feed_xml_chars_cb;
+	h->cdataBlock = feed_xml_chars_cb;
+	h->reference = feed_xml_ref_cb;
+	h->entityDecl = feed_xml_entity_decl_cb;
+	h->getEntity = feed_xml_get_entity_cb;
+	h->internalSubset = feed_xml_subset_cb;
+	h->getParameterEntity = feed_xml_get_pe_cb;
+	h->resolveEntity = feed_xml_resolve_cb;
+	ctxt->userData = &s;
+	/*
+	 * The text is UTF-8 already (feed_enc.c): IGNORE_ENC keeps libxml2
+	 * from converting it again in chunks as the declaration asks.
+	 */
+	opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC;
+	xmlCtxtUseOptions(ctxt, opts);
+	(void)xmlParseDocument(ctxt);
+	feed_xml_flush(&s);
 	free(fixed);
 	e = &ctxt->lastError;
-	if (x.doc == NULL || xmlDocGetRootElement(x.doc) == NULL) {
+	if (s.root == NULL) {
 		snprintf(err, errlen, "malformed XML at line %d: %s", e->line,
 		    e->message != NULL ? e->message : "no root element");
 		err[strcspn(err, "\n")] = '\0';
-		xmlFreeDoc(x.doc);
-		xmlFreeParserCtxt(ctxt);
-		return NULL;
+		feed_free(f);
+		f = NULL;
+		goto done;
 	}
-	f = xcalloc(1, sizeof(*f));
-	x.f = f;
-	x.base_url = base_url;
 	if (!ctxt->wellFormed) {
 		f->bozo = true;
 		xasprintf(&f->bozo_reason, "malformed XML at line %d: %s",
 		    e->line, e->message != NULL ? e->message : "?");
 		f->bozo_reason[strcspn(f->bozo_reason, "\n")] = '\0';
 	}
+	if (s.huge) {
+		free(f->bozo_reason);
+		f->bozo = true;
+		xasprintf(&f->bozo_reason, "malformed XML at line %d: text "
+		    "node longer than %d bytes", e->line, XML_MAX_TEXT_LENGTH);
+	}
 	if (html_ents && !f->bozo) {
 		/* Not XML, even though we could read it. */
 		f->bozo = true;
 		f->bozo_reason = xstrdup("undeclared entity or bare '&'");
 	}
-	xmlFreeParserCtxt(ctxt);
-	if (feed_walk_doc(&x, xmlDocGetRootElement(x.doc), err, errlen) ==
-	    -1) {
-		xmlFreeDoc(x.doc);
-		feed_free(f);
-		return NULL;
+	if (s.ent_kept && !f->bozo) {
+		f->bozo = true;
+		f->bozo_reason = xstrdup("entity reference left unexpanded");
 	}
-	xmlFreeDoc(x.doc);
+	if (feed_walk_doc(&x, s.root, err, errlen) == -1) {
+		feed_free(f);
+		f = NULL;
+	}
+done:
+	/* libxml2 hands each declaration's source text to our stand-in. */
+	for (i = 0; i < s.nents; i++)
+		xmlFree(s.ents[i]->orig);
+	xmlFree(url);
+	util_buf_free(&s.text);
+	feed_xml_arena_free(&s);
+	xmlFreeDoc(ctxt->myDoc);
+	xmlFreeParserCtxt(ctxt);
 	return f;
 }

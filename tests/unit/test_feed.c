@@ -329,6 +329,14 @@ test_feed_dates(void **state)
 		{ "", NULL },
 		{ "Thu, 32 Dec 2024 10:30:00 GMT", NULL },
 		{ "Thu, 19 Dec 2024 25:30:00 GMT", NULL },
+		/* The one-pass RFC 822 reader and its hand-over. */
+		{ "Tue, 07 Jan 2020 22:39:00 GMT", "2020-01-07T22:39:00Z" },
+		{ "tue, 07 jan 2020 22:39:00 -0130", "2020-01-08T00:09:00Z" },
+		{ "Wed, 07 Jan 2020 22:39:00 GMT", "2020-01-07T22:39:00Z" },
+		{ "07 Jan 2020 22:39:00 +0700", "2020-01-07T15:39:00Z" },
+		{ "Mar, 07 Jan 2020 22:39:00 GMT", "2020-03-07T22:39:00Z" },
+		{ "Tue, 31 Feb 2020 22:39:00 GMT", NULL },
+		{ "Tue, 7 Jan 2020 22:39:00 GMT", "2020-01-07T22:39:00Z" },
 	};
 	char		 doc[512], buf[32];
 	struct feed	*f;
@@ -354,6 +362,56 @@ test_feed_dates(void **state)
 		}
 		feed_free(f);
 	}
+}
+
+/* Found by fuzz_feed: a document that decodes to nothing ended the run. */
+static void
+test_feed_bug_decodes_to_empty(void **state)
+{
+	char	 err[FEED_ERR_LEN] = "";
+
+	(void)state;
+	assert_null(feed_parse("\x02\xfe\xff", 3, NULL, NULL, err,
+	    sizeof(err)));
+	assert_non_null(strstr(err, "malformed XML"));
+}
+
+/*
+ * Items are walked as soon as they close, while libxml2 still parses:
+ * what they inherit (xml:base, xml:lang, the feed's language) and what
+ * the channel says after them must come out as from a whole tree.
+ */
+static void
+test_feed_streamed_items(void **state)
+{
+	struct feed	*f;
+	char		*js;
+
+	(void)state;
+	f = test_feed_parse_str("<rss version=\"2.0\" "
+	    "xmlns:x=\"http://x.test/\"><channel "
+	    "xml:base=\"http://b.test/d/\" xml:lang=\"id\">\n"
+	    "<item><title>  a   b </title><link>one</link></item>\n"
+	    "<item xml:lang=\"en\"><title>T &amp; U</title>"
+	    "<description>x<b>y</b></description><link>/two</link>"
+	    "<x:wrap><item><title>inner</title></item></x:wrap></item>\n"
+	    "<channel><item><title>nested</title></item></channel>\n"
+	    "<title>late title</title><language>ms</language>\n"
+	    "</channel></rss>");
+	assert_int_equal(f->nitems, 3);
+	assert_string_equal(f->title, "late title");
+	assert_string_equal(f->items[0].title, "a b");
+	assert_string_equal(f->items[0].link, "http://b.test/d/one");
+	assert_string_equal(f->items[0].lang, "id");
+	assert_string_equal(f->items[1].title, "T & U");
+	assert_string_equal(f->items[1].summary, "xy");
+	assert_string_equal(f->items[1].link, "http://b.test/two");
+	assert_string_equal(f->items[1].lang, "en");
+	assert_string_equal(f->items[2].title, "nested");
+	js = feed_to_json(f);
+	assert_null(strstr(js, "inner"));
+	free(js);
+	feed_free(f);
 }
 
 static void
@@ -793,6 +851,8 @@ main(void)
 		cmocka_unit_test(test_feed_hostile_xxe),
 		cmocka_unit_test(test_feed_hostile_invalid_utf8),
 		cmocka_unit_test(test_feed_hostile_utf16),
+		cmocka_unit_test(test_feed_streamed_items),
+		cmocka_unit_test(test_feed_bug_decodes_to_empty),
 		cmocka_unit_test(test_feed_hostile_cp1252),
 		cmocka_unit_test(test_feed_hostile_html),
 		cmocka_unit_test(test_feed_hostile_large_text),

@@ -19,6 +19,7 @@
  */
 #include <sys/queue.h>
 #include <sys/random.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -52,7 +53,7 @@
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
 #define STORE_ITEMS_MAX		100000	/* items in one check or batch */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
-#define STORE_SPOOL_LOAD	256	/* records read from the spool at once */
+#define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
 
 
 enum store_script {
@@ -127,13 +128,15 @@ struct store {
 	struct store_qbatches	 batches;
 	size_t			 nbatches;
 	size_t			 nreads;	/* reads awaiting a reply */
+	size_t			 ndeferred;	/* of which answered already */
 	char			 id[128];	/* lease owner: host:pid:random */
 
 	char			*spool_path;	/* or NULL */
 	off_t			 spool_size;	/* bytes in the file */
-	off_t			 spool_done;	/* bytes loaded into the queue */
+	off_t			 spool_done;	/* bytes loaded into queue */
 	size_t			 nspooled;	/* loaded and unanswered */
 	bool			 spool_failed;	/* write error logged */
+	int			 spool_lock;	/* fd holding <spool>.lock */
 	struct store_reads	 deferred;	/* results for the next turn */
 	struct event		*ev_defer;
 	store_connect_cb	 cb;
@@ -155,7 +158,7 @@ struct store_read {
 	void		*arg;
 	size_t		 n;
 	uint64_t	*hashes;
-	char		*feed_url;	/* items check: for the offline answer */
+	char		*feed_url;	/* items check, offline answer */
 	struct util_buf	 ids;		/* n NUL-terminated item ids */
 	enum store_item_state *st;	/* deferred items answer */
 };
@@ -167,6 +170,7 @@ static const char *const store_scripts[STORE_NSCRIPTS] = {
 static void	store_connect(struct store *);
 static void	store_send_batch(struct store *, struct store_qbatch *);
 static void	store_spool_load(struct store *);
+static void	store_defer_done(struct store *, store_done_cb, void *);
 static void	store_spool_finish(struct store *);
 
 int
@@ -357,6 +361,14 @@ store_lost(struct store *s, const char *why)
 		b->sent = false;
 	if (s->freeing)
 		return;
+	/*
+	 * Queued is as good as written for the caller: release its poll
+	 * now rather than for the whole outage.
+	 */
+	TAILQ_FOREACH(b, &s->batches, entry) {
+		store_defer_done(s, b->cb, b->arg);
+		b->cb = NULL;
+	}
 	if (!s->down) {
 		log_warn("redis: unreachable url=%s: %s; queueing and "
 		    "retrying", s->url, why);
@@ -924,6 +936,7 @@ store_defer_cb(evutil_socket_t fd, short what, void *arg)
 	TAILQ_CONCAT(&list, &s->deferred, entry);
 	while ((rd = TAILQ_FIRST(&list)) != NULL) {
 		TAILQ_REMOVE(&list, rd, entry);
+		s->ndeferred--;
 		if (rd->done_cb != NULL)
 			rd->done_cb(0, rd->arg);
 		else if (rd->items_cb != NULL)
@@ -936,6 +949,7 @@ static void
 store_defer(struct store *s, struct store_read *rd)
 {
 	TAILQ_INSERT_TAIL(&s->deferred, rd, entry);
+	s->ndeferred++;
 	event_active(s->ev_defer, EV_TIMEOUT, 0);
 }
 
@@ -998,6 +1012,34 @@ store_items_offline(struct store *s, struct store_read *rd)
 	}
 }
 
+/*
+ * One store per spool: a second daemon on the same state directory would
+ * replace the file under the first (store_spool_save renames), so it runs
+ * without a spool instead.  The lock lives in its own file because the
+ * spool itself is replaced.
+ */
+static int
+store_spool_lock(struct store *s, const char *path)
+{
+	char	*lock;
+	int	 fd;
+
+	xasprintf(&lock, "%s.lock", path);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		log_error("spool: cannot lock %s: %s; running without a "
+		    "spool", lock, errno == EWOULDBLOCK ? "in use by another "
+		    "claimwatchd" : strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(lock);
+		return -1;
+	}
+	free(lock);
+	s->spool_lock = fd;
+	return 0;
+}
+
 struct store *
 store_new(struct event_base *base, const struct store_options *o,
     store_connect_cb cb, void *arg, char *err, size_t errlen)
@@ -1011,6 +1053,7 @@ store_new(struct event_base *base, const struct store_options *o,
 		return NULL;
 	}
 	s = xcalloc(1, sizeof(*s));
+	s->spool_lock = -1;
 	if (store_parse_url(s, o->url, err, errlen) != 0)
 		goto fail;
 	for (i = 0; i < o->nwatches; i++) {
@@ -1061,7 +1104,8 @@ store_new(struct event_base *base, const struct store_options *o,
 		snprintf(err, errlen, "cannot create the store's events");
 		goto fail;
 	}
-	if (o->spool_path != NULL && o->spool_path[0] != '\0') {
+	if (o->spool_path != NULL && o->spool_path[0] != '\0' &&
+	    store_spool_lock(s, o->spool_path) == 0) {
 		s->spool_path = xstrdup(o->spool_path);
 		if (stat(s->spool_path, &st) == 0 && st.st_size > 0) {
 			s->spool_size = st.st_size;
@@ -1573,6 +1617,10 @@ store_submit(struct store *s, const struct store_batch *in,
 	s->nbatches++;
 	if (s->ready)
 		store_send_batch(s, b);
+	else {
+		store_defer_done(s, cb, arg);
+		b->cb = NULL;
+	}
 	return 0;
 }
 
@@ -1580,7 +1628,7 @@ size_t
 store_pending(const struct store *s)
 {
 	const struct store_qbatch	*b;
-	size_t				 n = s->nreads;
+	size_t				 n = s->nreads - s->ndeferred;
 
 	TAILQ_FOREACH(b, &s->batches, entry)
 		n += b->ncmds - b->ndone;
@@ -1614,6 +1662,8 @@ store_free(struct store *s)
 	if (s->timer != NULL)
 		event_free(s->timer);
 	free(s->spool_path);
+	if (s->spool_lock != -1)
+		close(s->spool_lock);
 	for (i = 0; i < s->nwatches; i++)
 		free((char *)s->watches[i].pattern);
 	free(s->watches);

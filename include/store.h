@@ -38,8 +38,8 @@ struct store_options {
 	const struct store_watch *watches; /* NULL/0: every key alerts */
 	size_t		 nwatches;
 	long		 queue_max;	/* batches kept while away, 0: 10000 */
-	const char	*spool_path;	/* overflow and shutdown file, NULL:
-					   none; one store per file */
+	const char	*spool_path;	/* overflow and shutdown file, or
+					   NULL; locked: one store per file */
 };
 
 /* Per-feed state; strings owned by whoever filled the struct. */
@@ -129,11 +129,12 @@ int		 store_items_check(struct store *, const char *feed_url,
  * While Redis is away the batch waits in a bounded queue and is replayed
  * in order; replays never publish twice.  cb (may be NULL) gets the
  * number of alerts published, or -1 when Redis rejected a command.  A
- * batch that goes to the spool (queue full, or the spool not yet
- * replayed) is reported to cb with 0 on the loop's next turn; its alerts
- * go out on replay.  Returns -1 (cb not called) when the batch is
- * invalid, or the queue is full and there is no spool or it cannot be
- * written (logged once, with the path and the error).
+ * batch queued while Redis is away (submitted then, or its connection
+ * lost) or sent to the spool (queue full, or the spool not yet replayed)
+ * is reported to cb with 0 on the loop's next turn, so polls never wait
+ * out an outage; its alerts go out on replay.  Returns -1 (cb not
+ * called) when the batch is invalid, or the queue is full and there is
+ * no spool or it cannot be written (logged once, with path and error).
  */
 int		 store_submit(struct store *, const struct store_batch *,
 		    store_done_cb cb, void *arg);

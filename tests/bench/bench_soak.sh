@@ -11,8 +11,9 @@
 # 60); after SOAK_WARMUP seconds (default 600) the first sample is the
 # reference and the run PASSes when no later sample exceeds it by more than
 # 5%.  Prints every sample with polls and alerts so far.
-# Environment also: CW_BUILD (default build), SOAK_INTERVAL (default 60 s,
-# the feeds' own ttl is 60 too), SOAK_KEEP=1 keeps the temporary directory.
+# Environment also: CW_BUILD (default build), SOAK_INTERVAL (default 60 s;
+# also max_interval, because the generated feeds say <ttl>60</ttl>, which
+# is 60 minutes in RSS), SOAK_KEEP=1 keeps the temporary directory.
 set -eu
 B=${CW_BUILD:-build}
 N=${SOAK_FEEDS:-10000}
@@ -48,7 +49,8 @@ fail() {
 [ "$WARMUP" -lt "$DURATION" ] || fail "SOAK_WARMUP must be < SOAK_SECONDS"
 
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 wait_for() {
 	i=0
@@ -110,7 +112,8 @@ feedlist() {
 		skip = int(n / 100); lo = (k * skip) % n
 		for (i = 0; i < n; i++)
 			if (i < lo || i >= lo + skip)
-				printf "http://127.0.0.1:%s/f%05d.xml\n", port, i
+				printf "http://127.0.0.1:%s/f%05d.xml\n",
+				    port, i
 	}' >"$TMP/feeds.txt.tmp"
 	mv "$TMP/feeds.txt.tmp" "$TMP/feeds.txt"
 }
@@ -126,7 +129,7 @@ list = feeds.txt
 [poll]
 interval = $INTERVAL
 min_interval = 1
-max_interval = 5m
+max_interval = $INTERVAL
 timeout = 30
 connect_timeout = 5
 max_total = 64
@@ -144,7 +147,8 @@ EOF
 churn() {
 	python3 - "$TMP/www" "$N" "$CHURN_SHARE" "$1" <<'PY'
 import os, re, sys
-d, n, share, rnd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+d = sys.argv[1]
+n, share, rnd = (int(a) for a in sys.argv[2:5])
 mark = re.compile(r"<!--churn-->.*?<!--/churn-->\n", re.S)
 for i in range(rnd % share, n, share):
     p = os.path.join(d, "f%05d.xml" % i)
@@ -171,7 +175,8 @@ LOG=$TMP/daemon.log
 "$B/claimwatchd" -d -c "$TMP/soak.conf" --log-level notice >"$LOG" 2>&1 &
 DAEMON_PID=$!
 PIDS="$PIDS $DAEMON_PID"
-wait_for "grep -q 'http listen=' $LOG" || fail "no metrics port: $(tail -5 "$LOG")"
+wait_for "grep -q 'http listen=' $LOG" ||
+    fail "no metrics port: $(tail -5 "$LOG")"
 MPORT=$(sed -n 's/.*http listen=.* port=\([0-9]*\).*/\1/p' "$LOG" | head -1)
 metric() {
 	curl -sf "http://127.0.0.1:$MPORT/metrics" |
@@ -180,8 +185,9 @@ metric() {
 }
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$DAEMON_PID/status"; }
 
-echo "soak: $N feeds, ${DURATION}s, interval ${INTERVAL}s, churn 1/$CHURN_SHARE" \
-    "every ${CHURN_EVERY}s, list change + SIGHUP every ${HUP_EVERY}s," \
+echo "soak: $N feeds, ${DURATION}s, interval ${INTERVAL}s," \
+    "churn 1/$CHURN_SHARE every ${CHURN_EVERY}s," \
+    "list change + SIGHUP every ${HUP_EVERY}s," \
     "RSS every ${SAMPLE}s, warm-up ${WARMUP}s"
 printf '%8s %10s %10s %8s %8s %s\n' t_s rss_kb polls alerts reloads note
 SAMPLES=$TMP/samples

@@ -3,11 +3,13 @@
  * the pipelined EVALSHA calls, the Lua compare, PUBLISH and XADD) against
  * a local redis-server, and Redis round trips per polled feed.  Not a
  * test: it prints numbers.  Usage:
- *   bench_store <redis-url> [feeds claims-per-feed window]
+ *   bench_store <redis-url> [feeds claims-per-feed window change-%]
  *   bench_store -r <redis-url> <count-file> [feeds]
- * The second form submits feeds one at a time through a counting proxy
- * (bench_store.sh) whose count-file holds the client's write bursts so
- * far, i.e. round trips.
+ * change-% (default 100) is the share of claims that change their key's
+ * figure; the others repeat it from another source (corroboration), the
+ * common case of a story many outlets carry.  The second form submits
+ * feeds one at a time through a counting proxy (bench_store.sh) whose
+ * count-file holds the client's write bursts so far, i.e. round trips.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,12 +24,16 @@
 #include "store.h"
 #include "util.h"
 
+#define BENCH_KEYS	500
+
 struct bench {
 	struct event_base	*base;
 	struct store		*store;
 	long			 done;
 	long			 alerts;
 	long			 failed;
+	int			 change_pct;	/* 100: every claim changes */
+	double			 cur[BENCH_KEYS]; /* each key's figure now */
 };
 
 static void
@@ -73,6 +79,9 @@ bench_store_new(struct bench *b, const char *url)
 /*
  * One feed poll: n items with one claim each, on keys shared across
  * feeds so that the script sees new, changed and corroborating figures.
+ * With change_pct < 100 the bench tracks each key's figure (batches run
+ * in submission order) and repeats it, except for change_pct of the
+ * claims, which move it far enough to alert.
  */
 static void
 bench_submit(struct bench *b, long feed, int n, struct claim *claims,
@@ -86,7 +95,9 @@ bench_submit(struct bench *b, long feed, int n, struct claim *claims,
 	snprintf(url, sizeof(url), "https://feed%ld.example/rss", feed % 97);
 	for (i = 0; i < n; i++) {
 		struct claim	*c = &claims[i];
-		long		 k = (feed * n + i) % 500;
+		long		 k = (feed * n + i) % BENCH_KEYS;
+		unsigned long	 h = (unsigned long)(feed * n + i) *
+		    2654435761UL;
 
 		memset(c, 0, sizeof(*c));
 		snprintf(c->entity, sizeof(c->entity), "entity-%ld", k);
@@ -94,9 +105,18 @@ bench_submit(struct bench *b, long feed, int n, struct claim *claims,
 		util_strlcpy(c->unit, "troops", sizeof(c->unit));
 		util_strlcpy(c->lang, "id", sizeof(c->lang));
 		claim_make_key(c);
-		c->value = 100 * (1 + (feed / 7 + i) % 5);
-		c->qualifier = (feed + i) % 3 == 0 ? CLAIM_APPROX :
-		    CLAIM_EXACT;
+		if (b->change_pct >= 100) {
+			c->value = 100 * (1 + (feed / 7 + i) % 5);
+			c->qualifier = (feed + i) % 3 == 0 ? CLAIM_APPROX :
+			    CLAIM_EXACT;
+		} else {
+			if (b->cur[k] == 0)
+				b->cur[k] = 100;
+			else if ((int)((h >> 8) % 100) < b->change_pct)
+				b->cur[k] = b->cur[k] * 2;
+			c->value = b->cur[k];
+			c->qualifier = CLAIM_EXACT;
+		}
 		snprintf(ids[i], sizeof(ids[i]), "item-%ld-%d", feed, i);
 		items[i].id = ids[i];
 		items[i].hash = (uint64_t)(feed * 131 + i);
@@ -152,6 +172,7 @@ main(int argc, char **argv)
 	bool			 rtt = false;
 
 	log_init(LOG_LEVEL_WARNING, true);
+	b.change_pct = 100;
 	if (argc > 1 && strcmp(argv[1], "-r") == 0) {
 		if (argc < 4)
 			fatalx("usage: bench_store -r url count-file [feeds]");
@@ -167,8 +188,11 @@ main(int argc, char **argv)
 			n = atoi(argv[3]);
 		if (argc > 4)
 			window = atol(argv[4]);
+		if (argc > 5)
+			b.change_pct = atoi(argv[5]);
 	}
-	if (n < 1 || n > 10000 || feeds < 1 || window < 1)
+	if (n < 1 || n > 10000 || feeds < 1 || window < 1 ||
+	    b.change_pct < 0 || b.change_pct > 100)
 		fatalx("bad numbers");
 	claims = xcalloc((size_t)n, sizeof(*claims));
 	items = xcalloc((size_t)n, sizeof(*items));
@@ -199,10 +223,10 @@ main(int argc, char **argv)
 		bench_loop_until(&b, feeds);
 		t1 = util_now_ms();
 		printf("claims_per_second %.0f (%ld claims in %lld ms, "
-		    "%ld feeds, %ld alerts, %ld failed)\n",
+		    "%ld feeds, %d%% change, %ld alerts, %ld failed)\n",
 		    (double)(feeds * n) * 1000.0 / (double)(t1 - t0 + 1),
-		    feeds * n, (long long)(t1 - t0), feeds, b.alerts,
-		    b.failed);
+		    feeds * n, (long long)(t1 - t0), feeds, b.change_pct,
+		    b.alerts, b.failed);
 	}
 	store_free(b.store);
 	event_base_free(b.base);

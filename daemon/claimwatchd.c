@@ -38,6 +38,12 @@
 /* How long SIGTERM waits for in-flight polls and Redis writes. */
 #define CLAIMWATCHD_DRAIN_SECONDS 10
 
+/* One article page of a poll's new item. */
+struct claimwatchd_article {
+	struct claimwatchd_poll	*p;
+	size_t			 k;	/* index into p->newidx */
+};
+
 /* One poll of one feed, from "due" to "stored". */
 struct claimwatchd_poll {
 	struct ctx		*ctx;
@@ -55,6 +61,9 @@ struct claimwatchd_poll {
 	char			**articles;	/* per new item: article text or
 						   NULL; only with articles=yes */
 	size_t			 articles_left;	/* article fetches running */
+	struct claimwatchd_article *article_args; /* callback args, one per
+						   new item */
+	TAILQ_ENTRY(claimwatchd_poll) entry;	/* in ctx->polls */
 	int64_t			 due_ms;	/* when the poll started */
 	int64_t			 fetched_ms;	/* when the response was in */
 };
@@ -306,12 +315,6 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	util_buf_free(&text);
 }
 
-/* One article page of a poll's new item. */
-struct claimwatchd_article {
-	struct claimwatchd_poll	*p;
-	size_t			 k;	/* index into p->newidx */
-};
-
 static void
 claimwatchd_article_cb(const struct fetch_result *r, void *arg)
 {
@@ -332,7 +335,6 @@ claimwatchd_article_cb(const struct fetch_result *r, void *arg)
 		    "the item's own text", claimwatchd_redact(p->feed->url,
 		    rbuf, sizeof(rbuf)), r->url, r->status,
 		    r->error != NULL ? r->error : "HTTP status");
-	free(a);
 	if (--p->articles_left == 0)
 		claimwatchd_extract_submit(p);
 }
@@ -347,6 +349,7 @@ claimwatchd_fetch_articles(struct claimwatchd_poll *p)
 	size_t				 k;
 
 	p->articles = xcalloc(p->nnew, sizeof(*p->articles));
+	p->article_args = xcalloc(p->nnew, sizeof(*p->article_args));
 	/* Held at one until every request is queued, so that no callback
 	   can finish the poll while this loop still runs. */
 	p->articles_left = 1;
@@ -354,17 +357,15 @@ claimwatchd_fetch_articles(struct claimwatchd_poll *p)
 		it = &p->parsed->items[p->newidx[k]];
 		if (it->link == NULL)
 			continue;
-		a = xcalloc(1, sizeof(*a));
+		a = &p->article_args[k];
 		a->p = p;
 		a->k = k;
 		memset(&req, 0, sizeof(req));
 		req.url = it->link;
 		p->articles_left++;
 		if (fetch_start(p->ctx->fetch, &req, claimwatchd_article_cb,
-		    a) == -1) {
+		    a) == -1)
 			p->articles_left--;
-			free(a);
-		}
 	}
 	if (--p->articles_left == 0)
 		claimwatchd_extract_submit(p);
@@ -586,12 +587,29 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 		claimwatchd_submit_state(p);
 }
 
+/* Frees a poll and everything it owns; it must be off ctx->polls. */
+static void
+claimwatchd_poll_free(struct claimwatchd_poll *p)
+{
+	size_t	 i;
+
+	if (p->articles != NULL)
+		for (i = 0; i < p->nnew; i++)
+			free(p->articles[i]);
+	free(p->articles);
+	free(p->article_args);
+	free(p->newidx);
+	feed_free(p->parsed);
+	free(p->order);
+	free(p->items);
+	free(p);
+}
+
 static void
 claimwatchd_poll_end(struct claimwatchd_poll *p)
 {
 	struct ctx_feed	*f = p->feed;
 	struct ctx	*ctx = p->ctx;
-	size_t		 i;
 
 	f->polling = false;
 	ctx->inflight--;
@@ -606,15 +624,15 @@ claimwatchd_poll_end(struct claimwatchd_poll *p)
 	f->polled = true;
 	if (f->removed)
 		ctx_feed_free(ctx, f);
-	if (p->articles != NULL)
-		for (i = 0; i < p->nnew; i++)
-			free(p->articles[i]);
-	free(p->articles);
-	free(p->newidx);
-	feed_free(p->parsed);
-	free(p->order);
-	free(p->items);
-	free(p);
+	else if (f->due_again) {
+		f->due_again = false;
+		if (!ctx->stopping && !ctx->once && !f->waiting) {
+			f->waiting = true;
+			TAILQ_INSERT_TAIL(&ctx->waiting, f, wentry);
+		}
+	}
+	TAILQ_REMOVE(&ctx->polls, p, entry);
+	claimwatchd_poll_free(p);
 	if (!TAILQ_EMPTY(&ctx->waiting))
 		event_active(ctx->ev_next, EV_TIMEOUT, 0);
 }
@@ -676,6 +694,7 @@ claimwatchd_poll_start(struct ctx *ctx, struct ctx_feed *f)
 	p->result = CTX_RESULT_ERROR;
 	f->polling = true;
 	ctx->inflight++;
+	TAILQ_INSERT_TAIL(&ctx->polls, p, entry);
 	/*
 	 * Several daemons on one Redis split the feeds: whoever takes the
 	 * feed's lease polls it.  Without Redis the poll goes ahead; the
@@ -694,7 +713,14 @@ claimwatchd_due_cb(struct scheduler_feed *sf, void *feed_arg, void *arg)
 	struct ctx_feed	*f = feed_arg;
 
 	(void)sf;
-	if (ctx->stopping || f->polling || f->removed || f->waiting)
+	if (f->polling) {
+		/* Due again while the last poll still waits (a slow Redis):
+		   poll once more when it ends, or the feed would never be
+		   armed again. */
+		f->due_again = true;
+		return;
+	}
+	if (ctx->stopping || f->removed || f->waiting)
 		return;
 	if (ctx->once && f->polled)
 		return;
@@ -1088,7 +1114,7 @@ claimwatchd_health_cb(struct util_buf *out, void *arg)
 
 static void
 claimwatchd_store_options(const struct config *c, struct store_options *o,
-    struct store_watch **watches)
+    struct store_watch **watches, char **spool)
 {
 	size_t	 i;
 
@@ -1116,6 +1142,9 @@ claimwatchd_store_options(const struct config *c, struct store_options *o,
 	}
 	o->watches = *watches;
 	o->nwatches = c->nwatches;
+	/* What Redis has not taken by shutdown survives here. */
+	xasprintf(spool, "%s/spool", c->state_dir);
+	o->spool_path = *spool;
 }
 
 int
@@ -1137,6 +1166,8 @@ main(int argc, char **argv)
 	struct store_options		 sto;
 	struct store_watch		*watches;
 	struct config_feed		*cf;
+	char				*spool;
+	struct claimwatchd_poll		*p;
 	const char			*conf_path = NULL;
 	char				 err[CONFIG_ERR_LEN];
 	bool				 foreground, check = false, once = false;
@@ -1221,10 +1252,11 @@ main(int argc, char **argv)
 	}
 	ctx->once_left = ctx->nfeeds;
 	claimwatchd_setup_events(ctx);
-	claimwatchd_store_options(ctx->conf, &sto, &watches);
+	claimwatchd_store_options(ctx->conf, &sto, &watches, &spool);
 	ctx->store = store_new(ctx->base, &sto, claimwatchd_connect_cb, ctx,
 	    err, sizeof(err));
 	free(watches);
+	free(spool);
 	if (ctx->store == NULL) {
 		fprintf(stderr, "%s: [redis] %s\n", conf_path, err);
 		ctx_free(ctx);
@@ -1248,6 +1280,21 @@ main(int argc, char **argv)
 	    CW_VERSION, conf_path, ctx->nfeeds, once ? " once" : "");
 
 	event_base_dispatch(ctx->base);
+
+	/*
+	 * Polls cut short by the drain deadline still hold their feeds:
+	 * stop the modules that could call back into them first (fetch
+	 * aborts without callbacks, the store spools what Redis did not
+	 * take), then free them.
+	 */
+	fetch_free(ctx->fetch);
+	ctx->fetch = NULL;
+	store_free(ctx->store);
+	ctx->store = NULL;
+	while ((p = TAILQ_FIRST(&ctx->polls)) != NULL) {
+		TAILQ_REMOVE(&ctx->polls, p, entry);
+		claimwatchd_poll_free(p);
+	}
 
 	log_notice("stopped polls=%llu alerts=%llu",
 	    (unsigned long long)ctx->stats.polls,

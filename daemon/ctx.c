@@ -26,6 +26,7 @@ ctx_new(void)
 	ctx = xcalloc(1, sizeof(*ctx));
 	TAILQ_INIT(&ctx->feeds);
 	TAILQ_INIT(&ctx->waiting);
+	TAILQ_INIT(&ctx->polls);
 	if ((ctx->base = event_base_new()) == NULL) {
 		free(ctx);
 		return NULL;
@@ -168,6 +169,7 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 		"ok", "not_modified", "error", "gone"
 	};
 	const struct ctx_stats	*s = &ctx->stats;
+	struct store_stats	 st;
 	struct ctx_feed		*f;
 	size_t			 ok = 0, failing = 0, gone = 0, polling = 0;
 	size_t			 i;
@@ -215,14 +217,35 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 	    (unsigned long long)s->items_seen);
 	ctx_metric(b, "claimwatch_claims_total", "counter",
 	    "Figure claims extracted from new items.", s->claims);
+	memset(&st, 0, sizeof(st));
+	if (ctx->store != NULL)
+		store_get_stats(ctx->store, &st);
+	/* Counted by the store, so alerts of batches replayed after an
+	   outage or from the spool are in too. */
 	ctx_metric(b, "claimwatch_alerts_total", "counter",
-	    "Alerts published.", s->alerts);
+	    "Alerts published by this daemon.", st.alerts);
 	ctx_metric(b, "claimwatch_redis_connected", "gauge",
 	    "1 while the Redis connection is up.",
 	    ctx->store != NULL && store_is_connected(ctx->store));
+	ctx_metric(b, "claimwatch_redis_commands_total", "counter",
+	    "Commands sent to Redis (one per polled feed's write).",
+	    st.commands);
+	ctx_metric(b, "claimwatch_redis_errors_total", "counter",
+	    "Redis error replies, failed connects and lost connections.",
+	    st.errors);
+	ctx_metric(b, "claimwatch_redis_connects_total", "counter",
+	    "Successful connections to Redis.", st.connects);
 	ctx_metric(b, "claimwatch_redis_pending", "gauge",
-	    "Redis writes sent or queued and not yet answered.",
+	    "Redis commands sent or queued and not yet answered.",
 	    ctx->store != NULL ? store_pending(ctx->store) : 0);
+	ctx_metric(b, "claimwatch_queue_batches", "gauge",
+	    "Polled feeds' writes queued in memory for Redis.", st.queued);
+	ctx_metric(b, "claimwatch_spool_bytes", "gauge",
+	    "Bytes of queued writes in the spool file.",
+	    (unsigned long long)(st.spool_bytes > 0 ? st.spool_bytes : 0));
+	ctx_metric(b, "claimwatch_polls_leased_elsewhere_total", "counter",
+	    "Due polls left to another daemon holding the feed's lease.",
+	    s->leased_elsewhere);
 	ctx_metric_hist(b, "claimwatch_poll_duration_seconds",
 	    "Time from a feed falling due to its poll being stored.",
 	    &s->poll_seconds);

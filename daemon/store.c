@@ -138,6 +138,7 @@ struct store {
 	bool			 spool_failed;	/* write error logged */
 	int			 spool_lock;	/* fd holding <spool>.lock */
 	struct store_reads	 deferred;	/* results for the next turn */
+	struct store_stats	 stats;		/* counters for /metrics */
 	struct event		*ev_defer;
 	store_connect_cb	 cb;
 	void			*arg;
@@ -369,6 +370,7 @@ store_lost(struct store *s, const char *why)
 		store_defer_done(s, b->cb, b->arg);
 		b->cb = NULL;
 	}
+	s->stats.errors++;
 	if (!s->down) {
 		log_warn("redis: unreachable url=%s: %s; queueing and "
 		    "retrying", s->url, why);
@@ -393,6 +395,7 @@ store_ready(struct store *s)
 	else
 		log_info("redis: connected url=%s", s->url);
 	s->down = false;
+	s->stats.connects++;
 	/* The queue is older than what the spool still holds. */
 	TAILQ_FOREACH(b, &s->batches, entry)
 		store_send_batch(s, b);
@@ -505,17 +508,20 @@ store_connect(struct store *s)
 		argv[1] = s->password;
 		argvlen[0] = 4;
 		argvlen[1] = strlen(s->password);
+		s->stats.commands++;
 		redisAsyncCommandArgv(ac, store_init_cb, (void *)(intptr_t)-1,
 		    2, argv, argvlen);
 		s->ninit++;
 	}
 	if (s->db != 0) {
 		snprintf(db, sizeof(db), "%d", s->db);
+		s->stats.commands++;
 		redisAsyncCommand(ac, store_init_cb, (void *)(intptr_t)-1,
 		    "SELECT %s", db);
 		s->ninit++;
 	}
 	for (i = 0; i < STORE_NSCRIPTS; i++) {
+		s->stats.commands++;
 		redisAsyncCommand(ac, store_init_cb, (void *)i,
 		    "SCRIPT LOAD %s", store_scripts[i]);
 		s->ninit++;
@@ -558,6 +564,7 @@ store_send_cmd(struct store *s, struct store_cmd *cmd, bool eval)
 	for (i = 0; i < (size_t)cmd->argc; i++)
 		av[i + 2] = store_cmd_arg(cmd, (int)i);
 	memcpy(lv + 2, cmd->argvlen, (size_t)cmd->argc * sizeof(*lv));
+	s->stats.commands++;
 	redisAsyncCommandArgv(s->ac, store_cmd_cb, cmd, (int)n, av, lv);
 	if (av != argv) {
 		free(av);
@@ -607,12 +614,15 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 			redisAsyncDisconnect(ac);
 			return;
 		}
+		s->stats.errors++;
 		if (!b->error)
 			log_error("redis: script failed feed=%s: %s",
 			    b->feed_url, r->str);
 		b->error = true;
-	} else if (r->type == REDIS_REPLY_INTEGER)
+	} else if (r->type == REDIS_REPLY_INTEGER) {
 		b->nalerts += (int)r->integer;
+		s->stats.alerts += (unsigned long long)r->integer;
+	}
 	cmd->done = true;
 	if (++b->ndone == b->ncmds)
 		store_batch_done(s, b);
@@ -1189,6 +1199,7 @@ store_feed_state_get(struct store *s, const char *feed_url,
 	xasprintf(&key, "%s:state", tag);
 	rd = store_read_new(s, arg);
 	rd->state_cb = cb;
+	s->stats.commands++;
 	redisAsyncCommand(s->ac, store_state_reply_cb, rd, "HGETALL %s", key);
 	free(key);
 	return 0;
@@ -1282,6 +1293,7 @@ store_items_check(struct store *s, const char *feed_url,
 		argv[i + 2] = items[i].id;
 		argvlen[i + 2] = strlen(items[i].id);
 	}
+	s->stats.commands++;
 	redisAsyncCommandArgv(s->ac, store_items_reply_cb, rd, (int)n + 2,
 	    argv, argvlen);
 	free(argv);
@@ -1336,6 +1348,7 @@ store_lease(struct store *s, const char *feed_url, long ttl_ms,
 		argvlen[i] = strlen(argv[i]);
 	rd = store_read_new(s, arg);
 	rd->lease_cb = cb;
+	s->stats.commands++;
 	redisAsyncCommandArgv(s->ac, store_lease_reply_cb, rd, 6, argv,
 	    argvlen);
 	return 0;
@@ -1633,6 +1646,14 @@ store_pending(const struct store *s)
 	TAILQ_FOREACH(b, &s->batches, entry)
 		n += b->ncmds - b->ndone;
 	return n;
+}
+
+void
+store_get_stats(const struct store *s, struct store_stats *st)
+{
+	*st = s->stats;
+	st->queued = s->nbatches;
+	st->spool_bytes = (long long)(s->spool_size - s->spool_done);
 }
 
 void

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct claimwatchd_poll;
 struct config;
 struct event;
 struct event_base;
@@ -43,6 +44,7 @@ struct ctx_feed {
 	bool			 polled;	/* completed at least one poll */
 	struct scheduler_feed	*sf;		/* NULL until scheduled */
 	bool			 waiting;	/* due, queued behind the cap */
+	bool			 due_again;	/* fell due while polling */
 	TAILQ_ENTRY(ctx_feed)	 entry;
 	TAILQ_ENTRY(ctx_feed)	 wentry;	/* in ctx->waiting */
 };
@@ -94,6 +96,8 @@ struct ctx {
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;
 	struct ctx_feeds	 waiting;	/* due feeds beyond the cap */
+	TAILQ_HEAD(ctx_polls, claimwatchd_poll) polls; /* in flight; owned
+						   and freed by claimwatchd */
 	size_t			 inflight;	/* polls not yet finished */
 	size_t			 once_left;	/* --once: feeds still to poll */
 	bool			 once;		/* poll every feed once, exit */

@@ -151,6 +151,18 @@ int		 store_lease(struct store *, const char *feed_url, long ttl_ms,
 const char	*store_instance_id(const struct store *);
 /* Commands sent or queued and not yet answered. */
 size_t		 store_pending(const struct store *);
+
+/* Counters since store_new, for /metrics. */
+struct store_stats {
+	unsigned long long	 commands;	/* commands sent to Redis */
+	unsigned long long	 errors;	/* error replies, failed connects
+						   and lost connections */
+	unsigned long long	 connects;	/* successful (re)connects */
+	unsigned long long	 alerts;	/* alerts the scripts published */
+	size_t			 queued;	/* batches queued or unanswered */
+	long long		 spool_bytes;	/* spool file bytes not replayed */
+};
+void		 store_get_stats(const struct store *, struct store_stats *);
 /*
  * Blocking reader for `claimwatch tail`, no event loop: with from_id NULL
  * it SUBSCRIBEs to o->channel; else it replays o->stream after from_id

@@ -656,8 +656,7 @@ claimwatchd_lease_cb(int granted, void *arg)
 		/* Another daemon polls this feed now; try again next time. */
 		log_debug("%s: feed=%s leased elsewhere", __func__, f->url);
 		if (f->sf != NULL)
-			scheduler_done(p->ctx->sched, f->sf, SCHEDULER_OK, 0,
-			    0);
+			scheduler_defer(p->ctx->sched, f->sf);
 		p->result = CTX_RESULT_OK;
 		p->leased_elsewhere = true;
 		claimwatchd_poll_end(p);
@@ -799,6 +798,12 @@ claimwatchd_state_cb(const struct store_feed_state *st, void *arg)
 {
 	struct ctx_feed	*f = arg;
 
+	f->loading = false;
+	if (f->removed) {
+		/* Dropped by a reload while its state was being read. */
+		ctx_feed_free(f->ctx, f);
+		return;
+	}
 	if (st != NULL) {
 		claimwatchd_set_str(&f->etag, st->etag);
 		claimwatchd_set_str(&f->last_modified, st->last_modified);
@@ -817,9 +822,12 @@ claimwatchd_state_cb(const struct store_feed_state *st, void *arg)
 static void
 claimwatchd_feed_start(struct ctx *ctx, struct ctx_feed *f)
 {
+	f->loading = true;
 	if (store_feed_state_get(ctx->store, f->url, claimwatchd_state_cb,
-	    f) == -1)
+	    f) == -1) {
+		f->loading = false;
 		claimwatchd_schedule(ctx, f);
+	}
 }
 
 static void
@@ -885,8 +893,8 @@ claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
 		if (listed || f->removed)
 			continue;
 		removed++;
-		if (f->polling) {
-			/* Freed when its poll ends. */
+		if (f->polling || f->loading) {
+			/* Freed when its poll or its state read ends. */
 			f->removed = true;
 			if (f->sf != NULL)
 				scheduler_remove(ctx->sched, f->sf);

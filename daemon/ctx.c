@@ -57,8 +57,10 @@ ctx_feed_find(struct ctx *ctx, const char *url)
 {
 	struct ctx_feed	*f;
 
+	/* A removed feed waits only for its poll to end: not a match, or
+	   a reload re-adding its URL would add it once more each time. */
 	TAILQ_FOREACH(f, &ctx->feeds, entry)
-		if (strcmp(f->url, url) == 0)
+		if (!f->removed && strcmp(f->url, url) == 0)
 			return f;
 	return NULL;
 }

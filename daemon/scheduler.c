@@ -225,6 +225,32 @@ scheduler_done(struct scheduler *s, struct scheduler_feed *sf,
 	scheduler_arm(sf, delay);
 }
 
+void
+scheduler_defer(struct scheduler *s, struct scheduler_feed *sf)
+{
+	struct timeval	 tv;
+	double		 d;
+	long		 base;
+
+	if (sf->gone)
+		return;
+	base = sf->interval > 0 ? sf->interval : s->opts.interval;
+	/*
+	 * Anywhere in [0.5, 1.5] intervals, at sub-second resolution: the
+	 * holder polls at a fixed phase, so a fixed retry phase would lose
+	 * to it forever, while random ones land now and then in the gap
+	 * before its lease expires and the daemons end up sharing feeds.
+	 */
+	d = (double)base * (1.0 + 0.5 * scheduler_jitter(s));
+	if (d < 0.2)
+		d = 0.2;
+	tv.tv_sec = (time_t)d;
+	tv.tv_usec = (suseconds_t)((d - (double)tv.tv_sec) * 1e6);
+	sf->next_due = util_now() + (int64_t)d;
+	evtimer_del(sf->ev);
+	evtimer_add(sf->ev, &tv);
+}
+
 int64_t
 scheduler_next_due(const struct scheduler_feed *sf)
 {

@@ -41,6 +41,7 @@ struct ctx_feed {
 	int64_t			 next_due;	/* stored schedule, 0 = none */
 	bool			 polling;	/* a poll is in flight */
 	bool			 removed;	/* dropped by reload mid-poll */
+	bool			 loading;	/* stored state being read */
 	bool			 polled;	/* completed at least one poll */
 	struct scheduler_feed	*sf;		/* NULL until scheduled */
 	bool			 waiting;	/* due, queued behind the cap */

@@ -51,6 +51,11 @@ void		 scheduler_remove(struct scheduler *, struct scheduler_feed *);
  */
 void		 scheduler_done(struct scheduler *, struct scheduler_feed *,
 		    enum scheduler_outcome, long retry_after, long hint);
+/*
+ * Another daemon holds the feed's poll lease: try again after a random
+ * 0.5 to 1.5 intervals, which keeps the failure count as it is.
+ */
+void		 scheduler_defer(struct scheduler *, struct scheduler_feed *);
 int64_t		 scheduler_next_due(const struct scheduler_feed *);
 int		 scheduler_failures(const struct scheduler_feed *);
 bool		 scheduler_is_failing(const struct scheduler_feed *);

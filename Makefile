@@ -64,7 +64,8 @@ BENCH_BINS	= $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%)
 
 PROGS		= $(B)/claimwatchd $(B)/claimwatch
 
-.PHONY: all deps test check unit integration demo bench conformance fuzz \
+.PHONY: all deps test check unit integration demo bench soak fuzz-long \
+	conformance fuzz \
 	format compdb clean install uninstall
 .DEFAULT_GOAL := all
 
@@ -181,6 +182,14 @@ demo: deps
 BENCH		?=
 bench: all $(TOOL_BINS) $(BENCH_BINS)
 	sh tests/bench/run.sh $(B) $(BENCH)
+
+# Outside CI: the one-hour soak (SOAK_SECONDS to change) and long fuzzing
+# of every target (FUZZ_HOURS each, default 1).
+soak: all $(TOOL_BINS)
+	sh tests/bench/run.sh $(B) soak
+
+fuzz-long:
+	sh tests/fuzz/long.sh
 
 # Feed-parser conformance against feedparser's output in ../shared.
 conformance: all

@@ -993,7 +993,10 @@ claimwatchd_drain_cb(evutil_socket_t fd, short what, void *arg)
 		event_add(ctx->ev_drain, &tv);
 		return;
 	}
-	if (ctx->inflight == 0 && store_pending(ctx->store) == 0) {
+	/* With Redis away nothing pending can finish: the store spools it
+	   at exit, so there is no point in waiting for the deadline. */
+	if (ctx->inflight == 0 && (store_pending(ctx->store) == 0 ||
+	    (ctx->stopping && !store_is_connected(ctx->store)))) {
 		event_base_loopexit(ctx->base, NULL);
 		return;
 	}
@@ -1243,6 +1246,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file-size limit, a spool write must fail with EFBIG and be
+	   reported, not kill the daemon. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	claimwatchd_fetch_options(ctx->conf, &fo);
 	if ((ctx->fetch = fetch_new(ctx->base, &fo, err, sizeof(err))) ==

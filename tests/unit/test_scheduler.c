@@ -116,6 +116,41 @@ test_scheduler_failures_and_recovery(void **state)
 	event_base_free(base);
 }
 
+/*
+ * A feed leased by another daemon is retried at a random phase between
+ * half and one and a half intervals, so that daemons come to share feeds;
+ * failures stay as they were.
+ */
+static void
+test_scheduler_defer_spreads(void **state)
+{
+	struct event_base	*base = event_base_new();
+	struct scheduler	*s;
+	struct scheduler_feed	*sf;
+	int64_t			 due, lo = INT64_MAX, hi = 0;
+	int			 i;
+
+	(void)state;
+	s = scheduler_new(base, &test_sched_opts, test_scheduler_noop_cb,
+	    NULL);
+	sf = scheduler_add(s, 1000, 0, NULL);
+	scheduler_done(s, sf, SCHEDULER_ERROR, 0, 0);
+	for (i = 0; i < 200; i++) {
+		scheduler_defer(s, sf);
+		due = scheduler_next_due(sf) - util_now();
+		assert_true(due >= 499 && due <= 1500);
+		if (due < lo)
+			lo = due;
+		if (due > hi)
+			hi = due;
+	}
+	/* 200 draws from [500, 1500] seconds spread out. */
+	assert_true(hi - lo > 500);
+	assert_int_equal(scheduler_failures(sf), 1);
+	scheduler_free(s);
+	event_base_free(base);
+}
+
 static void
 test_scheduler_first_polls(void **state)
 {
@@ -218,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_scheduler_policy_table),
 		cmocka_unit_test(test_scheduler_failures_and_recovery),
 		cmocka_unit_test(test_scheduler_first_polls),
+		cmocka_unit_test(test_scheduler_defer_spreads),
 		cmocka_unit_test(test_scheduler_real_loop),
 	};
 

@@ -137,8 +137,9 @@ alert_dump(json_t *j)
 	return s;
 }
 
-char *
-alert_claim_json(const struct claim *c, const char *text, size_t textlen)
+/* The fields every figure object starts with, in schema order. */
+static json_t *
+alert_figure_core(const struct claim *c)
 {
 	json_t	*j;
 
@@ -148,6 +149,15 @@ alert_claim_json(const struct claim *c, const char *text, size_t textlen)
 	    json_string(claim_qualifier_name(c->qualifier)));
 	json_object_set_new(j, "max",
 	    c->has_max ? alert_number(c->max) : json_null());
+	return j;
+}
+
+char *
+alert_claim_json(const struct claim *c, const char *text, size_t textlen)
+{
+	json_t	*j;
+
+	j = alert_figure_core(c);
 	json_object_set_new(j, "unit", alert_name(c->unit));
 	json_object_set_new(j, "unit_text", alert_name(c->unit_text));
 	json_object_set_new(j, "event", alert_name(c->event));
@@ -168,12 +178,7 @@ alert_figure(const struct claim *c, const struct alert_source *src)
 {
 	json_t	*j;
 
-	j = json_object();
-	json_object_set_new(j, "value", alert_number(c->value));
-	json_object_set_new(j, "qualifier",
-	    json_string(claim_qualifier_name(c->qualifier)));
-	json_object_set_new(j, "max",
-	    c->has_max ? alert_number(c->max) : json_null());
+	j = alert_figure_core(c);
 	json_object_set_new(j, "modality",
 	    json_string(claim_modality_name(c->modality)));
 	json_object_set_new(j, "published", alert_time(src->published));

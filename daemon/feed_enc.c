@@ -175,6 +175,25 @@ feed_enc_valid_utf8(const char *p, size_t n)
 }
 
 /*
+ * Copies the run of plain ASCII (printable, tab, newline, return) at s[i]
+ * to b in one append; returns the index after it.  Most feed bytes are in
+ * such runs, so the slow per-character paths only see the rest.
+ */
+static size_t
+feed_enc_copy_plain(struct util_buf *b, const unsigned char *s, size_t n,
+    size_t i)
+{
+	size_t	 start = i;
+
+	while (i < n && s[i] < 0x80 && (s[i] >= 0x20 ||
+	    s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	if (i > start)
+		util_buf_append(b, s + start, i - start);
+	return i;
+}
+
+/*
  * Appends p as UTF-8 with every invalid sequence (and every character XML
  * cannot carry) replaced by U+FFFD.  ASCII runs are copied in bulk, which
  * is what keeps this pass cheap on ordinary feeds.
@@ -184,15 +203,10 @@ feed_enc_sanitize(struct util_buf *b, const char *p, size_t n)
 {
 	const unsigned char	*s = (const unsigned char *)p;
 	uint32_t		 cp;
-	size_t			 i = 0, start, k;
+	size_t			 i = 0, k;
 
 	while (i < n) {
-		start = i;
-		while (i < n && s[i] < 0x80 && (s[i] >= 0x20 ||
-		    s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-			i++;
-		if (i > start)
-			util_buf_append(b, s + start, i - start);
+		i = feed_enc_copy_plain(b, s, n, i);
 		if (i >= n)
 			break;
 		if ((k = feed_enc_seq(s + i, n - i, &cp)) == 0) {
@@ -236,15 +250,10 @@ feed_enc_utf16(struct util_buf *b, const unsigned char *s, size_t n,
 static void
 feed_enc_cp1252_decode(struct util_buf *b, const unsigned char *s, size_t n)
 {
-	size_t	 i, start;
+	size_t	 i;
 
 	for (i = 0; i < n; ) {
-		start = i;
-		while (i < n && s[i] < 0x80 && (s[i] >= 0x20 ||
-		    s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-			i++;
-		if (i > start)
-			util_buf_append(b, s + start, i - start);
+		i = feed_enc_copy_plain(b, s, n, i);
 		if (i >= n)
 			break;
 		if (s[i] >= 0x80 && s[i] < 0xa0)

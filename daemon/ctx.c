@@ -224,8 +224,13 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 		store_get_stats(ctx->store, &st);
 	/* Counted by the store, so alerts of batches replayed after an
 	   outage or from the spool are in too. */
-	ctx_metric(b, "claimwatch_alerts_total", "counter",
-	    "Alerts published by this daemon.", st.alerts);
+	util_buf_printf(b, "# HELP claimwatch_alerts_total Alerts published "
+	    "by this daemon, by type.\n"
+	    "# TYPE claimwatch_alerts_total counter\n"
+	    "claimwatch_alerts_total{type=\"new\"} %llu\n"
+	    "claimwatch_alerts_total{type=\"changed\"} %llu\n"
+	    "claimwatch_alerts_total{type=\"corroborated\"} %llu\n",
+	    st.alerts_by_type[0], st.alerts_by_type[1], st.alerts_by_type[2]);
 	ctx_metric(b, "claimwatch_redis_connected", "gauge",
 	    "1 while the Redis connection is up.",
 	    ctx->store != NULL && store_is_connected(ctx->store));

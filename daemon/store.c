@@ -619,9 +619,20 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 			log_error("redis: script failed feed=%s: %s",
 			    b->feed_url, r->str);
 		b->error = true;
-	} else if (r->type == REDIS_REPLY_INTEGER) {
-		b->nalerts += (int)r->integer;
-		s->stats.alerts += (unsigned long long)r->integer;
+	} else if (r->type == REDIS_REPLY_ARRAY &&
+	    r->elements == STORE_ALERT_TYPES) {
+		size_t	 i;
+
+		/* Alerts published by type: new, changed, corroborated. */
+		for (i = 0; i < STORE_ALERT_TYPES; i++) {
+			if (r->element[i]->type != REDIS_REPLY_INTEGER)
+				continue;
+			b->nalerts += (int)r->element[i]->integer;
+			s->stats.alerts += (unsigned long long)
+			    r->element[i]->integer;
+			s->stats.alerts_by_type[i] += (unsigned long long)
+			    r->element[i]->integer;
+		}
 	}
 	cmd->done = true;
 	if (++b->ndone == b->ncmds)

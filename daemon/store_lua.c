@@ -61,7 +61,8 @@ const char store_lua_batch[] =
 "if A[12] == '1' then fk = 1; k = 4 end\n"
 "if A[13] == '1' then stream = K[k]; k = k + 1 end\n"
 "local out, nal = {}, 0\n"
-"local function deliver(msg)\n"
+"local by = {new = 0, changed = 0, corroborated = 0}\n"
+"local function deliver(msg, kind)\n"
 "  call('PUBLISH', chan, msg)\n"
 "  if stream then\n"
 "    call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'alert', msg)\n"
@@ -69,6 +70,7 @@ const char store_lua_batch[] =
 "    out[#out + 1] = msg\n"
 "  end\n"
 "  nal = nal + 1\n"
+"  by[kind] = by[kind] + 1\n"
 "end\n"
 /* Plain finds: an unescaped quote can only be JSON structure. */
 "local function splice(a, kind, prev)\n"
@@ -140,7 +142,7 @@ const char store_lua_batch[] =
 "      if new then\n"
 "        call('HINCRBY', cur, 'sources', 1)\n"
 "        if watched and corr then\n"
-"          deliver(splice(al, 'corroborated', c[7]))\n"
+"          deliver(splice(al, 'corroborated', c[7]), 'corroborated')\n"
 "        end\n"
 "      end\n"
 "      return\n"
@@ -154,8 +156,8 @@ const char store_lua_batch[] =
 "      'figure', fig, 'sources', 1, 'updated', A[1], 'src1', A[a + 12],\n"
 "      'hn', hn)\n"
 "  if watched then\n"
-"    if kind == 'new' then deliver(al)\n"
-"    else deliver(splice(al, kind, c[7])) end\n"
+"    if kind == 'new' then deliver(al, kind)\n"
+"    else deliver(splice(al, kind, c[7]), kind) end\n"
 "  end\n"
 "end\n"
 /* An item seen with this content hash was written by another call. */
@@ -199,7 +201,7 @@ const char store_lua_batch[] =
 "    call('ZREMRANGEBYRANK', K[3], 0, n - smax - 1)\n"
 "  end\n"
 "end\n"
-"if stream then return nal end\n"
+"if stream then return {by.new, by.changed, by.corroborated} end\n"
 "return out\n";
 
 /*

@@ -159,6 +159,9 @@ struct store_stats {
 						   and lost connections */
 	unsigned long long	 connects;	/* successful (re)connects */
 	unsigned long long	 alerts;	/* alerts the scripts published */
+#define STORE_ALERT_TYPES	3
+	unsigned long long	 alerts_by_type[STORE_ALERT_TYPES];
+					/* new, changed, corroborated */
 	size_t			 queued;	/* batches queued or unanswered */
 	long long		 spool_bytes;	/* spool file bytes not replayed */
 };

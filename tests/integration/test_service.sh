@@ -71,6 +71,10 @@ p1=$(sample 'claimwatch_polls_total{result="ok"}')
 c1=$(sample 'claimwatch_claims_total')
 [ "${c1:-0}" -ge 1 ] || cw_fail "claims counter did not move: $c1"
 [ "$(sample 'claimwatch_redis_connected')" = 1 ] || cw_fail "redis gauge"
+a1=$(sample 'claimwatch_alerts_total{type="new"}')
+[ "${a1:-0}" -ge 1 ] || cw_fail "new alerts not counted: $a1"
+r1=$(sample 'claimwatch_redis_commands_total')
+[ "${r1:-0}" -ge 1 ] || cw_fail "Redis commands not counted: $r1"
 sleep 2
 scrape
 p2=$(sample 'claimwatch_polls_total{result="not_modified"}')

@@ -77,6 +77,37 @@ cw_start_httpd() {
 	HTTP_URL="http://127.0.0.1:$HTTP_PORT"
 }
 
+# Writes a test's daemon config to $1: Redis at $REDIS_URL (else on
+# 127.0.0.1:$REDIS_PORT), the feed list feeds.txt beside it, polls every
+# ${CW_INTERVAL:-1} s with loopback feeds allowed, the bundled lexicon,
+# metrics on a free port, state in ${CW_STATE:-$CW_TMP/state}.  Further
+# arguments are appended as lines (more sections and keys; a key written
+# here must not be given again).
+cw_config() {
+	f=$1
+	shift
+	mkdir -p "${CW_STATE:-$CW_TMP/state}"
+	{
+		echo "[redis]"
+		echo "url = ${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
+		echo "[feeds]"
+		echo "list = feeds.txt"
+		echo "[poll]"
+		echo "interval = ${CW_INTERVAL:-1}"
+		echo "min_interval = 1"
+		echo "allow_private = yes"
+		echo "[extract]"
+		echo "lexicon_dir = $CW_ROOT/config/lexicon"
+		echo "[http]"
+		echo "listen = 127.0.0.1:0"
+		echo "[daemon]"
+		echo "state_dir = ${CW_STATE:-$CW_TMP/state}"
+		if [ $# -gt 0 ]; then
+			printf '%s\n' "$@"
+		fi
+	} >"$f"
+}
+
 # Subscribes to channel $1 with redis-cli in the background, writing raw
 # messages to file $2; sets SUB_PID.
 cw_subscribe() {

@@ -21,18 +21,7 @@ cat >"$WWW/feed.xml" <<EOF2
 </channel></rss>
 EOF2
 echo "$HTTP_URL/feed.xml articles=yes" >"$CW_TMP/feeds.txt"
-cat >"$CW_TMP/claimwatch.conf" <<EOC
-[redis]
-url = $REDIS_URL
-[feeds]
-list = feeds.txt
-[poll]
-allow_private = yes
-[extract]
-lexicon_dir = $CW_ROOT/config/lexicon
-[http]
-listen =
-EOC
+cw_config "$CW_TMP/claimwatch.conf"
 cw_redis SUBSCRIBE claimwatch:alerts >"$CW_TMP/alerts.raw" 2>/dev/null &
 CW_PIDS="$CW_PIDS $!"
 sleep 0.3

@@ -20,22 +20,8 @@ cw_start_redis
 cw_start_httpd "$WWW"
 feed deploy_1500
 echo "$HTTP_URL/kabar.xml" >"$CW_TMP/feeds.txt"
-cat >"$CW_TMP/claimwatch.conf" <<EOC
-[redis]
-url = $REDIS_URL
-prefix = e2e:
-channel = e2e:alerts
-[feeds]
-list = feeds.txt
-[poll]
-interval = 1
-min_interval = 1
-allow_private = yes
-[extract]
-lexicon_dir = $CW_ROOT/config/lexicon
-[http]
-listen = 127.0.0.1:0
-EOC
+cw_config "$CW_TMP/claimwatch.conf" "[redis]" "prefix = e2e:" \
+    "channel = e2e:alerts"
 
 ALERTS=$CW_TMP/alerts
 cw_subscribe e2e:alerts "$ALERTS"

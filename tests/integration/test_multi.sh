@@ -34,25 +34,9 @@ done
 d=1
 while [ "$d" -le $ND ]; do
 	mkdir -p "$CW_TMP/state$d"
-	cat >"$CW_TMP/d$d.conf" <<EOC
-[redis]
-url = $REDIS_URL
-prefix = mul:
-channel = mul:alerts
-stream = mul:alerts
-[feeds]
-list = feeds.txt
-[poll]
-interval = $IV
-min_interval = 1
-allow_private = yes
-[extract]
-lexicon_dir = $CW_ROOT/config/lexicon
-[daemon]
-state_dir = $CW_TMP/state$d
-[http]
-listen = 127.0.0.1:0
-EOC
+	CW_INTERVAL=$IV CW_STATE=$CW_TMP/state$d cw_config "$CW_TMP/d$d.conf" \
+	    "[redis]" "prefix = mul:" "channel = mul:alerts" \
+	    "stream = mul:alerts"
 	d=$((d + 1))
 done
 

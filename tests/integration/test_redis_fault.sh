@@ -47,25 +47,8 @@ while [ "$k" -le $NF ]; do
 	echo "$HTTP_URL/f$k.xml" >>"$CW_TMP/feeds.txt"
 	k=$((k + 1))
 done
-cat >"$CW_TMP/claimwatch.conf" <<EOC
-[redis]
-url = redis://127.0.0.1:$REDIS_PORT/0
-prefix = flt:
-channel = flt:alerts
-stream = flt:alerts
-[feeds]
-list = feeds.txt
-[poll]
-interval = 1
-min_interval = 1
-allow_private = yes
-[extract]
-lexicon_dir = $CW_ROOT/config/lexicon
-[daemon]
-state_dir = $STATE
-[http]
-listen = 127.0.0.1:0
-EOC
+CW_STATE=$STATE cw_config "$CW_TMP/claimwatch.conf" "[redis]" \
+    "prefix = flt:" "channel = flt:alerts" "stream = flt:alerts"
 
 LOG=$CW_TMP/daemon.log
 start_daemon() {

@@ -14,23 +14,7 @@ cat "$D/head.xml" "$D/item_killed_100.xml" "$D/tail.xml" >"$WWW/b.xml"
 cw_start_redis
 cw_start_httpd "$WWW"
 echo "$HTTP_URL/a.xml" >"$CW_TMP/feeds.txt"
-conf() {
-	cat <<EOC
-[redis]
-url = $REDIS_URL
-[feeds]
-list = feeds.txt
-[poll]
-interval = 1
-min_interval = 1
-allow_private = yes
-[extract]
-lexicon_dir = $CW_ROOT/config/lexicon
-[http]
-listen = 127.0.0.1:0
-EOC
-}
-conf >"$CW_TMP/claimwatch.conf"
+cw_config "$CW_TMP/claimwatch.conf"
 
 # A datagram socket standing in for systemd's notify socket.
 python3 -c '
@@ -94,7 +78,7 @@ grep -q RELOADING=1 "$CW_TMP/notify.log" || cw_fail "no RELOADING=1"
 
 # SIGHUP with a good config and a longer feed list: b.xml is added, a.xml
 # keeps its seen items (no second alert for it).
-conf >"$CW_TMP/claimwatch.conf"
+cw_config "$CW_TMP/claimwatch.conf"
 printf '%s\n%s\n' "$HTTP_URL/a.xml" "$HTTP_URL/b.xml" >"$CW_TMP/feeds.txt"
 kill -HUP "$DPID"
 cw_wait_for "grep -q 'b.xml status=200' $CW_TMP/daemon.log" 10 || cw_fail "new feed not polled after reload"

@@ -28,22 +28,7 @@ start_redis
 cw_start_httpd "$WWW"
 feed deploy_1500
 echo "$HTTP_URL/kabar.xml" >"$CW_TMP/feeds.txt"
-cat >"$CW_TMP/claimwatch.conf" <<EOC
-[redis]
-url = redis://127.0.0.1:$REDIS_PORT/0
-[feeds]
-list = feeds.txt
-[poll]
-interval = 1
-min_interval = 1
-allow_private = yes
-[extract]
-lexicon_dir = $CW_ROOT/config/lexicon
-[http]
-listen =
-[daemon]
-state_dir = $CW_TMP/state
-EOC
+cw_config "$CW_TMP/claimwatch.conf"
 cw_subscribe claimwatch:alerts "$CW_TMP/alerts"
 count() { grep -c '^{' "$CW_TMP/alerts.raw" || true; }
 

@@ -26,25 +26,8 @@ while [ "$k" -le $NF ]; do
 	echo "$HTTP_URL/f$k.xml" >>"$CW_TMP/feeds.txt"
 	k=$((k + 1))
 done
-cat >"$CW_TMP/claimwatch.conf" <<EOC
-[redis]
-url = $REDIS_URL
-prefix = tl:
-channel = tl:alerts
-stream = tl:alerts
-[feeds]
-list = feeds.txt
-[poll]
-interval = 1
-min_interval = 1
-allow_private = yes
-[extract]
-lexicon_dir = $CW_ROOT/config/lexicon
-[daemon]
-state_dir = $CW_TMP/state
-[http]
-listen = 127.0.0.1:0
-EOC
+cw_config "$CW_TMP/claimwatch.conf" "[redis]" "prefix = tl:" \
+    "channel = tl:alerts" "stream = tl:alerts"
 "$CW_BUILD/claimwatchd" -d -c "$CW_TMP/claimwatch.conf" --log-level info \
     >"$CW_TMP/daemon.log" 2>&1 &
 CW_PIDS="$CW_PIDS $!"

@@ -41,12 +41,7 @@ kill_redis() {
 start_redis
 cw_start_httpd "$WWW"
 
-: >"$CW_TMP/feeds.txt"
-k=1
-while [ "$k" -le $NF ]; do
-	echo "$HTTP_URL/f$k.xml" >>"$CW_TMP/feeds.txt"
-	k=$((k + 1))
-done
+cw_feeds_list "$HTTP_URL" "$NF"
 CW_STATE=$STATE cw_config "$CW_TMP/claimwatch.conf" "[redis]" \
     "prefix = flt:" "channel = flt:alerts" "stream = flt:alerts"
 
@@ -57,13 +52,7 @@ start_daemon() {
 	DAEMON_PID=$!
 	CW_PIDS="$CW_PIDS $DAEMON_PID"
 }
-grow() {
-	k=1
-	while [ "$k" -le $NF ]; do
-		cw_feed "$WWW" "$k" "$1"
-		k=$((k + 1))
-	done
-}
+grow() { cw_feeds_grow "$WWW" "$NF" "$1"; }
 xlen() { redis-cli -p "$REDIS_PORT" XLEN flt:alerts; }
 # Polls of the feeds that saw N items, counted in the log from line $2 on.
 polled() { tail -n +"$2" "$LOG" | grep -c "status=200 items=$1 " || true; }

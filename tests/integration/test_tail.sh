@@ -10,22 +10,11 @@
 NF=3
 WWW=$CW_TMP/www
 mkdir -p "$WWW" "$CW_TMP/state"
-grow() {
-	k=1
-	while [ "$k" -le $NF ]; do
-		cw_feed "$WWW" "$k" "$1"
-		k=$((k + 1))
-	done
-}
+grow() { cw_feeds_grow "$WWW" "$NF" "$1"; }
 grow 1
 cw_start_redis
 cw_start_httpd "$WWW"
-: >"$CW_TMP/feeds.txt"
-k=1
-while [ "$k" -le $NF ]; do
-	echo "$HTTP_URL/f$k.xml" >>"$CW_TMP/feeds.txt"
-	k=$((k + 1))
-done
+cw_feeds_list "$HTTP_URL" "$NF"
 cw_config "$CW_TMP/claimwatch.conf" "[redis]" "prefix = tl:" \
     "channel = tl:alerts" "stream = tl:alerts"
 "$CW_BUILD/claimwatchd" -d -c "$CW_TMP/claimwatch.conf" --log-level info \

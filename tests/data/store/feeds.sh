@@ -73,3 +73,22 @@ cw_alerts() {
 	    >/dev/null || cw_fail "an alert breaks the schema: $(cat "$@" | grep '^{' | head -3)"
 	cat "$@" | grep '^{' | jq -r '"\(.key) \(.current.value)"' | sort
 }
+
+# cw_feeds_grow DIR NF N: feeds 1..NF in DIR, each with items 1..N.
+cw_feeds_grow() {
+	k=1
+	while [ "$k" -le "$2" ]; do
+		cw_feed "$1" "$k" "$3"
+		k=$((k + 1))
+	done
+}
+
+# cw_feeds_list URL NF: $CW_TMP/feeds.txt naming URL/f1.xml .. fNF.xml.
+cw_feeds_list() {
+	: >"$CW_TMP/feeds.txt"
+	k=1
+	while [ "$k" -le "$2" ]; do
+		echo "$1/f$k.xml" >>"$CW_TMP/feeds.txt"
+		k=$((k + 1))
+	done
+}

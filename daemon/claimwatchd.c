@@ -123,18 +123,21 @@ static void
 claimwatchd_notify_status(struct ctx *ctx)
 {
 	struct ctx_feed	*f;
-	size_t		 failing = 0, gone = 0;
+	size_t		 failing = 0, gone = 0, due = 0;
 
 	TAILQ_FOREACH(f, &ctx->feeds, entry) {
 		if (f->gone)
 			gone++;
 		else if (f->sf != NULL && scheduler_is_failing(f->sf))
 			failing++;
+		if (f->waiting)
+			due++;
 	}
-	sd_notifyf(0, "STATUS=feeds=%zu polling=%zu failing=%zu gone=%zu "
-	    "polls=%llu alerts=%llu", ctx->nfeeds, ctx->inflight, failing,
-	    gone, (unsigned long long)ctx->stats.polls,
-	    (unsigned long long)ctx->stats.alerts);
+	if (ctx->stats.alerts_day != util_now() / 86400)
+		ctx->stats.alerts_today = 0;
+	sd_notifyf(0, "STATUS=feeds=%zu due=%zu polling=%zu failing=%zu "
+	    "gone=%zu alerts_today=%llu", ctx->nfeeds, due, ctx->inflight,
+	    failing, gone, (unsigned long long)ctx->stats.alerts_today);
 }
 
 /* Copies a feed's validators and counters into a state for the store. */
@@ -167,6 +170,11 @@ claimwatchd_submit_cb(int nalerts, void *arg)
 		int	 i;
 
 		p->ctx->stats.alerts += (uint64_t)nalerts;
+		if (p->ctx->stats.alerts_day != util_now() / 86400) {
+			p->ctx->stats.alerts_day = util_now() / 86400;
+			p->ctx->stats.alerts_today = 0;
+		}
+		p->ctx->stats.alerts_today += (uint64_t)nalerts;
 		for (i = 0; i < nalerts; i++)
 			ctx_hist_observe(&p->ctx->stats.alert_seconds, lat);
 	}

@@ -82,6 +82,8 @@ struct ctx_stats {
 	uint64_t	 items_seen;
 	uint64_t	 claims;
 	uint64_t	 alerts;
+	uint64_t	 alerts_today;		/* since 00:00 UTC */
+	int64_t		 alerts_day;		/* UTC day alerts_today counts */
 	uint64_t	 bytes;
 };
 

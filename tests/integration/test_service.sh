@@ -55,6 +55,8 @@ p1=$(sample 'claimwatch_polls_total{result="ok"}')
 c1=$(sample 'claimwatch_claims_total')
 [ "${c1:-0}" -ge 1 ] || cw_fail "claims counter did not move: $c1"
 [ "$(sample 'claimwatch_redis_connected')" = 1 ] || cw_fail "redis gauge"
+cw_wait_for "grep -q 'STATUS=feeds=1 due=0 .*alerts_today=[1-9]' $CW_TMP/notify.log" 5 ||
+    cw_fail "STATUS does not count today's alerts"
 a1=$(sample 'claimwatch_alerts_total{type="new"}')
 [ "${a1:-0}" -ge 1 ] || cw_fail "new alerts not counted: $a1"
 r1=$(sample 'claimwatch_redis_commands_total')

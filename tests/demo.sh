@@ -65,6 +65,8 @@ stage 1
 	echo "lexicon_dir = $ROOT/config/lexicon"
 	echo "[http]"
 	echo "listen ="
+	echo "[daemon]"
+	echo "state_dir = $TMP"
 } >"$TMP/claimwatch.conf"
 $CLI DEL demo:alerts >/dev/null 2>&1 || true
 

@@ -9,46 +9,13 @@
 # cycle can be pinned on the daemon, the store or the server.
 # Environment: CW_BUILD (default build), BENCH_FEEDS (default 10000),
 # BENCH_KEEP=1 keeps the temporary directory.
-set -eu
-B=${CW_BUILD:-build}
+BENCH_NAME=bench_fetch
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_FEEDS:-10000}
 NB=$((N / 10))
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d /tmp/cwbench.XXXXXX)
-PIDS=""
-NGINX=/usr/sbin/nginx
 TIME=/usr/bin/time
-
-cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null || true
-	done
-	[ "${BENCH_KEEP:-0}" = 1 ] && echo "kept $TMP" || rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-
-fail() {
-	echo "bench_fetch: $*" >&2
-	exit 1
-}
-[ -x "$B/claimwatchd" ] || fail "$B/claimwatchd missing (make all)"
-[ -x "$NGINX" ] || fail "nginx missing (apt-get install nginx-light)"
 [ -x "$TIME" ] || fail "/usr/bin/time missing (apt-get install time)"
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_for() {
-	i=0
-	while ! eval "$1" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -ge 100 ] && return 1
-		sleep 0.1
-	done
-}
 # CPU seconds (user + system) used so far by the processes given.
 cpu_of() {
 	for p in "$@"; do
@@ -57,60 +24,10 @@ cpu_of() {
 	    { sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
 }
 
-# nginx workers run as nobody when the script runs as root.
-chmod 755 "$TMP"
-echo "generating $N feeds in $TMP/www"
-python3 "$ROOT/tests/bench/gen_feeds.py" "$TMP/www" "$N"
+bench_feeds "$N"
 size=$(($(du -sb "$TMP/www" | cut -f1) / 1024))
+bench_nginx 2
 
-HTTP_PORT=$(free_port)
-mkdir -p "$TMP/nginx"
-cat >"$TMP/nginx.conf" <<EOF
-worker_processes 2;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events {
-	worker_connections 4096;
-}
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_timeout 120;
-	keepalive_requests 1000000;
-	etag on;
-	types {
-		application/rss+xml xml;
-	}
-	default_type application/octet-stream;
-	client_body_temp_path $TMP/nginx/body;
-	proxy_temp_path $TMP/nginx/proxy;
-	fastcgi_temp_path $TMP/nginx/fastcgi;
-	uwsgi_temp_path $TMP/nginx/uwsgi;
-	scgi_temp_path $TMP/nginx/scgi;
-	server {
-		listen 127.0.0.1:$HTTP_PORT;
-		root $TMP/www;
-	}
-}
-EOF
-"$NGINX" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx.conf" \
-    -g 'daemon off;' &
-NGINX_PID=$!
-PIDS="$PIDS $NGINX_PID"
-wait_for "curl -sf -o /dev/null http://127.0.0.1:$HTTP_PORT/f00000.xml" ||
-    fail "nginx did not start: $(cat "$TMP/nginx/error.log")"
-NGINX_ALL="$NGINX_PID $(ps -o pid= --ppid "$NGINX_PID" | tr '\n' ' ')"
-
-start_redis() {
-	REDIS_PORT=$(free_port)
-	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
-	    --appendonly no --dir "$TMP" --daemonize no \
-	    >"$TMP/redis-$REDIS_PORT.log" 2>&1 &
-	REDIS_PID=$!
-	PIDS="$PIDS $REDIS_PID"
-	wait_for "redis-cli -p $REDIS_PORT ping" || fail "redis did not start"
-}
 stop_redis() {
 	kill "$REDIS_PID" 2>/dev/null || true
 	wait "$REDIS_PID" 2>/dev/null || true
@@ -170,7 +87,7 @@ run() {
 	echo "  $1: ${wall}s wall, 200s=$full new_items=$new alerts=$alerts"
 }
 
-start_redis
+bench_redis
 config "$N"
 echo "cold cycle, $N feeds"
 run cold "$N"
@@ -180,7 +97,7 @@ python3 "$ROOT/tests/bench/gen_feeds.py" "$TMP/www" "$N" --grow 10
 echo "10% of feeds gained 2 items"
 run grew "$N"
 stop_redis
-start_redis
+bench_redis
 config "$NB"
 echo "cold cycle, $NB feeds (fresh Redis)"
 run base "$NB"

@@ -1,0 +1,107 @@
+# Shared by the benchmarks that serve generated feeds from nginx (POSIX sh,
+# sourced after BENCH_NAME is set).  Everything listens on 127.0.0.1 only,
+# lives in $TMP and is stopped by PID on exit.
+set -eu
+B=${CW_BUILD:-build}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d "/tmp/cw$BENCH_NAME.XXXXXX")
+PIDS=""
+NGINX=/usr/sbin/nginx
+
+bench_cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $PIDS; do
+		wait "$p" 2>/dev/null || true
+	done
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "kept $TMP"
+	else
+		rm -rf "$TMP"
+	fi
+}
+trap bench_cleanup EXIT INT TERM
+
+fail() {
+	echo "$BENCH_NAME: $*" >&2
+	exit 1
+}
+[ -x "$B/claimwatchd" ] || fail "$B/claimwatchd missing (make all)"
+[ -x "$NGINX" ] || fail "nginx missing (apt-get install nginx-light)"
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_for() {
+	i=0
+	while ! eval "$1" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -ge 100 ] && return 1
+		sleep 0.1
+	done
+}
+
+# bench_feeds N: N generated feeds (~25 KB, 20 items) in $TMP/www.
+bench_feeds() {
+	# nginx workers run as nobody when the script runs as root.
+	chmod 755 "$TMP"
+	echo "generating $1 feeds in $TMP/www"
+	python3 "$ROOT/tests/bench/gen_feeds.py" "$TMP/www" "$1"
+}
+
+# bench_nginx WORKERS: nginx serving $TMP/www with ETags and keep-alive,
+# no access log; sets HTTP_PORT, NGINX_PID and NGINX_ALL (master and
+# workers, for CPU accounting).
+bench_nginx() {
+	HTTP_PORT=$(free_port)
+	mkdir -p "$TMP/nginx"
+	cat >"$TMP/nginx.conf" <<EOC
+worker_processes $1;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events {
+	worker_connections 4096;
+}
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_timeout 120;
+	keepalive_requests 1000000;
+	etag on;
+	types {
+		application/rss+xml xml;
+	}
+	default_type application/octet-stream;
+	client_body_temp_path $TMP/nginx/body;
+	proxy_temp_path $TMP/nginx/proxy;
+	fastcgi_temp_path $TMP/nginx/fastcgi;
+	uwsgi_temp_path $TMP/nginx/uwsgi;
+	scgi_temp_path $TMP/nginx/scgi;
+	server {
+		listen 127.0.0.1:$HTTP_PORT;
+		root $TMP/www;
+	}
+}
+EOC
+	"$NGINX" -p "$TMP/nginx" -e "$TMP/nginx/error.log" \
+	    -c "$TMP/nginx.conf" -g 'daemon off;' &
+	NGINX_PID=$!
+	PIDS="$PIDS $NGINX_PID"
+	wait_for "curl -sf -o /dev/null http://127.0.0.1:$HTTP_PORT/f00000.xml" ||
+	    fail "nginx did not start: $(cat "$TMP/nginx/error.log")"
+	NGINX_ALL="$NGINX_PID $(ps -o pid= --ppid "$NGINX_PID" | tr '\n' ' ')"
+}
+
+# bench_redis: a fresh redis-server, nothing saved; sets REDIS_PORT and
+# REDIS_PID.
+bench_redis() {
+	REDIS_PORT=$(free_port)
+	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+	    --appendonly no --dir "$TMP" --daemonize no \
+	    >"$TMP/redis-$REDIS_PORT.log" 2>&1 &
+	REDIS_PID=$!
+	PIDS="$PIDS $REDIS_PID"
+	wait_for "redis-cli -p $REDIS_PORT ping" || fail "redis did not start"
+}

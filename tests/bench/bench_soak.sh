@@ -14,8 +14,9 @@
 # Environment also: CW_BUILD (default build), SOAK_INTERVAL (default 60 s;
 # also max_interval, because the generated feeds say <ttl>60</ttl>, which
 # is 60 minutes in RSS), SOAK_KEEP=1 keeps the temporary directory.
-set -eu
-B=${CW_BUILD:-build}
+BENCH_NAME=bench_soak
+BENCH_KEEP=${SOAK_KEEP:-0}
+. "$(dirname "$0")/lib.sh"
 N=${SOAK_FEEDS:-10000}
 DURATION=${SOAK_SECONDS:-3600}
 SAMPLE=${SOAK_SAMPLE_EVERY:-60}
@@ -24,87 +25,11 @@ CHURN_EVERY=${SOAK_CHURN_EVERY:-60}
 CHURN_SHARE=${SOAK_CHURN_SHARE:-20}
 HUP_EVERY=${SOAK_HUP_EVERY:-300}
 INTERVAL=${SOAK_INTERVAL:-60}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d /tmp/cwsoak.XXXXXX)
-PIDS=""
-NGINX=/usr/sbin/nginx
-
-cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null || true
-	done
-	[ "${SOAK_KEEP:-0}" = 1 ] && echo "kept $TMP" || rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-
-fail() {
-	echo "bench_soak: $*" >&2
-	exit 1
-}
-[ -x "$B/claimwatchd" ] || fail "$B/claimwatchd missing (make all)"
-[ -x "$NGINX" ] || fail "nginx missing (apt-get install nginx-light)"
 [ "$WARMUP" -lt "$DURATION" ] || fail "SOAK_WARMUP must be < SOAK_SECONDS"
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket()
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_for() {
-	i=0
-	while ! eval "$1" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -ge 100 ] && return 1
-		sleep 0.1
-	done
-}
-
-chmod 755 "$TMP"	# nginx workers run as nobody under root
-echo "generating $N feeds in $TMP/www"
-python3 "$ROOT/tests/bench/gen_feeds.py" "$TMP/www" "$N"
-
-HTTP_PORT=$(free_port)
-mkdir -p "$TMP/nginx"
-cat >"$TMP/nginx.conf" <<EOF
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events {
-	worker_connections 4096;
-}
-http {
-	access_log off;
-	keepalive_timeout 120;
-	keepalive_requests 1000000;
-	etag on;
-	types {
-		application/rss+xml xml;
-	}
-	default_type application/octet-stream;
-	client_body_temp_path $TMP/nginx/body;
-	proxy_temp_path $TMP/nginx/proxy;
-	fastcgi_temp_path $TMP/nginx/fastcgi;
-	uwsgi_temp_path $TMP/nginx/uwsgi;
-	scgi_temp_path $TMP/nginx/scgi;
-	server {
-		listen 127.0.0.1:$HTTP_PORT;
-		root $TMP/www;
-	}
-}
-EOF
-"$NGINX" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx.conf" \
-    -g 'daemon off;' &
-PIDS="$PIDS $!"
-wait_for "curl -sf -o /dev/null http://127.0.0.1:$HTTP_PORT/f00000.xml" ||
-    fail "nginx did not start: $(cat "$TMP/nginx/error.log")"
-
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
-    --appendonly no --dir "$TMP" --daemonize no >"$TMP/redis.log" 2>&1 &
-PIDS="$PIDS $!"
-wait_for "redis-cli -p $REDIS_PORT ping" || fail "redis did not start"
+bench_feeds "$N"
+bench_nginx 1
+bench_redis
 
 # feedlist K: every feed but the K-th 1% (K counts reloads), atomically.
 feedlist() {

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "fixture_claim.h"
 #include "alert.h"
 #include "claim.h"
 #include "util.h"
@@ -131,20 +132,6 @@ test_golden(const char *name, const char *got)
 	if (strcmp(want, got) != 0)
 		fail_msg("%s differs:\nwant %s\ngot  %s", name, want, got);
 	free(want);
-}
-
-static void
-test_claim(struct claim *c, double value, enum claim_qualifier q,
-    const char *entity, const char *event, const char *unit)
-{
-	memset(c, 0, sizeof(*c));
-	c->value = value;
-	c->qualifier = q;
-	util_strlcpy(c->entity, entity, sizeof(c->entity));
-	util_strlcpy(c->event, event, sizeof(c->event));
-	util_strlcpy(c->unit, unit, sizeof(c->unit));
-	util_strlcpy(c->lang, "id", sizeof(c->lang));
-	claim_make_key(c);
 }
 
 /* The December report: about a hundred North Korean soldiers killed. */

@@ -31,6 +31,7 @@
 #include <hiredis.h>
 #include <jansson.h>
 
+#include "fixture_claim.h"
 #include "claim.h"
 #include "log.h"
 #include "store.h"
@@ -270,20 +271,6 @@ test_store(bool watches, long queue_max)
 		fail_msg("store_new: %s", err);
 	assert_true(test_loop_until(test_is_connected, s, 5000));
 	return s;
-}
-
-static void
-test_claim(struct claim *c, double v, enum claim_qualifier q,
-    const char *entity, const char *event, const char *unit)
-{
-	memset(c, 0, sizeof(*c));
-	c->value = v;
-	c->qualifier = q;
-	util_strlcpy(c->entity, entity, sizeof(c->entity));
-	util_strlcpy(c->event, event, sizeof(c->event));
-	util_strlcpy(c->unit, unit, sizeof(c->unit));
-	util_strlcpy(c->lang, "id", sizeof(c->lang));
-	claim_make_key(c);
 }
 
 /* Submits one item with one claim and runs the loop until it is done. */

@@ -88,6 +88,20 @@ grep -q "added=1 removed=0" "$CW_TMP/daemon.log" || cw_fail "reload did not add 
 n=$(grep -c "a.xml status=200 items=1 new=1" "$CW_TMP/daemon.log" || true)
 [ "$n" -eq 1 ] || cw_fail "a.xml re-read as new after reload ($n)"
 
+# Under journald (JOURNAL_STREAM set, no -d) every line carries its
+# sd-daemon priority prefix and no time stamp.
+CW_STATE=$CW_TMP/state2 cw_config "$CW_TMP/once.conf"
+JOURNAL_STREAM=8:1234 "$CW_BUILD/claimwatchd" -c "$CW_TMP/once.conf" \
+    --once --log-level info 2>"$CW_TMP/journal.log" ||
+    cw_fail "--once under journald failed"
+grep -q '^<5>claimwatchd .* starting' "$CW_TMP/journal.log" ||
+    cw_fail "no <5> notice prefix: $(head -3 $CW_TMP/journal.log)"
+grep -q '^<6>redis: connected' "$CW_TMP/journal.log" ||
+    cw_fail "no <6> info prefix"
+if grep -qv '^<[3-7]>' "$CW_TMP/journal.log"; then
+	cw_fail "a line without a priority prefix under journald"
+fi
+
 # Redis stops: /healthz says 503, the daemon keeps running.
 cw_stop_pid "$REDIS_PID"
 cw_wait_for "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$PORT/healthz)\" = 503 ]" 10 ||

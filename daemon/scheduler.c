@@ -87,7 +87,9 @@ scheduler_next_delay(const struct scheduler_options *o, int interval,
 	if (retry_after > 0)
 		return scheduler_clamp(retry_after, 1, max);
 	if (outcome == SCHEDULER_OK || outcome == SCHEDULER_NOT_MODIFIED) {
-		if (hint > 0)
+		/* A feed's ttl or max-age says how long its content stays
+		   fresh: it may stretch our interval, never shorten it. */
+		if (hint > base)
 			return scheduler_clamp(hint, o->min_interval > 0 ?
 			    o->min_interval : 1, max);
 		return scheduler_clamp(base, 1, max);

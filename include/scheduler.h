@@ -47,7 +47,7 @@ void		 scheduler_remove(struct scheduler *, struct scheduler_feed *);
 /*
  * Reports a poll's outcome and arms the next one.  retry_after (seconds,
  * 0 = none) overrides backoff; hint (ttl or max-age seconds, 0 = none)
- * adjusts the interval within bounds.
+ * stretches the interval, up to max_interval, but never shortens it.
  */
 void		 scheduler_done(struct scheduler *, struct scheduler_feed *,
 		    enum scheduler_outcome, long retry_after, long hint);

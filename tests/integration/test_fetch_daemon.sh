@@ -5,9 +5,9 @@
 # /metrics and Redis show the 304 path, gzip, 301 versus 302/307, 429 with
 # Retry-After, 410, the body limit (plain and decompressed), a stalled
 # server, a redirect loop, the state surviving a restart, and the
-# private-address guard.  Feeds that must repoll quickly carry a max-age
-# hint of 1 s (/_/maxage/1/...) so the test does not depend on the
-# smallest interval the configuration accepts.
+# private-address guard.  Feeds poll every 2 s; some carry a max-age of
+# 1 s (/_/maxage/1/...), which by design does not make them poll sooner
+# (a freshness hint may stretch the interval, never shorten it).
 . "$(dirname "$0")/lib.sh"
 
 WWW=$CW_TMP/www

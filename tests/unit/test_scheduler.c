@@ -38,9 +38,11 @@ test_scheduler_policy_table(void **state)
 		/* Plain intervals: the default, or the feed's own. */
 		{ 0, SCHEDULER_OK, 0, 0, 0, 0, 900 },
 		{ 600, SCHEDULER_NOT_MODIFIED, 0, 0, 0, 0, 600 },
-		/* Hints within [min, max]. */
+		/* Hints stretch the interval, up to max; never shorten it. */
 		{ 0, SCHEDULER_OK, 0, 0, 1800, 0, 1800 },
-		{ 0, SCHEDULER_OK, 0, 0, 60, 0, 300 },
+		{ 0, SCHEDULER_OK, 0, 0, 60, 0, 900 },
+		{ 600, SCHEDULER_OK, 0, 0, 300, 0, 600 },
+		{ 600, SCHEDULER_NOT_MODIFIED, 0, 0, 1200, 0, 1200 },
 		{ 0, SCHEDULER_OK, 0, 0, 86400, 0, 7200 },
 		/* Backoff doubles from the interval, capped. */
 		{ 0, SCHEDULER_ERROR, 1, 0, 0, 0, 900 },

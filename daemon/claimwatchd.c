@@ -119,6 +119,24 @@ claimwatchd_redact(const char *url, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Alerts since 00:00 UTC, from the store's counter, the one that also
+ * sees batches replayed after an outage or from the spool.
+ */
+static unsigned long long
+claimwatchd_alerts_today(struct ctx *ctx)
+{
+	struct store_stats	 st;
+	int64_t			 day = util_now() / 86400;
+
+	store_get_stats(ctx->store, &st);
+	if (ctx->stats.alerts_day != day) {
+		ctx->stats.alerts_day = day;
+		ctx->stats.alerts_day_base = st.alerts;
+	}
+	return st.alerts - ctx->stats.alerts_day_base;
+}
+
 static void
 claimwatchd_notify_status(struct ctx *ctx)
 {
@@ -133,11 +151,9 @@ claimwatchd_notify_status(struct ctx *ctx)
 		if (f->waiting)
 			due++;
 	}
-	if (ctx->stats.alerts_day != util_now() / 86400)
-		ctx->stats.alerts_today = 0;
 	sd_notifyf(0, "STATUS=feeds=%zu due=%zu polling=%zu failing=%zu "
 	    "gone=%zu alerts_today=%llu", ctx->nfeeds, due, ctx->inflight,
-	    failing, gone, (unsigned long long)ctx->stats.alerts_today);
+	    failing, gone, claimwatchd_alerts_today(ctx));
 }
 
 /* Copies a feed's validators and counters into a state for the store. */
@@ -169,12 +185,6 @@ claimwatchd_submit_cb(int nalerts, void *arg)
 		double	 lat = (double)(util_now_ms() - p->fetched_ms) / 1000;
 		int	 i;
 
-		p->ctx->stats.alerts += (uint64_t)nalerts;
-		if (p->ctx->stats.alerts_day != util_now() / 86400) {
-			p->ctx->stats.alerts_day = util_now() / 86400;
-			p->ctx->stats.alerts_today = 0;
-		}
-		p->ctx->stats.alerts_today += (uint64_t)nalerts;
 		for (i = 0; i < nalerts; i++)
 			ctx_hist_observe(&p->ctx->stats.alert_seconds, lat);
 	}
@@ -1187,6 +1197,7 @@ main(int argc, char **argv)
 	struct config_feed		*cf;
 	char				*spool;
 	struct claimwatchd_poll		*p;
+	struct store_stats		 stats;
 	const char			*conf_path = NULL;
 	char				 err[CONFIG_ERR_LEN];
 	bool				 foreground, check = false, once = false;
@@ -1303,6 +1314,7 @@ main(int argc, char **argv)
 
 	event_base_dispatch(ctx->base);
 
+	store_get_stats(ctx->store, &stats);
 	/*
 	 * Polls cut short by the drain deadline still hold their feeds:
 	 * stop the modules that could call back into them first (fetch
@@ -1319,8 +1331,7 @@ main(int argc, char **argv)
 	}
 
 	log_notice("stopped polls=%llu alerts=%llu",
-	    (unsigned long long)ctx->stats.polls,
-	    (unsigned long long)ctx->stats.alerts);
+	    (unsigned long long)ctx->stats.polls, stats.alerts);
 	ctx_free(ctx);
 	return 0;
 }

@@ -81,9 +81,9 @@ struct ctx_stats {
 	uint64_t	 items_new;
 	uint64_t	 items_seen;
 	uint64_t	 claims;
-	uint64_t	 alerts;
-	uint64_t	 alerts_today;		/* since 00:00 UTC */
-	int64_t		 alerts_day;		/* UTC day alerts_today counts */
+	uint64_t	 alerts_day_base;	/* store's alert count at the
+						   start of alerts_day */
+	int64_t		 alerts_day;		/* UTC day of that base */
 	uint64_t	 bytes;
 };
 

@@ -74,16 +74,20 @@ test_fetch_done_cb(const struct fetch_result *r, void *arg)
 }
 
 static void
-test_fetch_out_free(struct test_fetch_out *o)
+test_fetch_out_free(struct test_fetch_out *o, size_t n)
 {
-	free(o->error);
-	free(o->body);
-	free(o->etag);
-	free(o->lm);
-	free(o->ctype);
-	free(o->moved_to);
-	free(o->eff);
-	memset(o, 0, sizeof(*o));
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(o[i].error);
+		free(o[i].body);
+		free(o[i].etag);
+		free(o[i].lm);
+		free(o[i].ctype);
+		free(o[i].moved_to);
+		free(o[i].eff);
+		memset(&o[i], 0, sizeof(o[i]));
+	}
 }
 
 static struct fetch_options
@@ -297,9 +301,9 @@ test_fetch_200_then_304(void **state)
 	assert_int_equal(c.status, 200);
 	assert_int_equal(c.len, wlen);
 	free(want);
-	test_fetch_out_free(&a);
-	test_fetch_out_free(&b);
-	test_fetch_out_free(&c);
+	test_fetch_out_free(&a, 1);
+	test_fetch_out_free(&b, 1);
+	test_fetch_out_free(&c, 1);
 }
 
 static void
@@ -329,7 +333,7 @@ test_fetch_if_modified_since(void **state)
 	free(url);
 	fetch_free(f);
 	event_base_free(base);
-	test_fetch_out_free(&a);
+	test_fetch_out_free(&a, 1);
 }
 
 static void
@@ -348,7 +352,7 @@ test_fetch_gzip_decoded(void **state)
 	assert_int_equal(a.len, wlen);
 	assert_memory_equal(a.body, want, wlen);
 	free(want);
-	test_fetch_out_free(&a);
+	test_fetch_out_free(&a, 1);
 }
 
 static void
@@ -383,7 +387,7 @@ test_fetch_redirect_kinds(void **state)
 			assert_string_equal(a.moved_to, want);
 		else
 			assert_null(a.moved_to);
-		test_fetch_out_free(&a);
+		test_fetch_out_free(&a, 1);
 	}
 	free(want);
 }
@@ -408,9 +412,7 @@ test_fetch_retry_after_and_max_age(void **state)
 	assert_int_equal(a[2].status, 200);
 	assert_int_equal(a[2].max_age, 900);
 	assert_int_equal(a[2].retry_after, 0);
-	test_fetch_out_free(&a[0]);
-	test_fetch_out_free(&a[1]);
-	test_fetch_out_free(&a[2]);
+	test_fetch_out_free(a, 3);
 }
 
 static void
@@ -424,12 +426,12 @@ test_fetch_body_over_limit(void **state)
 	test_fetch_one(&o, "/_/big?bytes=100000", NULL, &a);
 	assert_string_equal(a.error, "body over 4096 bytes");
 	assert_null(a.body);
-	test_fetch_out_free(&a);
+	test_fetch_out_free(&a, 1);
 	/* Exactly the limit still passes. */
 	test_fetch_one(&o, "/_/big?bytes=4096", NULL, &a);
 	assert_null(a.error);
 	assert_int_equal(a.len, 4096);
-	test_fetch_out_free(&a);
+	test_fetch_out_free(&a, 1);
 }
 
 static long
@@ -463,7 +465,7 @@ test_fetch_gzip_bomb_bounded(void **state)
 	assert_null(a.body);
 	fprintf(stderr, "bomb: maxrss grew %ld KiB\n", after - before);
 	assert_true(after - before < 64 * 1024);
-	test_fetch_out_free(&a);
+	test_fetch_out_free(&a, 1);
 }
 
 static void
@@ -486,9 +488,7 @@ test_fetch_stall_times_out_others_go_on(void **state)
 	assert_int_equal(a[1].order, 1);
 	assert_non_null(a[2].error);
 	assert_non_null(strstr(a[2].error, "timeout"));
-	test_fetch_out_free(&a[0]);
-	test_fetch_out_free(&a[1]);
-	test_fetch_out_free(&a[2]);
+	test_fetch_out_free(a, 3);
 }
 
 /*
@@ -544,7 +544,7 @@ test_fetch_queue_reuses_handles(void **state)
 			assert_int_equal(a[i].len, wlen);
 			assert_memory_equal(a[i].body, want, wlen);
 		}
-		test_fetch_out_free(&a[i]);
+		test_fetch_out_free(&a[i], 1);
 	}
 	free((char *)want);
 }
@@ -562,8 +562,7 @@ test_fetch_broken_servers(void **state)
 	assert_null(a[0].body);
 	assert_non_null(a[1].error);
 	assert_null(a[1].body);
-	test_fetch_out_free(&a[0]);
-	test_fetch_out_free(&a[1]);
+	test_fetch_out_free(a, 2);
 }
 
 static void
@@ -582,7 +581,7 @@ test_fetch_redirect_loop_limited(void **state)
 	assert_non_null(strstr(a.error, "(3)"));
 	assert_null(a.moved_to);
 	assert_int_equal(after - before, 4);
-	test_fetch_out_free(&a);
+	test_fetch_out_free(&a, 1);
 }
 
 static void
@@ -612,8 +611,7 @@ test_fetch_private_refused(void **state)
 	assert_int_equal(after, before);
 	free(u0);
 	free(u1);
-	test_fetch_out_free(&a[0]);
-	test_fetch_out_free(&a[1]);
+	test_fetch_out_free(a, 2);
 }
 
 static void
@@ -630,7 +628,7 @@ test_fetch_file_gated(void **state)
 	test_fetch_one(&o, url, NULL, &a);
 	assert_non_null(a.error);
 	assert_null(a.body);
-	test_fetch_out_free(&a);
+	test_fetch_out_free(&a, 1);
 
 	o.protocols |= FETCH_PROTO_FILE;
 	want = test_fetch_read(TEST_FEED, &wlen);
@@ -639,7 +637,7 @@ test_fetch_file_gated(void **state)
 	assert_int_equal(a.status, 200);
 	assert_int_equal(a.len, wlen);
 	assert_memory_equal(a.body, want, wlen);
-	test_fetch_out_free(&a);
+	test_fetch_out_free(&a, 1);
 	free(want);
 	free(url);
 }

@@ -11,6 +11,7 @@
 # BENCH_KEEP=1 keeps the temporary directory.
 BENCH_NAME=bench_fetch
 . "$(dirname "$0")/lib.sh"
+[ -x "$B/claimwatchd" ] || fail "$B/claimwatchd missing (make all)"
 N=${BENCH_FEEDS:-10000}
 NB=$((N / 10))
 TIME=/usr/bin/time

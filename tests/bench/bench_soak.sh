@@ -17,6 +17,7 @@
 BENCH_NAME=bench_soak
 BENCH_KEEP=${SOAK_KEEP:-0}
 . "$(dirname "$0")/lib.sh"
+[ -x "$B/claimwatchd" ] || fail "$B/claimwatchd missing (make all)"
 N=${SOAK_FEEDS:-10000}
 DURATION=${SOAK_SECONDS:-3600}
 SAMPLE=${SOAK_SAMPLE_EVERY:-60}

@@ -3,29 +3,11 @@
 # a private redis-server, and Redis round trips per polled feed, counted
 # by a loopback proxy that records each burst of client writes that
 # follows a server reply.  Uses $CW_BUILD/bench/bench_store, or $BENCH_BIN.
-set -eu
-: "${CW_BUILD:=build}"
-BIN=${BENCH_BIN:-$CW_BUILD/bench/bench_store}
-TMP=$(mktemp -d /tmp/cwbench.XXXXXX)
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-PORT=$(free_port)
-redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --dir "$TMP" >"$TMP/redis.log" 2>&1 &
-PIDS="$PIDS $!"
-i=0
-until redis-cli -p "$PORT" ping >/dev/null 2>&1; do
-	i=$((i + 1)); [ "$i" -gt 100 ] && { echo "redis did not start"; exit 1; }
-	sleep 0.1
-done
+BENCH_NAME=bench_store
+. "$(dirname "$0")/lib.sh"
+BIN=${BENCH_BIN:-$B/bench/bench_store}
+bench_redis
+PORT=$REDIS_PORT
 
 # Two rows: every claim changes its figure (all alert), and the common
 # mix where 90% of claims repeat a key's figure from another source.

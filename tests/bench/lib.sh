@@ -1,5 +1,6 @@
-# Shared by the benchmarks that serve generated feeds from nginx (POSIX sh,
-# sourced after BENCH_NAME is set).  Everything listens on 127.0.0.1 only,
+# Shared by the benchmarks (POSIX sh, sourced after BENCH_NAME is set):
+# a temporary directory, cleanup by PID, nginx serving generated feeds and
+# a private redis-server.  Everything listens on 127.0.0.1 only,
 # lives in $TMP and is stopped by PID on exit.
 set -eu
 B=${CW_BUILD:-build}
@@ -27,8 +28,6 @@ fail() {
 	echo "$BENCH_NAME: $*" >&2
 	exit 1
 }
-[ -x "$B/claimwatchd" ] || fail "$B/claimwatchd missing (make all)"
-[ -x "$NGINX" ] || fail "nginx missing (apt-get install nginx-light)"
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -54,6 +53,7 @@ bench_feeds() {
 # no access log; sets HTTP_PORT, NGINX_PID and NGINX_ALL (master and
 # workers, for CPU accounting).
 bench_nginx() {
+	[ -x "$NGINX" ] || fail "nginx missing (apt-get install nginx-light)"
 	HTTP_PORT=$(free_port)
 	mkdir -p "$TMP/nginx"
 	cat >"$TMP/nginx.conf" <<EOC

@@ -31,8 +31,12 @@ redis-cli --cluster create 127.0.0.1:$1 127.0.0.1:$2 127.0.0.1:$3 \
     --cluster-replicas 0 --cluster-yes >"$CW_TMP/create.log" 2>&1 ||
     cw_fail "cluster create: $(cat "$CW_TMP/create.log")"
 P1=$1
-cw_wait_for "redis-cli -p $P1 cluster info | grep -q cluster_state:ok" 20 ||
-    cw_fail "cluster not ok"
+# Every node must see the whole slot map, not only the first: a redirect
+# to a node that has not caught up answers CLUSTERDOWN.
+for p in $PORTS; do
+	cw_wait_for "redis-cli -p $p cluster info | grep -q cluster_state:ok" 20 ||
+	    cw_fail "cluster not ok on node $p"
+done
 
 # The script text, exactly as compiled into the daemon.
 python3 - daemon/store_lua.c >"$CW_TMP/batch.lua" <<'PY'

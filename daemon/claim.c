@@ -23,6 +23,14 @@ static const char *const claim_modality_names[] = {
 	[CLAIM_ESTIMATE] = "estimate",
 };
 
+static const char *const claim_role_names[] = {
+	[CLAIM_ROLE_HEADLINE] = "headline",
+	[CLAIM_ROLE_SUBCOUNT] = "sub_count",
+	[CLAIM_ROLE_EARLIER] = "earlier",
+	[CLAIM_ROLE_COMPARISON] = "comparison",
+	[CLAIM_ROLE_BACKGROUND] = "background",
+};
+
 #define CLAIM_NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *
@@ -39,6 +47,14 @@ claim_modality_name(enum claim_modality m)
 	if ((size_t)m >= CLAIM_NITEMS(claim_modality_names))
 		return "actual";
 	return claim_modality_names[m];
+}
+
+const char *
+claim_role_name(enum claim_role r)
+{
+	if ((size_t)r >= CLAIM_NITEMS(claim_role_names))
+		return "headline";
+	return claim_role_names[r];
 }
 
 static int
@@ -64,6 +80,13 @@ claim_modality_parse(const char *s)
 {
 	return claim_lookup(claim_modality_names,
 	    CLAIM_NITEMS(claim_modality_names), s);
+}
+
+int
+claim_role_parse(const char *s)
+{
+	return claim_lookup(claim_role_names, CLAIM_NITEMS(claim_role_names),
+	    s);
 }
 
 void

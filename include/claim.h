@@ -24,6 +24,18 @@ enum claim_modality {
 	CLAIM_ESTIMATE		/* diperkirakan, estimated */
 };
 
+/*
+ * What a claim is to its story.  Only a headline figure may become the
+ * current figure of a key; the others are kept as history or dropped.
+ */
+enum claim_role {
+	CLAIM_ROLE_HEADLINE,	/* the figure the source reports now */
+	CLAIM_ROLE_SUBCOUNT,	/* part of the claim before it: "termasuk 120 anak" */
+	CLAIM_ROLE_EARLIER,	/* quoted or corrected earlier figure */
+	CLAIM_ROLE_COMPARISON,	/* "up from 1,200 last week" */
+	CLAIM_ROLE_BACKGROUND	/* another time or story mentioned in passing */
+};
+
 #define CLAIM_NAME_MAX	48	/* unit, event, entity ids incl. NUL */
 #define CLAIM_TEXT_MAX	96	/* unit_text incl. NUL */
 #define CLAIM_KEY_MAX	(3 * CLAIM_NAME_MAX)
@@ -34,6 +46,7 @@ struct claim {
 	bool			 has_max; /* true only for CLAIM_RANGE */
 	enum claim_qualifier	 qualifier;
 	enum claim_modality	 modality;
+	enum claim_role		 role;	/* zero (headline) unless extract says */
 	char	unit[CLAIM_NAME_MAX];	/* unit group: troops, people, usd */
 	char	unit_text[CLAIM_TEXT_MAX]; /* counted words as written */
 	char	event[CLAIM_NAME_MAX];	/* killed, deployed, ..., other */
@@ -49,9 +62,11 @@ struct claim {
 /* Names as in the alert schema ("exact", "at_least", "planned", ...). */
 const char	*claim_qualifier_name(enum claim_qualifier);
 const char	*claim_modality_name(enum claim_modality);
+const char	*claim_role_name(enum claim_role);
 /* Name → enum value, or -1 when unknown. */
 int		 claim_qualifier_parse(const char *);
 int		 claim_modality_parse(const char *);
+int		 claim_role_parse(const char *);
 /* Writes "entity/event/unit" into c->key from the other fields. */
 void		 claim_make_key(struct claim *);
 

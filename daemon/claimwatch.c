@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,8 +24,12 @@
 #include "feed.h"
 #include "lexicon.h"
 #include "log.h"
+#include "notify.h"
 #include "store.h"
 #include "util.h"
+
+#include <event2/event.h>
+#include <systemd/sd-daemon.h>
 
 /* Input bounds: the tool reads whole inputs into memory. */
 #define CLAIMWATCH_STDIN_MAX	(256UL * 1024 * 1024)
@@ -40,6 +45,7 @@ claimwatch_usage(void)
 	    "       claimwatch check-config [-c FILE]\n"
 	    "       claimwatch tail [-c FILE | --url URL] [--channel C] "
 	    "[--stream S] [--from-stream ID] [--raw]\n"
+	    "       claimwatch notify [-c FILE] [-d] [--log-level L]\n"
 	    "       claimwatch version\n");
 	exit(1);
 }
@@ -356,6 +362,90 @@ claimwatch_cmd_tail(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+static void
+claimwatch_notify_stop_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	log_notice("notify: signal %d, stopping", (int)sig);
+	event_base_loopbreak(arg);
+}
+
+/*
+ * notify: the delivery service (its own systemd unit), every [notify
+ * NAME] sink of the config on one event loop until SIGTERM or SIGINT.
+ * A new config means a restart: delivery state is all in Redis.
+ */
+static int
+claimwatch_cmd_notify(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "log-level", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct event_base	*base;
+	struct event		*ev_term, *ev_int;
+	struct notify		*n;
+	struct config		*conf;
+	const char		*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
+	char			 err[CONFIG_ERR_LEN];
+	int			 ch, level = -1;
+	bool			 fg = false;
+
+	while ((ch = getopt_long(argc, argv, "c:d", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'd':
+			fg = true;
+			break;
+		case 'l':
+			if ((level = log_level_parse(optarg)) == -1)
+				claimwatch_usage();
+			break;
+		default:
+			claimwatch_usage();
+		}
+	}
+	if (optind != argc)
+		claimwatch_usage();
+	if ((conf = config_load(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	log_init(level != -1 ? level : conf->log_level, fg);
+	if (conf->nnotify == 0) {
+		log_error("%s: no [notify NAME] sink to deliver to", path);
+		config_free(conf);
+		return 1;
+	}
+	/* A program that stops reading its stdin must not end us. */
+	signal(SIGPIPE, SIG_IGN);
+	log_route_libevent();
+	base = event_base_new();
+	if ((n = notify_new(base, conf, err, sizeof(err))) == NULL) {
+		log_error("notify: %s", err);
+		event_base_free(base);
+		config_free(conf);
+		return 1;
+	}
+	ev_term = evsignal_new(base, SIGTERM, claimwatch_notify_stop_cb, base);
+	ev_int = evsignal_new(base, SIGINT, claimwatch_notify_stop_cb, base);
+	event_add(ev_term, NULL);
+	event_add(ev_int, NULL);
+	log_notice("notify: started sinks=%zu metrics_port=%d", conf->nnotify,
+	    notify_port(n));
+	sd_notify(0, "READY=1");
+	event_base_dispatch(base);
+	sd_notify(0, "STOPPING=1");
+	notify_free(n);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_base_free(base);
+	config_free(conf);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -371,6 +461,8 @@ main(int argc, char **argv)
 		return claimwatch_cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(argv[1], "tail") == 0)
 		return claimwatch_cmd_tail(argc - 1, argv + 1);
+	if (strcmp(argv[1], "notify") == 0)
+		return claimwatch_cmd_notify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
 		printf("claimwatch %s\n", CW_VERSION);

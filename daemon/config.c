@@ -224,6 +224,8 @@ config_check_header(struct config_parse *p, const char *s, size_t len)
 	memcpy(name, s + 1, n);
 	name[n] = '\0';
 	/* Taken as inih takes it, spaces and all, or the two disagree. */
+	if (config_notify_section(name))
+		return;
 	if ((i = config_section_index(name)) >= 0) {
 		if (p->section_line[i] == 0)
 			p->section_line[i] = p->line;
@@ -234,7 +236,7 @@ config_check_header(struct config_parse *p, const char *s, size_t len)
 		    "[%s]?)", name, hint);
 	else
 		config_fail(p, p->line, "unknown section [%s] (known: redis "
-		    "feeds poll extract alerts http daemon)", name);
+		    "feeds poll extract alerts http daemon notify)", name);
 }
 
 /* inih's fgets: one line per call, so p->line is the handler's line. */
@@ -480,6 +482,12 @@ config_handler(void *arg, const char *section, const char *name,
 		    name);
 		return 1;
 	}
+	if (config_notify_section(section)) {
+		if (config_notify_set(p->cfg, section, name, value, p->line,
+		    msg, sizeof(msg)) == -1)
+			config_fail(p, p->line, "%s", msg);
+		return 1;
+	}
 	if (config_section_index(section) == -1)
 		return 1;	/* its header was reported */
 	for (i = 0; i < CONFIG_NKEYS; i++)
@@ -640,6 +648,9 @@ config_load(const char *path, char *err, size_t errlen)
 		} else
 			config_check_poll(&p);
 	}
+	if (!p.failed && config_notify_finish(c, &line, msg, sizeof(msg)) ==
+	    -1)
+		config_fail(&p, line, "%s", msg);
 	if (p.failed) {
 		config_errf(err, errlen, path, p.err_line, "%s", p.err);
 		goto fail;
@@ -696,6 +707,7 @@ config_free(struct config *c)
 	for (i = 0; i < c->nwatches; i++)
 		free(c->watches[i].pattern);
 	free(c->watches);
+	config_notify_free(c);
 	config_feeds_free(c->feeds, c->nfeeds);
 	free(c);
 }

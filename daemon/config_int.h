@@ -59,4 +59,19 @@ char	*config_path_resolve(const char *, const char *);
 /* The directory part of a file path ("." when it has none); caller frees. */
 char	*config_path_dir(const char *);
 
+/*
+ * [notify] and [notify NAME] (config_notify.c).  config_notify_section
+ * tells whether a section header is one of them.  config_notify_set takes
+ * one key; config_notify_finish checks each sink is complete and fills
+ * defaults naming the alert stream.  Both return -1 with a message and,
+ * in *line, the line it is about (0: none).  Messages never show header
+ * values or URLs beyond their origin: they carry tokens.
+ */
+struct config;
+bool	 config_notify_section(const char *);
+int	 config_notify_set(struct config *, const char *section,
+	    const char *name, const char *value, int line, char *, size_t);
+int	 config_notify_finish(struct config *, int *line, char *, size_t);
+void	 config_notify_free(struct config *);
+
 #endif

@@ -473,18 +473,7 @@ config_parse_token(const char *s, size_t max, char *err, size_t errlen)
 void
 config_url_redact(const char *url, char *buf, size_t len)
 {
-	const char	*host = strstr(url, "://"), *at = NULL, *p;
-
-	if (host != NULL) {
-		host += 3;
-		for (p = host; *p != '\0' && strchr("/?#", *p) == NULL; p++)
-			if (*p == '@')
-				at = p;
-	}
-	if (at == NULL)
-		snprintf(buf, len, "%.200s", url);
-	else
-		snprintf(buf, len, "%.*s***%.200s", (int)(host - url), url, at);
+	util_url_redact(url, false, buf, len);
 }
 
 int

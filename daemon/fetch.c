@@ -84,11 +84,15 @@ struct fetch_xfer {
 	char			*url;
 	char			*etag;
 	char			*last_modified;
+	char			*post;		/* POST body, or NULL: GET */
+	size_t			 post_len;
+	char			**extra;	/* extra header lines, or NULL */
 	fetch_done_cb		 cb;
 	void			*arg;
 	long			 max_body;
 	bool			 allow_private;
 	bool			 over_limit;
+	bool			 secret_url;
 	bool			 all_permanent;	/* every 3xx so far 301/308 */
 	int			 redirects;
 };
@@ -264,10 +268,17 @@ fetch_slot_release(struct fetch *f, struct fetch_slot *sl)
 static void
 fetch_record_free(struct fetch_xfer *x)
 {
+	size_t	 i;
+
 	curl_slist_free_all(x->headers);
 	free(x->url);
 	free(x->etag);
 	free(x->last_modified);
+	free(x->post);
+	if (x->extra != NULL)
+		for (i = 0; x->extra[i] != NULL; i++)
+			free(x->extra[i]);
+	free(x->extra);
 	free(x);
 }
 
@@ -328,6 +339,7 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 	struct fetch_result	 r;
 	char			*etag, *lm, *cc, *err = NULL;
 	char			*ctype = NULL, *eff = NULL, *scheme = NULL;
+	char			 rbuf[256];
 	curl_off_t		 ra = 0, dl = 0, tt = 0;
 	long			 code = 0, hdr = 0;
 
@@ -377,8 +389,10 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 	r.max_age = fetch_max_age(cc);
 	r.bytes = (long)dl + hdr;
 	r.seconds = (double)tt / 1e6;
-	if (err != NULL)
-		log_debug("%s: url=%s error=%s", __func__, x->url, err);
+	if (err != NULL) {
+		util_url_redact(x->url, x->secret_url, rbuf, sizeof(rbuf));
+		log_debug("%s: url=%s error=%s", __func__, rbuf, err);
+	}
 	x->cb(&r, x->arg);
 	free(err);
 	free(etag);
@@ -607,6 +621,7 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	const struct fetch_options	*o = &f->opts;
 	const char			*protos, *redir;
 	CURLMcode			 mrc;
+	size_t				 i;
 
 	if ((x->slot = fetch_slot_get(f)) == NULL)
 		return -1;
@@ -637,10 +652,15 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		    FETCH_PROTO_HTTPS ? "https,file" : "http,https,file";
 	fetch_add_header(x, "If-None-Match", x->etag);
 	fetch_add_header(x, "If-Modified-Since", x->last_modified);
-	x->headers = curl_slist_append(x->headers, "Accept: "
-	    "application/rss+xml, application/atom+xml, "
-	    "application/feed+json, application/xml;q=0.9, "
-	    "text/xml;q=0.9, */*;q=0.8");
+	if (x->post == NULL)
+		x->headers = curl_slist_append(x->headers, "Accept: "
+		    "application/rss+xml, application/atom+xml, "
+		    "application/feed+json, application/xml;q=0.9, "
+		    "text/xml;q=0.9, */*;q=0.8");
+	else	/* No 1 s wait for a "100 Continue" receivers rarely send. */
+		x->headers = curl_slist_append(x->headers, "Expect:");
+	for (i = 0; x->extra != NULL && x->extra[i] != NULL; i++)
+		x->headers = curl_slist_append(x->headers, x->extra[i]);
 
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
@@ -658,7 +678,14 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(x->easy, CURLOPT_HTTP_VERSION,
 	    (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	/* A redirected POST would turn into a GET: report the 3xx. */
+	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION,
+	    x->post == NULL ? 1L : 0L);
+	if (x->post != NULL) {
+		curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)x->post_len);
+		curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->post);
+	}
 	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS,
 	    o->max_redirects >= 0 ? o->max_redirects : 0L);
 	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, protos);
@@ -734,6 +761,7 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
     fetch_done_cb cb, void *arg)
 {
 	struct fetch_xfer	*x;
+	size_t			 n;
 
 	if (req->url == NULL || req->url[0] == '\0' || cb == NULL)
 		return -1;
@@ -747,6 +775,20 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 	if (req->last_modified != NULL)
 		x->last_modified = xstrndup(req->last_modified,
 		    FETCH_MAX_VALIDATOR + 1);
+	x->secret_url = req->secret_url;
+	if (req->body != NULL) {
+		x->post = xmalloc(req->body_len + 1);
+		memcpy(x->post, req->body, req->body_len);
+		x->post[req->body_len] = '\0';
+		x->post_len = req->body_len;
+	}
+	if (req->headers != NULL) {
+		for (n = 0; req->headers[n] != NULL; n++)
+			;
+		x->extra = xcalloc(n + 1, sizeof(*x->extra));
+		for (n = 0; req->headers[n] != NULL; n++)
+			x->extra[n] = xstrdup(req->headers[n]);
+	}
 	/* Straight to a slot when one is free and nobody waits before us. */
 	if (f->qhead == NULL && f->nactive < fetch_max_active(f)) {
 		if (fetch_xfer_begin(f, x) == -1) {

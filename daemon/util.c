@@ -229,6 +229,30 @@ fail:
 }
 
 void
+util_url_redact(const char *url, bool origin_only, char *buf, size_t len)
+{
+	const char	*host = strstr(url, "://"), *at = NULL, *end, *p;
+
+	if (host == NULL) {
+		snprintf(buf, len, "%s", origin_only ? "***" : url);
+		return;
+	}
+	host += 3;
+	for (p = host; *p != '\0' && strchr("/?#", *p) == NULL; p++)
+		if (*p == '@')
+			at = p;
+	end = p;
+	if (at != NULL)
+		snprintf(buf, len, "%.*s***%.*s%s", (int)(host - url), url,
+		    (int)(end - at), at, origin_only ? "" : end);
+	else
+		snprintf(buf, len, "%.*s%s", (int)(end - url), url,
+		    origin_only ? "" : end);
+	if (origin_only && *end != '\0' && strlen(buf) + 5 <= len)
+		strcat(buf, "/***");
+}
+
+void
 util_iso8601(int64_t t, char *buf, size_t len)
 {
 	time_t		 tt = (time_t)t;

@@ -33,6 +33,46 @@ struct config_watch {
 	double	 tolerance_rel;	/* |new - old| <= rel * old is no change */
 };
 
+enum config_notify_kind {
+	CONFIG_NOTIFY_WEBHOOK,	/* POST to url */
+	CONFIG_NOTIFY_EXEC	/* run argv, alert JSON on stdin */
+};
+
+/* [notify NAME]: one sink of `claimwatch notify` (config_notify.c). */
+struct config_notify {
+	char	*name;
+	int	 line;		/* of its section header, for messages */
+	enum config_notify_kind kind;
+	char	*url;		/* webhook target; may hold a token */
+	char	**headers;	/* "Name: value" lines (tokens), nheaders */
+	size_t	 nheaders;
+	char	*body;		/* template with {{field}}s, or NULL: the
+				   alert JSON as published */
+	bool	 body_json;	/* fields JSON-escaped (default), else raw */
+	char	*content_type;	/* default application/json */
+	char	**argv;		/* exec: program and arguments, NULL-ended */
+	size_t	 argc;
+	long	 timeout_ms;	/* one attempt, default 10 s */
+	int	 retries;	/* attempts after the first, default 8 */
+	long	 retry_min_ms;	/* first backoff, default 1 s */
+	long	 retry_max_ms;	/* backoff ceiling, default 5 min */
+	bool	 allow_private;	/* loopback/private webhook targets */
+	char	**keys;		/* filters: globs over claim keys, nkeys */
+	size_t	 nkeys;
+	char	**entities;	/* entity ids; "-" matches none */
+	size_t	 nentities;
+	char	**events;
+	size_t	 nevents;
+	char	**types;	/* new, changed, corroborated */
+	size_t	 ntypes;
+	double	 min_change;	/* relative; "changed" below it dropped */
+	long	 digest_ms;	/* 0: one message per alert */
+	bool	 from_start;	/* start = all: a new group reads the whole
+				   stream, else only what comes next */
+	char	*group;		/* consumer group, default cw-notify-NAME */
+	char	*dead_letter;	/* stream, default STREAM:dead:NAME */
+};
+
 struct config {
 	char	*path;		/* the config file as given */
 
@@ -80,6 +120,12 @@ struct config {
 	/* [daemon] */
 	char	*state_dir;	/* spool, state; /var/lib/claimwatch */
 	int	 log_level;	/* LOG_LEVEL_* value, notice */
+
+	/* [notify] and the [notify NAME] sinks */
+	char	*notify_listen;	/* metrics of `claimwatch notify`, or NULL */
+	char	*notify_consumer; /* consumer name, default hostname */
+	struct config_notify *notify;
+	size_t	 nnotify;
 
 	/* The feed list, loaded with the settings. */
 	struct config_feed *feeds;

@@ -34,6 +34,13 @@ struct fetch_request {
 	const char	*url;
 	const char	*etag;		/* sent as If-None-Match, or NULL */
 	const char	*last_modified;	/* sent as If-Modified-Since, or NULL */
+	/* A POST (webhooks) when body is not NULL: no redirects followed. */
+	const char	*body;		/* body_len bytes, copied */
+	size_t		 body_len;
+	const char *const *headers;	/* extra "Name: value" lines, NULL-
+					   terminated, copied; or NULL */
+	bool		 secret_url;	/* the URL holds a token: logs show
+					   scheme://host only */
 };
 
 /* Everything here lives until the done callback returns; copy to keep. */

@@ -49,6 +49,13 @@ void	 util_buf_free(struct util_buf *);	/* frees data, zeroes it */
 int	 util_read_file(const char *, size_t, char **, size_t *, char *,
 	    size_t);
 
+/*
+ * url fit for a log line, into buf (cut to len): "user:password@" becomes
+ * "***@"; with origin_only everything after scheme://host[:port] becomes
+ * "/..." (webhook URLs carry their token in the path or query).
+ */
+void	 util_url_redact(const char *, bool origin_only, char *, size_t);
+
 /* UTC time as RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void	 util_iso8601(int64_t, char *, size_t);
 

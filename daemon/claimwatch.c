@@ -271,9 +271,23 @@ static int
 claimwatch_tail_cb(const char *id, const char *alert, void *arg)
 {
 	struct claimwatch_tail	*t = arg;
+	const char		*rest;
 	char			*line;
 
-	if (t->raw || (line = alert_pretty(alert)) == NULL)
+	if (t->raw) {
+		/* JSON Lines: the stream id joins the alert's members. */
+		rest = alert[0] == '{' ? alert + 1 : NULL;
+		while (rest != NULL && (*rest == ' ' || *rest == '\t'))
+			rest++;
+		if (rest == NULL)
+			printf("%s\n", alert);
+		else if (id != NULL)
+			printf("{\"stream_id\":\"%s\"%s%s\n", id,
+			    *rest == '}' ? "" : ",", rest);
+		else
+			printf("{\"stream_id\":null%s%s\n",
+			    *rest == '}' ? "" : ",", rest);
+	} else if ((line = alert_pretty(alert)) == NULL)
 		printf("%s%s%s\n", id != NULL ? id : "", id != NULL ? " " : "",
 		    alert);
 	else {
@@ -355,6 +369,13 @@ claimwatch_cmd_tail(int argc, char **argv)
 		o.channel = channel;
 	if (stream != NULL)
 		o.stream = stream;
+	/*
+	 * The stream by default, from now on ("$"): its ids let a
+	 * reconnect resume without gap or repeat.  --channel asks for
+	 * pub/sub, which keeps nothing while the link is down.
+	 */
+	if (from == NULL && channel == NULL)
+		from = "$";
 	rc = store_tail(&o, from, claimwatch_tail_cb, &t, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "claimwatch tail: %s\n", err);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <hiredis.h>
 
@@ -17,6 +18,16 @@
 #include "util.h"
 
 #define STORE_TAIL_COUNT	"500"	/* stream entries per XREAD */
+#define STORE_TAIL_ID_MAX	64
+#define STORE_TAIL_BACKOFF_MIN	100	/* ms before the first reconnect */
+#define STORE_TAIL_BACKOFF_MAX	5000
+
+/* Outcome of one connection's worth of tailing. */
+enum store_tail_end {
+	STORE_TAIL_STOPPED,	/* cb said stop */
+	STORE_TAIL_LOST,	/* the link dropped: reconnect and resume */
+	STORE_TAIL_FAILED	/* Redis refused: give up */
+};
 
 static redisContext *
 store_tail_connect(const struct store_options *o, char *err, size_t errlen)
@@ -65,8 +76,12 @@ out:
 	return c;
 }
 
-/* Live messages on the channel until cb says stop or the link drops. */
-static int
+/*
+ * Live messages on the channel until cb says stop or the link drops.
+ * What is published while the link is down is lost: pub/sub keeps
+ * nothing, which is why the stream is the default.
+ */
+static enum store_tail_end
 store_tail_subscribe(redisContext *c, const char *channel, store_tail_cb cb,
     void *arg, char *err, size_t errlen)
 {
@@ -75,7 +90,7 @@ store_tail_subscribe(redisContext *c, const char *channel, store_tail_cb cb,
 	r = redisCommand(c, "SUBSCRIBE %s", channel);
 	if (r == NULL) {
 		snprintf(err, errlen, "SUBSCRIBE: %s", c->errstr);
-		return -1;
+		return STORE_TAIL_LOST;
 	}
 	freeReplyObject(r);
 	while (redisGetReply(c, (void **)&r) == REDIS_OK) {
@@ -84,12 +99,39 @@ store_tail_subscribe(redisContext *c, const char *channel, store_tail_cb cb,
 		    strcmp(r->element[0]->str, "message") == 0 &&
 		    cb(NULL, r->element[2]->str, arg) != 0) {
 			freeReplyObject(r);
-			return 0;
+			return STORE_TAIL_STOPPED;
 		}
 		freeReplyObject(r);
 	}
 	snprintf(err, errlen, "redis: %s", c->errstr);
-	return -1;
+	return STORE_TAIL_LOST;
+}
+
+/* "$" as a real id (the stream's last, or 0-0), so a resume is exact. */
+static enum store_tail_end
+store_tail_resolve(redisContext *c, const char *stream, char *last,
+    size_t len, char *err, size_t errlen)
+{
+	redisReply	*r;
+
+	r = redisCommand(c, "XREVRANGE %s + - COUNT 1", stream);
+	if (r == NULL) {
+		snprintf(err, errlen, "redis: %s", c->errstr);
+		return STORE_TAIL_LOST;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		snprintf(err, errlen, "XREVRANGE: %s", r->str);
+		freeReplyObject(r);
+		return STORE_TAIL_FAILED;
+	}
+	util_strlcpy(last, "0-0", len);
+	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    r->element[0]->type == REDIS_REPLY_ARRAY &&
+	    r->element[0]->elements > 0 &&
+	    r->element[0]->element[0]->type == REDIS_REPLY_STRING)
+		util_strlcpy(last, r->element[0]->element[0]->str, len);
+	freeReplyObject(r);
+	return STORE_TAIL_STOPPED;
 }
 
 /*
@@ -97,16 +139,14 @@ store_tail_subscribe(redisContext *c, const char *channel, store_tail_cb cb,
  * XREAD (BLOCK once the backlog is drained) starts after the last id
  * handed to cb, which is what makes the hand-over gapless.
  */
-static int
-store_tail_stream(redisContext *c, const char *stream, const char *from,
+static enum store_tail_end
+store_tail_stream(redisContext *c, const char *stream, char *last,
     store_tail_cb cb, void *arg, char *err, size_t errlen)
 {
 	redisReply	*r, *entries, *e, *f;
-	char		 last[64];
 	bool		 block = false;
 	size_t		 i, j;
 
-	util_strlcpy(last, from, sizeof(last));
 	for (;;) {
 		if (block)
 			r = redisCommand(c, "XREAD COUNT %s BLOCK 0 STREAMS "
@@ -116,12 +156,12 @@ store_tail_stream(redisContext *c, const char *stream, const char *from,
 			    STORE_TAIL_COUNT, stream, last);
 		if (r == NULL) {
 			snprintf(err, errlen, "redis: %s", c->errstr);
-			return -1;
+			return STORE_TAIL_LOST;
 		}
 		if (r->type == REDIS_REPLY_ERROR) {
 			snprintf(err, errlen, "XREAD: %s", r->str);
 			freeReplyObject(r);
-			return -1;
+			return STORE_TAIL_FAILED;
 		}
 		if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
 			block = true;	/* backlog drained */
@@ -131,7 +171,8 @@ store_tail_stream(redisContext *c, const char *stream, const char *from,
 		entries = r->element[0]->element[1];
 		for (i = 0; i < entries->elements; i++) {
 			e = entries->element[i];
-			util_strlcpy(last, e->element[0]->str, sizeof(last));
+			util_strlcpy(last, e->element[0]->str,
+			    STORE_TAIL_ID_MAX);
 			f = e->element[1];
 			for (j = 0; j + 1 < f->elements; j += 2) {
 				if (strcmp(f->element[j]->str, "alert") != 0)
@@ -139,7 +180,7 @@ store_tail_stream(redisContext *c, const char *stream, const char *from,
 				if (cb(last, f->element[j + 1]->str, arg) !=
 				    0) {
 					freeReplyObject(r);
-					return 0;
+					return STORE_TAIL_STOPPED;
 				}
 			}
 		}
@@ -148,21 +189,70 @@ store_tail_stream(redisContext *c, const char *stream, const char *from,
 	}
 }
 
+static void
+store_tail_sleep(long ms)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Tails until cb stops it or Redis refuses a command; a lost link (a
+ * restart, CLIENT KILL) is reconnected with backoff and the stream read
+ * resumes after the last id handed to cb, so nothing repeats.
+ */
 int
 store_tail(const struct store_options *o, const char *from_id,
     store_tail_cb cb, void *arg, char *err, size_t errlen)
 {
-	redisContext	*c;
-	int		 rc;
+	const char		*stream = o->stream != NULL ? o->stream :
+				    "claimwatch:alerts";
+	const char		*channel = o->channel != NULL ? o->channel :
+				    "claimwatch:alerts";
+	redisContext		*c;
+	enum store_tail_end	 end;
+	char			 last[STORE_TAIL_ID_MAX];
+	long			 backoff = STORE_TAIL_BACKOFF_MIN;
+	bool			 resolved = false, lost = false, up;
 
-	if ((c = store_tail_connect(o, err, errlen)) == NULL)
-		return -1;
 	if (from_id != NULL)
-		rc = store_tail_stream(c, o->stream != NULL ? o->stream :
-		    "claimwatch:alerts", from_id, cb, arg, err, errlen);
-	else
-		rc = store_tail_subscribe(c, o->channel != NULL ? o->channel :
-		    "claimwatch:alerts", cb, arg, err, errlen);
-	redisFree(c);
-	return rc;
+		util_strlcpy(last, from_id, sizeof(last));
+	for (;;) {
+		if ((c = store_tail_connect(o, err, errlen)) == NULL) {
+			if (!lost)
+				return -1;	/* never connected: say so */
+			end = STORE_TAIL_LOST;
+			up = false;
+		} else {
+			up = true;
+			backoff = STORE_TAIL_BACKOFF_MIN;
+			end = STORE_TAIL_STOPPED;
+			if (from_id != NULL && strcmp(last, "$") == 0 &&
+			    !resolved) {
+				end = store_tail_resolve(c, stream, last,
+				    sizeof(last), err, errlen);
+				resolved = end == STORE_TAIL_STOPPED;
+			}
+			if (end == STORE_TAIL_STOPPED)
+				end = from_id != NULL ? store_tail_stream(c,
+				    stream, last, cb, arg, err, errlen) :
+				    store_tail_subscribe(c, channel, cb, arg,
+				    err, errlen);
+			redisFree(c);
+		}
+		if (end == STORE_TAIL_STOPPED)
+			return 0;
+		if (end == STORE_TAIL_FAILED)
+			return -1;
+		if (up)
+			fprintf(stderr, "claimwatch tail: %s; reconnecting\n",
+			    err);
+		lost = true;
+		store_tail_sleep(backoff);
+		backoff = backoff * 2 > STORE_TAIL_BACKOFF_MAX ?
+		    STORE_TAIL_BACKOFF_MAX : backoff * 2;
+	}
 }

@@ -169,8 +169,10 @@ void		 store_get_stats(const struct store *, struct store_stats *);
 /*
  * Blocking reader for `claimwatch tail`, no event loop: with from_id NULL
  * it SUBSCRIBEs to o->channel; else it replays o->stream after from_id
- * ("0": all of it) and follows it live (XREAD BLOCK from the last id),
- * without gap or repeat.  Only url, password, channel and stream of o are
+ * ("0": all of it, "$": from now) and follows it live (XREAD BLOCK from
+ * the last id), without gap or repeat.  A lost link is reconnected with
+ * backoff (one line on stderr) and the stream resumed after the last id
+ * given to cb.  Only url, password, channel and stream of o are
  * used.  cb gets the stream id (NULL for channel messages) and the alert
  * JSON, both valid until it returns; a non-zero return stops the tail.
  * Returns 0 when cb stopped it, -1 with err filled on a Redis error.

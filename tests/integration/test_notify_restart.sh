@@ -1,0 +1,67 @@
+#!/bin/sh
+# Durable delivery: the receiver is down while alerts are published, the
+# notifier is stopped, Redis restarts (append-only file on), more alerts
+# come, then the notifier and at last the receiver come back.  Every
+# alert arrives, in stream order, and none twice to a receiver that drops
+# repeats; nothing stays pending in the group.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/notify_lib.sh"
+
+# A Redis that keeps its data across a restart, on one port.
+REDIS_PORT=$(cw_free_port)
+REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+mkdir -p "$CW_TMP/rdata"
+start_redis() {
+	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+	    --appendonly yes --appendfsync always --dir "$CW_TMP/rdata" \
+	    --daemonize no >>"$CW_TMP/redis.log" 2>&1 &
+	REDIS_PID=$!
+	CW_PIDS="$CW_PIDS $REDIS_PID"
+	cw_wait_for "redis-cli -p $REDIS_PORT ping" 10 ||
+	    cw_fail "redis-server did not start"
+}
+start_redis
+RPORT=$(cw_free_port)
+: >"$CW_TMP/feeds.txt"
+cw_config "$CW_TMP/c.conf" "[notify]" "consumer = test-host" \
+    "[notify hook]" "type = webhook" "url = http://127.0.0.1:$RPORT/hook/ok" \
+    "allow_private = yes" "start = all" "retries = 1000" \
+    "retry_min = 100ms" "retry_max = 500ms" "timeout = 2s"
+nt_start_notify "$CW_TMP/c.conf"
+nt_wait_groups 1
+for i in 1 2 3; do
+	nt_xadd "$(nt_alert changed a/killed/people $i $((i + 1)) "before $i")" >/dev/null
+done
+cw_wait_for 'grep -q "sink=hook failing" "$CW_TMP/notify.log"' 20 ||
+    cw_fail "the sink did not fail against a receiver that is down"
+
+cw_stop_pid "$NOTIFY_PID"
+cw_stop_pid "$REDIS_PID"
+start_redis
+for i in 4 5; do
+	nt_xadd "$(nt_alert changed a/killed/people $i $((i + 1)) "after $i")" >/dev/null
+done
+nt_start_notify "$CW_TMP/c.conf"
+# And Redis once more under the running notifier, which reconnects.
+cw_wait_for '[ "$(cw_redis XINFO CONSUMERS $NT_STREAM cw-notify-hook | grep -c test-host)" -ge 1 ]' 10 ||
+    cw_fail "the notifier did not read again"
+cw_stop_pid "$REDIS_PID"
+start_redis
+nt_xadd "$(nt_alert changed a/killed/people 6 7 "after 6")" >/dev/null
+cw_wait_for 'grep -q "notify: redis connected group=cw-notify-hook" "$CW_TMP/notify.log"' 20 ||
+    cw_fail "the notifier did not reconnect to Redis"
+nt_start_receiver "$RPORT"
+nt_ids >"$CW_TMP/ids"
+[ "$(nt_count "$CW_TMP/ids")" -eq 6 ] || cw_fail "Redis lost alerts on restart"
+cw_wait_for '[ "$(nt_count "$NT_RECV/hook.keys")" -ge 6 ]' 30 ||
+    cw_fail "got $(nt_count "$NT_RECV/hook.keys") of 6 alerts"
+cw_wait_for '[ "$(cw_redis XPENDING $NT_STREAM cw-notify-hook | head -1)" = 0 ]' 10 ||
+    cw_fail "alerts left pending"
+# One more restart of the notifier: nothing is delivered again.
+cw_stop_pid "$NOTIFY_PID"
+nt_start_notify "$CW_TMP/c.conf"
+sleep 2
+diff -u "$CW_TMP/ids" "$NT_RECV/hook.keys" ||
+    cw_fail "not every alert exactly once in stream order"
+repeats=$(grep -c '"repeat": true' "$NT_RECV/hook.log" || true)
+echo "notify restart ok: 6 alerts once each across notifier, Redis and receiver restarts ($repeats repeats dropped by key)"

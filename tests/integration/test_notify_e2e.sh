@@ -1,0 +1,85 @@
+#!/bin/sh
+# End to end: claimwatchd polls a loopback feed whose item titles hold
+# `"}` and a newline and publishes alerts; `claimwatch notify` delivers
+# them to a webhook (the alert as published), a JSON template webhook and
+# an exec sink, while a fourth sink's receiver stalls for 30 s.  The
+# stalled sink holds up neither the other sinks nor the daemon's polls:
+# alerts of later polls keep arriving while its first attempt hangs.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/notify_lib.sh"
+. "$CW_ROOT/tests/data/store/feeds.sh"
+
+WWW=$CW_TMP/www
+mkdir -p "$WWW" "$CW_TMP/out"
+# feed N: items 1..N of feed 1's figures, titles hostile.
+feed() {
+	{
+	echo '<?xml version="1.0" encoding="UTF-8"?>'
+	echo '<rss version="2.0"><channel><title>Kabar uji</title>'
+	echo '<link>http://news.example.test/</link><language>id</language>'
+	i=$1
+	while [ "$i" -ge 1 ]; do
+		echo "<item><title>Banjir &quot;} {{id}} $i&#10;baris dua</title>"
+		echo "<link>http://news.example.test/$i</link>"
+		echo "<guid>http://news.example.test/$i</guid>"
+		echo "<pubDate>$(date -u -d "2025-01-01 +$i days" '+%a, %d %b %Y 08:00:00 +0000')</pubDate>"
+		echo "<description>Pada laporan hari ini, sebanyak $(cw_feed_text "$i") $(cw_feed_phrase 1) menurut pejabat setempat.</description></item>"
+		i=$((i - 1))
+	done
+	echo '</channel></rss>'
+	} >"$WWW/f.xml.tmp"
+	mv "$WWW/f.xml.tmp" "$WWW/f.xml"
+}
+feed 1
+cw_start_redis
+cw_start_httpd "$WWW"
+nt_start_receiver
+echo "$HTTP_URL/f.xml" >"$CW_TMP/feeds.txt"
+hook="allow_private = yes"
+cw_config "$CW_TMP/c.conf" \
+    "[notify raw]" "type = webhook" "url = $RECV_URL/raw/ok" "$hook" \
+    "[notify slack]" "type = webhook" "url = $RECV_URL/slack/ok" "$hook" \
+    'body = {"text":"*{{type}}* {{key}}: {{previous}} -> {{value}} <{{url}}|{{title}}>"}' \
+    "[notify slow]" "type = webhook" "url = $RECV_URL/slow/stall-30" \
+    "timeout = 60s" "$hook" \
+    "[notify print]" "type = exec" \
+    "command = /bin/sh -c \"cat >>\$0/print\" $CW_TMP/out"
+# The notifier first, so its groups see the daemon's first alert.
+nt_start_notify "$CW_TMP/c.conf"
+nt_wait_groups 4
+"$CW_BUILD/claimwatchd" -d -c "$CW_TMP/c.conf" --log-level info \
+    >"$CW_TMP/daemon.log" 2>&1 &
+CW_PIDS="$CW_PIDS $!"
+cw_wait_for '[ "$(nt_count "$NT_RECV/raw.keys")" -ge 1 ]' 30 ||
+    { cat "$CW_TMP/daemon.log"; cw_fail "no first alert delivered"; }
+# Later polls, while the slow sink still hangs on the first alert.
+feed 2
+cw_wait_for '[ "$(nt_count "$NT_RECV/raw.keys")" -ge 2 ]' 30 ||
+    cw_fail "second poll's alert not delivered"
+feed 3
+cw_wait_for '[ "$(nt_count "$NT_RECV/raw.keys")" -ge 3 ]' 30 ||
+    cw_fail "third poll's alert not delivered"
+[ "$(grep -c '"ev": "recv"' "$NT_RECV/slow.log")" -eq 1 ] ||
+    cw_fail "slow sink: not exactly one attempt under way"
+grep -q '"ev": "answer"' "$NT_RECV/slow.log" &&
+    cw_fail "slow receiver answered: the stall did not last"
+
+# raw: each body is the published alert; ids are the stream's, in order.
+nt_ids >"$CW_TMP/ids"
+diff -u "$CW_TMP/ids" "$NT_RECV/raw.keys" || cw_fail "raw sink keys"
+cw_redis --raw XRANGE "$NT_STREAM" - + | grep '^{' | jq -cS . >"$CW_TMP/want"
+jq -cS . "$NT_RECV/raw.body" | diff -u "$CW_TMP/want" - ||
+    cw_fail "raw bodies differ from the stream"
+grep -q '"} {{id}} 1' "$CW_TMP/want" || cw_fail "the title lost its \"}"
+
+# Slack-style template: valid JSON, title intact, no {{id}} expansion.
+cw_wait_for '[ "$(nt_count "$NT_RECV/slack.keys")" -ge 3 ]' 30 ||
+    cw_fail "template sink got $(nt_count "$NT_RECV/slack.keys")"
+grep -q '^!INVALID' "$NT_RECV/slack.body" && cw_fail "template made invalid JSON"
+jq -r .text "$NT_RECV/slack.body" | grep -q '^\*new\* north-korea/killed/troops:  -> 12 <http://news.example.test/1|Banjir "} {{id}} 1' ||
+    cw_fail "template text: $(head -1 "$NT_RECV/slack.body")"
+
+# exec: stdin is each alert, one JSON line each.
+cw_wait_for '[ "$(nt_count "$CW_TMP/out/print")" -ge 3 ]' 30 || cw_fail "exec sink"
+jq -cS . "$CW_TMP/out/print" | diff -u "$CW_TMP/want" - || cw_fail "exec stdin"
+echo "notify e2e ok: 3 polls delivered to 3 sinks while the fourth stalled"

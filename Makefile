@@ -233,6 +233,11 @@ install: all
 	    systemd/claimwatch.service \
 	    >$(DESTDIR)$(UNITDIR)/claimwatch.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/claimwatch.service
+	sed -e 's|/usr/local/bin|$(BINDIR)|g' \
+	    -e 's|/etc/claimwatch|$(SYSCONFDIR)/claimwatch|g' \
+	    systemd/claimwatch-notify.service \
+	    >$(DESTDIR)$(UNITDIR)/claimwatch-notify.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/claimwatch-notify.service
 	for m in $(MANPAGES); do \
 	    s=$${m##*.}; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
@@ -240,7 +245,8 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/claimwatchd $(DESTDIR)$(BINDIR)/claimwatch
-	rm -f $(DESTDIR)$(UNITDIR)/claimwatch.service
+	rm -f $(DESTDIR)$(UNITDIR)/claimwatch.service \
+	    $(DESTDIR)$(UNITDIR)/claimwatch-notify.service
 	rm -f $(DESTDIR)$(MANDIR)/man8/claimwatchd.8 \
 	    $(DESTDIR)$(MANDIR)/man1/claimwatch.1 \
 	    $(DESTDIR)$(MANDIR)/man5/claimwatch.conf.5

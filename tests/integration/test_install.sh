@@ -13,6 +13,7 @@ make -s install B="$CW_TMP/build" SAN=0 DESTDIR="$ST" >"$CW_TMP/make1.log" 2>&1 
 for f in usr/local/sbin/claimwatchd usr/local/bin/claimwatch \
     usr/local/share/claimwatch/lexicon etc/claimwatch/claimwatch.conf \
     etc/claimwatch/feeds.txt lib/systemd/system/claimwatch.service \
+    lib/systemd/system/claimwatch-notify.service \
     usr/local/share/man/man8/claimwatchd.8 \
     usr/local/share/man/man1/claimwatch.1 \
     usr/local/share/man/man5/claimwatch.conf.5; do
@@ -32,6 +33,9 @@ echo "$out" | jq -e 'select(.key == "north-korea/killed/troops" and .value == 10
     >/dev/null || cw_fail "installed extract: $out"
 grep -q "ExecStart=$P/sbin/claimwatchd" "$P/lib/systemd/system/claimwatch.service" ||
     cw_fail "unit ExecStart not rewritten to the install path"
+grep -q "ExecStart=$P/bin/claimwatch notify -c $P/etc/claimwatch/" \
+    "$P/lib/systemd/system/claimwatch-notify.service" ||
+    cw_fail "notify unit ExecStart not rewritten to the install path"
 mandoc -T lint -W warning "$P"/share/man/man*/claimwatch* ||
     cw_fail "man pages have mandoc warnings"
 man -l "$P/share/man/man5/claimwatch.conf.5" >/dev/null ||

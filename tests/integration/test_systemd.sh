@@ -66,4 +66,35 @@ done
 grep -q '^Wants=.*network-online.target' "$UNIT" ||
     cw_fail "unit lacks Wants=network-online.target"
 grep -q '^Requires=' "$UNIT" && cw_fail "unit must not Require= redis"
+
+# claimwatch-notify.service: the same sandbox, the same score.
+N="$CW_ROOT/systemd/claimwatch-notify.service"
+[ -f "$N" ] || cw_fail "no $N"
+case "$CW_BUILD" in
+/*) tool="$CW_BUILD/claimwatch" ;;
+*) tool="$CW_ROOT/$CW_BUILD/claimwatch" ;;
+esac
+[ -x "$tool" ] || { tool="$CW_TMP/claimwatch"; printf '#!/bin/sh\nexit 0\n' >"$tool"; chmod 755 "$tool"; }
+grep -q '^ExecStart=/usr/local/bin/claimwatch notify ' "$N" ||
+    cw_fail "notify ExecStart is not /usr/local/bin/claimwatch notify"
+ncopy="$CW_TMP/unit/claimwatch-notify.service"
+sed -e "s|^ExecStart=/usr/local/bin/claimwatch |ExecStart=$tool |" \
+    -e '/^Documentation=/d' "$N" >"$ncopy"
+systemd-analyze verify "$ncopy" >"$CW_TMP/nverify.log" 2>&1 &&
+    [ ! -s "$CW_TMP/nverify.log" ] ||
+    { cat "$CW_TMP/nverify.log" >&2; cw_fail "notify unit: verify"; }
+systemd-analyze security --offline=true --no-pager "$ncopy" \
+    >"$CW_TMP/nsecurity.log" 2>&1 || true
+nscore=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' \
+    "$CW_TMP/nsecurity.log")
+[ -n "$nscore" ] || cw_fail "no exposure score for the notify unit"
+echo "notify exposure: $nscore (max $MAX_EXPOSURE)"
+awk -v s="$nscore" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(s + 0 <= m + 0) }' ||
+    cw_fail "notify exposure $nscore is above $MAX_EXPOSURE"
+for want in 'Type=notify' 'DynamicUser=yes' 'CapabilityBoundingSet=' \
+    'SystemCallFilter=@system-service' 'NoNewPrivileges=yes' \
+    'ProtectSystem=strict' 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX'; do
+	grep -qxF "$want" "$N" || cw_fail "notify unit lacks '$want'"
+done
 echo "PASS test_systemd"
+

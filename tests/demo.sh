@@ -4,7 +4,10 @@
 # the bundled sample feeds (config/samples/) every two seconds, and the
 # alerts pretty-printed as they arrive on the channel.  The sample feeds
 # grow in three steps, the way a story's coverage grows over months, so the
-# figures change on screen.  Stops by itself after about 30 seconds.
+# figures change on screen.  `claimwatch notify` runs beside it with one
+# exec sink, a script that prints each alert it is handed (lines starting
+# "sink print:"), the way a sendmail or notify-send sink would get them.
+# Stops by itself after about 30 seconds.
 set -eu
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,8 +70,31 @@ stage 1
 	echo "listen ="
 	echo "[daemon]"
 	echo "state_dir = $TMP"
+	echo "[notify print]"
+	echo "type = exec"
+	echo "command = /bin/sh $TMP/print.sh"
+	echo "timeout = 5s"
 } >"$TMP/claimwatch.conf"
+# The exec sink's program: the alert is on stdin, its fields in the env.
+cat >"$TMP/print.sh" <<'SH'
+n=$(wc -c)
+printf '  sink print: %s (id %s, %s bytes of JSON on stdin)\n' \
+    "$CLAIMWATCH_SUMMARY" "$CLAIMWATCH_ID" "$n"
+SH
 $CLI DEL demo:alerts >/dev/null 2>&1 || true
+"$B/claimwatch" notify -c "$TMP/claimwatch.conf" -d 2>"$TMP/notify.log" &
+PIDS="$PIDS $!"
+i=0
+until $CLI XINFO GROUPS demo:alerts 2>/dev/null | grep -q cw-notify-print; do
+	i=$((i + 1))
+	if [ $i -gt 50 ]; then
+		echo "demo: claimwatch notify did not start" >&2
+		cat "$TMP/notify.log" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+echo "demo: claimwatch notify delivering to an exec sink (sink print)"
 
 # Subscribe first, as a user would, then start the daemon.
 $CLI SUBSCRIBE demo:alerts 2>/dev/null | while IFS= read -r line; do
@@ -103,3 +129,5 @@ echo "---- daemon stopped ----"
 echo "demo: $($CLI XLEN demo:alerts) alerts are also kept in the stream demo:alerts"
 echo "demo: daemon log:"
 sed 's/^/  /' "$TMP/daemon.log"
+echo "demo: notify log:"
+sed 's/^/  /' "$TMP/notify.log"

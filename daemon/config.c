@@ -124,7 +124,8 @@ static const struct config_key config_keys[] = {
 #define CONFIG_NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
 
 static const char *const config_sections[] = {
-	"redis", "feeds", "poll", "extract", "alerts", "http", "daemon", NULL
+	"redis", "feeds", "poll", "extract", "alerts", "http", "daemon",
+	"notify", NULL
 };
 #define CONFIG_NSECTIONS (sizeof(config_sections) / \
 	sizeof(config_sections[0]) - 1)
@@ -208,7 +209,7 @@ static void
 config_check_header(struct config_parse *p, const char *s, size_t len)
 {
 	const char	*end, *hint;
-	char		 name[64];
+	char		 name[128], msg[CONFIG_ERR_LEN];
 	size_t		 n;
 	int		 i;
 
@@ -224,8 +225,12 @@ config_check_header(struct config_parse *p, const char *s, size_t len)
 	memcpy(name, s + 1, n);
 	name[n] = '\0';
 	/* Taken as inih takes it, spaces and all, or the two disagree. */
-	if (config_notify_section(name))
+	if (config_notify_section(name)) {
+		if (config_notify_begin(p->cfg, name, p->line, msg,
+		    sizeof(msg)) == -1)
+			config_fail(p, p->line, "%s", msg);
 		return;
+	}
 	if ((i = config_section_index(name)) >= 0) {
 		if (p->section_line[i] == 0)
 			p->section_line[i] = p->line;

@@ -69,6 +69,9 @@ char	*config_path_dir(const char *);
  */
 struct config;
 bool	 config_notify_section(const char *);
+/* At a [notify NAME] header: the sink starts here (checks NAME). */
+int	 config_notify_begin(struct config *, const char *section, int line,
+	    char *, size_t);
 int	 config_notify_set(struct config *, const char *section,
 	    const char *name, const char *value, int line, char *, size_t);
 int	 config_notify_finish(struct config *, int *line, char *, size_t);

@@ -364,6 +364,16 @@ config_notify_global(struct config *c, const char *name, const char *v,
 }
 
 int
+config_notify_begin(struct config *c, const char *section, int line,
+    char *msg, size_t msglen)
+{
+	if (section[6] == '\0')
+		return 0;
+	return config_notify_get(c, section + 7, line, msg, msglen) != NULL ?
+	    0 : -1;
+}
+
+int
 config_notify_set(struct config *c, const char *section, const char *name,
     const char *value, int line, char *msg, size_t msglen)
 {

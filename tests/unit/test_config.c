@@ -341,7 +341,7 @@ static const struct {
 	    "section [pol] (did you mean [poll]?)" },
 	{ B "unknown_section_far.conf", B "unknown_section_far.conf:3: "
 	    "unknown section [metrics] (known: redis feeds poll extract "
-	    "alerts http daemon)" },
+	    "alerts http daemon notify)" },
 	{ B "unknown_key.conf", B "unknown_key.conf:4: unknown key "
 	    "'intervall' in [poll] (did you mean 'interval'?)" },
 	{ B "unknown_key_swap.conf", B "unknown_key_swap.conf:4: unknown key "

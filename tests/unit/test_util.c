@@ -72,6 +72,34 @@ test_read_file_missing_names_path(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x"));
 }
 
+static void
+test_url_redact(void **state)
+{
+	static const struct {
+		const char	*url;
+		bool		 origin;
+		const char	*want;
+	} t[] = {
+		{ "https://u:p@h.example/a?b", false, "https://***@h.example/a?b" },
+		{ "https://h.example/a?b", false, "https://h.example/a?b" },
+		{ "https://hooks.example/T/B/tok", true, "https://hooks.example/***" },
+		{ "https://u:p@h:8080?tok=1", true, "https://***@h:8080/***" },
+		{ "http://h.example", true, "http://h.example" },
+		{ "not a url", true, "***" },
+	};
+	char	 buf[128];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		util_url_redact(t[i].url, t[i].origin, buf, sizeof(buf));
+		assert_string_equal(buf, t[i].want);
+	}
+	/* Cut to fit, never past the buffer. */
+	util_url_redact("https://h.example/secret", true, buf, 12);
+	assert_string_equal(buf, "https://h.e");
+}
+
 int
 main(void)
 {
@@ -81,6 +109,7 @@ main(void)
 		cmocka_unit_test(test_hash_known_value),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_read_file_missing_names_path),
+		cmocka_unit_test(test_url_redact),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

@@ -34,6 +34,18 @@ nt_start_notify() {
 	    "$CW_TMP/notify.log" | tail -1 | sed 's/.*metrics_port=//')/metrics"
 }
 
+# nt_stop_notify: SIGTERM, and the notifier must exit 0 with no
+# sanitizer report (a leak or a use after free on the way out).
+nt_stop_notify() {
+	kill "$NOTIFY_PID"
+	st=0
+	wait "$NOTIFY_PID" || st=$?
+	[ "$st" -eq 0 ] || cw_fail "notify exited $st: $(tail -20 "$CW_TMP/notify.log")"
+	grep -q "Sanitizer\|runtime error" "$CW_TMP/notify.log" &&
+	    cw_fail "sanitizer report: $(grep -A20 Sanitizer "$CW_TMP/notify.log" | head -40)"
+	return 0
+}
+
 # nt_wait_groups N: until the stream has N consumer groups.
 nt_wait_groups() {
 	cw_wait_for '[ "$(cw_redis XINFO GROUPS $NT_STREAM 2>/dev/null | grep -c "^name$")" -ge '"$1"' ]' 10 ||

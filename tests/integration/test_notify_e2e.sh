@@ -82,4 +82,5 @@ jq -r .text "$NT_RECV/slack.body" | grep -q '^\*new\* north-korea/killed/troops:
 # exec: stdin is each alert, one JSON line each.
 cw_wait_for '[ "$(nt_count "$CW_TMP/out/print")" -ge 3 ]' 30 || cw_fail "exec sink"
 jq -cS . "$CW_TMP/out/print" | diff -u "$CW_TMP/want" - || cw_fail "exec stdin"
+nt_stop_notify
 echo "notify e2e ok: 3 polls delivered to 3 sinks while the fourth stalled"

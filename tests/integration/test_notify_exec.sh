@@ -73,4 +73,5 @@ grep -q '^Bcc:' "$OUT/mail" && cw_fail "header injection through the title"
 [ "$(sed -n 1p "$OUT/mail")" = 'Subject: claimwatch a/killed/people: Flood "} x Bcc: victim@example.org' ] ||
     cw_fail "subject: $(sed -n 1p "$OUT/mail")"
 [ "$(sed -n 2p "$OUT/mail")" = "" ] || cw_fail "no blank line after the header"
+nt_stop_notify
 echo "notify exec ok: stdin, environment, timeout kill and retry, dead letter, text template"

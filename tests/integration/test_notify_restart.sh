@@ -35,7 +35,7 @@ done
 cw_wait_for 'grep -q "sink=hook failing" "$CW_TMP/notify.log"' 20 ||
     cw_fail "the sink did not fail against a receiver that is down"
 
-cw_stop_pid "$NOTIFY_PID"
+nt_stop_notify
 cw_stop_pid "$REDIS_PID"
 start_redis
 for i in 4 5; do
@@ -58,10 +58,11 @@ cw_wait_for '[ "$(nt_count "$NT_RECV/hook.keys")" -ge 6 ]' 30 ||
 cw_wait_for '[ "$(cw_redis XPENDING $NT_STREAM cw-notify-hook | head -1)" = 0 ]' 10 ||
     cw_fail "alerts left pending"
 # One more restart of the notifier: nothing is delivered again.
-cw_stop_pid "$NOTIFY_PID"
+nt_stop_notify
 nt_start_notify "$CW_TMP/c.conf"
 sleep 2
 diff -u "$CW_TMP/ids" "$NT_RECV/hook.keys" ||
     cw_fail "not every alert exactly once in stream order"
 repeats=$(grep -c '"repeat": true' "$NT_RECV/hook.log" || true)
+nt_stop_notify
 echo "notify restart ok: 6 alerts once each across notifier, Redis and receiver restarts ($repeats repeats dropped by key)"

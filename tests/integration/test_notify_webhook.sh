@@ -146,4 +146,5 @@ if grep -l 'SECRETURL1\|SECRETHDR2' "$CW_TMP/notify.log" "$CW_TMP/metrics" \
     "$CW_TMP/dead"; then
 	cw_fail "a token leaked"
 fi
+nt_stop_notify
 echo "notify webhook ok: retry, 429, 400, stall, template, filter, digest, metrics"

@@ -50,6 +50,18 @@ claimwatch_usage(void)
 	exit(1);
 }
 
+/* The configuration at path, or NULL with its error on stderr. */
+static struct config *
+claimwatch_config(const char *path)
+{
+	struct config	*conf;
+	char		 err[CONFIG_ERR_LEN];
+
+	if ((conf = config_load(path, err, sizeof(err))) == NULL)
+		fprintf(stderr, "%s\n", err);
+	return conf;
+}
+
 static bool
 claimwatch_is_dir(const char *path)
 {
@@ -164,11 +176,9 @@ claimwatch_cmd_extract(int argc, char **argv)
 			lexopt = optarg;
 			break;
 		case 'c':
-			if ((conf = config_load(optarg, err, sizeof(err))) ==
-			    NULL) {
-				fprintf(stderr, "%s\n", err);
+			config_free(conf);
+			if ((conf = claimwatch_config(optarg)) == NULL)
 				return 1;
-			}
 			break;
 		default:
 			claimwatch_usage();
@@ -246,10 +256,8 @@ claimwatch_cmd_check_config(int argc, char **argv)
 	}
 	if (optind != argc)
 		claimwatch_usage();
-	if ((conf = config_load(path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
+	if ((conf = claimwatch_config(path)) == NULL)
 		return 1;
-	}
 	if ((lex = lexicon_load(conf->lexicon_dir, err, sizeof(err))) ==
 	    NULL) {
 		fprintf(stderr, "%s\n", err);
@@ -354,10 +362,8 @@ claimwatch_cmd_tail(int argc, char **argv)
 	if (url == NULL || path != NULL) {
 		if (path == NULL)
 			path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
-		if ((conf = config_load(path, err, sizeof(err))) == NULL) {
-			fprintf(stderr, "%s\n", err);
+		if ((conf = claimwatch_config(path)) == NULL)
 			return 1;
-		}
 		o.url = conf->redis_url;
 		o.password = conf->redis_password;
 		o.channel = conf->channel;
@@ -430,10 +436,8 @@ claimwatch_cmd_notify(int argc, char **argv)
 	}
 	if (optind != argc)
 		claimwatch_usage();
-	if ((conf = config_load(path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
+	if ((conf = claimwatch_config(path)) == NULL)
 		return 1;
-	}
 	log_init(level != -1 ? level : conf->log_level, fg);
 	if (conf->nnotify == 0) {
 		log_error("%s: no [notify NAME] sink to deliver to", path);

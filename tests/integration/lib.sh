@@ -54,6 +54,19 @@ cw_start_redis() {
 	    cw_fail "redis-server did not start"
 }
 
+# cw_start_redis_aof DIR: a redis-server on $REDIS_PORT (set by the
+# caller, kept across restarts) whose data survives a restart: the
+# append-only file in DIR, fsynced on every write.  Sets REDIS_PID.
+cw_start_redis_aof() {
+	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+	    --appendonly yes --appendfsync always --dir "$1" \
+	    --daemonize no >>"$CW_TMP/redis.log" 2>&1 &
+	REDIS_PID=$!
+	CW_PIDS="$CW_PIDS $REDIS_PID"
+	cw_wait_for "redis-cli -p $REDIS_PORT ping | grep -q PONG" 20 ||
+	    cw_fail "redis-server did not start"
+}
+
 cw_stop_pid() {
 	kill "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true

@@ -11,15 +11,7 @@
 REDIS_PORT=$(cw_free_port)
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 mkdir -p "$CW_TMP/rdata"
-start_redis() {
-	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
-	    --appendonly yes --appendfsync always --dir "$CW_TMP/rdata" \
-	    --daemonize no >>"$CW_TMP/redis.log" 2>&1 &
-	REDIS_PID=$!
-	CW_PIDS="$CW_PIDS $REDIS_PID"
-	cw_wait_for "redis-cli -p $REDIS_PORT ping" 10 ||
-	    cw_fail "redis-server did not start"
-}
+start_redis() { cw_start_redis_aof "$CW_TMP/rdata"; }
 start_redis
 RPORT=$(cw_free_port)
 : >"$CW_TMP/feeds.txt"

@@ -24,15 +24,7 @@ while [ "$k" -le $NF ]; do
 done
 
 REDIS_PORT=$(cw_free_port)
-start_redis() {
-	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
-	    --appendonly yes --appendfsync always --dir "$RDIR" \
-	    --daemonize no >>"$CW_TMP/redis.log" 2>&1 &
-	REDIS_PID=$!
-	CW_PIDS="$CW_PIDS $REDIS_PID"
-	cw_wait_for "redis-cli -p $REDIS_PORT ping | grep -q PONG" 20 ||
-	    cw_fail "redis-server did not start"
-}
+start_redis() { cw_start_redis_aof "$RDIR"; }
 kill_redis() {
 	kill -KILL "$REDIS_PID"
 	wait "$REDIS_PID" 2>/dev/null || true

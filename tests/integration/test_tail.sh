@@ -21,6 +21,12 @@ cw_config "$CW_TMP/claimwatch.conf" "[redis]" "prefix = tl:" \
     >"$CW_TMP/daemon.log" 2>&1 &
 CW_PIDS="$CW_PIDS $!"
 xlen() { cw_redis XLEN tl:alerts; }
+# The stream as `tail --raw` prints it: each alert with its stream_id.
+stream_lines() {
+	cw_redis --raw XRANGE tl:alerts - + | awk '
+	    /^[0-9]+-[0-9]+$/ { id = $0; next }
+	    /^\{/ { print "{\"stream_id\":\"" id "\"," substr($0, 2) }'
+}
 lines() { grep -c . "$1" 2>/dev/null || true; }
 cw_wait_for '[ "$(xlen)" -ge $NF ]' 30 ||
     { cat "$CW_TMP/daemon.log"; cw_fail "no first alerts"; }
@@ -52,10 +58,7 @@ cw_wait_for '[ "$(lines "$CW_TMP/tail.raw")" -ge $((3 * NF)) ]' 10 ||
 sleep 1
 
 # The tail printed the stream exactly: same ids, same alerts, same order.
-cw_redis --raw XRANGE tl:alerts - + | awk '
-    /^[0-9]+-[0-9]+$/ { id = $0; next }
-    /^\{/ { print "{\"stream_id\":\"" id "\"," substr($0, 2) }' \
-    >"$CW_TMP/stream.lines"
+stream_lines >"$CW_TMP/stream.lines"
 diff -u "$CW_TMP/stream.lines" "$CW_TMP/tail.raw" ||
     cw_fail "tail --from-stream 0 differs from XRANGE"
 sid() { sed 's/^{"stream_id":"\([0-9-]*\)".*/\1/'; }
@@ -102,10 +105,7 @@ cw_wait_for '[ "$(lines "$CW_TMP/tail.raw")" -ge $((4 * NF)) ]' 10 ||
 cw_wait_for '[ "$(lines "$CW_TMP/tail.live")" -ge $((3 * NF)) ]' 10 ||
     cw_fail "default tail printed nothing after CLIENT KILL"
 sleep 1
-cw_redis --raw XRANGE tl:alerts - + | awk '
-    /^[0-9]+-[0-9]+$/ { id = $0; next }
-    /^\{/ { print "{\"stream_id\":\"" id "\"," substr($0, 2) }' \
-    >"$CW_TMP/stream.lines"
+stream_lines >"$CW_TMP/stream.lines"
 diff -u "$CW_TMP/stream.lines" "$CW_TMP/tail.raw" ||
     cw_fail "tail after CLIENT KILL differs from XRANGE"
 tail -n +$((NF + 1)) "$CW_TMP/stream.lines" | diff -u - "$CW_TMP/tail.live" ||

@@ -11,30 +11,13 @@
 
 WWW=$CW_TMP/www
 mkdir -p "$WWW" "$CW_TMP/out"
-# feed N: items 1..N of feed 1's figures, titles hostile.
-feed() {
-	{
-	echo '<?xml version="1.0" encoding="UTF-8"?>'
-	echo '<rss version="2.0"><channel><title>Kabar uji</title>'
-	echo '<link>http://news.example.test/</link><language>id</language>'
-	i=$1
-	while [ "$i" -ge 1 ]; do
-		echo "<item><title>Banjir &quot;} {{id}} $i&#10;baris dua</title>"
-		echo "<link>http://news.example.test/$i</link>"
-		echo "<guid>http://news.example.test/$i</guid>"
-		echo "<pubDate>$(date -u -d "2025-01-01 +$i days" '+%a, %d %b %Y 08:00:00 +0000')</pubDate>"
-		echo "<description>Pada laporan hari ini, sebanyak $(cw_feed_text "$i") $(cw_feed_phrase 1) menurut pejabat setempat.</description></item>"
-		i=$((i - 1))
-	done
-	echo '</channel></rss>'
-	} >"$WWW/f.xml.tmp"
-	mv "$WWW/f.xml.tmp" "$WWW/f.xml"
-}
+# feed N: feed 1's items 1..N, titles hostile: `"}`, {{id}}, a newline.
+feed() { cw_feed "$WWW" 1 "$1" 'Banjir &quot;} {{id}}&#10;baris dua'; }
 feed 1
 cw_start_redis
 cw_start_httpd "$WWW"
 nt_start_receiver
-echo "$HTTP_URL/f.xml" >"$CW_TMP/feeds.txt"
+echo "$HTTP_URL/f1.xml" >"$CW_TMP/feeds.txt"
 hook="allow_private = yes"
 cw_config "$CW_TMP/c.conf" \
     "[notify raw]" "type = webhook" "url = $RECV_URL/raw/ok" "$hook" \
@@ -70,13 +53,13 @@ diff -u "$CW_TMP/ids" "$NT_RECV/raw.keys" || cw_fail "raw sink keys"
 cw_redis --raw XRANGE "$NT_STREAM" - + | grep '^{' | jq -cS . >"$CW_TMP/want"
 jq -cS . "$NT_RECV/raw.body" | diff -u "$CW_TMP/want" - ||
     cw_fail "raw bodies differ from the stream"
-grep -q '"} {{id}} 1' "$CW_TMP/want" || cw_fail "the title lost its \"}"
+grep -q '"} {{id}} baris' "$CW_TMP/want" || cw_fail "the title lost its \"}"
 
 # Slack-style template: valid JSON, title intact, no {{id}} expansion.
 cw_wait_for '[ "$(nt_count "$NT_RECV/slack.keys")" -ge 3 ]' 30 ||
     cw_fail "template sink got $(nt_count "$NT_RECV/slack.keys")"
 grep -q '^!INVALID' "$NT_RECV/slack.body" && cw_fail "template made invalid JSON"
-jq -r .text "$NT_RECV/slack.body" | grep -q '^\*new\* north-korea/killed/troops:  -> 12 <http://news.example.test/1|Banjir "} {{id}} 1' ||
+jq -r .text "$NT_RECV/slack.body" | grep -q '^\*new\* north-korea/killed/troops:  -> 12 <http://news.example.test/f1/1|Banjir "} {{id}} baris dua>$' ||
     cw_fail "template text: $(head -1 "$NT_RECV/slack.body")"
 
 # exec: stdin is each alert, one JSON line each.

@@ -30,7 +30,8 @@ cw_feed_text() {
 }
 cw_feed_value() { cw_feed_text "$1" | tr -d .; }
 
-# cw_feed DIR K N: writes DIR/fK.xml with items 1..N, newest first.
+# cw_feed DIR K N [TITLE]: writes DIR/fK.xml with items 1..N, newest
+# first, each titled TITLE (XML as written) or a plain default.
 cw_feed() {
 	f=$1/f$2.xml
 	{
@@ -41,7 +42,7 @@ cw_feed() {
 	echo '<language>id</language>'
 	i=$3
 	while [ "$i" -ge 1 ]; do
-		echo "<item><title>Kabar terbaru dari garis depan</title>"
+		echo "<item><title>${4:-Kabar terbaru dari garis depan}</title>"
 		echo "<link>http://news.example.test/f$2/$i</link>"
 		echo "<guid>http://news.example.test/f$2/$i</guid>"
 		echo "<pubDate>$(date -u -d "2025-01-01 +$i days" '+%a, %d %b %Y 08:00:00 +0000')</pubDate>"

@@ -264,8 +264,11 @@ claimwatch_cmd_check_config(int argc, char **argv)
 		config_free(conf);
 		return 1;
 	}
-	printf("%s: configuration OK, %zu feeds, lexicon %s\n", path,
+	printf("%s: configuration OK, %zu feeds, lexicon %s", path,
 	    conf->nfeeds, conf->lexicon_dir);
+	if (conf->nnotify > 0)
+		printf(", %zu notify sinks", conf->nnotify);
+	printf("\n");
 	lexicon_free(lex);
 	config_free(conf);
 	return 0;

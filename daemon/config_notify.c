@@ -397,6 +397,12 @@ config_notify_set(struct config *c, const char *section, const char *name,
 		    hint != NULL ? hint : "", hint != NULL ? "'?)" : "");
 		return -1;
 	}
+	if (k != CN_HEADER && (s->set & (1UL << k)) != 0) {
+		snprintf(msg, msglen, "'%s' is set twice in [%s]", name,
+		    section);
+		return -1;
+	}
+	s->set |= 1UL << k;
 	if (config_notify_set_key(s, k, value, m, sizeof(m)) == -1) {
 		snprintf(msg, msglen, "%s: %s", name, m);
 		return -1;

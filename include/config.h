@@ -71,6 +71,7 @@ struct config_notify {
 				   stream, else only what comes next */
 	char	*group;		/* consumer group, default cw-notify-NAME */
 	char	*dead_letter;	/* stream, default STREAM:dead:NAME */
+	unsigned long set;	/* keys given (config's "set twice" check) */
 };
 
 struct config {

@@ -32,9 +32,11 @@ cw_config "$CW_TMP/c.conf" "[notify]" "listen = 127.0.0.1:0" \
     "digest = 3s" "$common" \
     "[notify slow]" "type = webhook" "url = $RECV_URL/slow/stall-30" \
     "timeout = 60s" "$common" \
-    "[notify fast]" "type = webhook" "url = $RECV_URL/fast/ok" "$common"
+    "[notify fast]" "type = webhook" "url = $RECV_URL/fast/ok" "$common" \
+    "[notify guard]" "type = webhook" "url = $RECV_URL/guard/ok" \
+    "start = all" "retries = 0"
 nt_start_notify "$CW_TMP/c.conf"
-nt_wait_groups 8
+nt_wait_groups 9
 
 # Five alerts in one go, the first with a hostile title.
 title=$(printf 'Flood "} {{id}}\nsecond line')
@@ -94,6 +96,14 @@ cw_redis --raw XRANGE $NT_STREAM:dead:perm - + | grep -qx 'HTTP 400' ||
     cw_fail "dead letter lacks its reason"
 sleep 0.5
 [ "$(cw_redis XLEN $NT_STREAM:dead:perm)" -eq 5 ] || cw_fail "dead-letter count"
+
+# Without allow_private the loopback receiver is refused, never reached.
+cw_wait_for '[ "$(cw_redis XLEN $NT_STREAM:dead:guard)" -ge 5 ]' 30 ||
+    cw_fail "private address not refused"
+[ -e "$NT_RECV/guard.log" ] && cw_fail "the guard let a request through"
+cw_redis --raw XRANGE $NT_STREAM:dead:guard - + |
+    grep -qx 'refused private address 127.0.0.1' ||
+    cw_fail "dead letter lacks the guard's reason"
 
 # Template: valid JSON whatever the title holds, fields substituted once.
 cw_wait_for '[ "$(nt_count "$NT_RECV/tmpl.keys")" -ge 5 ]' 30 ||

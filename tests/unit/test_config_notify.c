@@ -138,7 +138,10 @@ static const struct {
 	    "to 3600 s, not '5 minutes'" },
 	{ "[notify a]\ntimout = 3s\n", 6,
 	    "unknown key 'timout' in [notify a] (did you mean 'timeout'?)" },
-	{ "[notify a]\nkey = a/*\nkey = b/*\n", 7, "key: is set twice" },
+	{ "[notify a]\nkey = a/*\nkey = b/*\n", 7,
+	    "'key' is set twice in [notify a]" },
+	{ "[notify a]\ntimeout = 1s\ntimeout = 2s\n", 7,
+	    "'timeout' is set twice in [notify a]" },
 	{ "[notify a b]\ntype = exec\n", 5,
 	    "sink name 'a b': expected 1 to 64 letters, digits, '-', '_' or "
 	    "'.'" },

@@ -243,7 +243,9 @@ notify_fetch_cb(const struct fetch_result *r, void *arg)
 	char			 why[160];
 	bool			 permanent;
 
-	if (r->error == NULL && r->status >= 200 && r->status < 300) {
+	/* A 2xx is delivered, even when its answer was too long to keep. */
+	if (r->status >= 200 && r->status < 300 && (r->error == NULL ||
+	    strncmp(r->error, "body over", 9) == 0)) {
 		notify_done(s, true, NULL);
 		return;
 	}

@@ -172,6 +172,7 @@ config_defaults(struct config *c)
 	c->http_listen = xstrdup("127.0.0.1:9187");
 	c->state_dir = xstrdup("/var/lib/claimwatch");
 	c->log_level = LOG_LEVEL_NOTICE;
+	c->notify_claim_idle_ms = 300000;
 }
 
 /* Records the first error only: later ones are often its echoes. */

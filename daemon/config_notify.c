@@ -351,13 +351,21 @@ config_notify_global(struct config *c, const char *name, const char *v,
 		if (config_parse_listen(v, msg, msglen) == -1)
 			return -1;
 		field = &c->notify_listen;
+	} else if (strcmp(name, "claim_idle") == 0) {
+		if (strcmp(v, "0") == 0) {
+			c->notify_claim_idle_ms = 0;
+			return 0;
+		}
+		return config_notify_ms(v, 1000, 86400000,
+		    &c->notify_claim_idle_ms, msg, msglen);
 	} else if (strcmp(name, "consumer") == 0) {
 		if (config_parse_token(v, 64, msg, msglen) == -1)
 			return -1;
 		field = &c->notify_consumer;
 	} else {
 		snprintf(msg, msglen, "unknown key '%.64s' in [notify] (known: "
-		    "listen consumer; sinks go in [notify NAME])", name);
+		    "listen consumer claim_idle; sinks go in [notify NAME])",
+		    name);
 		return -1;
 	}
 	return config_notify_string(field, v, msg, msglen);

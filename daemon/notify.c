@@ -506,7 +506,8 @@ notify_pump(struct notify_sink *s)
 	    s->state != NOTIFY_SINK_COLLECTING) || (!digest && s->nq > 0) ||
 	    s->nq >= NOTIFY_DIGEST_MAX)
 		return;
-	if (store_group_read(s->g, NOTIFY_READ_COUNT, NOTIFY_BLOCK_MS) == 0)
+	if (store_group_read(s->g, NOTIFY_READ_COUNT, NOTIFY_BLOCK_MS,
+	    s->nq == 0) == 0)
 		s->reading = true;
 }
 
@@ -596,6 +597,7 @@ notify_sink_start(struct notify *n, struct notify_sink *s,
 	go.group = c->group;
 	go.consumer = n->consumer;
 	go.from_start = c->from_start;
+	go.claim_idle_ms = n->conf->notify_claim_idle_ms;
 	if ((s->g = store_group_new(n->base, &go, notify_state_cb,
 	    notify_read_cb, s, msg, sizeof(msg))) == NULL) {
 		snprintf(err, errlen, "[notify %s]: %s", c->name, msg);

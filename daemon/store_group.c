@@ -28,6 +28,13 @@
 #define STORE_GROUP_BACKOFF_MAX_MS	5000
 #define STORE_GROUP_ID_MAX		64
 
+/* Which entries the next read asks for. */
+enum store_group_phase {
+	STORE_GROUP_PENDING,	/* ours, read before and never acked */
+	STORE_GROUP_CLAIM,	/* other consumers', idle long (XAUTOCLAIM) */
+	STORE_GROUP_NEW		/* never delivered (">") */
+};
+
 enum store_group_state {
 	STORE_GROUP_DOWN,	/* no connection; timer armed */
 	STORE_GROUP_SETUP,	/* connecting: AUTH, SELECT, XGROUP */
@@ -45,8 +52,11 @@ struct store_group {
 	bool			 reading;	/* an XREADGROUP is out */
 	bool			 freeing;
 	bool			 down_logged;
-	/* "0" after a connect: pending entries first, then ">". */
+	/* After a connect: pending entries, claimed ones, then new ones. */
+	enum store_group_phase	 phase;
 	char			 cursor[STORE_GROUP_ID_MAX];
+	long			 claim_idle_ms;	/* 0: never claim */
+	int64_t			 last_claim_ms;
 	long			 backoff_ms;
 	int			 ninit;
 	store_group_state_cb	 state_cb;
@@ -103,6 +113,7 @@ store_group_init_cb(redisAsyncContext *ac, void *reply, void *priv)
 		return;
 	g->state = STORE_GROUP_READY;
 	g->backoff_ms = STORE_GROUP_BACKOFF_MIN_MS;
+	g->phase = STORE_GROUP_PENDING;
 	util_strlcpy(g->cursor, "0", sizeof(g->cursor));
 	if (g->down_logged)
 		log_notice("notify: redis connected group=%s", g->group);
@@ -206,6 +217,7 @@ store_group_new(struct event_base *base, const struct store_group_options *o,
 	g->group = xstrdup(o->group);
 	g->consumer = xstrdup(o->consumer);
 	g->from_start = o->from_start;
+	g->claim_idle_ms = o->claim_idle_ms;
 	g->state_cb = state_cb;
 	g->read_cb = read_cb;
 	g->arg = arg;
@@ -221,14 +233,21 @@ store_group_is_connected(const struct store_group *g)
 	return g->state == STORE_GROUP_READY;
 }
 
-/* The entries of an XREADGROUP reply, or NULL for "none". */
+/*
+ * The entry array of a reply: XREADGROUP's [[stream, entries]] or
+ * XAUTOCLAIM's [next, entries, deleted]; NULL for none.
+ */
 static const redisReply *
-store_group_entries(const redisReply *r)
+store_group_entries(const redisReply *r, enum store_group_phase phase)
 {
 	const redisReply	*s;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements == 0)
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 - (phase !=
+	    STORE_GROUP_CLAIM))
 		return NULL;
+	if (phase == STORE_GROUP_CLAIM)
+		return r->element[1]->type == REDIS_REPLY_ARRAY ?
+		    r->element[1] : NULL;
 	s = r->element[0];
 	if (s->type != REDIS_REPLY_ARRAY || s->elements != 2 ||
 	    s->element[1]->type != REDIS_REPLY_ARRAY)
@@ -253,12 +272,45 @@ store_group_alert(const redisReply *e)
 	return NULL;
 }
 
+/* Moves the cursor past what a read returned, on to the next phase. */
+static void
+store_group_advance(struct store_group *g, const redisReply *r,
+    const struct store_group_entry *v, size_t n)
+{
+	switch (g->phase) {
+	case STORE_GROUP_PENDING:
+		/* The pending list is drained when a read of it is empty. */
+		if (n > 0) {
+			util_strlcpy(g->cursor, v[n - 1].id, sizeof(g->cursor));
+			break;
+		}
+		g->phase = g->claim_idle_ms > 0 ? STORE_GROUP_CLAIM :
+		    STORE_GROUP_NEW;
+		util_strlcpy(g->cursor, g->claim_idle_ms > 0 ? "0-0" : ">",
+		    sizeof(g->cursor));
+		g->last_claim_ms = util_now_ms();
+		break;
+	case STORE_GROUP_CLAIM:
+		if (r->elements > 0 && r->element[0]->type ==
+		    REDIS_REPLY_STRING && strcmp(r->element[0]->str, "0-0") != 0)
+			util_strlcpy(g->cursor, r->element[0]->str,
+			    sizeof(g->cursor));
+		else {
+			g->phase = STORE_GROUP_NEW;
+			util_strlcpy(g->cursor, ">", sizeof(g->cursor));
+		}
+		break;
+	case STORE_GROUP_NEW:
+		break;
+	}
+}
+
 static void
 store_group_read_reply(redisAsyncContext *ac, void *reply, void *priv)
 {
 	struct store_group		*g = ac->data;
 	struct store_group_entry	*v = NULL;
-	const redisReply		*r = reply, *es;
+	const redisReply		*r = reply, *es, *e;
 	size_t				 i, n = 0;
 
 	(void)priv;
@@ -267,7 +319,7 @@ store_group_read_reply(redisAsyncContext *ac, void *reply, void *priv)
 	g->reading = false;
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 		if (r != NULL) {
-			log_warn("notify: XREADGROUP group=%s: %s", g->group,
+			log_warn("notify: read group=%s: %s", g->group,
 			    r->str);
 			/* NOGROUP: Redis lost it (restart without data). */
 			if (strncmp(r->str, "NOGROUP", 7) == 0 && g->ac != NULL)
@@ -276,48 +328,63 @@ store_group_read_reply(redisAsyncContext *ac, void *reply, void *priv)
 		g->read_cb(NULL, 0, true, g->arg);
 		return;
 	}
-	if ((es = store_group_entries(r)) != NULL && es->elements > 0) {
+	if ((es = store_group_entries(r, g->phase)) != NULL &&
+	    es->elements > 0) {
 		v = xcalloc(es->elements, sizeof(*v));
 		for (i = 0; i < es->elements; i++) {
-			if (es->element[i]->type != REDIS_REPLY_ARRAY ||
-			    es->element[i]->elements < 1 ||
-			    es->element[i]->element[0]->type !=
-			    REDIS_REPLY_STRING)
+			e = es->element[i];
+			if (e->type != REDIS_REPLY_ARRAY || e->elements < 1 ||
+			    e->element[0]->type != REDIS_REPLY_STRING)
 				continue;
-			v[n].id = es->element[i]->element[0]->str;
-			v[n++].alert = store_group_alert(es->element[i]);
+			v[n].id = e->element[0]->str;
+			v[n++].alert = store_group_alert(e);
 		}
 	}
-	if (strcmp(g->cursor, ">") != 0) {
-		/* The pending list is drained when a read of it is empty. */
-		if (n == 0)
-			util_strlcpy(g->cursor, ">", sizeof(g->cursor));
-		else
-			util_strlcpy(g->cursor, v[n - 1].id,
-			    sizeof(g->cursor));
-	}
+	if (g->phase == STORE_GROUP_CLAIM && n > 0)
+		log_notice("notify: group=%s claimed %zu entries idle over "
+		    "%ld ms from other consumers", g->group, n,
+		    g->claim_idle_ms);
+	store_group_advance(g, r, v, n);
 	g->read_cb(v, n, false, g->arg);
 	free(v);
 }
 
 int
-store_group_read(struct store_group *g, size_t count, long block_ms)
+store_group_read(struct store_group *g, size_t count, long block_ms,
+    bool may_claim)
 {
-	char	 cnt[24], blk[24];
+	char	 cnt[24], blk[24], idle[24];
 
 	if (g->state != STORE_GROUP_READY || g->reading)
 		return -1;
+	/* Now and then, with empty hands, take over what others left. */
+	if (g->phase == STORE_GROUP_NEW && may_claim && g->claim_idle_ms > 0 &&
+	    util_now_ms() - g->last_claim_ms >= g->claim_idle_ms) {
+		g->phase = STORE_GROUP_CLAIM;
+		util_strlcpy(g->cursor, "0-0", sizeof(g->cursor));
+		g->last_claim_ms = util_now_ms();
+	}
 	snprintf(cnt, sizeof(cnt), "%zu", count);
 	snprintf(blk, sizeof(blk), "%ld", block_ms);
+	snprintf(idle, sizeof(idle), "%ld", g->claim_idle_ms);
 	g->reading = true;
-	if (strcmp(g->cursor, ">") == 0)
+	switch (g->phase) {
+	case STORE_GROUP_NEW:
 		redisAsyncCommand(g->ac, store_group_read_reply, NULL,
 		    "XREADGROUP GROUP %s %s COUNT %s BLOCK %s STREAMS %s >",
 		    g->group, g->consumer, cnt, blk, g->stream);
-	else
+		break;
+	case STORE_GROUP_PENDING:
 		redisAsyncCommand(g->ac, store_group_read_reply, NULL,
 		    "XREADGROUP GROUP %s %s COUNT %s STREAMS %s %s",
 		    g->group, g->consumer, cnt, g->stream, g->cursor);
+		break;
+	case STORE_GROUP_CLAIM:
+		redisAsyncCommand(g->ac, store_group_read_reply, NULL,
+		    "XAUTOCLAIM %s %s %s %s %s COUNT %s", g->stream, g->group,
+		    g->consumer, idle, g->cursor, cnt);
+		break;
+	}
 	return 0;
 }
 

@@ -125,6 +125,8 @@ struct config {
 	/* [notify] and the [notify NAME] sinks */
 	char	*notify_listen;	/* metrics of `claimwatch notify`, or NULL */
 	char	*notify_consumer; /* consumer name, default hostname */
+	long	 notify_claim_idle_ms; /* take over others' pending entries
+				   idle this long, default 5 min; 0: off */
 	struct config_notify *notify;
 	size_t	 nnotify;
 

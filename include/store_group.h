@@ -5,7 +5,9 @@
  * XREADGROUP or slow to acknowledge never holds up another; reconnects
  * with backoff and (re)creates the group.  After every connect it first
  * hands back this consumer's pending entries (read before, never acked),
- * then new ones: at-least-once delivery across restarts.
+ * then (claim_idle_ms) entries other consumers left pending that long,
+ * then new ones: at-least-once delivery across restarts, also when the
+ * consumer's name changes or another notifier dies.
  */
 #ifndef CLAIMWATCH_STORE_GROUP_H
 #define CLAIMWATCH_STORE_GROUP_H
@@ -23,6 +25,8 @@ struct store_group_options {
 	const char	*group;		/* consumer group name */
 	const char	*consumer;	/* this consumer, stable across runs */
 	bool		 from_start;	/* a new group starts at 0, else $ */
+	long		 claim_idle_ms;	/* take over other consumers' entries
+					   pending this long; 0: never */
 };
 
 /* One stream entry; alert is NULL for an entry trimmed away meanwhile. */
@@ -48,11 +52,13 @@ struct store_group *store_group_new(struct event_base *,
 bool		 store_group_is_connected(const struct store_group *);
 /*
  * Reads up to count entries, waiting up to block_ms for new ones; the
- * answer goes to the read callback.  -1 when not connected or a read is
- * still out (no callback then).
+ * answer goes to the read callback.  may_claim: the caller holds no
+ * entry, so a claim pass (at most every claim_idle_ms) cannot hand it
+ * one it holds already.  -1 when not connected or a read is still out
+ * (no callback then).
  */
 int		 store_group_read(struct store_group *, size_t count,
-		    long block_ms);
+		    long block_ms, bool may_claim);
 /* XACK id; fire and forget (a lost ack means one more delivery). */
 int		 store_group_ack(struct store_group *, const char *id);
 /*

@@ -3,7 +3,8 @@
 # notifier is stopped, Redis restarts (append-only file on), more alerts
 # come, then the notifier and at last the receiver come back.  Every
 # alert arrives, in stream order, and none twice to a receiver that drops
-# repeats; nothing stays pending in the group.
+# repeats; nothing stays pending in the group.  An alert a vanished
+# consumer had read is taken over after claim_idle.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/notify_lib.sh"
 
@@ -57,4 +58,22 @@ diff -u "$CW_TMP/ids" "$NT_RECV/hook.keys" ||
     cw_fail "not every alert exactly once in stream order"
 repeats=$(grep -c '"repeat": true' "$NT_RECV/hook.log" || true)
 nt_stop_notify
-echo "notify restart ok: 6 alerts once each across notifier, Redis and receiver restarts ($repeats repeats dropped by key)"
+
+# A consumer that read an alert and vanished (another host, a renamed
+# container): its entry is taken over once idle for claim_idle.
+id7=$(nt_xadd "$(nt_alert changed a/killed/people 7 8 "ghost")")
+cw_redis XREADGROUP GROUP cw-notify-hook ghost COUNT 1 STREAMS "$NT_STREAM" '>' |
+    grep -q "$id7" || cw_fail "the ghost consumer did not read"
+cw_config "$CW_TMP/c2.conf" "[notify]" "consumer = test-host" \
+    "claim_idle = 1s" \
+    "[notify hook]" "type = webhook" "url = http://127.0.0.1:$RPORT/hook/ok" \
+    "allow_private = yes" "start = all" "retry_min = 100ms"
+nt_start_notify "$CW_TMP/c2.conf"
+cw_wait_for '[ "$(nt_count "$NT_RECV/hook.keys")" -ge 7 ]' 30 ||
+    cw_fail "the ghost's alert was not taken over"
+[ "$(tail -1 "$NT_RECV/hook.keys")" = "$id7" ] || cw_fail "wrong alert claimed"
+cw_wait_for '[ "$(cw_redis XPENDING $NT_STREAM cw-notify-hook | head -1)" = 0 ]' 10 ||
+    cw_fail "the claimed alert stayed pending"
+grep -q "claimed 1 entries" "$CW_TMP/notify.log" || cw_fail "no claim logged"
+nt_stop_notify
+echo "notify restart ok: 6 alerts once each across notifier, Redis and receiver restarts ($repeats repeats dropped by key); a vanished consumer's alert taken over"

@@ -48,6 +48,7 @@ test_config_notify_full(void **state)
 	(void)state;
 	c = config_load(test_conf(
 	    "[notify]\nlisten = 127.0.0.1:9188\nconsumer = box1\n"
+	    "claim_idle = 2m\n"
 	    "[notify slack]\ntype = webhook\n"
 	    "url = https://hooks.example/T/B/x?tok=1\n"
 	    "header = Authorization: Bearer abc\nheader = X-A: b\n"
@@ -64,6 +65,7 @@ test_config_notify_full(void **state)
 		fail_msg("%s", err);
 	assert_string_equal(c->notify_listen, "127.0.0.1:9188");
 	assert_string_equal(c->notify_consumer, "box1");
+	assert_int_equal(c->notify_claim_idle_ms, 120000);
 	assert_int_equal(c->nnotify, 2);
 	s = &c->notify[0];
 	assert_string_equal(s->name, "slack");
@@ -146,8 +148,8 @@ static const struct {
 	    "sink name 'a b': expected 1 to 64 letters, digits, '-', '_' or "
 	    "'.'" },
 	{ "[notify]\nurl = http://x/\n", 6,
-	    "unknown key 'url' in [notify] (known: listen consumer; sinks go "
-	    "in [notify NAME])" },
+	    "unknown key 'url' in [notify] (known: listen consumer claim_idle; "
+	    "sinks go in [notify NAME])" },
 	{ "[notify a]\ntype = webhook\nurl = http://x/\nretry_min = 2m\n"
 	    "retry_max = 1m\n", 5, "[notify a]: retry_max is below retry_min" },
 	{ "[notifyx]\n", 5, "unknown section [notifyx] (did you mean "
@@ -194,6 +196,7 @@ test_config_notify_none(void **state)
 	assert_int_equal(c->nnotify, 0);
 	assert_null(c->notify);
 	assert_null(c->notify_listen);
+	assert_int_equal(c->notify_claim_idle_ms, 300000);
 	config_free(c);
 }
 

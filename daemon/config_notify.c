@@ -242,6 +242,42 @@ config_notify_url(struct config_notify *s, const char *v, char *msg,
 	return config_notify_string(&s->url, v, msg, msglen);
 }
 
+/* The keys that choose what a sink delivers, and when. */
+static int
+config_notify_set_filter(struct config_notify *s, enum config_notify_key k,
+    const char *v, char *msg, size_t msglen)
+{
+	switch (k) {
+	case CN_KEY:
+		return config_notify_list(&s->keys, &s->nkeys, v, msg, msglen);
+	case CN_ENTITY:
+		return config_notify_list(&s->entities, &s->nentities, v, msg,
+		    msglen);
+	case CN_EVENT:
+		return config_notify_list(&s->events, &s->nevents, v, msg,
+		    msglen);
+	case CN_ALERT_TYPE:
+		return config_notify_list(&s->types, &s->ntypes, v, msg,
+		    msglen);
+	case CN_MIN_CHANGE:
+		return config_parse_double(v, true, &s->min_change, msg,
+		    msglen);
+	case CN_DIGEST:
+		return config_notify_ms(v, 1000, 86400000, &s->digest_ms, msg,
+		    msglen);
+	case CN_START:
+		if (strcmp(v, "new") != 0 && strcmp(v, "all") != 0) {
+			snprintf(msg, msglen, "expected new or all");
+			return -1;
+		}
+		s->from_start = strcmp(v, "all") == 0;
+		return 0;
+	default:
+		break;
+	}
+	return -1;
+}
+
 static int
 config_notify_set_key(struct config_notify *s, enum config_notify_key k,
     const char *v, char *msg, size_t msglen)
@@ -304,40 +340,15 @@ config_notify_set_key(struct config_notify *s, enum config_notify_key k,
 		    msg, msglen);
 	case CN_ALLOW_PRIVATE:
 		return config_parse_bool(v, &s->allow_private, msg, msglen);
-	case CN_KEY:
-		return config_notify_list(&s->keys, &s->nkeys, v, msg, msglen);
-	case CN_ENTITY:
-		return config_notify_list(&s->entities, &s->nentities, v, msg,
-		    msglen);
-	case CN_EVENT:
-		return config_notify_list(&s->events, &s->nevents, v, msg,
-		    msglen);
-	case CN_ALERT_TYPE:
-		return config_notify_list(&s->types, &s->ntypes, v, msg,
-		    msglen);
-	case CN_MIN_CHANGE:
-		return config_parse_double(v, true, &s->min_change, msg,
-		    msglen);
-	case CN_DIGEST:
-		return config_notify_ms(v, 1000, 86400000, &s->digest_ms, msg,
-		    msglen);
-	case CN_START:
-		if (strcmp(v, "new") != 0 && strcmp(v, "all") != 0) {
-			snprintf(msg, msglen, "expected new or all");
-			return -1;
-		}
-		s->from_start = strcmp(v, "all") == 0;
-		return 0;
 	case CN_GROUP:
 	case CN_DEAD_LETTER:
 		if (config_parse_token(v, 128, msg, msglen) == -1)
 			return -1;
 		return config_notify_string(k == CN_GROUP ? &s->group :
 		    &s->dead_letter, v, msg, msglen);
-	case CN_NKEYS:
-		break;
+	default:
+		return config_notify_set_filter(s, k, v, msg, msglen);
 	}
-	return -1;
 }
 
 /* [notify] itself: settings of the notify service, not of a sink. */

@@ -42,6 +42,8 @@ cw_wait_for '[ "$(nt_count "$NT_RECV/raw.keys")" -ge 2 ]' 30 ||
 feed 3
 cw_wait_for '[ "$(nt_count "$NT_RECV/raw.keys")" -ge 3 ]' 30 ||
     cw_fail "third poll's alert not delivered"
+cw_wait_for 'grep -q "\"ev\": \"recv\"" "$NT_RECV/slow.log"' 10 ||
+    cw_fail "slow sink never tried"
 [ "$(grep -c '"ev": "recv"' "$NT_RECV/slow.log")" -eq 1 ] ||
     cw_fail "slow sink: not exactly one attempt under way"
 grep -q '"ev": "answer"' "$NT_RECV/slow.log" &&

@@ -58,6 +58,8 @@ nt_ids >"$CW_TMP/ids"
 # first: it was not held up.
 cw_wait_for '[ "$(nt_count "$NT_RECV/fast.keys")" -ge 5 ]' 30 ||
     cw_fail "fast sink got $(nt_count "$NT_RECV/fast.keys") of 5"
+cw_wait_for 'grep -q "\"ev\": \"recv\"" "$NT_RECV/slow.log"' 10 ||
+    cw_fail "slow sink never tried"
 [ "$(grep -c '"ev": "recv"' "$NT_RECV/slow.log")" -eq 1 ] ||
     cw_fail "slow sink: not exactly one attempt under way"
 grep -q '"ev": "answer"' "$NT_RECV/slow.log" &&

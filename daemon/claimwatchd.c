@@ -24,6 +24,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "extract.h"
+#include "gazetteer.h"
 #include "feed.h"
 #include "fetch.h"
 #include "http.h"
@@ -31,6 +32,7 @@
 #include "log.h"
 #include "scheduler.h"
 #include "store.h"
+#include "story.h"
 #include "util.h"
 
 /* Text handed to the extractor per item; longer bodies are cut here. */
@@ -75,6 +77,7 @@ struct claimwatchd_claims {
 	size_t			 n;
 	size_t			 cap;
 	const char		*text;		/* the item text being scanned */
+	const struct story_text	*story;		/* its names, for the scope */
 	size_t			 item;		/* batch index of that item */
 };
 
@@ -211,16 +214,22 @@ static void
 claimwatchd_claim_cb(const struct claim *c, void *arg)
 {
 	struct claimwatchd_claims	*cc = arg;
+	struct claim			 sc = *c;
 	size_t				 i;
 
+	/* A claim of no story we can tell apart is not stored. */
+	if (!story_assign(cc->story, &sc, NULL, 0))
+		return;
 	/*
-	 * One figure per key per item: the first, which is the headline's or
-	 * the lead sentence's.  Later ones for the same key are mostly parts
-	 * of it ("sekitar 14.000 tentara, termasuk 3.000 pasukan tambahan")
-	 * and would flip the key back and forth within one article.
+	 * One headline figure per key per item: the first, which is the
+	 * headline's or the lead sentence's.  Later ones for the same key
+	 * are mostly parts of it ("sekitar 14.000 tentara, termasuk 3.000
+	 * pasukan tambahan") and would flip the key within one article.
 	 */
 	for (i = cc->n; i > 0 && cc->sclaims[i - 1].item == cc->item; i--)
-		if (strcmp(cc->claims[i - 1].key, c->key) == 0)
+		if (sc.role == CLAIM_ROLE_HEADLINE &&
+		    cc->claims[i - 1].role == CLAIM_ROLE_HEADLINE &&
+		    strcmp(cc->claims[i - 1].key, sc.key) == 0)
 			return;
 	if (cc->n == cc->cap) {
 		cc->cap = cc->cap ? cc->cap * 2 : 16;
@@ -229,7 +238,7 @@ claimwatchd_claim_cb(const struct claim *c, void *arg)
 		cc->sclaims = xreallocarray(cc->sclaims, cc->cap,
 		    sizeof(*cc->sclaims));
 	}
-	cc->claims[cc->n] = *c;
+	cc->claims[cc->n] = sc;
 	/* The sentence is copied: the item text is rebuilt per item. */
 	cc->sclaims[cc->n].text = xstrndup(cc->text + c->sent_offset,
 	    c->sent_length);
@@ -278,6 +287,7 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	struct store_batch		 b;
 	struct store_item		*items;
 	struct util_buf			 text = { 0 };
+	struct story_text		 story;
 	const struct feed_item		*it;
 	const char			*lang;
 	size_t				 i, k;
@@ -298,8 +308,11 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 		    p->articles[k] : NULL, &text);
 		cc.text = text.data != NULL ? text.data : "";
 		cc.item = k;
+		story_text_init(&story, ctx->gaz, cc.text, text.len);
+		cc.story = &story;
 		extract_text(ctx->lex, cc.text, text.len, lang,
 		    claimwatchd_claim_cb, &cc);
+		story_text_free(&story);
 	}
 	for (i = 0; i < cc.n; i++)
 		cc.sclaims[i].claim = &cc.claims[i];
@@ -959,6 +972,7 @@ claimwatchd_reload(struct ctx *ctx)
 {
 	struct config			*conf;
 	struct lexicon			*lex;
+	struct gazetteer		*gaz;
 	struct fetch_options		 fo;
 	struct scheduler_options	 so;
 	char				 err[CONFIG_ERR_LEN];
@@ -976,6 +990,16 @@ claimwatchd_reload(struct ctx *ctx)
 		config_free(conf);
 		goto done;
 	}
+	if ((gaz = gazetteer_load(conf->gazetteer_dir, err, sizeof(err))) ==
+	    NULL) {
+		log_error("reload rejected, keeping the running configuration: "
+		    "%s", err);
+		lexicon_free(lex);
+		config_free(conf);
+		goto done;
+	}
+	gazetteer_free(ctx->gaz);
+	ctx->gaz = gaz;
 	if (strcmp(conf->redis_url, ctx->conf->redis_url) != 0 ||
 	    strcmp(conf->prefix, ctx->conf->prefix) != 0 ||
 	    strcmp(conf->channel, ctx->conf->channel) != 0)
@@ -1158,6 +1182,7 @@ claimwatchd_store_options(const struct config *c, struct store_options *o,
 	o->tolerance_abs = c->tolerance_abs;
 	o->tolerance_rel = c->tolerance_rel;
 	o->corroborated = c->corroborated;
+	o->max_age = c->max_age;
 	*watches = NULL;
 	if (c->nwatches > 0) {
 		*watches = xcalloc(c->nwatches, sizeof(**watches));
@@ -1253,7 +1278,8 @@ main(int argc, char **argv)
 	if (level == -1)
 		log_setlevel(ctx->conf->log_level);
 	if ((ctx->lex = lexicon_load(ctx->conf->lexicon_dir, err,
-	    sizeof(err))) == NULL) {
+	    sizeof(err))) == NULL || (ctx->gaz = gazetteer_load(
+	    ctx->conf->gazetteer_dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		ctx_free(ctx);
 		return 1;

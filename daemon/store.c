@@ -122,6 +122,7 @@ struct store {
 	double			 tol_abs;
 	double			 tol_rel;
 	bool			 corroborated;
+	long			 max_age;	/* seconds, 0 = off */
 	struct store_watch	*watches;
 	size_t			 nwatches;
 
@@ -1105,6 +1106,7 @@ store_new(struct event_base *base, const struct store_options *o,
 	s->tol_abs = o->tolerance_abs;
 	s->tol_rel = o->tolerance_rel;
 	s->corroborated = o->corroborated;
+	s->max_age = o->max_age > 0 ? o->max_age : 0;
 	if (o->nwatches > 0) {
 		s->watches = xcalloc(o->nwatches, sizeof(*s->watches));
 		for (i = 0; i < o->nwatches; i++) {
@@ -1428,6 +1430,27 @@ store_watched(const struct store *s, const char *key, double *ta,
 	return false;
 }
 
+/*
+ * What the script does with a claim (its "watched" argument): '1' compare
+ * and alert, '0' compare and update without an alert (no watch names the
+ * key, or the item is older than max_age: a feed's archive is quiet),
+ * 'h' history only (a sub-count, an earlier or a comparison figure: it
+ * never becomes the current figure).
+ */
+static const char *
+store_claim_mode(const struct store *s, const struct store_batch *in,
+    const struct store_item *it, const struct claim *c, bool watched)
+{
+	if (c->role != CLAIM_ROLE_HEADLINE)
+		return "h";
+	if (!watched)
+		return "0";
+	if (s->max_age > 0 && it->published != INT64_MIN &&
+	    it->published < in->detected_at - s->max_age)
+		return "0";
+	return "1";
+}
+
 /* The dedupe token, figure and alert arguments of claim ci. */
 static void
 store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
@@ -1478,7 +1501,7 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	store_cmd_str(cmd, al);
 	store_cmd_num(cmd, ta);
 	store_cmd_num(cmd, tr);
-	store_cmd_str(cmd, watched ? "1" : "0");
+	store_cmd_str(cmd, store_claim_mode(s, in, it, c, watched));
 	store_cmd_str(cmd, it->url != NULL ? it->url : it->id);
 	store_cmd_fmt(cmd, "%zu", sc->item + 1);
 	free(fig);

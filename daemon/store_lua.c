@@ -44,7 +44,8 @@
  * 0/1; then ns state strings, ni id/hash pairs, and per claim
  * STORE_CLAIM_NARGS strings: token, value, max or "", lo, hi, vague 0/1,
  * published seconds or "", figure JSON, "new" alert JSON, tol_abs,
- * tol_rel, watched 0/1, source id, item number (1-based).
+ * tol_rel, mode (1 compare and alert, 0 compare and update quietly, h
+ * history only: see store_claim_mode), source id, item number (1-based).
  * With the feed's keys, a claim whose item the seen hash already holds
  * with the same content hash is skipped (that item's claims ran in an
  * earlier call); without them (cluster) the claim's dedupe token decides.
@@ -73,10 +74,17 @@ const char store_lua_batch[] =
 "  by[kind] = by[kind] + 1\n"
 "end\n"
 /* Plain finds: an unescaped quote can only be JSON structure. */
-"local function splice(a, kind, prev)\n"
+"local function splice(a, kind, prev, nsrc)\n"
 "  local i, j = string.find(a, '\"type\":\"new\"', 1, true)\n"
 "  a = string.sub(a, 1, i - 1) .. '\"type\":\"' .. kind .. '\"' ..\n"
 "      string.sub(a, j + 1)\n"
+"  if nsrc then\n"
+"    i, j = string.find(a, '\"sources\":1,', 1, true)\n"
+"    if i then\n"
+"      a = string.sub(a, 1, i - 1) .. '\"sources\":' .. nsrc .. ',' ..\n"
+"          string.sub(a, j + 1)\n"
+"    end\n"
+"  end\n"
 "  i, j = string.find(a, '\"previous\":null', 1, true)\n"
 "  return string.sub(a, 1, i - 1) .. '\"previous\":' .. prev ..\n"
 "      string.sub(a, j + 1)\n"
@@ -110,6 +118,14 @@ const char store_lua_batch[] =
 "  local c = call('HMGET', cur, 'value', 'max', 'lo', 'hi', 'vague',\n"
 "      'published', 'figure', 'sources', 'src1', 'hn')\n"
 "  local hn = tonumber(c[10]) or (c[1] and call('ZCARD', hist)) or 0\n"
+"  if A[a + 11] == 'h' then\n"
+"    if c[1] then\n"
+"      call('HSET', cur, 'hn', history(hist, fig, pub, hn))\n"
+"    else\n"
+"      history(hist, fig, pub, call('ZCARD', hist))\n"
+"    end\n"
+"    return\n"
+"  end\n"
 "  local kind = 'new'\n"
 "  if c[1] then\n"
 "    local cpub = tonumber(c[6])\n"
@@ -140,9 +156,9 @@ const char store_lua_batch[] =
 "        new = call('SADD', src, A[a + 12]) == 1\n"
 "      end\n"
 "      if new then\n"
-"        call('HINCRBY', cur, 'sources', 1)\n"
+"        local n = call('HINCRBY', cur, 'sources', 1)\n"
 "        if watched and corr then\n"
-"          deliver(splice(al, 'corroborated', c[7]), 'corroborated')\n"
+"          deliver(splice(al, 'corroborated', c[7], n), 'corroborated')\n"
 "        end\n"
 "      end\n"
 "      return\n"

@@ -66,11 +66,13 @@ story_text_free(struct story_text *st)
 
 /*
  * The name of this kind in [from, to): for a place the most specific, the
- * first of those on a tie; for an event kind the first.
+ * first of those on a tie; for an event kind the first.  Place skip is the
+ * owner's own name ("North Koreans"), which says whose, not where.
  */
 static bool
 story_pick_in(const struct story_text *st, enum gazetteer_kind kind,
-    size_t from, size_t to, const char *where, struct story_pick *p)
+    int skip, size_t from, size_t to, const char *where,
+    struct story_pick *p)
 {
 	const struct gazetteer_match	*m;
 	size_t				 i;
@@ -79,7 +81,8 @@ story_pick_in(const struct story_text *st, enum gazetteer_kind kind,
 	for (i = 0; i < st->n; i++) {
 		m = &st->m[i];
 		if (m->kind != kind || m->offset < from ||
-		    m->offset + m->length > to)
+		    m->offset + m->length > to ||
+		    (kind == GAZETTEER_PLACE && m->id == skip))
 			continue;
 		d = kind == GAZETTEER_PLACE ? gazetteer_depth(st->g, m->id) : 0;
 		if (d <= best)
@@ -100,13 +103,17 @@ static bool
 story_find(const struct story_text *st, const struct claim *c,
     enum gazetteer_kind kind, struct story_pick *p)
 {
+	int	 skip = -1;
+
+	if (c->entity[0] != '\0')
+		skip = gazetteer_place(st->g, c->entity);
 	p->id = -1;
-	if (story_pick_in(st, kind, c->sent_offset,
+	if (story_pick_in(st, kind, skip, c->sent_offset,
 	    c->sent_offset + c->sent_length, "sentence", p))
 		return true;
-	if (story_pick_in(st, kind, 0, st->title_len, "title", p))
+	if (story_pick_in(st, kind, skip, 0, st->title_len, "title", p))
 		return true;
-	return story_pick_in(st, kind, 0, st->len, "item", p);
+	return story_pick_in(st, kind, skip, 0, st->len, "item", p);
 }
 
 /* Whether the owner is the country the event happens in. */

@@ -8,6 +8,7 @@
  */
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -276,6 +277,27 @@ claimwatchd_item_text(const struct feed_item *it, const char *article,
 		b->len = CLAIMWATCHD_TEXT_MAX;
 }
 
+/*
+ * The lexicon language for a feed's or item's language tag: its primary
+ * subtag in lower case ("id-ID" and "in" → "id", "en-us" → "en"), or
+ * "auto" when the lexicon has no such language.  buf has 8 bytes.
+ */
+static const char *
+claimwatchd_lang(const struct ctx *ctx, const char *tag, char *buf)
+{
+	size_t	 i;
+
+	for (i = 0; i < 7 && tag[i] != '\0' && tag[i] != '-' &&
+	    tag[i] != '_'; i++)
+		buf[i] = (char)tolower((unsigned char)tag[i]);
+	buf[i] = '\0';
+	if (strcmp(buf, "in") == 0)
+		util_strlcpy(buf, "id", 8);
+	if (lexicon_lang_index(ctx->lex, buf) == -1)
+		return "auto";
+	return buf;
+}
+
 /* Extracts claims from the poll's new items and writes them, oldest
    first, in one store_submit. */
 static void
@@ -291,7 +313,7 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	const struct feed_item		*it;
 	const char			*lang;
 	size_t				 i, k;
-	char				 rbuf[1024];
+	char				 rbuf[1024], lbuf[8];
 
 	memset(&cc, 0, sizeof(cc));
 	items = xcalloc(p->nnew + 1, sizeof(*items));
@@ -304,6 +326,7 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 			lang = it->lang;
 		if (lang == NULL || strcmp(lang, "auto") == 0)
 			lang = ctx->conf->lang;
+		lang = claimwatchd_lang(ctx, lang, lbuf);
 		claimwatchd_item_text(it, p->articles != NULL ?
 		    p->articles[k] : NULL, &text);
 		cc.text = text.data != NULL ? text.data : "";
@@ -485,7 +508,10 @@ claimwatchd_handle_feed(struct claimwatchd_poll *p)
 		p->items[i].title = fd->items[i].title;
 		p->items[i].lang = fd->items[i].lang != NULL ?
 		    fd->items[i].lang : fd->lang;
+		/* An Atom entry without <published> dates from <updated>. */
 		p->items[i].published = fd->items[i].published;
+		if (p->items[i].published == FEED_TIME_NONE)
+			p->items[i].published = fd->items[i].updated;
 		if (p->items[i].published == FEED_TIME_NONE)
 			p->items[i].published = INT64_MIN;
 	}

@@ -1433,9 +1433,9 @@ store_watched(const struct store *s, const char *key, double *ta,
 /*
  * What the script does with a claim (its "watched" argument): '1' compare
  * and alert, '0' compare and update without an alert (no watch names the
- * key, or the item is older than max_age: a feed's archive is quiet),
- * 'h' history only (a sub-count, an earlier or a comparison figure: it
- * never becomes the current figure).
+ * key), 'h' history only: a sub-count, an earlier or a comparison figure,
+ * or an item published more than max_age before the batch (a feed's
+ * archive is quiet, and last year's flood is not this year's previous).
  */
 static const char *
 store_claim_mode(const struct store *s, const struct store_batch *in,
@@ -1443,12 +1443,10 @@ store_claim_mode(const struct store *s, const struct store_batch *in,
 {
 	if (c->role != CLAIM_ROLE_HEADLINE)
 		return "h";
-	if (!watched)
-		return "0";
 	if (s->max_age > 0 && it->published != INT64_MIN &&
 	    it->published < in->detected_at - s->max_age)
-		return "0";
-	return "1";
+		return "h";
+	return watched ? "1" : "0";
 }
 
 /* The dedupe token, figure and alert arguments of claim ci. */

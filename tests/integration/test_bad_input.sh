@@ -37,6 +37,8 @@ timeout = 5
 connect_timeout = 2
 [extract]
 lexicon_dir = $CW_ROOT/config/lexicon
+[alerts]
+max_age = 0
 [http]
 listen = 127.0.0.1:0
 EOC

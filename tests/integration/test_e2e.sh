@@ -44,7 +44,7 @@ cw_wait_for '[ "$(count)" -ge 1 ]' 20 || { cat "$CW_TMP/daemon.log"; cw_fail "no
 sleep 1
 [ "$(count)" -eq 1 ] || cw_fail "expected 1 alert, got $(count)"
 a1=$(grep '^{' "$ALERTS.raw" | sed -n 1p)
-echo "$a1" | jq -e '.v == 1 and .type == "new" and
+echo "$a1" | jq -e '.v == 2 and .type == "new" and
     .key == "north-korea/deployed/people" and .entity == "north-korea" and
     .event == "deployed" and .unit == "troops" and .previous == null and
     .current.value == 1500 and .current.qualifier == "exact" and

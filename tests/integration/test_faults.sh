@@ -109,6 +109,8 @@ timeout = $1
 allow_private = yes
 [extract]
 lexicon_dir = $CW_ROOT/config/lexicon
+[alerts]
+max_age = 0
 [http]
 listen =
 EOC

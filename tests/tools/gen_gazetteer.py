@@ -146,6 +146,12 @@ def write_indonesia(sql, out):
         for lang, a in names:
             lines.append("place %s %s %s %s" % (rid, pid[pc], lang, a))
     open(out, "w").write("\n".join(lines) + "\n")
+    return {norm(l.split(" ", 4)[4]) for l in lines if l.startswith("place ")}
+
+
+def norm(name):
+    """The gazetteer loader's phrase form: lower-case words, one space."""
+    return " ".join(re.findall(r"[a-z0-9\x80-\U0010ffff]+", name.lower()))
 
 
 def entity_names(path):
@@ -159,7 +165,7 @@ def entity_names(path):
     return ids
 
 
-def write_countries(ents, out):
+def write_countries(ents, out, taken):
     data = json.load(open(ISO_JSON))["3166-1"]
     tr = gettext.translation("iso_3166-1", localedir="/usr/share/locale",
                              languages=["id"])
@@ -193,6 +199,10 @@ def write_countries(ents, out):
             if n and "," not in n and (("en", n) not in names):
                 names.append(("en", n))
         for n in ents.get(eid, []):
+            # "Jakarta" stands for Indonesia's government in entities.txt;
+            # as a place it is the province, so the province keeps it.
+            if norm(n) in taken:
+                continue
             if ("en", n) not in names and ("id", n) not in names:
                 names.append(("*", n))
         lines.append("# %s" % c["alpha_2"])
@@ -207,8 +217,9 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     sql = open(sys.argv[1], encoding="utf-8").read()
-    write_indonesia(sql, sys.argv[3] + "/indonesia.txt")
-    write_countries(entity_names(sys.argv[2]), sys.argv[3] + "/countries.txt")
+    taken = write_indonesia(sql, sys.argv[3] + "/indonesia.txt")
+    write_countries(entity_names(sys.argv[2]), sys.argv[3] + "/countries.txt",
+                    taken)
 
 
 if __name__ == "__main__":

@@ -1179,10 +1179,9 @@ test_teardown(void **state)
 }
 
 /*
- * Only headline figures move a key: a sub-count goes to history; items
- * published longer than max_age before the batch update the figure
- * without an alert (a feed's archive is quiet), and the next fresh report
- * compares against them; a corroboration says how many sources it has.
+ * Only headline figures move a key: a sub-count goes to history, and so
+ * do items published longer than max_age before the batch (a feed's
+ * archive is quiet); a corroboration says how many sources it has.
  */
 static void
 test_roles_and_max_age(void **state)
@@ -1206,12 +1205,16 @@ test_roles_and_max_age(void **state)
 	assert_true(test_loop_until(test_is_connected, s, 5000));
 	test_subscribe();
 
-	/* A year-old archive item: stored, no alert. */
+	/* A year-old archive item: history, no figure, no alert. */
 	test_claim(&c, 40, CLAIM_EXACT, "demak.flood", "killed", "people");
 	assert_int_equal(test_submit(s, TEST_FEED_A, "https://r.example/1",
 	    1, now - 365 * 86400, &c), 0);
-	assert_int_equal(test_int("HGET {cwt:k:demak.flood/killed/people}:cur"
-	    " value"), 40);
+	assert_int_equal(test_int("EXISTS {cwt:k:demak.flood/killed/people}:"
+	    "cur"), 0);
+	/* Today's headline: new. */
+	c.value = 40;
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://r.example/0",
+	    5, now - 7200, &c), 1);
 	/* A sub-count of today's report: history, the figure stays. */
 	c.value = 7;
 	c.role = CLAIM_ROLE_SUBCOUNT;
@@ -1220,8 +1223,8 @@ test_roles_and_max_age(void **state)
 	assert_int_equal(test_int("HGET {cwt:k:demak.flood/killed/people}:cur"
 	    " value"), 40);
 	assert_int_equal(test_int("ZCARD {cwt:k:demak.flood/killed/people}:"
-	    "hist"), 2);
-	/* Today's headline: changed from the archive's figure. */
+	    "hist"), 3);
+	/* The next headline: changed. */
 	c.value = 52;
 	c.role = CLAIM_ROLE_HEADLINE;
 	assert_int_equal(test_submit(s, TEST_FEED_A, "https://r.example/3",
@@ -1230,7 +1233,9 @@ test_roles_and_max_age(void **state)
 	assert_int_equal(test_submit(s, TEST_FEED_B, "https://r.example/4",
 	    4, now - 1800, &c), 1);
 	m = test_messages();
-	assert_int_equal(json_array_size(m), 2);
+	assert_int_equal(json_array_size(m), 3);
+	assert_string_equal(test_type(m, 0), "new");
+	json_array_remove(m, 0);
 	assert_string_equal(test_type(m, 0), "changed");
 	assert_int_equal(test_value(m, 0, "previous"), 40);
 	assert_int_equal(test_value(m, 0, "current"), 52);

@@ -446,6 +446,30 @@ store_init_cb(redisAsyncContext *ac, void *reply, void *priv)
 		store_ready(s);
 }
 
+/*
+ * The migration's answer: the number of keys moved to the current format,
+ * -1 when there was nothing to do, or an error (a cluster refuses keys
+ * across slots), which is logged and does not stop the daemon.
+ */
+static void
+store_migrate_cb(redisAsyncContext *ac, void *reply, void *priv)
+{
+	struct store	*s = ac->data;
+	redisReply	*r = reply;
+
+	(void)priv;
+	if (r == NULL || s->freeing || ac != s->ac)
+		return;
+	if (r->type == REDIS_REPLY_ERROR)
+		log_warn("redis: keys of the old format not migrated url=%s: "
+		    "%s", s->url, r->str);
+	else if (r->type == REDIS_REPLY_INTEGER && r->integer > 0)
+		log_notice("redis: migrated %lld claim keys to the story "
+		    "format", r->integer);
+	if (--s->ninit == 0)
+		store_ready(s);
+}
+
 static void
 store_connected_cb(const redisAsyncContext *ac, int status)
 {
@@ -527,6 +551,11 @@ store_connect(struct store *s)
 		    "SCRIPT LOAD %s", store_scripts[i]);
 		s->ninit++;
 	}
+	/* Before any batch: old keys must be in place when claims come. */
+	s->stats.commands++;
+	redisAsyncCommand(ac, store_migrate_cb, NULL, "EVAL %s 0 %s",
+	    store_lua_migrate, s->prefix);
+	s->ninit++;
 }
 
 static void

@@ -1250,6 +1250,53 @@ test_roles_and_max_age(void **state)
 	store_free(s);
 }
 
+/*
+ * Keys of the format before stories (unit "troops") are migrated when a
+ * store connects: the figure they hold is the previous of the next change,
+ * and one that exists on both keys is merged, the later figure winning.
+ */
+static void
+test_migrate_old_keys(void **state)
+{
+	struct store	*s;
+	struct claim	 c;
+	json_t		*m;
+	static const char fig[] = "{\"value\":1000,\"qualifier\":\"exact\","
+	    "\"max\":null,\"modality\":\"actual\",\"published\":"
+	    "\"2024-12-19T00:00:00Z\",\"url\":\"https://old.example/1\","
+	    "\"title\":\"lama\",\"lang\":\"id\"}";
+
+	(void)state;
+	freeReplyObject(redisCommand(t.cmd, "DEL cwt:schema"));
+	freeReplyObject(redisCommand(t.cmd, "HSET {cwt:k:north-korea/wounded/"
+	    "troops}:cur value 1000 max \"\" lo 1000 hi 1000 vague 0 "
+	    "published %lld figure %s sources 1 src1 https://old.example/1",
+	    (long long)TEST_DEC19, fig));
+	freeReplyObject(redisCommand(t.cmd, "ZADD {cwt:k:north-korea/wounded/"
+	    "troops}:hist %lld %s", (long long)TEST_DEC19, fig));
+	/* An older figure already on the new key loses to it. */
+	freeReplyObject(redisCommand(t.cmd, "HSET {cwt:k:north-korea/wounded/"
+	    "people}:cur value 10 lo 10 hi 10 vague 0 published 1 figure {} "
+	    "sources 1"));
+	s = test_store(true, 0);
+	assert_int_equal(test_int("EXISTS {cwt:k:north-korea/wounded/troops}:"
+	    "cur"), 0);
+	assert_int_equal(test_int("HGET {cwt:k:north-korea/wounded/people}:cur"
+	    " value"), 1000);
+	assert_int_equal(test_int("GET cwt:schema"), 2);
+	test_subscribe();
+	test_claim(&c, 3000, CLAIM_EXACT, "north-korea", "wounded", "troops");
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://new.example/1",
+	    1, TEST_JAN15, &c), 1);
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 1);
+	assert_string_equal(test_type(m, 0), "changed");
+	assert_int_equal(test_value(m, 0, "previous"), 1000);
+	assert_int_equal(test_value(m, 0, "current"), 3000);
+	json_decref(m);
+	store_free(s);
+}
+
 int
 main(void)
 {
@@ -1258,6 +1305,7 @@ main(void)
 		cmocka_unit_test(test_semantics),
 		cmocka_unit_test(test_change_rules),
 		cmocka_unit_test(test_roles_and_max_age),
+		cmocka_unit_test(test_migrate_old_keys),
 		cmocka_unit_test(test_three_daemons_exactly_once),
 		cmocka_unit_test(test_items_and_state),
 		cmocka_unit_test(test_noscript_reload),

@@ -276,6 +276,7 @@ claimwatch_cmd_check_config(int argc, char **argv)
 {
 	struct config	*conf;
 	struct lexicon	*lex;
+	struct gazetteer *gaz;
 	const char	*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
 	char		 err[CONFIG_ERR_LEN];
 	int		 ch;
@@ -296,13 +297,16 @@ claimwatch_cmd_check_config(int argc, char **argv)
 		return 1;
 	}
 	if ((lex = lexicon_load(conf->lexicon_dir, err, sizeof(err))) ==
-	    NULL) {
+	    NULL || (gaz = gazetteer_load(conf->gazetteer_dir, err,
+	    sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
+		lexicon_free(lex);
 		config_free(conf);
 		return 1;
 	}
 	printf("%s: configuration OK, %zu feeds, lexicon %s\n", path,
 	    conf->nfeeds, conf->lexicon_dir);
+	gazetteer_free(gaz);
 	lexicon_free(lex);
 	config_free(conf);
 	return 0;

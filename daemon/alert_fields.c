@@ -86,6 +86,9 @@ alert_fields_parse(const char *json, struct alert_fields *f, char *err,
 	f->event = alert_fields_str(j, "event");
 	f->unit = alert_fields_str(j, "unit");
 	f->story = alert_fields_story(j);
+	f->story_id = json_is_object(json_object_get(j, "story")) ?
+	    alert_fields_str(json_object_get(j, "story"), "id") :
+	    alert_fields_str(j, "story_id");
 	f->feed = alert_fields_str(j, "feed");
 	f->detected_at = alert_fields_str(j, "detected_at");
 	f->title = alert_fields_str(cur, "title");
@@ -118,6 +121,7 @@ alert_fields_free(struct alert_fields *f)
 	free(f->event);
 	free(f->unit);
 	free(f->story);
+	free(f->story_id);
 	free(f->title);
 	free(f->url);
 	free(f->text);
@@ -142,6 +146,7 @@ alert_fields_get(const struct alert_fields *f, const char *name, char *buf,
 #define ALERT_FIELD(n)	{ #n, offsetof(struct alert_fields, n) }
 		ALERT_FIELD(type), ALERT_FIELD(key), ALERT_FIELD(entity),
 		ALERT_FIELD(event), ALERT_FIELD(unit), ALERT_FIELD(story),
+		ALERT_FIELD(story_id),
 		ALERT_FIELD(title), ALERT_FIELD(url), ALERT_FIELD(text),
 		ALERT_FIELD(lang), ALERT_FIELD(feed),
 		ALERT_FIELD(detected_at), ALERT_FIELD(value),

@@ -138,8 +138,10 @@ notify_wants(const struct config_notify *c, const struct alert_fields *f)
 		if (i == c->nkeys)
 			return false;
 	}
-	/* "entity" names a story too: schema v2 alerts carry one. */
+	/* "entity" names a story too (id or label): schema v2 has one. */
 	if (!notify_in_list(c->entities, c->nentities, f->entity) &&
+	    (f->story_id == NULL ||
+	    !notify_in_list(c->entities, c->nentities, f->story_id)) &&
 	    (f->story == NULL ||
 	    !notify_in_list(c->entities, c->nentities, f->story)))
 		return false;
@@ -374,6 +376,7 @@ notify_exec_env(struct notify_sink *s, const char *key, char **env)
 	NOTIFY_ENV("EVENT", f->event);
 	NOTIFY_ENV("UNIT", f->unit);
 	NOTIFY_ENV("STORY", f->story);
+	NOTIFY_ENV("STORY_ID", f->story_id);
 	NOTIFY_ENV("VALUE", f->value);
 	NOTIFY_ENV("PREVIOUS", f->previous);
 	NOTIFY_ENV("TITLE", f->title);

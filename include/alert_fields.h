@@ -15,7 +15,8 @@
 struct alert_fields {
 	char	*type;		/* new, changed, corroborated */
 	char	*key, *entity, *event, *unit;
-	char	*story;		/* schema v2 story label or id, or NULL */
+	char	*story;		/* schema v2 story label (else id), or NULL */
+	char	*story_id;	/* schema v2 story id, or NULL */
 	char	*title, *url, *text, *lang;	/* of the current figure */
 	char	*feed, *detected_at;
 	char	*value, *previous;		/* numbers as text */
@@ -32,7 +33,8 @@ int	 alert_fields_parse(const char *json, struct alert_fields *f,
 void	 alert_fields_free(struct alert_fields *);
 /*
  * The template with each {{name}} replaced by the field of that name
- * (type key entity event unit story title url text lang feed detected_at
+ * (type key entity event unit story story_id title url text lang feed
+ * detected_at
  * value previous change summary), by {{id}} (ids[0]) or {{count}} (n);
  * with several alerts (a digest) fields come from the first one and
  * {{summary}} is every summary, one per line.  json: each value is

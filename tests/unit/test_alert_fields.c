@@ -58,6 +58,7 @@ test_fields_v2_unknown_members(void **state)
 	    "\"current\":{\"value\":5.5,\"extra\":[1,2]},\"new_member\":{}}",
 	    &f, err, sizeof(err)), 0);
 	assert_string_equal(f.story, "Flood");
+	assert_string_equal(f.story_id, "s1");
 	assert_string_equal(f.value, "5.5");
 	assert_null(f.previous);
 	assert_true(f.change < 0);
@@ -66,6 +67,7 @@ test_fields_v2_unknown_members(void **state)
 	assert_int_equal(alert_fields_parse("{\"story_id\":\"s9\"}", &f, err,
 	    sizeof(err)), 0);
 	assert_string_equal(f.story, "s9");
+	assert_string_equal(f.story_id, "s9");
 	alert_fields_free(&f);
 }
 

@@ -63,7 +63,8 @@ diff -u "$CW_TMP/stream.lines" "$CW_TMP/tail.raw" ||
     cw_fail "tail --from-stream 0 differs from XRANGE"
 sid() { sed 's/^{"stream_id":"\([0-9-]*\)".*/\1/'; }
 sed 's/^{"stream_id":"[0-9-]*",/{/' "$CW_TMP/tail.raw" >"$CW_TMP/tail.json"
-jq -e -s 'all(.[]; .v == 1)' "$CW_TMP/tail.raw" >/dev/null ||
+jq -e -s 'all(.[]; (.stream_id | test("^[0-9]+-[0-9]+$")) and .v >= 1)' \
+    "$CW_TMP/tail.raw" >/dev/null ||
     cw_fail "tail --raw is not JSON Lines"
 tail -n +$((NF + 1)) "$CW_TMP/stream.lines" | diff -u - "$CW_TMP/tail.live" ||
     cw_fail "default tail is not the live part of the stream"

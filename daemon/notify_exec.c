@@ -1,7 +1,8 @@
 /*
  * notify_exec: runs an exec sink's program for one delivery, on the
  * loop: fork and execve (no shell, no PATH search), the alert written to
- * its stdin through a non-blocking pipe, its exit seen through a pidfd,
+ * its stdin through a non-blocking pipe, its exit seen through a pidfd
+ * (or, where there is none, a waitpid every 50 ms),
  * and a timer that kills its whole process group at the timeout (a
  * script's children too).  It owns the child, the pipe and the events
  * and frees them itself once the callback has returned.  It must never
@@ -24,6 +25,8 @@
 #include "log.h"
 #include "notify.h"
 #include "util.h"
+
+#define NOTIFY_EXEC_POLL_US	50000	/* reaping without a pidfd */
 
 struct notify_exec {
 	pid_t		 pid;
@@ -165,25 +168,26 @@ notify_exec_start(struct event_base *base, char *const argv[],
 	x->cb = cb;
 	x->arg = arg;
 	x->pidfd = (int)syscall(SYS_pidfd_open, x->pid, 0);
-	if (x->pidfd == -1) {
-		snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
-		kill(-x->pid, SIGKILL);
-		kill(x->pid, SIGKILL);
-		waitpid(x->pid, NULL, 0);
-		notify_exec_release(x);
-		return NULL;
-	}
 	evutil_make_socket_nonblocking(x->in_fd);
 	x->in = xmalloc(inlen + 1);
 	memcpy(x->in, in, inlen);
 	x->inlen = inlen;
 	x->ev_in = event_new(base, x->in_fd, EV_WRITE | EV_PERSIST,
 	    notify_exec_in_cb, x);
-	x->ev_exit = event_new(base, x->pidfd, EV_READ | EV_PERSIST,
-	    notify_exec_exit_cb, x);
 	x->ev_timer = evtimer_new(base, notify_exec_timer_cb, x);
 	event_add(x->ev_in, NULL);
-	event_add(x->ev_exit, NULL);
+	if (x->pidfd != -1) {
+		x->ev_exit = event_new(base, x->pidfd, EV_READ | EV_PERSIST,
+		    notify_exec_exit_cb, x);
+		event_add(x->ev_exit, NULL);
+	} else {
+		/* No pidfd (old kernel, valgrind): look every 50 ms. */
+		x->ev_exit = event_new(base, -1, EV_PERSIST,
+		    notify_exec_exit_cb, x);
+		tv.tv_sec = 0;
+		tv.tv_usec = NOTIFY_EXEC_POLL_US;
+		event_add(x->ev_exit, &tv);
+	}
 	tv.tv_sec = timeout_ms / 1000;
 	tv.tv_usec = (timeout_ms % 1000) * 1000;
 	evtimer_add(x->ev_timer, &tv);

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "extract.h"
 #include "feed.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "store.h"
@@ -34,7 +35,7 @@ static void
 claimwatch_usage(void)
 {
 	fprintf(stderr,
-	    "usage: claimwatch extract [--lang id|en|auto] [--lexicon DIR] "
+	    "usage: claimwatch extract [--lang TAG|auto] [--lexicon DIR] "
 	    "[-c FILE]\n"
 	    "       claimwatch parse FILE\n"
 	    "       claimwatch check-config [-c FILE]\n"
@@ -179,6 +180,16 @@ claimwatch_cmd_extract(int argc, char **argv)
 	if (lex == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
+	}
+	if (!lang_is_known(lang_tag(lex, lang)) &&
+	    strcmp(lang_tag(lex, lang), LANG_AUTO) != 0) {
+		fprintf(stderr, "claimwatch extract: --lang %s: no lexicon for "
+		    "this language (have:", lang);
+		for (ch = 0; ch < lexicon_nlangs(lex); ch++)
+			fprintf(stderr, " %s", lexicon_lang_name(lex, ch));
+		fprintf(stderr, "; or auto)\n");
+		lexicon_free(lex);
+		return 2;
 	}
 	if (claimwatch_read_stdin(&text, &len) == -1) {
 		lexicon_free(lex);

@@ -27,6 +27,7 @@
 #include "feed.h"
 #include "fetch.h"
 #include "http.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "scheduler.h"
@@ -267,6 +268,54 @@ claimwatchd_item_text(const struct feed_item *it, const char *article,
 		b->len = CLAIMWATCHD_TEXT_MAX;
 }
 
+/* A tag with no lexicon, once per feed: printable and bounded. */
+static void
+claimwatchd_lang_unknown(struct ctx_feed *f, const char *tag)
+{
+	char	 shown[33], rbuf[1024];
+	size_t	 i;
+
+	if (f->lang_warned)
+		return;
+	f->lang_warned = true;
+	for (i = 0; tag[i] != '\0' && i < sizeof(shown) - 1; i++)
+		shown[i] = tag[i] > 0x20 && tag[i] < 0x7f ? tag[i] : '?';
+	shown[i] = '\0';
+	log_warn("feed=%s language '%s' has no lexicon; detecting the "
+	    "language of each item instead", claimwatchd_redact(f->url, rbuf,
+	    sizeof(rbuf)), shown);
+}
+
+/*
+ * The language to extract an item in.  The feed list's lang= is the
+ * operator's word and is kept as given; else the item's or the feed
+ * document's tag, else [extract] lang, each a BCP 47 tag that stands
+ * unless the text is plainly in another lexicon language (lang_choose).
+ */
+static const char *
+claimwatchd_item_lang(struct ctx_feed *f, const struct feed_item *it,
+    const char *text, size_t len)
+{
+	struct ctx	*ctx = f->ctx;
+	const char	*tag, *t;
+	bool		 unknown;
+
+	if (f->lang != NULL) {
+		t = lang_tag(ctx->lex, f->lang);
+		if (lang_is_known(t))
+			return t;
+		if (strcmp(t, LANG_NONE) == 0)
+			claimwatchd_lang_unknown(f, f->lang);
+	}
+	tag = it->lang;
+	if (tag == NULL || strcmp(lang_tag(ctx->lex, tag), LANG_AUTO) == 0)
+		tag = ctx->conf->lang;
+	t = lang_choose(ctx->lex, tag, text, len, &unknown);
+	if (unknown)
+		claimwatchd_lang_unknown(f, tag);
+	return t;
+}
+
 /* Extracts claims from the poll's new items and writes them, oldest
    first, in one store_submit. */
 static void
@@ -289,15 +338,13 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 		i = p->newidx[k];
 		it = &p->parsed->items[i];
 		items[k] = p->items[i];
-		lang = p->feed->lang;
-		if (lang == NULL)
-			lang = it->lang;
-		if (lang == NULL || strcmp(lang, "auto") == 0)
-			lang = ctx->conf->lang;
 		claimwatchd_item_text(it, p->articles != NULL ?
 		    p->articles[k] : NULL, &text);
 		cc.text = text.data != NULL ? text.data : "";
 		cc.item = k;
+		lang = claimwatchd_item_lang(p->feed, it, cc.text, text.len);
+		/* Alerts name the lexicon language, not the feed's tag. */
+		items[k].lang = lang;
 		extract_text(ctx->lex, cc.text, text.len, lang,
 		    claimwatchd_claim_cb, &cc);
 	}
@@ -936,6 +983,7 @@ claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
 			}
 			f->interval = cf->interval;
 			claimwatchd_set_str(&f->lang, cf->lang);
+			f->lang_warned = false;
 			f->articles = cf->fetch_articles;
 			continue;
 		}

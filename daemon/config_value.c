@@ -421,22 +421,34 @@ config_parse_protocols(const char *s, unsigned *out, char *err,
 	return 0;
 }
 
+/*
+ * A BCP 47 language tag as feeds write it: a two- or three-letter primary
+ * subtag in any case, then subtags of 1-8 letters or digits after '-' or
+ * '_' ("en", "en-US", "id_ID", "in").  Whether a lexicon covers it is the
+ * daemon's question (lang_tag), not the syntax's.
+ */
 int
 config_parse_lang(const char *s, bool allow_auto, char *err, size_t errlen)
 {
-	size_t	 len = strlen(s), i;
+	size_t	 i = 0, n;
 
 	if (allow_auto && strcmp(s, "auto") == 0)
 		return 0;
-	if (len >= 2 && len <= 3) {
-		for (i = 0; i < len; i++)
-			if (s[i] < 'a' || s[i] > 'z')
+	while (isalpha((unsigned char)s[i]))
+		i++;
+	if (i >= 2 && i <= 3) {
+		while (s[i] == '-' || s[i] == '_') {
+			for (n = 0; isalnum((unsigned char)s[i + 1 + n]); n++)
+				;
+			if (n == 0 || n > 8)
 				break;
-		if (i == len)
+			i += 1 + n;
+		}
+		if (s[i] == '\0')
 			return 0;
 	}
-	snprintf(err, errlen, "expected %sa two- or three-letter language "
-	    "code such as 'id' or 'en', not '" CONFIG_VALUE_SHOW "'",
+	snprintf(err, errlen, "expected %sa language tag such as 'id', 'en' "
+	    "or 'en-US', not '" CONFIG_VALUE_SHOW "'",
 	    allow_auto ? "'auto' or " : "", s);
 	return -1;
 }

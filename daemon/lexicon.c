@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "claim.h"
 #include "lexicon.h"
@@ -23,12 +24,15 @@
 #define LEXICON_LANGS_MAX	16
 #define LEXICON_FILES_MAX	256
 #define LEXICON_LINE_MAX	1024
+#define LEXICON_ALIASES_MAX	8
 
 struct lexicon_lang {
 	char	 name[8];
 	char	 decimal;
 	char	 group;
 	char	 suffix[16];
+	char	 alias[LEXICON_ALIASES_MAX][16]; /* other tags: "in", "ind" */
+	int	 nalias;
 };
 
 struct lexicon_slot {
@@ -86,6 +90,8 @@ static const struct {
 	{ "away",	LEXICON_AWAY,		false, LEXICON_ARG_NONE },
 	{ "inherit",	LEXICON_INHERIT,	false, LEXICON_ARG_NONE },
 	{ "detect",	LEXICON_DETECT,		false, LEXICON_ARG_NONE },
+	{ "detectpre",	LEXICON_DETECT_PRE,	false, LEXICON_ARG_NONE },
+	{ "detectsuf",	LEXICON_DETECT_SUF,	false, LEXICON_ARG_NONE },
 };
 
 #define LEXICON_NITEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -211,6 +217,30 @@ lexicon_field(char **p)
 	return start;
 }
 
+/* Another tag naming the language: an old code, a three-letter one. */
+static int
+lexicon_alias_line(struct lexicon_lang *l, const char *v, char *msg,
+    size_t msglen)
+{
+	const char	*p;
+
+	for (p = v; *p != '\0'; p++)
+		if (!islower((unsigned char)*p))
+			break;
+	if (*p != '\0' || p - v < 2 || (size_t)(p - v) >= sizeof(l->alias[0])) {
+		snprintf(msg, msglen, "bad alias \"%s\" (2-15 lower-case "
+		    "letters)", v);
+		return -1;
+	}
+	if (l->nalias == LEXICON_ALIASES_MAX) {
+		snprintf(msg, msglen, "more than %d aliases",
+		    LEXICON_ALIASES_MAX);
+		return -1;
+	}
+	util_strlcpy(l->alias[l->nalias++], v, sizeof(l->alias[0]));
+	return 0;
+}
+
 static int
 lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
     char *rest, char *msg, size_t msglen)
@@ -250,6 +280,8 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 		return -1;
 	}
 	l = &lex->langs[*lang];
+	if (strcmp(key, "alias") == 0)
+		return lexicon_alias_line(l, v, msg, msglen);
 	if (strcmp(key, "suffix") == 0) {
 		if (strlen(v) >= sizeof(l->suffix)) {
 			snprintf(msg, msglen, "suffix too long");
@@ -330,6 +362,11 @@ lexicon_entry_line(struct lexicon *lex, int lang, char *key, char *rest,
 		    LEXICON_PHRASE_MAX);
 		return -1;
 	}
+	if ((lexicon_kinds[k].kind == LEXICON_DETECT_PRE ||
+	    lexicon_kinds[k].kind == LEXICON_DETECT_SUF) && e->nwords != 1) {
+		snprintf(msg, msglen, "%s takes one affix of letters", key);
+		return -1;
+	}
 	e->kind = lexicon_kinds[k].kind;
 	e->weak = lexicon_kinds[k].weak;
 	e->lang = lang;
@@ -407,7 +444,8 @@ lexicon_load_file(struct lexicon *lex, const char *path, bool gazetteer,
 			    sizeof(msg));
 		else if (strcmp(key, "lang") == 0 ||
 		    strcmp(key, "decimal") == 0 ||
-		    strcmp(key, "group") == 0 || strcmp(key, "suffix") == 0)
+		    strcmp(key, "group") == 0 || strcmp(key, "suffix") == 0 ||
+		    strcmp(key, "alias") == 0)
 			rc = lexicon_lang_line(lex, &lang, key, p, msg,
 			    sizeof(msg));
 		else
@@ -606,6 +644,23 @@ lexicon_lang_index(const struct lexicon *lex, const char *name)
 	for (i = 0; i < lex->nlangs; i++)
 		if (strcmp(lex->langs[i].name, name) == 0)
 			return i;
+	return -1;
+}
+
+int
+lexicon_lang_find(const struct lexicon *lex, const char *s, size_t len)
+{
+	int	 i, k;
+
+	for (i = 0; i < lex->nlangs; i++) {
+		if (strlen(lex->langs[i].name) == len &&
+		    strncasecmp(lex->langs[i].name, s, len) == 0)
+			return i;
+		for (k = 0; k < lex->langs[i].nalias; k++)
+			if (strlen(lex->langs[i].alias[k]) == len &&
+			    strncasecmp(lex->langs[i].alias[k], s, len) == 0)
+				return i;
+	}
 	return -1;
 }
 

@@ -30,7 +30,7 @@ struct ctx_feed {
 	struct ctx		*ctx;		/* back pointer, borrowed */
 	char			*url;		/* as listed: the feed's identity */
 	char			*fetch_url;	/* after permanent redirects */
-	char			*lang;		/* "id", "en" or NULL = auto */
+	char			*lang;		/* BCP 47 tag or NULL = auto */
 	int			 interval;	/* seconds, 0 = default */
 	bool			 articles;	/* fetch_articles */
 	char			*etag;		/* validators from the last 200 */
@@ -46,6 +46,7 @@ struct ctx_feed {
 	struct scheduler_feed	*sf;		/* NULL until scheduled */
 	bool			 waiting;	/* due, queued behind the cap */
 	bool			 due_again;	/* fell due while polling */
+	bool			 lang_warned;	/* logged: tag has no lexicon */
 	TAILQ_ENTRY(ctx_feed)	 entry;
 	TAILQ_ENTRY(ctx_feed)	 wentry;	/* in ctx->waiting */
 };

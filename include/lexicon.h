@@ -38,7 +38,9 @@ enum lexicon_kind {
 	LEXICON_AWAY,		/* entity after it is no owner: "ke", "to" */
 	LEXICON_INHERIT,	/* clause goes on from the last claim */
 	LEXICON_DETECT,		/* frequent word for language detection */
-	LEXICON_ENTITY		/* gazetteer phrase, id: canonical entity */
+	LEXICON_ENTITY,		/* gazetteer phrase, id: canonical entity */
+	LEXICON_DETECT_PRE,	/* word prefix for detection: "meng" */
+	LEXICON_DETECT_SUF	/* word suffix for detection: "kan" */
 };
 
 struct lexicon_entry {
@@ -77,6 +79,9 @@ const struct lexicon_entry *lexicon_entry(const struct lexicon *, int32_t);
 int		 lexicon_nlangs(const struct lexicon *);
 int		 lexicon_lang_index(const struct lexicon *, const char *);
 const char	*lexicon_lang_name(const struct lexicon *, int);
+/* Index of the language named or aliased s[0..len) in any case, or -1. */
+int		 lexicon_lang_find(const struct lexicon *, const char *s,
+		    size_t len);
 /* Decimal and digit-group separators of a language ('.' or ','). */
 char		 lexicon_decimal(const struct lexicon *, int);
 char		 lexicon_group(const struct lexicon *, int);

@@ -397,9 +397,8 @@ static const struct {
 	    "unknown protocol 'htps' (did you mean 'https'?)" },
 	{ B "level.conf", B "level.conf:4: log_level: expected error, "
 	    "warning, notice, info or debug, not 'verbose'" },
-	{ B "lang.conf", B "lang.conf:4: lang: expected 'auto' or a two- or "
-	    "three-letter language code such as 'id' or 'en', not "
-	    "'Indonesian'" },
+	{ B "lang.conf", B "lang.conf:4: lang: expected 'auto' or a language "
+	    "tag such as 'id', 'en' or 'en-US', not 'Indonesian'" },
 	{ B "watch_many.conf", B "watch_many.conf:4: watch: expected 'GLOB "
 	    "[ABS [REL]]', not 'a/* 1 0.1 extra'" },
 	{ B "watch_abs.conf", B "watch_abs.conf:4: watch: expected a number "

@@ -31,18 +31,76 @@
 #define CLAIMWATCH_STDIN_MAX	(256UL * 1024 * 1024)
 #define CLAIMWATCH_FILE_MAX	(256UL * 1024 * 1024)
 
-static void
+/* One line of usage per subcommand, in the order the help lists them. */
+static const struct {
+	const char	*name;
+	const char	*usage;
+	const char	*what;
+} claimwatch_cmds[] = {
+	{ "extract", "extract [--lang TAG|auto] [--lexicon DIR] [-c FILE]",
+	    "print the claims in the text on stdin, one JSON object a line" },
+	{ "parse", "parse FILE",
+	    "parse an RSS, Atom or JSON feed file and print it as JSON" },
+	{ "check-config", "check-config [-c FILE]",
+	    "report every error in a configuration and its feed list" },
+	{ "tail", "tail [-c FILE | --url URL] [--channel C] [--stream S] "
+	    "[--from-stream ID] [--raw]", "follow the alerts in Redis" },
+	{ "version", "version", "print the version" },
+};
+#define CLAIMWATCH_NCMDS (sizeof(claimwatch_cmds) / sizeof(claimwatch_cmds[0]))
+
+/*
+ * Usage of one subcommand (cmd) or of all (NULL).  Status 0 (asked for
+ * with -h/--help) goes to stdout; anything else to stderr.
+ */
+static void __attribute__((noreturn))
+claimwatch_usage_of(const char *cmd, int status)
+{
+	FILE	*out = status == 0 ? stdout : stderr;
+	size_t	 i;
+	bool	 first = true;
+
+	for (i = 0; i < CLAIMWATCH_NCMDS; i++) {
+		if (cmd != NULL && strcmp(cmd, claimwatch_cmds[i].name) != 0)
+			continue;
+		fprintf(out, "%s claimwatch %s\n", first ? "usage:" : "      ",
+		    claimwatch_cmds[i].usage);
+		first = false;
+	}
+	if (cmd == NULL) {
+		fprintf(out, "\n");
+		for (i = 0; i < CLAIMWATCH_NCMDS; i++)
+			fprintf(out, "  %-13s %s\n", claimwatch_cmds[i].name,
+			    claimwatch_cmds[i].what);
+		fprintf(out, "\n'claimwatch COMMAND --help' shows one command; "
+		    "see claimwatch(1).\n");
+	}
+	exit(status);
+}
+
+/* The table's name for a subcommand, or NULL. */
+static const char *
+claimwatch_cmd_name(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < CLAIMWATCH_NCMDS; i++)
+		if (strcmp(name, claimwatch_cmds[i].name) == 0)
+			return claimwatch_cmds[i].name;
+	return NULL;
+}
+
+/* Options of subcommands that take only -c. */
+static const struct option claimwatch_help_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void __attribute__((noreturn))
 claimwatch_usage(void)
 {
-	fprintf(stderr,
-	    "usage: claimwatch extract [--lang TAG|auto] [--lexicon DIR] "
-	    "[-c FILE]\n"
-	    "       claimwatch parse FILE\n"
-	    "       claimwatch check-config [-c FILE]\n"
-	    "       claimwatch tail [-c FILE | --url URL] [--channel C] "
-	    "[--stream S] [--from-stream ID] [--raw]\n"
-	    "       claimwatch version\n");
-	exit(1);
+	claimwatch_usage_of(NULL, 1);
 }
 
 static bool
@@ -140,6 +198,7 @@ claimwatch_cmd_extract(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'L' },
 		{ "lexicon", required_argument, NULL, 'x' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct claimwatch_extract	 x = { 0 };
@@ -150,8 +209,10 @@ claimwatch_cmd_extract(int argc, char **argv)
 	size_t				 len;
 	int				 ch;
 
-	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			claimwatch_usage_of("extract", 0);
 		case 'L':
 			lang = optarg;
 			break;
@@ -166,11 +227,11 @@ claimwatch_cmd_extract(int argc, char **argv)
 			}
 			break;
 		default:
-			claimwatch_usage();
+			claimwatch_usage_of("extract", 1);
 		}
 	}
 	if (optind != argc)
-		claimwatch_usage();
+		claimwatch_usage_of("extract", 1);
 	if (lexopt == NULL && conf != NULL)
 		lexopt = conf->lexicon_dir;
 	dir = claimwatch_lexicon_dir(lexopt, argv[0]);
@@ -209,8 +270,11 @@ claimwatch_cmd_parse(int argc, char **argv)
 	char		 err[FEED_ERR_LEN], *data, *json;
 	size_t		 len;
 
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0))
+		claimwatch_usage_of("parse", 0);
 	if (argc != 2)
-		claimwatch_usage();
+		claimwatch_usage_of("parse", 1);
 	if (util_read_file(argv[1], CLAIMWATCH_FILE_MAX, &data, &len, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "claimwatch: %s\n", err);
@@ -240,17 +304,20 @@ claimwatch_cmd_check_config(int argc, char **argv)
 	char		 err[CONFIG_ERR_LEN];
 	int		 ch;
 
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:h", claimwatch_help_opts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			claimwatch_usage_of("check-config", 0);
 		case 'c':
 			path = optarg;
 			break;
 		default:
-			claimwatch_usage();
+			claimwatch_usage_of("check-config", 1);
 		}
 	}
 	if (optind != argc)
-		claimwatch_usage();
+		claimwatch_usage_of("check-config", 1);
 	if ((conf = config_load(path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -305,6 +372,7 @@ claimwatch_cmd_tail(int argc, char **argv)
 		{ "stream", required_argument, NULL, 'S' },
 		{ "from-stream", required_argument, NULL, 'f' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct claimwatch_tail	 t = { false };
@@ -315,8 +383,10 @@ claimwatch_cmd_tail(int argc, char **argv)
 	char			 err[CONFIG_ERR_LEN];
 	int			 ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			claimwatch_usage_of("tail", 0);
 		case 'c':
 			path = optarg;
 			break;
@@ -336,11 +406,11 @@ claimwatch_cmd_tail(int argc, char **argv)
 			t.raw = true;
 			break;
 		default:
-			claimwatch_usage();
+			claimwatch_usage_of("tail", 1);
 		}
 	}
 	if (optind != argc)
-		claimwatch_usage();
+		claimwatch_usage_of("tail", 1);
 	memset(&o, 0, sizeof(o));
 	if (url == NULL || path != NULL) {
 		if (path == NULL)
@@ -374,6 +444,10 @@ main(int argc, char **argv)
 	if (argc < 2)
 		claimwatch_usage();
 	optind = 1;
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		claimwatch_usage_of(argc > 2 && strcmp(argv[1], "help") == 0 ?
+		    claimwatch_cmd_name(argv[2]) : NULL, 0);
 	if (strcmp(argv[1], "extract") == 0)
 		return claimwatch_cmd_extract(argc - 1, argv + 1);
 	if (strcmp(argv[1], "parse") == 0)
@@ -383,9 +457,13 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "tail") == 0)
 		return claimwatch_cmd_tail(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
-	    strcmp(argv[1], "--version") == 0) {
+	    strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		if (argc > 2 && (strcmp(argv[2], "-h") == 0 ||
+		    strcmp(argv[2], "--help") == 0))
+			claimwatch_usage_of("version", 0);
 		printf("claimwatch %s\n", CW_VERSION);
 		return 0;
 	}
+	fprintf(stderr, "claimwatch: unknown command %s\n", argv[1]);
 	claimwatch_usage();
 }

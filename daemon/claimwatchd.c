@@ -83,10 +83,11 @@ static void	claimwatchd_poll_end(struct claimwatchd_poll *);
 static void	claimwatchd_schedule(struct ctx *, struct ctx_feed *);
 static void	claimwatchd_poll_fetch(struct claimwatchd_poll *);
 
-static void
-claimwatchd_usage(void)
+/* -h prints this on stdout and exits 0; a wrong option, stderr and 1. */
+static void __attribute__((noreturn))
+claimwatchd_usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == 0 ? stdout : stderr,
 	    "usage: claimwatchd -c FILE [-d] [--once] [--check-config]\n"
 	    "                   [--log-level LEVEL]\n"
 	    "  -c, --config FILE    daemon configuration (INI)\n"
@@ -96,8 +97,9 @@ claimwatchd_usage(void)
 	    "writes, exit\n"
 	    "  -n, --check-config   validate the configuration and exit\n"
 	    "      --log-level L    error, warning, notice, info, debug\n"
-	    "  -V, --version        print the version and exit\n");
-	exit(1);
+	    "  -V, --version        print the version and exit\n"
+	    "  -h, --help           print this help and exit\n");
+	exit(status);
 }
 
 /*
@@ -107,17 +109,7 @@ claimwatchd_usage(void)
 static const char *
 claimwatchd_redact(const char *url, char *buf, size_t len)
 {
-	const char	*scheme, *at, *slash;
-
-	if ((scheme = strstr(url, "://")) == NULL)
-		return url;
-	scheme += 3;
-	at = strchr(scheme, '@');
-	slash = strchr(scheme, '/');
-	if (at == NULL || (slash != NULL && slash < at))
-		return url;
-	snprintf(buf, len, "%.*s***%s", (int)(scheme - url), url, at);
-	return buf;
+	return util_url_redact(url, buf, len);
 }
 
 /*
@@ -1012,6 +1004,8 @@ claimwatchd_reload(struct ctx *ctx)
 	char				 err[CONFIG_ERR_LEN];
 
 	sd_notify(0, "RELOADING=1");
+	ctx->stats.reload_time = util_now();
+	ctx->stats.reload_ok = false;
 	if ((conf = config_load(ctx->conf_path, err, sizeof(err))) == NULL) {
 		log_error("reload rejected, keeping the running configuration: "
 		    "%s", err);
@@ -1040,6 +1034,7 @@ claimwatchd_reload(struct ctx *ctx)
 	fetch_set_options(ctx->fetch, &fo);
 	claimwatchd_scheduler_options(ctx, &so);
 	scheduler_set_options(ctx->sched, &so);
+	ctx->stats.reload_ok = true;
 	log_notice("reloaded %s feeds=%zu", ctx->conf_path, ctx->nfeeds);
 done:
 	sd_notify(0, "READY=1");
@@ -1249,13 +1244,13 @@ main(int argc, char **argv)
 	const char			*conf_path = NULL;
 	char				 err[CONFIG_ERR_LEN];
 	bool				 foreground, check = false, once = false;
-	int				 ch, level = -1;
+	int				 ch, level = -1, rc;
 	size_t				 i;
 
 	/* journald sets JOURNAL_STREAM for services it reads; elsewhere a
 	   human is reading. */
 	foreground = getenv("JOURNAL_STREAM") == NULL;
-	while ((ch = getopt_long(argc, argv, "c:dnV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dnVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			conf_path = optarg;
@@ -1279,12 +1274,14 @@ main(int argc, char **argv)
 		case 'V':
 			printf("claimwatchd %s\n", CW_VERSION);
 			return 0;
+		case 'h':
+			claimwatchd_usage(0);
 		default:
-			claimwatchd_usage();
+			claimwatchd_usage(1);
 		}
 	}
 	if (optind != argc || conf_path == NULL)
-		claimwatchd_usage();
+		claimwatchd_usage(1);
 	log_init(level != -1 ? level : LOG_LEVEL_NOTICE, foreground);
 	log_route_libevent();
 
@@ -1306,6 +1303,8 @@ main(int argc, char **argv)
 		ctx_free(ctx);
 		return 1;
 	}
+	ctx->stats.reload_time = util_now();
+	ctx->stats.reload_ok = true;
 	if (check) {
 		printf("%s: configuration OK, %zu feeds\n", conf_path,
 		    ctx->conf->nfeeds);
@@ -1380,6 +1379,16 @@ main(int argc, char **argv)
 
 	log_notice("stopped polls=%llu alerts=%llu",
 	    (unsigned long long)ctx->stats.polls, stats.alerts);
+	rc = 0;
+	/* --once is run from cron and scripts: total failure must show. */
+	if (once && ctx->nfeeds > 0 &&
+	    ctx->stats.by_result[CTX_RESULT_OK] == 0 &&
+	    ctx->stats.by_result[CTX_RESULT_NOT_MODIFIED] == 0) {
+		log_error("--once: every poll failed (%zu feeds, %llu "
+		    "polls); exit status 1", ctx->nfeeds,
+		    (unsigned long long)ctx->stats.polls);
+		rc = 1;
+	}
 	ctx_free(ctx);
-	return 0;
+	return rc;
 }

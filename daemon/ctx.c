@@ -120,7 +120,8 @@ ctx_free(struct ctx *ctx)
 }
 
 static const double ctx_hist_bounds[CTX_HIST_BUCKETS] = {
-	0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+	0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+	900, 3600
 };
 
 void
@@ -186,6 +187,15 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 		else
 			ok++;
 	}
+	util_buf_printf(b, "# HELP claimwatch_build_info The running "
+	    "version.\n# TYPE claimwatch_build_info gauge\n"
+	    "claimwatch_build_info{version=\"%s\"} 1\n", CW_VERSION);
+	ctx_metric(b, "claimwatch_config_last_reload_successful", "gauge",
+	    "1 when the last configuration load (start or SIGHUP) was taken.",
+	    s->reload_ok);
+	ctx_metric(b, "claimwatch_config_last_reload_timestamp_seconds",
+	    "gauge", "Unix time of the last configuration load, taken or "
+	    "rejected.", (unsigned long long)s->reload_time);
 	util_buf_printf(b, "# HELP claimwatch_feeds Feeds in the list by "
 	    "state.\n# TYPE claimwatch_feeds gauge\n"
 	    "claimwatch_feeds{state=\"ok\"} %zu\n"

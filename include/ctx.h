@@ -52,8 +52,9 @@ struct ctx_feed {
 };
 TAILQ_HEAD(ctx_feeds, ctx_feed);
 
-/* A Prometheus histogram over fixed second buckets. */
-#define CTX_HIST_BUCKETS 10
+/* A Prometheus histogram over fixed second buckets, up to [poll]
+   timeout's ceiling (3600 s), so a slow poll is never only "+Inf". */
+#define CTX_HIST_BUCKETS 16
 struct ctx_hist {
 	uint64_t	 counts[CTX_HIST_BUCKETS + 1];	/* last: +Inf */
 	double		 sum;
@@ -86,6 +87,8 @@ struct ctx_stats {
 						   start of alerts_day */
 	int64_t		 alerts_day;		/* UTC day of that base */
 	uint64_t	 bytes;
+	int64_t		 reload_time;		/* last load: start or SIGHUP */
+	bool		 reload_ok;		/* and whether it was taken */
 };
 
 struct ctx {

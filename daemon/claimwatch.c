@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "check.h"
 #include "claim.h"
 #include "config.h"
 #include "extract.h"
@@ -103,47 +104,27 @@ claimwatch_usage(void)
 	claimwatch_usage_of(NULL, 1);
 }
 
-static bool
-claimwatch_is_dir(const char *path)
-{
-	struct stat	 st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /*
  * The lexicon directory: --lexicon, else $CLAIMWATCH_LEXICON, else the
- * installed one, else config/lexicon beside a build tree, so that the tool
- * works straight from `make` as well as after `make install`.
+ * configuration's [extract] lexicon_dir, else what the daemon would use
+ * (the checkout's when run from a build tree, else the installed one).
  */
-static char *
-claimwatch_lexicon_dir(const char *opt, const char *argv0)
+static struct lexicon *
+claimwatch_lexicon(const char *opt, const struct config *conf, char *err,
+    size_t errlen)
 {
-	char	 exe[PATH_MAX], *dir, *p;
-	ssize_t	 n;
+	const char	*p;
 
+	if (opt == NULL && (p = getenv("CLAIMWATCH_LEXICON")) != NULL &&
+	    *p != '\0')
+		opt = p;
 	if (opt != NULL)
-		return xstrdup(opt);
-	if ((p = getenv("CLAIMWATCH_LEXICON")) != NULL && *p != '\0')
-		return xstrdup(p);
-	if (claimwatch_is_dir(CW_DATADIR "/lexicon"))
-		return xstrdup(CW_DATADIR "/lexicon");
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		dir = dirname(exe);
-		/* build/claimwatch or build/san/claimwatch */
-		xasprintf(&p, "%s/../config/lexicon", dir);
-		if (claimwatch_is_dir(p))
-			return p;
-		free(p);
-		xasprintf(&p, "%s/../../config/lexicon", dir);
-		if (claimwatch_is_dir(p))
-			return p;
-		free(p);
-	}
-	(void)argv0;
-	return xstrdup(CW_DATADIR "/lexicon");
+		return lexicon_load(opt, err, errlen);
+	if (conf != NULL)
+		return lexicon_load_setting(conf->lexicon_dir,
+		    conf->lexicon_dir_set, conf->path, NULL, err, errlen);
+	return lexicon_load_setting(CW_DATADIR "/lexicon", false,
+	    "claimwatch", NULL, err, errlen);
 }
 
 static int
@@ -205,7 +186,7 @@ claimwatch_cmd_extract(int argc, char **argv)
 	struct lexicon			*lex;
 	struct config			*conf = NULL;
 	const char			*lang = "auto", *lexopt = NULL;
-	char				 err[CONFIG_ERR_LEN], *dir, *text;
+	char				 err[CONFIG_ERR_LEN], *text;
 	size_t				 len;
 	int				 ch;
 
@@ -232,11 +213,7 @@ claimwatch_cmd_extract(int argc, char **argv)
 	}
 	if (optind != argc)
 		claimwatch_usage_of("extract", 1);
-	if (lexopt == NULL && conf != NULL)
-		lexopt = conf->lexicon_dir;
-	dir = claimwatch_lexicon_dir(lexopt, argv[0]);
-	lex = lexicon_load(dir, err, sizeof(err));
-	free(dir);
+	lex = claimwatch_lexicon(lexopt, conf, err, sizeof(err));
 	config_free(conf);
 	if (lex == NULL) {
 		fprintf(stderr, "%s\n", err);
@@ -298,11 +275,9 @@ claimwatch_cmd_parse(int argc, char **argv)
 static int
 claimwatch_cmd_check_config(int argc, char **argv)
 {
-	struct config	*conf;
-	struct lexicon	*lex;
-	const char	*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
-	char		 err[CONFIG_ERR_LEN];
-	int		 ch;
+	struct check_result	 r;
+	const char		*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
+	int			 ch;
 
 	while ((ch = getopt_long(argc, argv, "c:h", claimwatch_help_opts,
 	    NULL)) != -1) {
@@ -318,21 +293,8 @@ claimwatch_cmd_check_config(int argc, char **argv)
 	}
 	if (optind != argc)
 		claimwatch_usage_of("check-config", 1);
-	if ((conf = config_load(path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	if ((lex = lexicon_load(conf->lexicon_dir, err, sizeof(err))) ==
-	    NULL) {
-		fprintf(stderr, "%s\n", err);
-		config_free(conf);
-		return 1;
-	}
-	printf("%s: configuration OK, %zu feeds, lexicon %s\n", path,
-	    conf->nfeeds, conf->lexicon_dir);
-	lexicon_free(lex);
-	config_free(conf);
-	return 0;
+	check_config(path, check_print_cb, NULL, &r);
+	return check_verdict(path, &r);
 }
 
 struct claimwatch_tail {

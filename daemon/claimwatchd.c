@@ -20,6 +20,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "article.h"
+#include "check.h"
 #include "claim.h"
 #include "config.h"
 #include "ctx.h"
@@ -990,6 +991,22 @@ claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
 		    added, removed);
 }
 
+/* Every error of a configuration, at start (stderr) and reload (log). */
+static void
+claimwatchd_conf_error_cb(const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void
+claimwatchd_reload_error_cb(const char *msg, void *arg)
+{
+	(void)arg;
+	log_error("reload rejected, keeping the running configuration: %s",
+	    msg);
+}
+
 /*
  * SIGHUP: the new configuration, feed list and lexicon are all loaded
  * before anything is swapped, so a bad file leaves the running set intact.
@@ -1002,16 +1019,19 @@ claimwatchd_reload(struct ctx *ctx)
 	struct fetch_options		 fo;
 	struct scheduler_options	 so;
 	char				 err[CONFIG_ERR_LEN];
+	size_t				 n;
 
 	sd_notify(0, "RELOADING=1");
 	ctx->stats.reload_time = util_now();
 	ctx->stats.reload_ok = false;
-	if ((conf = config_load(ctx->conf_path, err, sizeof(err))) == NULL) {
-		log_error("reload rejected, keeping the running configuration: "
-		    "%s", err);
+	conf = config_load_all(ctx->conf_path, claimwatchd_reload_error_cb,
+	    NULL, &n);
+	if (n > 0) {
+		config_free(conf);
 		goto done;
 	}
-	if ((lex = lexicon_load(conf->lexicon_dir, err, sizeof(err))) ==
+	if ((lex = lexicon_load_setting(conf->lexicon_dir,
+	    conf->lexicon_dir_set, conf->path, NULL, err, sizeof(err))) ==
 	    NULL) {
 		log_error("reload rejected, keeping the running configuration: "
 		    "%s", err);
@@ -1282,6 +1302,12 @@ main(int argc, char **argv)
 	}
 	if (optind != argc || conf_path == NULL)
 		claimwatchd_usage(1);
+	if (check) {
+		struct check_result	 r;
+
+		check_config(conf_path, check_print_cb, NULL, &r);
+		return check_verdict(conf_path, &r);
+	}
 	log_init(level != -1 ? level : LOG_LEVEL_NOTICE, foreground);
 	log_route_libevent();
 
@@ -1290,14 +1316,20 @@ main(int argc, char **argv)
 	ctx->once = once;
 	ctx->log_level = level;
 	ctx->conf_path = xstrdup(conf_path);
-	if ((ctx->conf = config_load(conf_path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
+	ctx->conf = config_load_all(conf_path, claimwatchd_conf_error_cb,
+	    NULL, &i);
+	if (i > 0) {
+		fprintf(stderr, "%s: %zu error%s\n", conf_path, i,
+		    i == 1 ? "" : "s");
+		config_free(ctx->conf);
+		ctx->conf = NULL;
 		ctx_free(ctx);
 		return 1;
 	}
 	if (level == -1)
 		log_setlevel(ctx->conf->log_level);
-	if ((ctx->lex = lexicon_load(ctx->conf->lexicon_dir, err,
+	if ((ctx->lex = lexicon_load_setting(ctx->conf->lexicon_dir,
+	    ctx->conf->lexicon_dir_set, conf_path, NULL, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		ctx_free(ctx);
@@ -1305,12 +1337,6 @@ main(int argc, char **argv)
 	}
 	ctx->stats.reload_time = util_now();
 	ctx->stats.reload_ok = true;
-	if (check) {
-		printf("%s: configuration OK, %zu feeds\n", conf_path,
-		    ctx->conf->nfeeds);
-		ctx_free(ctx);
-		return 0;
-	}
 	signal(SIGPIPE, SIG_IGN);
 	/* Past a file-size limit, a spool write must fail with EFBIG and be
 	   reported, not kill the daemon. */

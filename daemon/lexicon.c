@@ -7,13 +7,17 @@
  * data: every problem is reported as "FILE:LINE: message" in err, and
  * reading happens only at start and reload.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "claim.h"
 #include "lexicon.h"
@@ -594,6 +598,69 @@ lexicon_load(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	lexicon_index(lex);
+	return lex;
+}
+
+static bool
+lexicon_is_dir(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *
+lexicon_tree_dir(void)
+{
+	char		 exe[PATH_MAX], *dir, *p;
+	ssize_t		 n;
+	const char	*up[] = { "..", "../.." };
+	size_t		 i;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((dir = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*dir = '\0';
+	/* build/claimwatch or build/san/claimwatch, next to the Makefile. */
+	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		xasprintf(&p, "%s/%s/Makefile", exe, up[i]);
+		if (access(p, F_OK) == 0) {
+			free(p);
+			xasprintf(&p, "%s/%s/config/lexicon", exe, up[i]);
+			if (lexicon_is_dir(p))
+				return p;
+		}
+		free(p);
+	}
+	return NULL;
+}
+
+struct lexicon *
+lexicon_load_setting(const char *dir, bool set, const char *conf,
+    char **used, char *err, size_t errlen)
+{
+	struct lexicon	*lex;
+	char		*tree = NULL, msg[1024];
+	const char	*d = dir;
+	size_t		 n;
+
+	if (!set && (tree = lexicon_tree_dir()) != NULL)
+		d = tree;
+	if ((lex = lexicon_load(d, msg, sizeof(msg))) == NULL) {
+		n = strlen(d);
+		/* "DIR:0: ..." is about the directory, not a line in it. */
+		if (strncmp(msg, d, n) == 0 && strncmp(msg + n, ":0: ", 4) ==
+		    0)
+			snprintf(err, errlen, "%s: [extract] lexicon_dir%s: "
+			    "%s: %s", conf, set ? "" : " (not set; the "
+			    "default)", d, msg + n + 4);
+		else
+			util_strlcpy(err, msg, errlen);
+	} else if (used != NULL)
+		*used = xstrdup(d);
+	free(tree);
 	return lex;
 }
 

@@ -62,6 +62,20 @@ struct lexicon_entry {
  * lexicon_free) or NULL with "FILE:LINE: message" in err.
  */
 struct lexicon	*lexicon_load(const char *dir, char *err, size_t errlen);
+/*
+ * config/lexicon of the source tree the running program was built in
+ * (it runs as build/PROG or build/san/PROG), or NULL; caller frees.
+ */
+char		*lexicon_tree_dir(void);
+/*
+ * Loads the lexicon a configuration names: dir when the setting was given
+ * (set), else the checkout's when the program runs from its build tree,
+ * else dir (the installed default).  Errors about the directory itself
+ * name the setting: "FILE: [extract] lexicon_dir: ..." (FILE is conf).
+ * *used, when not NULL, gets the directory loaded (caller frees).
+ */
+struct lexicon	*lexicon_load_setting(const char *dir, bool set,
+		    const char *conf, char **used, char *err, size_t errlen);
 /* NULL is a no-op. */
 void		 lexicon_free(struct lexicon *);
 

@@ -1384,6 +1384,10 @@ main(int argc, char **argv)
 	}
 	log_notice("claimwatchd %s starting config=%s feeds=%zu%s",
 	    CW_VERSION, conf_path, ctx->nfeeds, once ? " once" : "");
+	/* Said once, up or down: the README's "When Redis is away". */
+	log_notice("waiting for Redis url=%s before the first poll (the "
+	    "items already seen are kept there); after that, polling goes "
+	    "on through Redis outages", ctx->conf->redis_url);
 
 	event_base_dispatch(ctx->base);
 

@@ -139,6 +139,27 @@ grep -q "notice: alert changed key=north-korea/deployed/troops 1500 -> 14000 fee
     "$CW_TMP/once2.log" || { cat "$CW_TMP/once2.log"; cw_fail "no notice for the changed alert"; }
 [ "$(cw_redis XLEN op:alerts)" -eq 2 ] || cw_fail "expected 2 alerts in the stream"
 
+# --- Redis down at start: said once, polling begins when it is up --------
+DOWN_PORT=$(cw_free_port)
+REDIS_URL="redis://127.0.0.1:$DOWN_PORT/0" cw_config "$CW_TMP/down.conf"
+"$CWD" -d -c "$CW_TMP/down.conf" >"$CW_TMP/down.log" 2>&1 &
+DOWN_PID=$!
+CW_PIDS="$CW_PIDS $DOWN_PID"
+cw_wait_for "grep -q 'redis: unreachable' $CW_TMP/down.log" 20 || cw_fail "no unreachable line"
+sleep 2
+[ "$(grep -c 'waiting for Redis url=redis://127.0.0.1:'"$DOWN_PORT"'/0 before the first poll' "$CW_TMP/down.log")" -eq 1 ] ||
+    { cat "$CW_TMP/down.log"; cw_fail "the wait for Redis is not said exactly once"; }
+grep -q "started feeds\|alert " "$CW_TMP/down.log" && cw_fail "polled before Redis was up"
+KEEP_PORT=$REDIS_PORT
+KEEP_URL=$REDIS_URL
+cw_start_redis "$DOWN_PORT"
+REDIS_PORT=$KEEP_PORT
+REDIS_URL=$KEEP_URL
+cw_wait_for "grep -q 'started feeds=1' $CW_TMP/down.log" 30 || { cat "$CW_TMP/down.log"; cw_fail "no start once Redis was up"; }
+cw_wait_for "grep -q 'alert new key=.*feed=$HTTP_URL/kabar.xml' $CW_TMP/down.log" 20 || { cat "$CW_TMP/down.log"; cw_fail "no poll once Redis was up"; }
+kill -TERM "$DOWN_PID"
+wait "$DOWN_PID" || cw_fail "claimwatchd exited $? on SIGTERM"
+
 # --- --once when every poll failed ----------------------------------------
 echo "$HTTP_URL/missing.xml" >"$CW_TMP/feeds.txt"
 rc=0

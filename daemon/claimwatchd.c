@@ -833,6 +833,66 @@ claimwatchd_poll_fetch(struct claimwatchd_poll *p)
 	}
 }
 
+/* When a feed is next due, at info, so an operator sees a long wait. */
+static void
+claimwatchd_log_due(struct ctx_feed *f, const char *why)
+{
+	char	 rbuf[1024], iso[32];
+	int64_t	 due;
+
+	if (f->sf == NULL)
+		return;
+	due = scheduler_next_due(f->sf);
+	util_iso8601(due, iso, sizeof(iso));
+	log_info("feed=%s %s: next poll at %s (in %llds, %d failures)",
+	    claimwatchd_redact(f->url, rbuf, sizeof(rbuf)), why, iso,
+	    (long long)(due > util_now() ? due - util_now() : 0),
+	    f->errors);
+}
+
+static void	claimwatchd_scheduler_options(const struct ctx *,
+		    struct scheduler_options *);
+
+/*
+ * Longest wait the current settings give a feed backing off after
+ * failures: a stored or running backoff beyond it was set by an earlier
+ * interval or max_interval and is cut to it.
+ */
+static long
+claimwatchd_backoff_max(struct ctx *ctx, int interval, int failures)
+{
+	struct scheduler_options	 so;
+
+	claimwatchd_scheduler_options(ctx, &so);
+	return scheduler_next_delay(&so, interval, SCHEDULER_ERROR, failures,
+	    0, 0, 1.0);
+}
+
+/*
+ * After a reload: a feed backing off longer than the new interval or
+ * max_interval would make it is rescheduled to what they give from now.
+ */
+static void
+claimwatchd_cut_backoff(struct ctx *ctx, struct ctx_feed *f)
+{
+	int64_t	 due, now = util_now();
+	int	 n;
+	long	 max;
+
+	/* f->errors counts failures across runs (stored with the state). */
+	n = f->errors;
+	if (f->sf == NULL || f->polling || n == 0 || f->status == 429 ||
+	    f->status == 503)
+		return;
+	due = scheduler_next_due(f->sf);
+	max = claimwatchd_backoff_max(ctx, f->interval, n);
+	if (due <= now + max)
+		return;
+	scheduler_remove(ctx->sched, f->sf);
+	f->sf = scheduler_add(ctx->sched, f->interval, now + max, f);
+	claimwatchd_log_due(f, "backoff cut to the new interval");
+}
+
 static void
 claimwatchd_schedule(struct ctx *ctx, struct ctx_feed *f)
 {
@@ -849,6 +909,7 @@ claimwatchd_schedule(struct ctx *ctx, struct ctx_feed *f)
 	}
 	f->sf = scheduler_add(ctx->sched, f->interval,
 	    ctx->once ? 0 : f->next_due, f);
+	claimwatchd_log_due(f, "scheduled");
 }
 
 static void
@@ -871,6 +932,14 @@ claimwatchd_state_cb(const struct store_feed_state *st, void *arg)
 		f->errors = st->errors;
 		f->gone = st->gone;
 		f->next_due = st->next_due;
+		/* Backing off from an earlier run under other settings; a
+		   server's Retry-After (429, 503) stands. */
+		if (st->errors > 0 && st->last_poll > 0 && st->next_due >
+		    st->last_poll + claimwatchd_backoff_max(f->ctx,
+		    f->interval, st->errors) && st->status != 429 &&
+		    st->status != 503)
+			f->next_due = st->last_poll + claimwatchd_backoff_max(
+			    f->ctx, f->interval, st->errors);
 	}
 	if (!f->removed && f->sf == NULL && !f->ctx->stopping)
 		claimwatchd_schedule(f->ctx, f);
@@ -1018,6 +1087,7 @@ claimwatchd_reload(struct ctx *ctx)
 	struct lexicon			*lex;
 	struct fetch_options		 fo;
 	struct scheduler_options	 so;
+	struct ctx_feed			*f;
 	char				 err[CONFIG_ERR_LEN];
 	size_t				 n;
 
@@ -1054,6 +1124,8 @@ claimwatchd_reload(struct ctx *ctx)
 	fetch_set_options(ctx->fetch, &fo);
 	claimwatchd_scheduler_options(ctx, &so);
 	scheduler_set_options(ctx->sched, &so);
+	TAILQ_FOREACH(f, &ctx->feeds, entry)
+		claimwatchd_cut_backoff(ctx, f);
 	ctx->stats.reload_ok = true;
 	log_notice("reloaded %s feeds=%zu", ctx->conf_path, ctx->nfeeds);
 done:

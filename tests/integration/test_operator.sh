@@ -171,6 +171,39 @@ printf '%s\n%s\n' "$HTTP_URL/missing.xml" "$HTTP_URL/kabar.xml" >"$CW_TMP/feeds.
 "$CWD" -d --once -c "$CW_TMP/up.conf" >"$CW_TMP/once4.log" 2>&1 ||
     { cat "$CW_TMP/once4.log"; cw_fail "--once failed with one good feed"; }
 
+# --- A changed interval cuts a backoff from an earlier run ---------------
+# A failing feed backs off about the interval (600 s); run 1 stores that.
+echo "$HTTP_URL/_/status/500" >"$CW_TMP/fail.txt"
+CW_INTERVAL=600 cw_config "$CW_TMP/bo.conf" "[feeds]" "list = fail.txt"
+sed -i '/^list = feeds.txt$/d' "$CW_TMP/bo.conf"
+sed -i '0,/^\[feeds\]$/{/^\[feeds\]$/d}' "$CW_TMP/bo.conf"
+"$CWD" -d --once -c "$CW_TMP/bo.conf" >"$CW_TMP/bo1.log" 2>&1 && cw_fail "a failing --once succeeded"
+fails() { grep -c "status/500 status=500" "$1" || true; }
+# Same interval: the stored backoff stands, and the log says how long.
+"$CWD" -d -c "$CW_TMP/bo.conf" --log-level info >"$CW_TMP/bo2.log" 2>&1 &
+BO_PID=$!
+CW_PIDS="$CW_PIDS $BO_PID"
+cw_wait_for "grep -q 'status/500 scheduled: next poll at' $CW_TMP/bo2.log" 20 || { cat "$CW_TMP/bo2.log"; cw_fail "next poll not logged"; }
+wait_s=$(sed -n 's/.*status\/500 scheduled: next poll at .* (in \([0-9]*\)s.*/\1/p' "$CW_TMP/bo2.log" | head -1)
+[ "$wait_s" -ge 100 ] || cw_fail "stored backoff not resumed (next poll in ${wait_s}s)"
+# A reload with a short interval reschedules it.
+sed -i 's/^interval = 600$/interval = 2/' "$CW_TMP/bo.conf"
+kill -HUP "$BO_PID"
+cw_wait_for "grep -q 'backoff cut to the new interval: next poll at' $CW_TMP/bo2.log" 10 || { cat "$CW_TMP/bo2.log"; cw_fail "reload did not cut the backoff"; }
+cw_wait_for '[ "$(fails "$CW_TMP/bo2.log")" -ge 1 ]' 20 || cw_fail "feed not polled after the reload"
+kill -TERM "$BO_PID"
+wait "$BO_PID" || cw_fail "claimwatchd exited $? on SIGTERM"
+# A restart with a shorter interval than the earlier run's backoff.
+sed -i 's/^interval = 2$/interval = 600/' "$CW_TMP/bo.conf"
+"$CWD" -d --once -c "$CW_TMP/bo.conf" >"$CW_TMP/bo3.log" 2>&1 && cw_fail "a failing --once succeeded"
+sed -i 's/^interval = 600$/interval = 2/' "$CW_TMP/bo.conf"
+"$CWD" -d -c "$CW_TMP/bo.conf" --log-level info >"$CW_TMP/bo4.log" 2>&1 &
+BO_PID=$!
+CW_PIDS="$CW_PIDS $BO_PID"
+cw_wait_for '[ "$(fails "$CW_TMP/bo4.log")" -ge 1 ]' 20 || { cat "$CW_TMP/bo4.log"; cw_fail "restart kept the old backoff"; }
+kill -TERM "$BO_PID"
+wait "$BO_PID" || cw_fail "claimwatchd exited $? on SIGTERM"
+
 # --- Metrics: build info, last reload, buckets to the timeout -------------
 "$CWD" -d -c "$CW_TMP/up.conf" >"$CW_TMP/daemon.log" 2>&1 &
 DAEMON_PID=$!

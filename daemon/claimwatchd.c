@@ -562,7 +562,7 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 	} else if (r->status == 304) {
 		outcome = SCHEDULER_NOT_MODIFIED;
 		ctx->stats.not_modified++;
-		log_debug("%s: feed=%s status=304", __func__, url);
+		log_debug("feed=%s status=304", url);
 	} else if (r->status == 410) {
 		outcome = SCHEDULER_GONE;
 		f->gone = true;
@@ -615,6 +615,7 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 			log_notice("feed=%s recovered after %d failures", url,
 			    f->errors);
 		f->errors = 0;
+		f->last_ok = util_now();
 	}
 	if (p->parsed != NULL) {
 		/* Only a 200 carries validators worth keeping. */
@@ -709,10 +710,12 @@ claimwatchd_lease_cb(int granted, void *arg)
 {
 	struct claimwatchd_poll	*p = arg;
 	struct ctx_feed		*f = p->feed;
+	char			 rbuf[1024];
 
 	if (granted == 0) {
 		/* Another daemon polls this feed now; try again next time. */
-		log_debug("%s: feed=%s leased elsewhere", __func__, f->url);
+		log_debug("feed=%s leased elsewhere",
+		    claimwatchd_redact(f->url, rbuf, sizeof(rbuf)));
 		if (f->sf != NULL)
 			scheduler_defer(p->ctx->sched, f->sf);
 		p->result = CTX_RESULT_OK;
@@ -1407,7 +1410,7 @@ main(int argc, char **argv)
 		ctx_free(ctx);
 		return 1;
 	}
-	ctx->stats.reload_time = util_now();
+	ctx->stats.reload_time = ctx->stats.started_at = util_now();
 	ctx->stats.reload_ok = true;
 	signal(SIGPIPE, SIG_IGN);
 	/* Past a file-size limit, a spool write must fail with EFBIG and be

@@ -175,9 +175,16 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 	struct store_stats	 st;
 	struct ctx_feed		*f;
 	size_t			 ok = 0, failing = 0, gone = 0, polling = 0;
-	size_t			 i;
+	size_t			 i, stale = 0;
+	int64_t			 now, iv;
 
+	now = util_now();
 	TAILQ_FOREACH(f, &ctx->feeds, entry) {
+		iv = f->interval > 0 ? f->interval : ctx->conf != NULL ?
+		    ctx->conf->interval : 300;
+		if (!f->gone && (f->last_ok > 0 ? f->last_ok :
+		    s->started_at) < now - CTX_STALE_INTERVALS * iv)
+			stale++;
 		if (f->polling)
 			polling++;
 		if (f->gone)
@@ -203,6 +210,9 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 	    "claimwatch_feeds{state=\"gone\"} %zu\n"
 	    "claimwatch_feeds{state=\"polling\"} %zu\n",
 	    ok, failing, gone, polling);
+	ctx_metric(b, "claimwatch_feeds_stale", "gauge",
+	    "Feeds without a successful poll within 3 of their intervals.",
+	    stale);
 	util_buf_printf(b, "# HELP claimwatch_polls_total Finished polls by "
 	    "result.\n# TYPE claimwatch_polls_total counter\n");
 	for (i = 0; i < CTX_RESULT_MAX; i++)

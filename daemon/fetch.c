@@ -379,7 +379,7 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 	r.bytes = (long)dl + hdr;
 	r.seconds = (double)tt / 1e6;
 	if (err != NULL)
-		log_debug("%s: url=%s error=%s", __func__, x->url, err);
+		log_debug("fetch: url=%s error=%s", x->url, err);
 	x->cb(&r, x->arg);
 	free(err);
 	free(etag);

@@ -330,7 +330,7 @@ store_lost(struct store *s, const char *why)
 		    "retrying", s->url, why);
 		s->down = true;
 	} else
-		log_debug("%s: url=%s: %s", __func__, s->url, why);
+		log_debug("redis: still unreachable url=%s: %s", s->url, why);
 	if (was_ready && s->cb != NULL)
 		s->cb(false, s->arg);
 	store_schedule(s);
@@ -385,7 +385,7 @@ store_init_cb(redisAsyncContext *ac, void *reply, void *priv)
 		return;
 	if (r->type == REDIS_REPLY_ERROR) {
 		if (store_is_transient(r))
-			log_debug("%s: %s", __func__, r->str);
+			log_debug("redis: setup: %s", r->str);
 		else
 			log_error("redis: setup refused url=%s: %s", s->url,
 			    r->str);
@@ -604,8 +604,8 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 			return;
 		}
 		if (store_is_transient(r)) {
-			log_debug("%s: feed=%s: %s", __func__, b->feed_url,
-			    r->str);
+			log_debug("redis: batch for feed=%s: %s; reconnecting",
+			    b->feed_url, r->str);
 			s->ready = false;
 			redisAsyncDisconnect(ac);
 			return;
@@ -693,7 +693,7 @@ store_spool_append(struct store *s, const struct store_qbatch *b)
 	if (store_spool_write_batch(fd, b) == -1 || fstat(fd, &st) == -1) {
 		err = errno;
 		if (ftruncate(fd, s->spool_size) == -1)
-			log_debug("%s: ftruncate: %s", __func__,
+			log_debug("spool: ftruncate %s: %s", s->spool_path,
 			    strerror(errno));
 		close(fd);
 		store_spool_error(s, "write", err);

@@ -201,6 +201,10 @@ sed -i 's/^interval = 600$/interval = 2/' "$CW_TMP/bo.conf"
 BO_PID=$!
 CW_PIDS="$CW_PIDS $BO_PID"
 cw_wait_for '[ "$(fails "$CW_TMP/bo4.log")" -ge 1 ]' 20 || { cat "$CW_TMP/bo4.log"; cw_fail "restart kept the old backoff"; }
+# Failing for 3 intervals (6 s): a stale feed in the metrics.
+bport=$(sed -n 's/.*http listen=.* port=\([0-9]*\).*/\1/p' "$CW_TMP/bo4.log" | head -1)
+cw_wait_for '[ "$(curl -s "http://127.0.0.1:$bport/metrics" | sed -n "s/^claimwatch_feeds_stale //p")" = 1 ]' 30 ||
+    cw_fail "a feed failing for 3 intervals is not stale"
 kill -TERM "$BO_PID"
 wait "$BO_PID" || cw_fail "claimwatchd exited $? on SIGTERM"
 
@@ -214,6 +218,7 @@ metric() { curl -s "http://127.0.0.1:$port/metrics" | sed -n "s/^$1 //p"; }
 v=$(metric 'claimwatch_build_info{version="[^"]*"}')
 [ "$v" = 1 ] || cw_fail "no claimwatch_build_info"
 [ "$(metric claimwatch_config_last_reload_successful)" = 1 ] || cw_fail "start load not successful"
+[ "$(metric claimwatch_feeds_stale)" = 0 ] || cw_fail "a fresh feed counted stale"
 t0=$(metric claimwatch_config_last_reload_timestamp_seconds)
 [ "${t0:-0}" -gt 0 ] || cw_fail "no reload timestamp"
 for le in 10 30 3600; do

@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "gazetteer.h"
 #include "lang.h"
 #include "lexicon.h"
 #include "util.h"
@@ -109,6 +110,36 @@ check_languages(struct check_ctx *x, const struct config *c,
 			    c->feeds[i].lang, have);
 }
 
+int
+check_load_data(const struct config *c, struct lexicon **lexp,
+    struct gazetteer **gazp, char **lexdir, char *err, size_t errlen)
+{
+	char	*used = NULL, *gdir;
+
+	*gazp = NULL;
+	if ((*lexp = lexicon_load_setting(c->lexicon_dir, c->lexicon_dir_set,
+	    c->path, &used, err, errlen)) == NULL)
+		return -1;
+	/* The gazetteer beside the lexicon in use, unless set. */
+	if (c->gazetteer_dir_set)
+		gdir = xstrdup(c->gazetteer_dir);
+	else
+		xasprintf(&gdir, "%s/../gazetteer", used);
+	*gazp = gazetteer_load(gdir, err, errlen);
+	free(gdir);
+	if (*gazp == NULL) {
+		lexicon_free(*lexp);
+		*lexp = NULL;
+		free(used);
+		return -1;
+	}
+	if (lexdir != NULL)
+		*lexdir = used;
+	else
+		free(used);
+	return 0;
+}
+
 void
 check_config(const char *path, check_msg_cb cb, void *arg,
     struct check_result *r)
@@ -116,6 +147,7 @@ check_config(const char *path, check_msg_cb cb, void *arg,
 	struct check_ctx	 x = { cb, arg, r };
 	struct config		*c;
 	struct lexicon		*lex;
+	struct gazetteer	*gaz;
 	char			 err[1024], *used = NULL;
 	size_t			 n;
 
@@ -123,9 +155,7 @@ check_config(const char *path, check_msg_cb cb, void *arg,
 	if ((c = config_load_all(path, check_config_cb, &x, &n)) == NULL)
 		return;
 	r->nfeeds = c->nfeeds;
-	lex = lexicon_load_setting(c->lexicon_dir, c->lexicon_dir_set,
-	    c->path, &used, err, sizeof(err));
-	if (lex == NULL)
+	if (check_load_data(c, &lex, &gaz, &used, err, sizeof(err)) == -1)
 		check_msg(&x, true, "%s", err);
 	else {
 		util_strlcpy(r->lexicon, used, sizeof(r->lexicon));
@@ -137,6 +167,7 @@ check_config(const char *path, check_msg_cb cb, void *arg,
 		    "daemon will poll nothing", c->feeds_list);
 	free(used);
 	lexicon_free(lex);
+	gazetteer_free(gaz);
 	config_free(c);
 }
 

@@ -22,10 +22,12 @@
 #include "config.h"
 #include "extract.h"
 #include "feed.h"
+#include "gazetteer.h"
 #include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "store.h"
+#include "story.h"
 #include "util.h"
 
 /* Input bounds: the tool reads whole inputs into memory. */
@@ -38,7 +40,8 @@ static const struct {
 	const char	*usage;
 	const char	*what;
 } claimwatch_cmds[] = {
-	{ "extract", "extract [--lang TAG|auto] [--lexicon DIR] [-c FILE]",
+	{ "extract", "extract [--lang TAG|auto] [--lexicon DIR] "
+	    "[--gazetteer DIR] [--explain] [-c FILE]",
 	    "print the claims in the text on stdin, one JSON object a line" },
 	{ "parse", "parse FILE",
 	    "parse an RSS, Atom or JSON feed file and print it as JSON" },
@@ -110,8 +113,8 @@ claimwatch_usage(void)
  * (the checkout's when run from a build tree, else the installed one).
  */
 static struct lexicon *
-claimwatch_lexicon(const char *opt, const struct config *conf, char *err,
-    size_t errlen)
+claimwatch_lexicon(const char *opt, const struct config *conf, char **used,
+    char *err, size_t errlen)
 {
 	const char	*p;
 
@@ -119,12 +122,13 @@ claimwatch_lexicon(const char *opt, const struct config *conf, char *err,
 	    *p != '\0')
 		opt = p;
 	if (opt != NULL)
-		return lexicon_load(opt, err, errlen);
+		return lexicon_load_setting(opt, true, "--lexicon", used, err,
+		    errlen);
 	if (conf != NULL)
 		return lexicon_load_setting(conf->lexicon_dir,
-		    conf->lexicon_dir_set, conf->path, NULL, err, errlen);
+		    conf->lexicon_dir_set, conf->path, used, err, errlen);
 	return lexicon_load_setting(CW_DATADIR "/lexicon", false,
-	    "claimwatch", NULL, err, errlen);
+	    "claimwatch", used, err, errlen);
 }
 
 static int
@@ -156,20 +160,46 @@ claimwatch_read_stdin(char **out, size_t *len)
 }
 
 struct claimwatch_extract {
-	const char	*text;
-	size_t		 n;
+	const char		*text;
+	const struct story_text	*story;
+	bool			 explain;
+	size_t			 n;
 };
 
 static void
 claimwatch_extract_cb(const struct claim *c, void *arg)
 {
 	struct claimwatch_extract	*x = arg;
-	char				*json;
+	struct claim			 sc = *c;
+	char				*json, why[512];
+	bool				 stored;
 
-	json = alert_claim_json(c, x->text + c->sent_offset, c->sent_length);
+	stored = story_assign(x->story, &sc, why, sizeof(why));
+	json = alert_claim_json(&sc, x->text + c->sent_offset,
+	    c->sent_length);
+	/* The why line quotes only gazetteer-matched words, made printable. */
+	if (x->explain)
+		printf("# %s %s (%s): %s\n", stored ? "key" : "not stored",
+		    sc.key, claim_role_name(sc.role), why);
 	puts(json);
 	free(json);
 	x->n++;
+}
+
+/* --gazetteer, else the config's, else the one beside the lexicon. */
+static struct gazetteer *
+claimwatch_gazetteer(const char *opt, const char *lexdir, char *err,
+    size_t errlen)
+{
+	struct gazetteer	*g;
+	char			*dir;
+
+	if (opt != NULL)
+		return gazetteer_load(opt, err, errlen);
+	xasprintf(&dir, "%s/../gazetteer", lexdir);
+	g = gazetteer_load(dir, err, errlen);
+	free(dir);
+	return g;
 }
 
 static int
@@ -179,13 +209,18 @@ claimwatch_cmd_extract(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'L' },
 		{ "lexicon", required_argument, NULL, 'x' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "gazetteer", required_argument, NULL, 'g' },
+		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct claimwatch_extract	 x = { 0 };
 	struct lexicon			*lex;
+	struct gazetteer		*gaz = NULL;
+	struct story_text		 story;
 	struct config			*conf = NULL;
 	const char			*lang = "auto", *lexopt = NULL;
+	char				*gazopt = NULL, *lexdir = NULL;
 	char				 err[CONFIG_ERR_LEN], *text;
 	size_t				 len;
 	int				 ch;
@@ -200,6 +235,13 @@ claimwatch_cmd_extract(int argc, char **argv)
 		case 'x':
 			lexopt = optarg;
 			break;
+		case 'g':
+			free(gazopt);
+			gazopt = xstrdup(optarg);
+			break;
+		case 'e':
+			x.explain = true;
+			break;
 		case 'c':
 			if ((conf = config_load(optarg, err, sizeof(err))) ==
 			    NULL) {
@@ -213,10 +255,17 @@ claimwatch_cmd_extract(int argc, char **argv)
 	}
 	if (optind != argc)
 		claimwatch_usage_of("extract", 1);
-	lex = claimwatch_lexicon(lexopt, conf, err, sizeof(err));
+	if (gazopt == NULL && conf != NULL && conf->gazetteer_dir_set)
+		gazopt = xstrdup(conf->gazetteer_dir);
+	if ((lex = claimwatch_lexicon(lexopt, conf, &lexdir, err,
+	    sizeof(err))) != NULL)
+		gaz = claimwatch_gazetteer(gazopt, lexdir, err, sizeof(err));
+	free(lexdir);
+	free(gazopt);
 	config_free(conf);
-	if (lex == NULL) {
+	if (lex == NULL || gaz == NULL) {
 		fprintf(stderr, "%s\n", err);
+		lexicon_free(lex);
 		return 1;
 	}
 	if (!lang_is_known(lang_tag(lex, lang)) &&
@@ -227,16 +276,22 @@ claimwatch_cmd_extract(int argc, char **argv)
 			fprintf(stderr, " %s", lexicon_lang_name(lex, ch));
 		fprintf(stderr, "; or auto)\n");
 		lexicon_free(lex);
+		gazetteer_free(gaz);
 		return 2;
 	}
 	if (claimwatch_read_stdin(&text, &len) == -1) {
 		lexicon_free(lex);
+		gazetteer_free(gaz);
 		return 1;
 	}
 	x.text = text;
+	story_text_init(&story, gaz, text, len);
+	x.story = &story;
 	extract_text(lex, text, len, lang, claimwatch_extract_cb, &x);
+	story_text_free(&story);
 	free(text);
 	lexicon_free(lex);
+	gazetteer_free(gaz);
 	return 0;
 }
 

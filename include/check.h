@@ -23,6 +23,22 @@ struct check_result {
 	char	 lexicon[1024];	/* directory loaded, or "" */
 };
 
+struct config;
+struct gazetteer;
+struct lexicon;
+
+/*
+ * Loads the lexicon and the gazetteer a configuration names, as the
+ * daemon and the tools use them: lexicon_load_setting (the checkout's
+ * lexicon from a build tree when lexicon_dir is unset), and the gazetteer
+ * of gazetteer_dir, else the one beside the lexicon loaded.  0 with both
+ * (free with lexicon_free, gazetteer_free), else -1 with a message in
+ * err and neither.  *lexdir (when not NULL) gets the lexicon directory;
+ * caller frees.
+ */
+int	 check_load_data(const struct config *, struct lexicon **,
+	    struct gazetteer **, char **lexdir, char *err, size_t errlen);
+
 /* Checks the configuration at path; every message goes to cb. */
 void	 check_config(const char *path, check_msg_cb cb, void *arg,
 	    struct check_result *);

@@ -67,11 +67,14 @@ struct config {
 	char	*lexicon_dir;	/* default CW_DATADIR/lexicon, resolved too */
 	bool	 lexicon_dir_set; /* given in the file, not the default */
 	char	*lang;		/* default language: "auto", "id", "en" */
+	char	*gazetteer_dir;	/* default lexicon_dir/../gazetteer */
+	bool	 gazetteer_dir_set; /* given in the file, not the default */
 
 	/* [alerts] */
 	double	 tolerance_abs;	/* default for watches without one, 0 */
 	double	 tolerance_rel;	/* default for watches without one, 0 */
 	bool	 corroborated;	/* also alert "corroborated", no */
+	int	 max_age;	/* seconds; older items alert not, 2d; 0 off */
 	struct config_watch *watches;	/* empty means every key */
 	size_t	 nwatches;
 

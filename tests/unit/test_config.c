@@ -211,15 +211,16 @@ test_config_example_matches_defaults(void **state)
 		if (line[0] == '#' && line[1] >= 'a' && line[1] <= 'z' &&
 		    strstr(line, " = ") != NULL &&
 		    strncmp(line, "#user_agent", 11) != 0 &&
-		    strncmp(line, "#lexicon_dir", 12) != 0) {
+		    strncmp(line, "#lexicon_dir", 12) != 0 &&
+		    strncmp(line, "#gazetteer_dir", 14) != 0) {
 			line++;
 			uncommented++;
 		}
 		fprintf(f, "%s\n", line);
 	}
 	fclose(f);
-	/* Every setting but list, password, watch and the two above. */
-	assert_int_equal(uncommented, 25);
+	/* Every setting but list, password, watch and the three above. */
+	assert_int_equal(uncommented, 26);
 	c = config_load(path, err, sizeof(err));
 	if (c == NULL)
 		fail_msg("%s", err);

@@ -685,7 +685,8 @@ config_report_msgs(struct config_parse *p, const char *path,
 	char	 msg[CONFIG_ERR_LEN];
 	size_t	 i;
 
-	qsort(p->msgs, p->nmsgs, sizeof(*p->msgs), config_msg_cmp);
+	if (p->nmsgs > 1)
+		qsort(p->msgs, p->nmsgs, sizeof(*p->msgs), config_msg_cmp);
 	for (i = 0; i < p->nmsgs; i++) {
 		config_errf(msg, sizeof(msg), path, p->msgs[i].line, "%s",
 		    p->msgs[i].text);

@@ -45,6 +45,13 @@ int	 config_parse_token(const char *, size_t, char *, size_t);
  */
 void	 config_url_redact(const char *, char *, size_t);
 
+/*
+ * config_feeds_load reporting each error through cb too (when not NULL):
+ * a plain list goes on past a bad line, so that every one is reported.
+ */
+int	 config_feeds_load_report(const char *, struct config_feed **,
+	    size_t *, char *, size_t, void (*)(const char *, void *), void *);
+
 /* Feed URLs: absolute http, https or file; returns its CONFIG_PROTO_*. */
 int	 config_parse_feed_url(const char *, unsigned *, char *, size_t);
 
@@ -62,9 +69,9 @@ char	*config_path_dir(const char *);
 /*
  * [notify] and [notify NAME] (config_notify.c).  config_notify_section
  * tells whether a section header is one of them.  config_notify_set takes
- * one key; config_notify_finish checks each sink is complete and fills
- * defaults naming the alert stream.  Both return -1 with a message and,
- * in *line, the line it is about (0: none).  Messages never show header
+ * one key (-1 with a message); config_notify_finish fills the defaults
+ * naming the alert stream and reports each incomplete sink to the
+ * callback with the line of its header.  Messages never show header
  * values or URLs beyond their origin: they carry tokens.
  */
 struct config;
@@ -74,7 +81,8 @@ int	 config_notify_begin(struct config *, const char *section, int line,
 	    char *, size_t);
 int	 config_notify_set(struct config *, const char *section,
 	    const char *name, const char *value, int line, char *, size_t);
-int	 config_notify_finish(struct config *, int *line, char *, size_t);
+typedef void (*config_notify_fail)(void *arg, int line, const char *msg);
+void	 config_notify_finish(struct config *, config_notify_fail, void *);
 void	 config_notify_free(struct config *);
 
 #endif

@@ -231,7 +231,7 @@ config_notify_url(struct config_notify *s, const char *v, char *msg,
 {
 	char	 show[128];
 
-	util_url_redact(v, true, show, sizeof(show));
+	util_url_origin(v, show, sizeof(show));
 	if ((strncasecmp(v, "http://", 7) != 0 &&
 	    strncasecmp(v, "https://", 8) != 0) || strlen(v) > 2048 ||
 	    strpbrk(v, " \t\r\n") != NULL) {
@@ -429,35 +429,41 @@ config_notify_set(struct config *c, const char *section, const char *name,
 	return 0;
 }
 
+/*
+ * The first thing a sink lacks, or NULL when it is complete.  A key that
+ * was given with a bad value has had its message already.
+ */
+static const char *
+config_notify_lack(const struct config_notify *s)
+{
+#define CN_GIVEN(k)	((s->set & (1UL << (k))) != 0)
+	if (!CN_GIVEN(CN_TYPE))
+		return "has no 'type' (webhook or exec)";
+	if (s->kind == CONFIG_NOTIFY_WEBHOOK && !CN_GIVEN(CN_URL))
+		return "is a webhook without 'url'";
+	if (s->kind == CONFIG_NOTIFY_EXEC && !CN_GIVEN(CN_COMMAND))
+		return "is an exec sink without 'command'";
+#undef CN_GIVEN
+	if (s->retry_max_ms < s->retry_min_ms)
+		return "has retry_max below retry_min";
+	return NULL;
+}
+
 /* Each sink has what its type needs; names default from the stream. */
-int
-config_notify_finish(struct config *c, int *line, char *msg, size_t msglen)
+void
+config_notify_finish(struct config *c, config_notify_fail fail, void *arg)
 {
 	struct config_notify	*s;
+	const char		*lack;
+	char			 msg[CONFIG_ERR_LEN];
 	size_t			 i;
 
 	for (i = 0; i < c->nnotify; i++) {
 		s = &c->notify[i];
-		*line = s->line;
-		if ((int)s->kind == -1) {
-			snprintf(msg, msglen, "[notify %s] has no 'type' "
-			    "(webhook or exec)", s->name);
-			return -1;
-		}
-		if (s->kind == CONFIG_NOTIFY_WEBHOOK && s->url == NULL) {
-			snprintf(msg, msglen, "[notify %s] is a webhook without "
-			    "'url'", s->name);
-			return -1;
-		}
-		if (s->kind == CONFIG_NOTIFY_EXEC && s->argv == NULL) {
-			snprintf(msg, msglen, "[notify %s] is an exec sink "
-			    "without 'command'", s->name);
-			return -1;
-		}
-		if (s->retry_max_ms < s->retry_min_ms) {
-			snprintf(msg, msglen, "[notify %s]: retry_max is below "
-			    "retry_min", s->name);
-			return -1;
+		if ((lack = config_notify_lack(s)) != NULL) {
+			snprintf(msg, sizeof(msg), "[notify %s] %s", s->name,
+			    lack);
+			fail(arg, s->line, msg);
 		}
 		/* A JSON body keeps its \n: JSON itself reads it. */
 		if (s->body != NULL && !s->body_json)
@@ -471,8 +477,6 @@ config_notify_finish(struct config *c, int *line, char *msg, size_t msglen)
 		if (s->content_type == NULL)
 			s->content_type = xstrdup("application/json");
 	}
-	*line = 0;
-	return 0;
 }
 
 static void

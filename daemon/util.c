@@ -231,30 +231,6 @@ fail:
 }
 
 void
-util_url_redact(const char *url, bool origin_only, char *buf, size_t len)
-{
-	const char	*host = strstr(url, "://"), *at = NULL, *end, *p;
-
-	if (host == NULL) {
-		snprintf(buf, len, "%s", origin_only ? "***" : url);
-		return;
-	}
-	host += 3;
-	for (p = host; *p != '\0' && strchr("/?#", *p) == NULL; p++)
-		if (*p == '@')
-			at = p;
-	end = p;
-	if (at != NULL)
-		snprintf(buf, len, "%.*s***%.*s%s", (int)(host - url), url,
-		    (int)(end - at), at, origin_only ? "" : end);
-	else
-		snprintf(buf, len, "%.*s%s", (int)(end - url), url,
-		    origin_only ? "" : end);
-	if (origin_only && *end != '\0' && strlen(buf) + 5 <= len)
-		strcat(buf, "/***");
-}
-
-void
 util_iso8601(int64_t t, char *buf, size_t len)
 {
 	time_t		 tt = (time_t)t;
@@ -278,6 +254,46 @@ util_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *
+util_url_redact(const char *url, char *buf, size_t len)
+{
+	const char	*scheme, *at, *slash;
+
+	if ((scheme = strstr(url, "://")) == NULL)
+		return url;
+	scheme += 3;
+	at = strchr(scheme, '@');
+	slash = strchr(scheme, '/');
+	if (at == NULL || (slash != NULL && slash < at))
+		return url;
+	snprintf(buf, len, "%.*s***%s", (int)(scheme - url), url, at);
+	return buf;
+}
+
+const char *
+util_url_origin(const char *url, char *buf, size_t len)
+{
+	const char	*host = strstr(url, "://"), *at = NULL, *end, *p;
+
+	if (host == NULL) {
+		util_strlcpy(buf, "***", len);
+		return buf;
+	}
+	host += 3;
+	for (p = host; *p != '\0' && strchr("/?#", *p) == NULL; p++)
+		if (*p == '@')
+			at = p;
+	end = p;
+	if (at != NULL)
+		snprintf(buf, len, "%.*s***%.*s", (int)(host - url), url,
+		    (int)(end - at), at);
+	else
+		snprintf(buf, len, "%.*s", (int)(end - url), url);
+	if (*end != '\0' && strlen(buf) + 5 <= len)
+		strcat(buf, "/***");
+	return buf;
 }
 
 /*

@@ -40,6 +40,7 @@
 #define NOTIFY_REREAD_MS	1000	/* after a refused read */
 #define NOTIFY_DIGEST_MAX	500	/* alerts in one digest */
 #define NOTIFY_ENV_MAX		24
+#define NOTIFY_REFUSED		"refused private address "	/* fetch's */
 
 enum notify_sink_state {
 	NOTIFY_SINK_IDLE,	/* nothing to send now */
@@ -242,7 +243,8 @@ static void
 notify_fetch_cb(const struct fetch_result *r, void *arg)
 {
 	struct notify_sink	*s = arg;
-	char			 why[160];
+	const char		*addr;
+	char			 why[256];
 	bool			 permanent;
 
 	/* A 2xx is delivered, even when its answer was too long to keep. */
@@ -251,7 +253,15 @@ notify_fetch_cb(const struct fetch_result *r, void *arg)
 		notify_done(s, true, NULL);
 		return;
 	}
-	if (r->error != NULL) {
+	if (r->error != NULL && strncmp(r->error, NOTIFY_REFUSED,
+	    strlen(NOTIFY_REFUSED)) == 0) {
+		/* fetch's hint names the feeds' setting; this is the sink's. */
+		addr = r->error + strlen(NOTIFY_REFUSED);
+		snprintf(why, sizeof(why), NOTIFY_REFUSED "%.*s (allow_private "
+		    "= yes in [notify %s] allows it)", (int)strcspn(addr, " "),
+		    addr, s->c->name);
+		permanent = false;
+	} else if (r->error != NULL) {
 		snprintf(why, sizeof(why), "%s", r->error);
 		permanent = false;
 	} else {

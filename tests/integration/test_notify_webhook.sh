@@ -104,7 +104,7 @@ cw_wait_for '[ "$(cw_redis XLEN $NT_STREAM:dead:guard)" -ge 5 ]' 30 ||
     cw_fail "private address not refused"
 [ -e "$NT_RECV/guard.log" ] && cw_fail "the guard let a request through"
 cw_redis --raw XRANGE $NT_STREAM:dead:guard - + |
-    grep -qx 'refused private address 127.0.0.1' ||
+    grep -qxF 'refused private address 127.0.0.1 (allow_private = yes in [notify guard] allows it)' ||
     cw_fail "dead letter lacks the guard's reason"
 
 # Template: valid JSON whatever the title holds, fields substituted once.

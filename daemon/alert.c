@@ -164,6 +164,8 @@ alert_claim_json(const struct claim *c, const char *text, size_t textlen)
 	json_object_set_new(j, "entity", alert_name(c->entity));
 	json_object_set_new(j, "modality",
 	    json_string(claim_modality_name(c->modality)));
+	json_object_set_new(j, "role",
+	    json_string(claim_role_name(c->role)));
 	json_object_set_new(j, "key", alert_name(c->key));
 	json_object_set_new(j, "lang", alert_name(c->lang));
 	json_object_set_new(j, "text",

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "claim.h"
 #include "lexicon.h"
@@ -23,12 +24,18 @@
 #define LEXICON_LANGS_MAX	16
 #define LEXICON_FILES_MAX	256
 #define LEXICON_LINE_MAX	1024
+#define LEXICON_PREFIXES_MAX	8
 
 struct lexicon_lang {
 	char	 name[8];
 	char	 decimal;
 	char	 group;
 	char	 suffix[16];
+	char	 plural[LEXICON_PREFIXES_MAX][2][8]; /* ending, singular */
+	int	 nplural;
+	bool	 head_last;
+	char	 prefix[LEXICON_PREFIXES_MAX][8];
+	int	 nprefix;
 };
 
 struct lexicon_slot {
@@ -53,7 +60,8 @@ enum lexicon_arg {
 	LEXICON_ARG_VALUE,
 	LEXICON_ARG_NAME,
 	LEXICON_ARG_QUAL,
-	LEXICON_ARG_MODAL
+	LEXICON_ARG_MODAL,
+	LEXICON_ARG_ROLE
 };
 
 static const struct {
@@ -86,6 +94,12 @@ static const struct {
 	{ "away",	LEXICON_AWAY,		false, LEXICON_ARG_NONE },
 	{ "inherit",	LEXICON_INHERIT,	false, LEXICON_ARG_NONE },
 	{ "detect",	LEXICON_DETECT,		false, LEXICON_ARG_NONE },
+	{ "classifier",	LEXICON_CLASSIFIER,	false, LEXICON_ARG_NONE },
+	{ "elide",	LEXICON_ELIDE,		false, LEXICON_ARG_NONE },
+	{ "role",	LEXICON_ROLE,		false, LEXICON_ARG_ROLE },
+	{ "notnoun",	LEXICON_NOTNOUN,	false, LEXICON_ARG_NONE },
+	{ "locative",	LEXICON_LOCATIVE,	false, LEXICON_ARG_NONE },
+	{ "aux",	LEXICON_AUX,		false, LEXICON_ARG_NONE },
 };
 
 #define LEXICON_NITEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -211,6 +225,49 @@ lexicon_field(char **p)
 	return start;
 }
 
+static bool
+lexicon_short_word(const char *v)
+{
+	size_t	 i;
+
+	for (i = 0; v[i] != '\0'; i++)
+		if (!islower((unsigned char)v[i]))
+			return false;
+	return i < 8;
+}
+
+/* "plural ies y", "plural s", "verbprefix me": short lower-case words. */
+static int
+lexicon_word_line(struct lexicon_lang *l, const char *key, char *rest,
+    char *msg, size_t msglen)
+{
+	char	*v, *rep;
+
+	v = lexicon_field(&rest);
+	rep = lexicon_field(&rest);
+	if (v == NULL || *v == '\0' || !lexicon_short_word(v) ||
+	    (rep != NULL && !lexicon_short_word(rep)) ||
+	    lexicon_field(&rest) != NULL ||
+	    (rep != NULL && strcmp(key, "plural") != 0)) {
+		snprintf(msg, msglen, "%s takes 1-7 lower-case letters%s", key,
+		    strcmp(key, "plural") == 0 ? " and a singular ending" : "");
+		return -1;
+	}
+	if ((strcmp(key, "plural") == 0 ? l->nplural : l->nprefix) ==
+	    LEXICON_PREFIXES_MAX) {
+		snprintf(msg, msglen, "more than %d %s lines",
+		    LEXICON_PREFIXES_MAX, key);
+		return -1;
+	}
+	if (strcmp(key, "plural") == 0) {
+		util_strlcpy(l->plural[l->nplural][0], v, 8);
+		util_strlcpy(l->plural[l->nplural++][1], rep != NULL ? rep : "",
+		    8);
+	} else
+		util_strlcpy(l->prefix[l->nprefix++], v, 8);
+	return 0;
+}
+
 static int
 lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
     char *rest, char *msg, size_t msglen)
@@ -218,6 +275,10 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 	struct lexicon_lang	*l;
 	char			*v;
 
+	if (*lang != LEXICON_ANY_LANG && (strcmp(key, "plural") == 0 ||
+	    strcmp(key, "verbprefix") == 0))
+		return lexicon_word_line(&lex->langs[*lang], key, rest, msg,
+		    msglen);
 	v = lexicon_field(&rest);
 	if (v == NULL || lexicon_field(&rest) != NULL) {
 		snprintf(msg, msglen, "%s takes one value", key);
@@ -250,6 +311,14 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 		return -1;
 	}
 	l = &lex->langs[*lang];
+	if (strcmp(key, "head") == 0) {
+		if (strcmp(v, "first") != 0 && strcmp(v, "last") != 0) {
+			snprintf(msg, msglen, "head must be first or last");
+			return -1;
+		}
+		l->head_last = strcmp(v, "last") == 0;
+		return 0;
+	}
 	if (strcmp(key, "suffix") == 0) {
 		if (strlen(v) >= sizeof(l->suffix)) {
 			snprintf(msg, msglen, "suffix too long");
@@ -312,6 +381,12 @@ lexicon_entry_line(struct lexicon *lex, int lang, char *key, char *rest,
 	case LEXICON_ARG_MODAL:
 		if (claim_modality_parse(arg) == -1) {
 			snprintf(msg, msglen, "unknown modality \"%s\"", arg);
+			return -1;
+		}
+		break;
+	case LEXICON_ARG_ROLE:
+		if (claim_role_parse(arg) == -1) {
+			snprintf(msg, msglen, "unknown role \"%s\"", arg);
 			return -1;
 		}
 		break;
@@ -407,7 +482,9 @@ lexicon_load_file(struct lexicon *lex, const char *path, bool gazetteer,
 			    sizeof(msg));
 		else if (strcmp(key, "lang") == 0 ||
 		    strcmp(key, "decimal") == 0 ||
-		    strcmp(key, "group") == 0 || strcmp(key, "suffix") == 0)
+		    strcmp(key, "group") == 0 || strcmp(key, "suffix") == 0 ||
+		    strcmp(key, "plural") == 0 || strcmp(key, "head") == 0 ||
+		    strcmp(key, "verbprefix") == 0)
 			rc = lexicon_lang_line(lex, &lang, key, p, msg,
 			    sizeof(msg));
 		else
@@ -635,6 +712,63 @@ lexicon_suffix(const struct lexicon *lex, int i)
 	if (i < 0 || i >= lex->nlangs || lex->langs[i].suffix[0] == '\0')
 		return NULL;
 	return lex->langs[i].suffix;
+}
+
+bool
+lexicon_singular(const struct lexicon *lex, int i, const char *w, size_t n,
+    char *out, size_t outlen)
+{
+	const struct lexicon_lang	*l;
+	size_t				 m, k;
+	int				 p;
+
+	if (i < 0 || i >= lex->nlangs)
+		return false;
+	l = &lex->langs[i];
+	for (p = 0; p < l->nplural; p++) {
+		m = strlen(l->plural[p][0]);
+		/* A word is longer than its ending, and "ss" is no plural. */
+		if (n < m + 3 || strncasecmp(w + n - m, l->plural[p][0], m) != 0 ||
+		    (m == 1 && tolower((unsigned char)w[n - 2]) == w[n - 1]))
+			continue;
+		if (out != NULL && outlen > 0) {
+			k = n - m < outlen - 1 ? n - m : outlen - 1;
+			memmove(out, w, k);
+			out[k] = '\0';
+			util_strlcpy(out + k, l->plural[p][1], outlen - k);
+		}
+		return true;
+	}
+	return false;
+}
+
+bool
+lexicon_head_last(const struct lexicon *lex, int i)
+{
+	return i >= 0 && i < lex->nlangs && lex->langs[i].head_last;
+}
+
+bool
+lexicon_verb_prefix(const struct lexicon *lex, int i, const char *w, size_t n)
+{
+	const struct lexicon_lang	*l;
+	size_t				 k, m;
+	int				 p;
+
+	if (i < 0 || i >= lex->nlangs)
+		return false;
+	l = &lex->langs[i];
+	for (p = 0; p < l->nprefix; p++) {
+		m = strlen(l->prefix[p]);
+		if (n <= m + 2)
+			continue;
+		for (k = 0; k < m; k++)
+			if (tolower((unsigned char)w[k]) != l->prefix[p][k])
+				break;
+		if (k == m)
+			return true;
+	}
+	return false;
 }
 
 size_t

@@ -38,7 +38,13 @@ enum lexicon_kind {
 	LEXICON_AWAY,		/* entity after it is no owner: "ke", "to" */
 	LEXICON_INHERIT,	/* clause goes on from the last claim */
 	LEXICON_DETECT,		/* frequent word for language detection */
-	LEXICON_ENTITY		/* gazetteer phrase, id: canonical entity */
+	LEXICON_ENTITY,		/* gazetteer phrase, id: canonical entity */
+	LEXICON_CLASSIFIER,	/* counter word before the real noun: "orang" */
+	LEXICON_ELIDE,		/* the count's noun is the last claim's: "lainnya" */
+	LEXICON_ROLE,		/* marks a claim's role, id: "earlier" */
+	LEXICON_NOTNOUN,	/* word after a number that is no noun: "lagi" */
+	LEXICON_LOCATIVE,	/* an entity after it is where things are: "di" */
+	LEXICON_AUX		/* marks a finite predicate: "have been" */
 };
 
 struct lexicon_entry {
@@ -82,6 +88,19 @@ char		 lexicon_decimal(const struct lexicon *, int);
 char		 lexicon_group(const struct lexicon *, int);
 /* Word suffix that may be stripped to find a noun ("nya"), or NULL. */
 const char	*lexicon_suffix(const struct lexicon *, int);
+/*
+ * Whether word w (n bytes) ends in one of the language's plural endings
+ * ("plural ies y"); if so and out is not NULL, its singular is written to
+ * out (lower-case ending, the rest as in w).
+ */
+bool		 lexicon_singular(const struct lexicon *, int, const char *,
+		    size_t, char *, size_t);
+/* Whether a noun phrase's head is its last word (en) or first (id). */
+bool		 lexicon_head_last(const struct lexicon *, int);
+/* Whether word w (n bytes) starts with one of the language's verb
+ * prefixes ("me", "di"): such a word is no counted noun. */
+bool		 lexicon_verb_prefix(const struct lexicon *, int, const char *,
+		    size_t);
 /* Number of entries loaded (for tests and the bench). */
 size_t		 lexicon_size(const struct lexicon *);
 

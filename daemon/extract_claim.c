@@ -1,0 +1,840 @@
+/*
+ * extract_claim: one number phrase of a sentence → one claim, in phases:
+ * the number with its qualifier and currency (extract_phrase), the
+ * counted noun (extract_noun), the event that governs it in its clause
+ * (extract_event), the owner of the counted things (extract_entity), the
+ * role and modality, then the claim goes to the caller (extract_emit).
+ * Every phase only reads the sentence's tokens and the lexicon; nothing
+ * allocates and no word of a particular language is named here.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "claim.h"
+#include "extract_int.h"
+#include "lexicon.h"
+#include "util.h"
+
+#define EXTRACT_UNIT_GAP	2	/* words between number and noun */
+#define EXTRACT_LOOKBACK	6	/* tokens searched for a noun before */
+#define EXTRACT_OWNER_GAP	4	/* names between a noun and its owner */
+#define EXTRACT_OPEN_RUN	3	/* words of an unknown noun phrase */
+#define EXTRACT_BARE_GAP	3	/* words between a bare number and verb */
+#define EXTRACT_ROLE_GAP	4	/* words between a claim and a role word */
+#define EXTRACT_AWAY_HOPS	4	/* names listed after one "by", "ke" */
+
+/* What one number phrase is found to be, phase by phase. */
+struct extract_cand {
+	struct extract_num		 np;
+	struct extract_num		 np2;	/* a range's upper end */
+	bool				 range;
+	uint16_t			 cl;	/* the number's clause */
+	size_t				 qstart; /* first token of claim words */
+	size_t				 end;	/* after number and qualifiers */
+	size_t				 ustart, uend; /* counted noun */
+	size_t				 cstart, cend; /* currency sign */
+	size_t				 last;	/* after the claim words */
+	const struct lexicon_entry	*qual;
+	const struct lexicon_entry	*unit;	/* known noun, or NULL */
+	const struct lexicon_entry	*money;
+	const struct lexicon_entry	*npent;	/* owner named in the noun */
+	const struct lexicon_entry	*ev;
+	size_t				 evpos;
+	bool				 open;	/* noun not in the lexicon */
+	bool				 demonym; /* the owner is the noun */
+	bool				 elided; /* "lainnya": the last noun */
+	bool				 inherit; /* sub-count word */
+	bool				 listitem; /* item of a list */
+	enum claim_role			 role;
+};
+
+static bool
+extract_same_clause(const struct extract_ctx *x, size_t k, uint16_t cl)
+{
+	return k < x->ntok && x->tok[k].clause == cl;
+}
+
+/* The number, its currency sign, qualifier and range; false: no claim. */
+static bool
+extract_phrase(struct extract_ctx *x, size_t i, struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k, s;
+
+	if (!extract_number(x, i, &cd->np) || extract_not_count(x, &cd->np))
+		return false;
+	cd->qstart = i;
+	cd->end = cd->np.end;
+	cd->cl = x->tok[i].clause;
+	if ((e = extract_match_ending(x, cd->qstart, LEXICON_CURRENCY, &s)) !=
+	    NULL) {
+		cd->money = e;
+		cd->cstart = s;
+		cd->cend = cd->qstart;
+		cd->qstart = s;
+	}
+	if ((e = extract_match_ending(x, cd->qstart, LEXICON_ELIDE, &s)) !=
+	    NULL) {
+		cd->elided = true;
+		cd->qstart = s;
+	}
+	if ((e = extract_match_ending(x, cd->qstart, LEXICON_QUAL, &s)) !=
+	    NULL) {
+		cd->qual = e;
+		cd->qstart = s;
+	}
+	/* Ranges: "10.000-12.000", "10,000 to 12,000", "antara X dan Y". */
+	if ((e = extract_match(x, cd->end, LEXICON_RANGE)) != NULL &&
+	    (!e->weak || (cd->qual != NULL &&
+	    strcmp(cd->qual->id, "range") == 0))) {
+		k = cd->end + e->nwords;
+		if ((e = extract_match(x, k, LEXICON_CURRENCY)) != NULL)
+			k += e->nwords;
+		if (extract_starts_number(x, k) &&
+		    extract_number(x, k, &cd->np2) && !cd->np2.vague) {
+			/* "10 to 12 million": the multiplier is shared. */
+			if (cd->np2.mult && !cd->np.mult &&
+			    x->tok[k].type == EXTRACT_NUM &&
+			    x->tok[k].num > 0 && cd->np.value < x->tok[k].num)
+				cd->np.value *= cd->np2.value / x->tok[k].num;
+			if (cd->np2.value > cd->np.value) {
+				cd->range = true;
+				cd->end = cd->np2.end;
+			}
+		}
+	}
+	if ((e = extract_match(x, cd->end, LEXICON_POSTQUAL)) != NULL) {
+		cd->qual = e;
+		cd->end += e->nwords;
+	}
+	return true;
+}
+
+/*
+ * A word that may be a counted noun the lexicon does not know: a word
+ * of letters, no entry of any kind, not a verb by its prefix, and not a
+ * capitalized name (acronyms such as "TPS" are nouns).
+ */
+static bool
+extract_open_word(const struct extract_ctx *x, size_t k)
+{
+	const struct extract_tok	*t;
+	unsigned char			 c;
+
+	if (k >= x->ntok)
+		return false;
+	t = &x->tok[k];
+	c = (unsigned char)x->text[t->off];
+	if (t->type != EXTRACT_WORD || t->len < 2 || c < 'A' ||
+	    (c <= 'Z' && !(t->flags & EXTRACT_F_UPPER)) ||
+	    (c > 'Z' && c < 'a') || c > 'z')
+		return false;
+	if (lexicon_verb_prefix(x->lex, x->lang, x->text + t->off, t->len))
+		return false;
+	return !extract_known(x, k);
+}
+
+static bool
+extract_is_plural(const struct extract_ctx *x, size_t k)
+{
+	const struct extract_tok	*t = &x->tok[k];
+
+	return lexicon_singular(x->lex, x->lang, x->text + t->off, t->len,
+	    NULL, 0);
+}
+
+/*
+ * The head of an unknown noun phrase starting at k, or -1.  Where heads
+ * come last (en), it is the last plural word of a short run of unknown
+ * words ("polling stations"); where they come first (id), the first
+ * unknown word ("dapur umum").
+ */
+static long
+extract_open_head(const struct extract_ctx *x, size_t k, uint16_t cl)
+{
+	size_t	 j;
+	long	 head = -1;
+
+	if (!x->head_last)
+		return extract_open_word(x, k) ? (long)k : -1;
+	for (j = k; j < k + EXTRACT_OPEN_RUN && extract_same_clause(x, j, cl);
+	    j++) {
+		/* A known noun further on is the head: "new recruits". */
+		if (extract_match(x, j, LEXICON_UNIT) != NULL)
+			return -1;
+		if (!extract_open_word(x, j))
+			break;
+		if (extract_is_plural(x, j))
+			head = (long)j;
+	}
+	return head;
+}
+
+/* A counter word ("orang") followed by the real noun gives way to it. */
+static void
+extract_set_unit(struct extract_ctx *x, struct extract_cand *cd,
+    const struct lexicon_entry *e, size_t k)
+{
+	const struct lexicon_entry	*n;
+	long				 h;
+
+	if (e->kind == LEXICON_MONEY) {
+		cd->money = e;
+		return;
+	}
+	cd->unit = e;
+	cd->ustart = k;
+	cd->uend = k + e->nwords;
+	if (extract_match(x, k, LEXICON_CLASSIFIER) != NULL) {
+		if ((n = extract_match(x, cd->uend, LEXICON_UNIT)) != NULL &&
+		    !n->weak) {
+			cd->unit = n;
+			cd->ustart = cd->uend;
+			cd->uend += n->nwords;
+		}
+	} else if (x->head_last && !e->weak && e->nwords == 1 &&
+	    !extract_is_plural(x, k) &&
+	    (h = extract_open_head(x, cd->uend, cd->cl)) != -1) {
+		/* "civilian airplane accidents": the head is last. */
+		cd->unit = NULL;
+		cd->open = true;
+		cd->ustart = (size_t)h;
+		cd->uend = (size_t)h + 1;
+	}
+}
+
+/* Whether the word at k ends the words between a number and its noun. */
+static bool
+extract_np_stop(const struct extract_ctx *x, size_t k)
+{
+	const struct lexicon_entry	*e;
+
+	if (x->tok[k].type != EXTRACT_WORD)
+		return true;
+	if (x->tok[k].first == NULL)
+		return false;
+	return extract_match(x, k, LEXICON_STOP) != NULL ||
+	    ((e = extract_match(x, k, LEXICON_EVENT)) != NULL && !e->weak) ||
+	    extract_match(x, k, LEXICON_AWAY) != NULL ||
+	    extract_match(x, k, LEXICON_LOCATIVE) != NULL ||
+	    extract_match(x, k, LEXICON_MODAL) != NULL ||
+	    extract_match(x, k, LEXICON_NOTCOUNT) != NULL ||
+	    extract_match(x, k, LEXICON_NOTNOUN) != NULL ||
+	    extract_is_numword(x, k);
+}
+
+/* The counted noun after the number, past a few modifiers and owners. */
+static void
+extract_noun_after(struct extract_ctx *x, struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k = cd->end, gaps, first;
+	long				 h;
+
+	if ((e = extract_match(x, k, LEXICON_LINK)) != NULL)
+		k += e->nwords;
+	first = k;
+	for (gaps = 0; extract_same_clause(x, k, cd->cl) &&
+	    gaps <= EXTRACT_UNIT_GAP; gaps++) {
+		if ((e = extract_match(x, k, LEXICON_UNIT)) != NULL ||
+		    (e = extract_match(x, k, LEXICON_MONEY)) != NULL ||
+		    (e = extract_match_suffix(x, k, LEXICON_UNIT)) != NULL) {
+			extract_set_unit(x, cd, e, k);
+			return;
+		}
+		if ((e = extract_match(x, k, LEXICON_ENTITY)) != NULL) {
+			if (cd->npent == NULL && k == first) {
+				cd->demonym = true;
+				cd->ustart = k;
+				cd->uend = k + e->nwords;
+			}
+			cd->npent = e;
+			k += e->nwords;
+			continue;
+		}
+		if ((e = extract_match(x, k, LEXICON_ELIDE)) != NULL) {
+			cd->elided = true;
+			k += e->nwords;
+			continue;
+		}
+		/* A participle before its noun: "two wounded soldiers". */
+		if ((e = extract_match(x, k, LEXICON_EVENT)) != NULL &&
+		    extract_match(x, k + e->nwords, LEXICON_UNIT) != NULL) {
+			k += e->nwords;
+			continue;
+		}
+		if (!cd->demonym && (h = extract_open_head(x, k, cd->cl)) !=
+		    -1) {
+			cd->open = true;
+			cd->ustart = (size_t)h;
+			cd->uend = (size_t)h + 1;
+			return;
+		}
+		if (extract_np_stop(x, k))
+			break;
+		k++;
+	}
+	if (!cd->demonym)
+		cd->npent = NULL;
+}
+
+/*
+ * Whether [from, to) holds only an owner and link words, as between the
+ * noun and the number in "tentara dari Korea Utara sebanyak 200 orang";
+ * the owner found is stored in *ent.
+ */
+static bool
+extract_np_gap(const struct extract_ctx *x, size_t from, size_t to,
+    const struct lexicon_entry **ent)
+{
+	const struct lexicon_entry	*e, *found = NULL;
+
+	while (from < to) {
+		if ((e = extract_match(x, from, LEXICON_ENTITY)) != NULL)
+			found = e;
+		else if ((e = extract_match(x, from, LEXICON_LINK)) == NULL)
+			return false;
+		from += e->nwords;
+	}
+	if (from != to)
+		return false;
+	if (found != NULL && *ent == NULL)
+		*ent = found;
+	return true;
+}
+
+/* The noun before: "tentara sebanyak 100 orang", "korban ... 3.000". */
+static void
+extract_noun_before(struct extract_ctx *x, struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e;
+	size_t				 s;
+	long				 b;
+
+	for (s = 1; s <= EXTRACT_LOOKBACK; s++) {
+		if ((b = (long)cd->qstart - (long)s) < 0 ||
+		    x->tok[b].clause != cd->cl ||
+		    x->tok[b].type == EXTRACT_NUM)
+			break;
+		if ((e = extract_match(x, (size_t)b, LEXICON_UNIT)) == NULL)
+			e = extract_match_suffix(x, (size_t)b, LEXICON_UNIT);
+		if (e == NULL || (size_t)b + e->nwords > cd->qstart)
+			continue;
+		/* A noun right after another number is that one's. */
+		if (b > 0 && (x->tok[b - 1].type == EXTRACT_NUM ||
+		    extract_match(x, (size_t)b - 1, LEXICON_MULT) != NULL ||
+		    extract_is_numword(x, (size_t)b - 1)))
+			break;
+		if (cd->unit == NULL || (!e->weak && extract_np_gap(x,
+		    (size_t)b + e->nwords, cd->qstart, &cd->npent))) {
+			cd->unit = e;
+			cd->ustart = (size_t)b;
+			cd->uend = (size_t)b + e->nwords;
+		}
+		break;
+	}
+}
+
+static void
+extract_noun(struct extract_ctx *x, struct extract_cand *cd)
+{
+	extract_noun_after(x, cd);
+	if (cd->uend > cd->end) {
+		cd->end = cd->uend;
+		if ((cd->qual == NULL || cd->qual->kind != LEXICON_POSTQUAL) &&
+		    extract_match(x, cd->end, LEXICON_POSTQUAL) != NULL) {
+			cd->qual = extract_match(x, cd->end, LEXICON_POSTQUAL);
+			cd->end += cd->qual->nwords;
+		}
+	}
+	if (cd->money == NULL && !cd->open && !cd->demonym &&
+	    (cd->unit == NULL || strcmp(cd->unit->id, "people") == 0))
+		extract_noun_before(x, cd);
+	cd->last = cd->end > cd->uend ? cd->end : cd->uend;
+}
+
+/* Whether the entity at k is governed by "ke", "by", "menurut", also
+ * through a list: "by Kyiv, Washington and Seoul". */
+static bool
+extract_is_away(const struct extract_ctx *x, size_t k, bool locative_too)
+{
+	size_t	 s, hops;
+
+	for (hops = 0; k > 0 && hops < EXTRACT_AWAY_HOPS; hops++) {
+		if (extract_match_ending(x, k, LEXICON_AWAY, &s) != NULL ||
+		    (locative_too && extract_match_ending(x, k,
+		    LEXICON_LOCATIVE, &s) != NULL))
+			return true;
+		/* Step back over a list separator to the name before. */
+		if (!(x->tok[k - 1].type == EXTRACT_PUNCT &&
+		    x->text[x->tok[k - 1].off] == ',') &&
+		    extract_match(x, k - 1, LEXICON_STOP) == NULL)
+			return false;
+		if (k < 2 || extract_match_ending(x, k - 1, LEXICON_ENTITY,
+		    &s) == NULL)
+			return false;
+		k = s;
+	}
+	return false;
+}
+
+/* Whether the claim words are a list item: only names, places and
+ * conjunctions stand between the clause start and the number. */
+static bool
+extract_is_listitem(const struct extract_ctx *x, const struct extract_cand *cd)
+{
+	size_t	 k = cd->qstart;
+
+	if (!x->prev_in_sent)
+		return false;
+	while (k > 0 && x->tok[k - 1].clause == cd->cl) {
+		k--;
+		if (x->tok[k].type == EXTRACT_PUNCT ||
+		    (x->tok[k].flags & EXTRACT_F_CAP) ||
+		    extract_match(x, k, LEXICON_STOP) != NULL ||
+		    extract_match(x, k, LEXICON_LOCATIVE) != NULL ||
+		    extract_match(x, k, LEXICON_INHERIT) != NULL)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* Whether token k ends the words an event after a number may reach. */
+static bool
+extract_segment_end(const struct extract_ctx *x, size_t k, uint16_t cl,
+    bool cross)
+{
+	if (k >= x->ntok || extract_starts_number(x, k))
+		return true;
+	if (x->tok[k].clause == cl)
+		return false;
+	/* Past a comma only: "200 pengungsi, di antaranya ..., mendarat". */
+	return !cross || (k > 0 && (x->tok[k - 1].flags & EXTRACT_F_STRONG)) ||
+	    extract_match(x, k, LEXICON_CLAUSE) != NULL;
+}
+
+/*
+ * The predicate after the noun, before the next number: the first plain
+ * event that follows an auxiliary ("troops deployed to Russia have been
+ * killed" is killed), else the first one; in the number's clause first,
+ * then past commas.
+ */
+static const struct lexicon_entry *
+extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
+    const struct lexicon_entry **weak, size_t *pos)
+{
+	const struct lexicon_entry	*e, *found = NULL;
+	size_t				 k, s;
+	int				 pass;
+
+	for (pass = 0; pass < 2 && found == NULL; pass++) {
+		for (k = cd->last; !extract_segment_end(x, k, cd->cl,
+		    pass == 1); k++) {
+			if ((e = extract_match(x, k, LEXICON_EVENT)) == NULL)
+				continue;
+			if (e->weak) {
+				if (*weak == NULL)
+					*weak = e;
+			} else if (strcmp(e->id, "funding") != 0) {
+				if (found == NULL) {
+					found = e;
+					*pos = k;
+				}
+				if (extract_match_ending(x, k, LEXICON_AUX,
+				    &s) != NULL) {
+					*pos = k;
+					return e;
+				}
+			}
+			k += e->nwords - 1;
+		}
+	}
+	return found;
+}
+
+/* The nearest plain event before the number in its clause: a nominal
+ * ("jumlah korban tewas mencapai ...") or the verb of an object. */
+static const struct lexicon_entry *
+extract_event_before(const struct extract_ctx *x, struct extract_cand *cd,
+    const struct lexicon_entry **weak, size_t *pos)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k, s;
+
+	for (k = cd->qstart; k > 0 && x->tok[k - 1].clause == cd->cl; k--) {
+		if (x->tok[k - 1].type == EXTRACT_NUM)
+			break;
+		if ((e = extract_match_ending(x, k, LEXICON_EVENT, &s)) ==
+		    NULL || (cd->unit != NULL && s >= cd->ustart &&
+		    s < cd->uend))
+			continue;
+		if (e->weak) {
+			if (*weak == NULL)
+				*weak = e;
+		} else if (strcmp(e->id, "funding") != 0) {
+			*pos = s;
+			return e;
+		}
+		k = s + 1;
+	}
+	return NULL;
+}
+
+/* The last claim, when this one continues it: a sub-count, a list item,
+ * an elided noun or a repeated figure. */
+static const struct claim *
+extract_inherited(const struct extract_ctx *x, const struct extract_cand *cd)
+{
+	const struct claim	*p = extract_prev(x);
+	size_t			 n;
+
+	if (p == NULL)
+		return NULL;
+	if (cd->inherit || ((cd->listitem || cd->elided) && x->prev_in_sent))
+		return p;
+	/* "220 orang tersebut": the same figure again, the same fact. */
+	for (n = 0; n < x->nhist && n < EXTRACT_HISTORY; n++) {
+		p = &x->hist[(x->nhist - 1 - n) % EXTRACT_HISTORY];
+		if (p->value == x->c.value && !cd->np.one)
+			return p;
+	}
+	return NULL;
+}
+
+/* Event: the verb of the object, the predicate after, a nominal before,
+ * the noun's own, the continued claim's, a weak one; else "other". */
+static void
+extract_event(struct extract_ctx *x, struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e = NULL, *weak = NULL;
+	const struct claim		*p;
+	struct claim			*c = &x->c;
+	size_t				 s;
+
+	if (cd->money != NULL) {
+		util_strlcpy(c->event, "funding", sizeof(c->event));
+		return;
+	}
+	if ((e = extract_match_ending(x, cd->qstart, LEXICON_EVENT, &s)) !=
+	    NULL && !e->weak && strcmp(e->id, "funding") != 0)
+		cd->evpos = s;
+	else
+		e = NULL;
+	if (e == NULL)
+		e = extract_event_after(x, cd, &weak, &cd->evpos);
+	if (e == NULL)
+		e = extract_event_before(x, cd, &weak, &cd->evpos);
+	if (e == NULL && cd->unit != NULL && (e = extract_match(x,
+	    cd->ustart, LEXICON_EVENT)) != NULL)
+		cd->evpos = cd->ustart;
+	cd->ev = e;
+	if (e != NULL)
+		util_strlcpy(c->event, e->id, sizeof(c->event));
+	else if ((p = extract_inherited(x, cd)) != NULL)
+		util_strlcpy(c->event, p->event, sizeof(c->event));
+	else if (weak != NULL)
+		util_strlcpy(c->event, weak->id, sizeof(c->event));
+	else
+		util_strlcpy(c->event, "other", sizeof(c->event));
+}
+
+/* An owner named right after the noun, past names and brackets:
+ * "prajurit Tentara Rakyat Korea Utara (KPA)". */
+static const struct lexicon_entry *
+extract_owner_after(const struct extract_ctx *x, const struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k = cd->last, n;
+
+	if ((e = extract_match(x, k, LEXICON_LINK)) != NULL)
+		k += e->nwords;
+	for (n = 0; n < EXTRACT_OWNER_GAP && extract_same_clause(x, k, cd->cl);
+	    n++) {
+		if ((e = extract_match(x, k, LEXICON_ENTITY)) != NULL)
+			return e;
+		if (!(x->tok[k].flags & EXTRACT_F_CAP) &&
+		    !(x->tok[k].type == EXTRACT_PUNCT &&
+		    x->text[x->tok[k].off] == '('))
+			return NULL;
+		k++;
+	}
+	return NULL;
+}
+
+/*
+ * The first entity in token range [from, to) of clause cl (any clause
+ * when cl is -1) that is not an agent, source or destination; with
+ * locative_ok, one after "di", "in" counts too.
+ */
+static const struct lexicon_entry *
+extract_entity_in(const struct extract_ctx *x, size_t from, size_t to, long cl,
+    bool locative_ok, bool want_last)
+{
+	const struct lexicon_entry	*e, *found = NULL;
+	size_t				 k;
+
+	for (k = from; k < to && k < x->ntok; k++) {
+		if ((cl != -1 && x->tok[k].clause != cl) ||
+		    x->tok[k].first == NULL ||
+		    (e = extract_match(x, k, LEXICON_ENTITY)) == NULL)
+			continue;
+		/* "US" of "US$" is a currency, not an owner. */
+		if (extract_match(x, k, LEXICON_CURRENCY) == NULL &&
+		    !extract_is_away(x, k, !locative_ok)) {
+			found = e;
+			if (!want_last)
+				return e;
+		}
+		k += e->nwords - 1;
+	}
+	return found;
+}
+
+/* Entity: whose the counted things are; never the source or attacker. */
+static void
+extract_entity(struct extract_ctx *x, struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e = cd->npent;
+	const struct claim		*p;
+	size_t				 from = cd->qstart;
+
+	while (from > 0 && x->tok[from - 1].clause == cd->cl)
+		from--;
+	if (e == NULL)
+		e = extract_owner_after(x, cd);
+	/* The subject: the last owner named before the number. */
+	if (e == NULL)
+		e = extract_entity_in(x, from, cd->qstart, cd->cl, false, true);
+	/* Where it happened: "di Israel", "were injured in Turkey". */
+	if (e == NULL)
+		e = extract_entity_in(x, from, cd->qstart, cd->cl, true, true);
+	if (e == NULL)
+		e = extract_entity_in(x, cd->last, (cd->ev != NULL &&
+		    cd->evpos > cd->last ? cd->evpos + cd->ev->nwords :
+		    cd->last) + EXTRACT_OWNER_GAP, cd->cl, true, false);
+	if (e != NULL) {
+		util_strlcpy(x->c.entity, e->id, sizeof(x->c.entity));
+		return;
+	}
+	if ((cd->elided || cd->listitem || cd->inherit) &&
+	    (p = extract_prev(x)) != NULL && p->entity[0] != '\0') {
+		util_strlcpy(x->c.entity, p->entity, sizeof(x->c.entity));
+		return;
+	}
+	/* The sentence's owner before the number (money: the giver, its
+	 * subject), else after it. */
+	if ((e = extract_entity_in(x, 0, cd->qstart, -1, false,
+	    cd->money == NULL)) == NULL)
+		e = extract_entity_in(x, cd->last, x->ntok, -1, false, false);
+	if (e != NULL)
+		util_strlcpy(x->c.entity, e->id, sizeof(x->c.entity));
+}
+
+/* Sub-count words before the number or in its clause ("termasuk"), and
+ * partitives after it ("seven of them", "5 di antaranya"). */
+static void
+extract_links(struct extract_ctx *x, struct extract_cand *cd)
+{
+	size_t	 from = cd->qstart, s;
+
+	while (from > 0 && x->tok[from - 1].clause == cd->cl)
+		from--;
+	cd->inherit = extract_match(x, from, LEXICON_INHERIT) != NULL ||
+	    (cd->qstart > 0 && extract_match_ending(x, cd->qstart,
+	    LEXICON_INHERIT, &s) != NULL) ||
+	    extract_match(x, cd->last, LEXICON_INHERIT) != NULL ||
+	    extract_match(x, cd->end, LEXICON_INHERIT) != NULL;
+	cd->listitem = !cd->inherit && extract_is_listitem(x, cd);
+	if (cd->inherit)
+		cd->role = CLAIM_ROLE_SUBCOUNT;
+}
+
+/* Role words: "bukan 45 orang seperti dilaporkan sebelumnya" (earlier),
+ * "up from 1,200" (comparison). */
+static void
+extract_role(const struct extract_ctx *x, struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e = NULL;
+	size_t				 k, s;
+
+	if (cd->qstart > 0)
+		e = extract_match_ending(x, cd->qstart, LEXICON_ROLE, &s);
+	for (k = cd->last; e == NULL && k < cd->last + EXTRACT_ROLE_GAP &&
+	    extract_same_clause(x, k, cd->cl) && !extract_starts_number(x, k);
+	    k++)
+		e = extract_match(x, k, LEXICON_ROLE);
+	if (e != NULL)
+		cd->role = (enum claim_role)claim_role_parse(e->id);
+}
+
+/* Modality: a marker before the number, or between it and a later
+ * event ("100 orang diperkirakan tewas"). */
+static enum claim_modality
+extract_modality(const struct extract_ctx *x, const struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e, *modal = NULL;
+	size_t				 k;
+
+	for (k = 0; k < x->ntok; k++) {
+		if (x->tok[k].clause != cd->cl || x->tok[k].first == NULL)
+			continue;
+		if (k >= cd->np.start && !(cd->ev != NULL && cd->evpos > k &&
+		    k >= cd->last))
+			continue;
+		if ((e = extract_match(x, k, LEXICON_MODAL)) != NULL)
+			modal = e;
+	}
+	if (modal != NULL)
+		return (enum claim_modality)claim_modality_parse(modal->id);
+	return CLAIM_ACTUAL;
+}
+
+/* Qualifier, unit and the noun's words into the claim. */
+static void
+extract_fill(struct extract_ctx *x, const struct extract_cand *cd,
+    const struct claim *from)
+{
+	struct claim	*c = &x->c;
+	size_t		 n;
+
+	c->qualifier = CLAIM_EXACT;
+	if (cd->qual != NULL)
+		c->qualifier = (enum claim_qualifier)claim_qualifier_parse(
+		    cd->qual->id);
+	if (cd->range) {
+		c->qualifier = CLAIM_RANGE;
+		c->has_max = true;
+		c->max = cd->np2.value;
+	} else if (c->qualifier == CLAIM_RANGE)
+		c->qualifier = CLAIM_EXACT;
+	if (cd->np.vague && !cd->range)
+		c->qualifier = CLAIM_VAGUE;
+	if (cd->uend > cd->ustart)
+		extract_copy_text(x, cd->ustart, cd->uend, c->unit_text,
+		    sizeof(c->unit_text));
+	else if (cd->cend > cd->cstart)
+		extract_copy_text(x, cd->cstart, cd->cend, c->unit_text,
+		    sizeof(c->unit_text));
+	if (cd->money != NULL)
+		util_strlcpy(c->unit, cd->money->id, sizeof(c->unit));
+	else if (cd->unit != NULL)
+		util_strlcpy(c->unit, cd->unit->id, sizeof(c->unit));
+	else if (cd->open) {
+		/* Its own unit: lower case, singular, one word. */
+		extract_copy_text(x, cd->ustart, cd->uend, c->unit,
+		    sizeof(c->unit));
+		for (n = 0; c->unit[n] != '\0'; n++)
+			if (c->unit[n] >= 'A' && c->unit[n] <= 'Z')
+				c->unit[n] += 'a' - 'A';
+		(void)lexicon_singular(x->lex, x->lang, c->unit, n, c->unit,
+		    sizeof(c->unit));
+	} else if (from != NULL && !cd->demonym) {
+		util_strlcpy(c->unit, from->unit, sizeof(c->unit));
+		util_strlcpy(c->unit_text, from->unit_text,
+		    sizeof(c->unit_text));
+	} else
+		util_strlcpy(c->unit, "people", sizeof(c->unit));
+}
+
+/* A weak noun ("korban") yields to a plain one in the clause. */
+static void
+extract_weak_unit(struct extract_ctx *x, const struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k;
+
+	if (cd->unit == NULL || !cd->unit->weak || cd->money != NULL)
+		return;
+	for (k = 0; k < x->ntok; k++) {
+		if (x->tok[k].clause != cd->cl || (k >= cd->qstart &&
+		    k < cd->last))
+			continue;
+		if ((e = extract_match(x, k, LEXICON_UNIT)) == NULL || e->weak)
+			continue;
+		if (k > 0 && x->tok[k - 1].type == EXTRACT_NUM)
+			continue;
+		util_strlcpy(x->c.unit, e->id, sizeof(x->c.unit));
+		extract_copy_text(x, k, k + e->nwords, x->c.unit_text,
+		    sizeof(x->c.unit_text));
+		return;
+	}
+}
+
+static void
+extract_emit(struct extract_ctx *x, const struct extract_cand *cd)
+{
+	struct claim	*c = &x->c;
+	size_t		 qstart = cd->qstart;
+
+	util_strlcpy(c->lang, x->langname, sizeof(c->lang));
+	c->role = cd->role;
+	claim_make_key(c);
+	/* A noun written before the number belongs to the claim words. */
+	if (cd->uend > cd->ustart && cd->uend <= qstart)
+		qstart = cd->ustart;
+	c->offset = x->tok[qstart].off;
+	c->length = x->tok[cd->last - 1].off + x->tok[cd->last - 1].len -
+	    c->offset;
+	c->sent_offset = x->tok[0].off;
+	c->sent_length = x->tok[x->ntok - 1].off + x->tok[x->ntok - 1].len -
+	    c->sent_offset;
+	x->nclaims++;
+	if (x->cb != NULL)
+		x->cb(c, x->arg);
+	x->hist[x->nhist++ % EXTRACT_HISTORY] = *c;
+	x->prev_in_sent = true;
+}
+
+/* Whether a number with no noun of its own still counts: an event next
+ * to it ("20 tewas", "killed 20") or a claim it continues. */
+static bool
+extract_bare_ok(const struct extract_ctx *x, const struct extract_cand *cd,
+    const struct claim *from)
+{
+	if (cd->ev == NULL)
+		return from != NULL;
+	return cd->evpos + cd->ev->nwords == cd->qstart ||
+	    (cd->evpos >= cd->last && cd->evpos <= cd->last +
+	    EXTRACT_BARE_GAP) || from != NULL;
+	(void)x;
+}
+
+size_t
+extract_claim_at(struct extract_ctx *x, size_t i)
+{
+	struct extract_cand	 cd;
+	struct claim		*c = &x->c;
+	const struct claim	*from = NULL;
+	bool			 noun;
+
+	memset(&cd, 0, sizeof(cd));
+	if (!extract_phrase(x, i, &cd))
+		return cd.np.end > i ? cd.np.end : i + 1;
+	extract_noun(x, &cd);
+	noun = cd.unit != NULL || cd.money != NULL || cd.open || cd.demonym;
+	memset(c, 0, sizeof(*c));
+	c->value = cd.np.value;
+	extract_links(x, &cd);
+	extract_event(x, &cd);
+	/* "one", "satu": a figure only with a known noun and an event;
+	 * else an article ("Satu gambar"). */
+	if (cd.np.one && (cd.unit == NULL || cd.unit->weak || cd.ev == NULL))
+		return cd.np.end;
+	if (!noun || cd.elided || cd.inherit || cd.listitem)
+		from = extract_inherited(x, &cd);
+	if (!noun && !extract_bare_ok(x, &cd, from))
+		return cd.np.end;
+	extract_fill(x, &cd, noun ? NULL : from);
+	extract_weak_unit(x, &cd);
+	extract_entity(x, &cd);
+	extract_role(x, &cd);
+	c->modality = extract_modality(x, &cd);
+	if (cd.inherit && from != NULL && c->modality == CLAIM_ACTUAL)
+		c->modality = from->modality;
+	extract_emit(x, &cd);
+	return cd.last;
+}

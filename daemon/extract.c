@@ -727,6 +727,16 @@ extract_sentence_end(const struct extract_ctx *x, size_t i)
 	if (s[i] == '.' && i > 0 && s[i - 1] >= 'A' && s[i - 1] <= 'Z' &&
 	    (i == 1 || s[i - 2] == '.' || extract_is_space(s[i - 2])))
 		return false;
+	/* "Sept. 14", "No. 84": an abbreviation before a number. */
+	if (s[i] == '.' && x->ntok >= 2 && (extract_match(x, x->ntok - 2,
+	    LEXICON_MONTH) != NULL || extract_match(x, x->ntok - 2,
+	    LEXICON_PRENOT) != NULL)) {
+		while (j < x->len && extract_is_space(s[j]))
+			j++;
+		if (j < x->len && s[j] >= '0' && s[j] <= '9')
+			return false;
+		j = i + 1;
+	}
 	while (j < x->len && (s[j] == '"' || s[j] == '\'' || s[j] == ')'))
 		j++;
 	return j >= x->len || extract_is_space(s[j]) || s[j] == '\n' ||

@@ -21,7 +21,7 @@
 #define EXTRACT_UNIT_GAP	2	/* words between number and noun */
 #define EXTRACT_LOOKBACK	6	/* tokens searched for a noun before */
 #define EXTRACT_OWNER_GAP	4	/* names between a noun and its owner */
-#define EXTRACT_OPEN_RUN	3	/* words of an unknown noun phrase */
+#define EXTRACT_OPEN_RUN	5	/* tokens of an unknown noun phrase */
 #define EXTRACT_BARE_GAP	3	/* words between a bare number and verb */
 #define EXTRACT_ROLE_GAP	4	/* words between a claim and a role word */
 #define EXTRACT_AWAY_HOPS	4	/* names listed after one "by", "ke" */
@@ -48,6 +48,7 @@ struct extract_cand {
 	bool				 elided; /* "lainnya": the last noun */
 	bool				 inherit; /* sub-count word */
 	bool				 listitem; /* item of a list */
+	bool				 nominal; /* event named before it */
 	enum claim_role			 role;
 };
 
@@ -156,7 +157,6 @@ static long
 extract_open_head(const struct extract_ctx *x, size_t k, uint16_t cl)
 {
 	size_t	 j;
-	long	 head = -1;
 
 	if (!x->head_last)
 		return extract_open_word(x, k) ? (long)k : -1;
@@ -165,12 +165,19 @@ extract_open_head(const struct extract_ctx *x, size_t k, uint16_t cl)
 		/* A known noun further on is the head: "new recruits". */
 		if (extract_match(x, j, LEXICON_UNIT) != NULL)
 			return -1;
-		if (!extract_open_word(x, j))
+		/* "mail-in ballots": any word joined by a hyphen. */
+		if (j > k && x->tok[j].type == EXTRACT_PUNCT &&
+		    x->text[x->tok[j].off] == '-' &&
+		    !(x->tok[j].flags & EXTRACT_F_SPACE))
+			continue;
+		if (!(j > k && x->tok[j - 1].type == EXTRACT_PUNCT &&
+		    x->text[x->tok[j - 1].off] == '-') &&
+		    !extract_open_word(x, j))
 			break;
 		if (extract_is_plural(x, j))
-			head = (long)j;
+			return (long)j;
 	}
-	return head;
+	return -1;
 }
 
 /* A counter word ("orang") followed by the real noun gives way to it. */
@@ -386,10 +393,14 @@ extract_is_away(const struct extract_ctx *x, size_t k, bool locative_too)
 static bool
 extract_is_listitem(const struct extract_ctx *x, const struct extract_cand *cd)
 {
-	size_t	 k = cd->qstart;
+	size_t	 k = cd->qstart, s;
 
 	if (!x->prev_in_sent)
 		return false;
+	/* "72 pelajar dan 103 mahasiswa": a conjunction right before. */
+	if (k > 0 && extract_match_ending(x, k, LEXICON_CONJ, &s) != NULL &&
+	    s >= x->prev_last)
+		return true;
 	while (k > 0 && x->tok[k - 1].clause == cd->cl) {
 		k--;
 		if (x->tok[k].type == EXTRACT_PUNCT ||
@@ -434,10 +445,12 @@ extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
 	for (pass = 0; pass < 2 && found == NULL; pass++) {
 		for (k = cd->last; !extract_segment_end(x, k, cd->cl,
 		    pass == 1); k++) {
-			if ((e = extract_match(x, k, LEXICON_EVENT)) == NULL)
+			if ((e = extract_match(x, k, LEXICON_EVENT)) == NULL ||
+			    (k > 0 && extract_match(x, k - 1, LEXICON_DET) !=
+			    NULL))
 				continue;
 			if (e->weak) {
-				if (*weak == NULL)
+				if (*weak == NULL && pass == 0)
 					*weak = e;
 			} else if (strcmp(e->id, "funding") != 0) {
 				if (found == NULL) {
@@ -466,7 +479,8 @@ extract_event_before(const struct extract_ctx *x, struct extract_cand *cd,
 	size_t				 k, s;
 
 	for (k = cd->qstart; k > 0 && x->tok[k - 1].clause == cd->cl; k--) {
-		if (x->tok[k - 1].type == EXTRACT_NUM)
+		if (x->tok[k - 1].type == EXTRACT_NUM ||
+		    (x->prev_in_sent && k <= x->prev_last))
 			break;
 		if ((e = extract_match_ending(x, k, LEXICON_EVENT, &s)) ==
 		    NULL || (cd->unit != NULL && s >= cd->ustart &&
@@ -510,7 +524,7 @@ extract_inherited(const struct extract_ctx *x, const struct extract_cand *cd)
 static void
 extract_event(struct extract_ctx *x, struct extract_cand *cd)
 {
-	const struct lexicon_entry	*e = NULL, *weak = NULL;
+	const struct lexicon_entry	*e = NULL, *n, *weak = NULL;
 	const struct claim		*p;
 	struct claim			*c = &x->c;
 	size_t				 s;
@@ -526,11 +540,19 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 		e = NULL;
 	if (e == NULL)
 		e = extract_event_after(x, cd, &weak, &cd->evpos);
-	if (e == NULL)
+	/* The noun's own: "casualties", "korban", "pengungsi" (weak). */
+	if (e == NULL && cd->unit != NULL &&
+	    (n = extract_match(x, cd->ustart, LEXICON_EVENT)) != NULL) {
+		if (!n->weak && strcmp(n->id, "funding") != 0) {
+			e = n;
+			cd->evpos = cd->ustart;
+		} else if (weak == NULL)
+			weak = n;
+	}
+	if (e == NULL) {
 		e = extract_event_before(x, cd, &weak, &cd->evpos);
-	if (e == NULL && cd->unit != NULL && (e = extract_match(x,
-	    cd->ustart, LEXICON_EVENT)) != NULL)
-		cd->evpos = cd->ustart;
+		cd->nominal = e != NULL;
+	}
 	cd->ev = e;
 	if (e != NULL)
 		util_strlcpy(c->event, e->id, sizeof(c->event));
@@ -787,6 +809,7 @@ extract_emit(struct extract_ctx *x, const struct extract_cand *cd)
 		x->cb(c, x->arg);
 	x->hist[x->nhist++ % EXTRACT_HISTORY] = *c;
 	x->prev_in_sent = true;
+	x->prev_last = cd->last;
 }
 
 /* Whether a number with no noun of its own still counts: an event next
@@ -797,6 +820,11 @@ extract_bare_ok(const struct extract_ctx *x, const struct extract_cand *cd,
 {
 	if (cd->ev == NULL)
 		return from != NULL;
+	/* "the death toll has topped 2,000.": the amount ends the clause. */
+	if (cd->nominal && (cd->last >= x->ntok ||
+	    x->tok[cd->last].clause != cd->cl ||
+	    x->tok[cd->last].type == EXTRACT_PUNCT))
+		return true;
 	return cd->evpos + cd->ev->nwords == cd->qstart ||
 	    (cd->evpos >= cd->last && cd->evpos <= cd->last +
 	    EXTRACT_BARE_GAP) || from != NULL;

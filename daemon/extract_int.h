@@ -68,7 +68,8 @@ struct extract_ctx {
 	void			*arg;
 	size_t			 nclaims;
 	bool			 has_num;
-	bool			 prev_in_sent;	/* x->prev is of this sentence */
+	bool			 prev_in_sent;	/* last claim is of this sentence */
+	size_t			 prev_last;	/* its last token + 1 */
 	size_t			 nhist;		/* claims of this text so far */
 	struct claim		 hist[EXTRACT_HISTORY]; /* ring, last claims */
 	struct claim		 c;

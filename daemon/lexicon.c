@@ -100,6 +100,8 @@ static const struct {
 	{ "notnoun",	LEXICON_NOTNOUN,	false, LEXICON_ARG_NONE },
 	{ "locative",	LEXICON_LOCATIVE,	false, LEXICON_ARG_NONE },
 	{ "aux",	LEXICON_AUX,		false, LEXICON_ARG_NONE },
+	{ "conj",	LEXICON_CONJ,		false, LEXICON_ARG_NONE },
+	{ "det",	LEXICON_DET,		false, LEXICON_ARG_NONE },
 };
 
 #define LEXICON_NITEMS(a) (sizeof(a) / sizeof((a)[0]))

@@ -44,7 +44,9 @@ enum lexicon_kind {
 	LEXICON_ROLE,		/* marks a claim's role, id: "earlier" */
 	LEXICON_NOTNOUN,	/* word after a number that is no noun: "lagi" */
 	LEXICON_LOCATIVE,	/* an entity after it is where things are: "di" */
-	LEXICON_AUX		/* marks a finite predicate: "have been" */
+	LEXICON_AUX,		/* marks a finite predicate: "have been" */
+	LEXICON_CONJ,		/* joins list items: "serta", "and" */
+	LEXICON_DET		/* an event word after it is an adjective */
 };
 
 struct lexicon_entry {

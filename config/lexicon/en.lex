@@ -279,7 +279,6 @@ event funding budget
 event funding funds
 event funding package
 weakevent deployed additional
-weakevent deployed more
 weakevent deployed training
 weakevent deployed reinforcements
 
@@ -341,7 +340,6 @@ notcount storey
 prenot aged
 prenot age
 prenot year
-prenot in
 prenot since
 prenot until
 prenot by
@@ -596,7 +594,6 @@ event deployed shipping
 event deployed deploys
 event deployed mobilising
 event deployed mobilizing
-event deployed posted
 event deployed redeployed
 event enlisted enlist
 event enlisted enlisting
@@ -613,7 +610,6 @@ event evacuated forced from their homes
 event evacuated forced to flee
 event evacuated relocated
 event evacuated had to evacuate
-event rescued rescue
 event rescued rescuing
 event rescued pulled to safety
 event rescued pulled
@@ -669,3 +665,24 @@ aux now
 aux still
 aux remain
 aux later
+conj and
+conj or
+conj plus
+conj then
+conj as well as
+conj and another
+det the
+det an
+det its
+det their
+det this
+det these
+det those
+prenot scale
+clause because
+event other on board
+event other onboard
+event other carrying
+event other capacity
+event other a capacity of
+event other built for

@@ -619,3 +619,21 @@ aux tercatat
 aux masih
 aux kemudian
 aux langsung
+conj dan
+conj serta
+conj lalu
+conj kemudian
+conj atau
+conj sedangkan
+prenot skala
+clause karena
+notnoun tidak
+notnoun belum
+notnoun sangat
+notnoun cukup
+event other berkapasitas
+event other kapasitas
+event other membawa
+event other berisi
+event other berpenumpang
+event other mengangkut

@@ -654,6 +654,11 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 			j++;
 			continue;
 		}
+		/* "Germany's": the genitive is a word of its own. */
+		if (c == '\'' && j + 1 < len && (s[j + 1] == 's' ||
+		    s[j + 1] == 'S') && (j + 2 == len ||
+		    !extract_is_wordbyte(s + j + 2, len - j - 2)))
+			break;
 		if (c == '\'' && j + 1 < len && extract_is_alpha(s[j + 1]) &&
 		    j > i) {
 			h ^= c;

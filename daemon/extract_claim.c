@@ -371,6 +371,9 @@ extract_is_away(const struct extract_ctx *x, size_t k, bool locative_too)
 	size_t	 s, hops;
 
 	for (hops = 0; k > 0 && hops < EXTRACT_AWAY_HOPS; hops++) {
+		/* "in the Ukraine war": past a determiner. */
+		if (extract_match_ending(x, k, LEXICON_DET, &s) != NULL)
+			k = s;
 		if (extract_match_ending(x, k, LEXICON_AWAY, &s) != NULL ||
 		    (locative_too && extract_match_ending(x, k,
 		    LEXICON_LOCATIVE, &s) != NULL))
@@ -587,14 +590,17 @@ extract_owner_after(const struct extract_ctx *x, const struct extract_cand *cd)
 	return NULL;
 }
 
+#define EXTRACT_E_LOCATIVE	0x01	/* one after "di", "in" counts */
+#define EXTRACT_E_LAST		0x02	/* the last one, not the first */
+#define EXTRACT_E_NOSOURCE	0x04	/* not one that "says" */
+
 /*
- * The first entity in token range [from, to) of clause cl (any clause
- * when cl is -1) that is not an agent, source or destination; with
- * locative_ok, one after "di", "in" counts too.
+ * The first (or last) entity in token range [from, to) of clause cl (any
+ * clause when cl is -1) that is not an agent, source or destination.
  */
 static const struct lexicon_entry *
 extract_entity_in(const struct extract_ctx *x, size_t from, size_t to, long cl,
-    bool locative_ok, bool want_last)
+    int flags)
 {
 	const struct lexicon_entry	*e, *found = NULL;
 	size_t				 k;
@@ -606,9 +612,11 @@ extract_entity_in(const struct extract_ctx *x, size_t from, size_t to, long cl,
 			continue;
 		/* "US" of "US$" is a currency, not an owner. */
 		if (extract_match(x, k, LEXICON_CURRENCY) == NULL &&
-		    !extract_is_away(x, k, !locative_ok)) {
+		    (!(flags & EXTRACT_E_NOSOURCE) || extract_match(x,
+		    k + e->nwords, LEXICON_SOURCE) == NULL) &&
+		    !extract_is_away(x, k, !(flags & EXTRACT_E_LOCATIVE))) {
 			found = e;
-			if (!want_last)
+			if (!(flags & EXTRACT_E_LAST))
 				return e;
 		}
 		k += e->nwords - 1;
@@ -630,28 +638,42 @@ extract_entity(struct extract_ctx *x, struct extract_cand *cd)
 		e = extract_owner_after(x, cd);
 	/* The subject: the last owner named before the number. */
 	if (e == NULL)
-		e = extract_entity_in(x, from, cd->qstart, cd->cl, false, true);
+		e = extract_entity_in(x, from, cd->qstart, cd->cl,
+		    EXTRACT_E_LAST);
 	/* Where it happened: "di Israel", "were injured in Turkey". */
 	if (e == NULL)
-		e = extract_entity_in(x, from, cd->qstart, cd->cl, true, true);
+		e = extract_entity_in(x, from, cd->qstart, cd->cl,
+		    EXTRACT_E_LOCATIVE | EXTRACT_E_LAST);
 	if (e == NULL)
 		e = extract_entity_in(x, cd->last, (cd->ev != NULL &&
 		    cd->evpos > cd->last ? cd->evpos + cd->ev->nwords :
-		    cd->last) + EXTRACT_OWNER_GAP, cd->cl, true, false);
+		    cd->last) + EXTRACT_OWNER_GAP, cd->cl,
+		    EXTRACT_E_LOCATIVE | EXTRACT_E_NOSOURCE);
 	if (e != NULL) {
 		util_strlcpy(x->c.entity, e->id, sizeof(x->c.entity));
 		return;
 	}
-	if ((cd->elided || cd->listitem || cd->inherit) &&
-	    (p = extract_prev(x)) != NULL && p->entity[0] != '\0') {
+	p = extract_prev(x);
+	if ((cd->elided || cd->listitem || cd->inherit) && p != NULL &&
+	    p->entity[0] != '\0') {
 		util_strlcpy(x->c.entity, p->entity, sizeof(x->c.entity));
 		return;
 	}
 	/* The sentence's owner before the number (money: the giver, its
-	 * subject), else after it. */
-	if ((e = extract_entity_in(x, 0, cd->qstart, -1, false,
-	    cd->money == NULL)) == NULL)
-		e = extract_entity_in(x, cd->last, x->ntok, -1, false, false);
+	 * subject), or where it happened ("In Turkey, ..."). */
+	if ((e = extract_entity_in(x, 0, cd->qstart, -1,
+	    cd->money == NULL ? EXTRACT_E_LAST : 0)) == NULL)
+		e = extract_entity_in(x, 0, cd->qstart, -1,
+		    EXTRACT_E_LOCATIVE | EXTRACT_E_LAST);
+	/* Else the story goes on: the last claim's owner, then a name
+	 * later in the sentence. */
+	if (e == NULL && p != NULL && p->entity[0] != '\0') {
+		util_strlcpy(x->c.entity, p->entity, sizeof(x->c.entity));
+		return;
+	}
+	if (e == NULL)
+		e = extract_entity_in(x, cd->last, x->ntok, -1,
+		    EXTRACT_E_LOCATIVE | EXTRACT_E_NOSOURCE);
 	if (e != NULL)
 		util_strlcpy(x->c.entity, e->id, sizeof(x->c.entity));
 }

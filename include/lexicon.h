@@ -46,7 +46,8 @@ enum lexicon_kind {
 	LEXICON_LOCATIVE,	/* an entity after it is where things are: "di" */
 	LEXICON_AUX,		/* marks a finite predicate: "have been" */
 	LEXICON_CONJ,		/* joins list items: "serta", "and" */
-	LEXICON_DET		/* an event word after it is an adjective */
+	LEXICON_DET,		/* an event word after it is an adjective */
+	LEXICON_SOURCE		/* an entity before it reports: "says" */
 };
 
 struct lexicon_entry {

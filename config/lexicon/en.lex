@@ -686,3 +686,12 @@ event other carrying
 event other capacity
 event other a capacity of
 event other built for
+source says
+source said
+source say
+source claims
+source claimed
+source reported
+source reports
+source estimates
+source confirmed

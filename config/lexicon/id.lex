@@ -637,3 +637,11 @@ event other membawa
 event other berisi
 event other berpenumpang
 event other mengangkut
+source menyebut
+source menyebutkan
+source mengatakan
+source menyatakan
+source melaporkan
+source mengklaim
+source mencatat
+source memperkirakan

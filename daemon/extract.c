@@ -479,10 +479,14 @@ bool
 extract_not_count(const struct extract_ctx *x, const struct extract_num *np)
 {
 	const struct lexicon_entry	*u;
-	size_t				 i = np->start;
+	size_t				 i = np->start, b = i;
 
-	if (i > 0 && (extract_match(x, i - 1, LEXICON_MONTH) != NULL ||
-	    extract_match(x, i - 1, LEXICON_PRENOT) != NULL))
+	/* "No. 84", "Sept. 14": past the abbreviation's dot. */
+	if (b > 1 && x->tok[b - 1].type == EXTRACT_PUNCT &&
+	    x->text[x->tok[b - 1].off] == '.')
+		b--;
+	if (b > 0 && (extract_match(x, b - 1, LEXICON_MONTH) != NULL ||
+	    extract_match(x, b - 1, LEXICON_PRENOT) != NULL))
 		return true;
 	if (extract_match(x, np->end, LEXICON_MONTH) != NULL ||
 	    extract_match(x, np->end, LEXICON_NOTCOUNT) != NULL)

@@ -65,8 +65,17 @@ extract_phrase(struct extract_ctx *x, size_t i, struct extract_cand *cd)
 	const struct lexicon_entry	*e;
 	size_t				 k, s;
 
-	if (!extract_number(x, i, &cd->np) || extract_not_count(x, &cd->np))
+	if (!extract_number(x, i, &cd->np))
 		return false;
+	if (extract_not_count(x, &cd->np)) {
+		/* "skala 1,5 sampai 4,8": the range's end is no count either. */
+		if ((e = extract_match(x, cd->np.end, LEXICON_RANGE)) != NULL &&
+		    !e->weak && extract_starts_number(x, cd->np.end +
+		    e->nwords) && extract_number(x, cd->np.end + e->nwords,
+		    &cd->np2))
+			cd->np.end = cd->np2.end;
+		return false;
+	}
 	cd->qstart = i;
 	cd->end = cd->np.end;
 	cd->cl = x->tok[i].clause;
@@ -397,6 +406,7 @@ static bool
 extract_is_listitem(const struct extract_ctx *x, const struct extract_cand *cd)
 {
 	size_t	 k = cd->qstart, s;
+	bool	 conj = false;
 
 	if (!x->prev_in_sent)
 		return false;
@@ -405,7 +415,13 @@ extract_is_listitem(const struct extract_ctx *x, const struct extract_cand *cd)
 	    s >= x->prev_last)
 		return true;
 	while (k > 0 && x->tok[k - 1].clause == cd->cl) {
+		/* Back at the item before: "Jambi 20.826 dan Riau 30.144"
+		 * (but "230 ribu orang di 14 negara" is no list). */
+		if (k <= x->prev_last)
+			return conj;
 		k--;
+		if (extract_match(x, k, LEXICON_CONJ) != NULL)
+			conj = true;
 		if (x->tok[k].type == EXTRACT_PUNCT ||
 		    (x->tok[k].flags & EXTRACT_F_CAP) ||
 		    extract_match(x, k, LEXICON_STOP) != NULL ||
@@ -456,7 +472,11 @@ extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
 				if (*weak == NULL && pass == 0)
 					*weak = e;
 			} else if (strcmp(e->id, "funding") != 0) {
-				if (found == NULL) {
+				/* "berisi", "carrying": a plain event later
+				 * is the predicate. */
+				if (found == NULL || (strcmp(found->id,
+				    "other") == 0 && strcmp(e->id, "other") !=
+				    0)) {
 					found = e;
 					*pos = k;
 				}
@@ -476,7 +496,7 @@ extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
  * ("jumlah korban tewas mencapai ...") or the verb of an object. */
 static const struct lexicon_entry *
 extract_event_before(const struct extract_ctx *x, struct extract_cand *cd,
-    const struct lexicon_entry **weak, size_t *pos)
+    size_t *pos)
 {
 	const struct lexicon_entry	*e;
 	size_t				 k, s;
@@ -489,10 +509,10 @@ extract_event_before(const struct extract_ctx *x, struct extract_cand *cd,
 		    NULL || (cd->unit != NULL && s >= cd->ustart &&
 		    s < cd->uend))
 			continue;
-		if (e->weak) {
-			if (*weak == NULL)
-				*weak = e;
-		} else if (strcmp(e->id, "funding") != 0) {
+		/* The last claim's predicate is not this one's, and a weak
+		 * word before is the last noun's modifier. */
+		if (!e->weak && strcmp(e->id, "funding") != 0 &&
+		    !(x->prev_in_sent && s == x->prev_evpos)) {
 			*pos = s;
 			return e;
 		}
@@ -539,8 +559,12 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 	if ((e = extract_match_ending(x, cd->qstart, LEXICON_EVENT, &s)) !=
 	    NULL && !e->weak && strcmp(e->id, "funding") != 0)
 		cd->evpos = s;
-	else
+	else {
+		/* "tambahan 1.500 pasukan": a weak word right before. */
+		if (e != NULL && e->weak)
+			weak = e;
 		e = NULL;
+	}
 	if (e == NULL)
 		e = extract_event_after(x, cd, &weak, &cd->evpos);
 	/* The noun's own: "casualties", "korban", "pengungsi" (weak). */
@@ -553,7 +577,7 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 			weak = n;
 	}
 	if (e == NULL) {
-		e = extract_event_before(x, cd, &weak, &cd->evpos);
+		e = extract_event_before(x, cd, &cd->evpos);
 		cd->nominal = e != NULL;
 	}
 	cd->ev = e;
@@ -832,6 +856,7 @@ extract_emit(struct extract_ctx *x, const struct extract_cand *cd)
 	x->hist[x->nhist++ % EXTRACT_HISTORY] = *c;
 	x->prev_in_sent = true;
 	x->prev_last = cd->last;
+	x->prev_evpos = cd->ev != NULL ? cd->evpos : (size_t)-1;
 }
 
 /* Whether a number with no noun of its own still counts: an event next

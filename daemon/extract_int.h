@@ -70,6 +70,7 @@ struct extract_ctx {
 	bool			 has_num;
 	bool			 prev_in_sent;	/* last claim is of this sentence */
 	size_t			 prev_last;	/* its last token + 1 */
+	size_t			 prev_evpos;	/* its event word's token */
 	size_t			 nhist;		/* claims of this text so far */
 	struct claim		 hist[EXTRACT_HISTORY]; /* ring, last claims */
 	struct claim		 c;

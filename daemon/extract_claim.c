@@ -49,6 +49,7 @@ struct extract_cand {
 	bool				 inherit; /* sub-count word */
 	bool				 listitem; /* item of a list */
 	bool				 nominal; /* event named before it */
+	bool				 partitive; /* "18 of 19 onboard" */
 	enum claim_role			 role;
 };
 
@@ -56,6 +57,31 @@ static bool
 extract_same_clause(const struct extract_ctx *x, size_t k, uint16_t cl)
 {
 	return k < x->ntok && x->tok[k].clause == cl;
+}
+
+/*
+ * "18 of 19 onboard were killed", "One of the 12 died": the part is the
+ * claim, a sub-count of the whole; the whole's number is read past.
+ */
+static void
+extract_partitive(const struct extract_ctx *x, struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e;
+	struct extract_num		 whole;
+	size_t				 k = cd->end;
+
+	if (cd->range || cd->money != NULL ||
+	    (e = extract_match(x, k, LEXICON_LINK)) == NULL)
+		return;
+	k += e->nwords;
+	if ((e = extract_match(x, k, LEXICON_DET)) != NULL)
+		k += e->nwords;
+	if (!extract_starts_number(x, k) || !extract_number(x, k, &whole) ||
+	    whole.value <= cd->np.value)
+		return;
+	cd->partitive = true;
+	cd->role = CLAIM_ROLE_SUBCOUNT;
+	cd->end = whole.end;
 }
 
 /* The number, its currency sign, qualifier and range; false: no claim. */
@@ -120,6 +146,7 @@ extract_phrase(struct extract_ctx *x, size_t i, struct extract_cand *cd)
 		cd->qual = e;
 		cd->end += e->nwords;
 	}
+	extract_partitive(x, cd);
 	return true;
 }
 
@@ -521,6 +548,24 @@ extract_event_before(const struct extract_ctx *x, struct extract_cand *cd,
 	return NULL;
 }
 
+/* The nearest plain event before the number anywhere in the sentence. */
+static const struct lexicon_entry *
+extract_event_earlier(const struct extract_ctx *x, const struct extract_cand *cd,
+    size_t *pos)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k, s;
+
+	for (k = cd->qstart; k > 0; k--) {
+		if ((e = extract_match_ending(x, k, LEXICON_EVENT, &s)) !=
+		    NULL && !e->weak && strcmp(e->id, "funding") != 0) {
+			*pos = s;
+			return e;
+		}
+	}
+	return NULL;
+}
+
 /* The last claim, when this one continues it: a sub-count, a list item,
  * an elided noun or a repeated figure. */
 static const struct claim *
@@ -580,6 +625,10 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 		e = extract_event_before(x, cd, &cd->evpos);
 		cd->nominal = e != NULL;
 	}
+	/* "Those rescued, among them three children": the sub-count's
+	 * whole is named earlier in the sentence. */
+	if (e == NULL && cd->inherit && !x->prev_in_sent)
+		e = extract_event_earlier(x, cd, &cd->evpos);
 	cd->ev = e;
 	if (e != NULL)
 		util_strlcpy(c->event, e->id, sizeof(c->event));
@@ -716,7 +765,8 @@ extract_links(struct extract_ctx *x, struct extract_cand *cd)
 	    LEXICON_INHERIT, &s) != NULL) ||
 	    extract_match(x, cd->last, LEXICON_INHERIT) != NULL ||
 	    extract_match(x, cd->end, LEXICON_INHERIT) != NULL;
-	cd->listitem = !cd->inherit && extract_is_listitem(x, cd);
+	cd->listitem = !cd->inherit && !cd->partitive &&
+	    extract_is_listitem(x, cd);
 	if (cd->inherit)
 		cd->role = CLAIM_ROLE_SUBCOUNT;
 }
@@ -897,7 +947,8 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 	extract_event(x, &cd);
 	/* "one", "satu": a figure only with a known noun and an event;
 	 * else an article ("Satu gambar"). */
-	if (cd.np.one && (cd.unit == NULL || cd.unit->weak || cd.ev == NULL))
+	if (cd.np.one && !cd.partitive && (cd.unit == NULL || cd.unit->weak ||
+	    cd.ev == NULL))
 		return cd.np.end;
 	if (!noun || cd.elided || cd.inherit || cd.listitem)
 		from = extract_inherited(x, &cd);

@@ -474,7 +474,6 @@ elide more
 inherit of them
 inherit among whom
 inherit of those
-inherit of the
 inherit consisting of
 role earlier previously
 role earlier earlier reported
@@ -695,3 +694,6 @@ source reported
 source reports
 source estimates
 source confirmed
+event affected aid for
+event affected assistance for
+event affected in need

@@ -645,3 +645,5 @@ source melaporkan
 source mengklaim
 source mencatat
 source memperkirakan
+event affected bantuan untuk
+event affected bantuan bagi

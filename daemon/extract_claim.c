@@ -60,6 +60,23 @@ extract_same_clause(const struct extract_ctx *x, size_t k, uint16_t cl)
 }
 
 /*
+ * A capitalized number word inside a name, "Kecamatan Muara Tiga": after
+ * a capitalized word and before a lower-case one (a title-case headline
+ * capitalizes the next word too).
+ */
+static bool
+extract_in_name(const struct extract_ctx *x, const struct extract_num *np)
+{
+	size_t	 i = np->start;
+
+	return x->tok[i].type == EXTRACT_WORD &&
+	    (x->tok[i].flags & EXTRACT_F_CAP) && i > 0 &&
+	    x->tok[i - 1].type == EXTRACT_WORD &&
+	    (x->tok[i - 1].flags & EXTRACT_F_CAP) &&
+	    !(np->end < x->ntok && (x->tok[np->end].flags & EXTRACT_F_CAP));
+}
+
+/*
  * "18 of 19 onboard were killed", "One of the 12 died": the part is the
  * claim, a sub-count of the whole; the whole's number is read past.
  */
@@ -93,7 +110,7 @@ extract_phrase(struct extract_ctx *x, size_t i, struct extract_cand *cd)
 
 	if (!extract_number(x, i, &cd->np))
 		return false;
-	if (extract_not_count(x, &cd->np)) {
+	if (extract_not_count(x, &cd->np) || extract_in_name(x, &cd->np)) {
 		/* "skala 1,5 sampai 4,8": the range's end is no count either. */
 		if ((e = extract_match(x, cd->np.end, LEXICON_RANGE)) != NULL &&
 		    !e->weak && extract_starts_number(x, cd->np.end +
@@ -371,20 +388,47 @@ extract_noun_before(struct extract_ctx *x, struct extract_cand *cd)
 		    extract_match(x, (size_t)b - 1, LEXICON_MULT) != NULL ||
 		    extract_is_numword(x, (size_t)b - 1)))
 			break;
-		if (cd->unit == NULL || (!e->weak && extract_np_gap(x,
+		if (cd->unit == NULL || (cd->unit->weak && !e->weak &&
+		    cd->ustart < cd->qstart) || (!e->weak && extract_np_gap(x,
 		    (size_t)b + e->nwords, cd->qstart, &cd->npent))) {
 			cd->unit = e;
 			cd->ustart = (size_t)b;
 			cd->uend = (size_t)b + e->nwords;
 		}
-		break;
+		/* "soldiers killed and wounded has surpassed 3,000": a weak
+		 * noun gives way to a plain one further back. */
+		if (!e->weak)
+			break;
 	}
+}
+
+/* The noun as predicate: "of whom 110 were children", "5 di antaranya
+ * pelajar". */
+static void
+extract_noun_predicate(struct extract_ctx *x, struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k = cd->end;
+
+	if (cd->unit != NULL || cd->money != NULL || cd->open || cd->demonym)
+		return;
+	if ((e = extract_match(x, k, LEXICON_INHERIT)) != NULL)
+		k += e->nwords;
+	if ((e = extract_match(x, k, LEXICON_AUX)) != NULL)
+		k += e->nwords;
+	if (k == cd->end || !extract_same_clause(x, k, cd->cl) ||
+	    (e = extract_match(x, k, LEXICON_UNIT)) == NULL || e->weak)
+		return;
+	cd->unit = e;
+	cd->ustart = k;
+	cd->uend = k + e->nwords;
 }
 
 static void
 extract_noun(struct extract_ctx *x, struct extract_cand *cd)
 {
 	extract_noun_after(x, cd);
+	extract_noun_predicate(x, cd);
 	if (cd->uend > cd->end) {
 		cd->end = cd->uend;
 		if ((cd->qual == NULL || cd->qual->kind != LEXICON_POSTQUAL) &&
@@ -576,7 +620,9 @@ extract_inherited(const struct extract_ctx *x, const struct extract_cand *cd)
 
 	if (p == NULL)
 		return NULL;
-	if (cd->inherit || ((cd->listitem || cd->elided) && x->prev_in_sent))
+	if (cd->inherit || ((cd->listitem || cd->elided ||
+	    cd->role == CLAIM_ROLE_EARLIER ||
+	    cd->role == CLAIM_ROLE_COMPARISON) && x->prev_in_sent))
 		return p;
 	/* "220 orang tersebut": the same figure again, the same fact. */
 	for (n = 0; n < x->nhist && n < EXTRACT_HISTORY; n++) {
@@ -781,6 +827,11 @@ extract_role(const struct extract_ctx *x, struct extract_cand *cd)
 
 	if (cd->qstart > 0)
 		e = extract_match_ending(x, cd->qstart, LEXICON_ROLE, &s);
+	/* "up from 38": the role phrase may hold the qualifier. */
+	if (e == NULL && cd->np.start > cd->qstart &&
+	    (e = extract_match_ending(x, cd->np.start, LEXICON_ROLE, &s)) !=
+	    NULL && s < cd->qstart)
+		cd->qstart = s;
 	for (k = cd->last; e == NULL && k < cd->last + EXTRACT_ROLE_GAP &&
 	    extract_same_clause(x, k, cd->cl) && !extract_starts_number(x, k);
 	    k++)
@@ -934,6 +985,7 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 	struct extract_cand	 cd;
 	struct claim		*c = &x->c;
 	const struct claim	*from = NULL;
+	const char		*ev;
 	bool			 noun;
 
 	memset(&cd, 0, sizeof(cd));
@@ -944,20 +996,25 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 	memset(c, 0, sizeof(*c));
 	c->value = cd.np.value;
 	extract_links(x, &cd);
+	extract_role(x, &cd);
 	extract_event(x, &cd);
 	/* "one", "satu": a figure only with a known noun and an event;
 	 * else an article ("Satu gambar"). */
 	if (cd.np.one && !cd.partitive && (cd.unit == NULL || cd.unit->weak ||
 	    cd.ev == NULL))
 		return cd.np.end;
-	if (!noun || cd.elided || cd.inherit || cd.listitem)
+	if (!noun || cd.elided || cd.inherit || cd.listitem ||
+	    cd.role == CLAIM_ROLE_EARLIER || cd.role == CLAIM_ROLE_COMPARISON)
 		from = extract_inherited(x, &cd);
 	if (!noun && !extract_bare_ok(x, &cd, from))
 		return cd.np.end;
 	extract_fill(x, &cd, noun ? NULL : from);
 	extract_weak_unit(x, &cd);
+	/* "troops arrived": deployed (lexicon eventmap). */
+	if ((ev = lexicon_event_for(x->lex, x->lang, c->event, c->unit)) !=
+	    c->event)
+		util_strlcpy(c->event, ev, sizeof(c->event));
 	extract_entity(x, &cd);
-	extract_role(x, &cd);
 	c->modality = extract_modality(x, &cd);
 	if (cd.inherit && from != NULL && c->modality == CLAIM_ACTUAL)
 		c->modality = from->modality;

@@ -25,6 +25,7 @@
 #define LEXICON_FILES_MAX	256
 #define LEXICON_LINE_MAX	1024
 #define LEXICON_PREFIXES_MAX	8
+#define LEXICON_EVMAP_MAX	16
 
 struct lexicon_lang {
 	char	 name[8];
@@ -36,6 +37,9 @@ struct lexicon_lang {
 	bool	 head_last;
 	char	 prefix[LEXICON_PREFIXES_MAX][8];
 	int	 nprefix;
+	/* "eventmap arrived troops deployed": event, unit group, event. */
+	char	 evmap[LEXICON_EVMAP_MAX][3][CLAIM_NAME_MAX];
+	int	 nevmap;
 };
 
 struct lexicon_slot {
@@ -271,6 +275,33 @@ lexicon_word_line(struct lexicon_lang *l, const char *key, char *rest,
 	return 0;
 }
 
+/* "eventmap arrived troops deployed": troops that arrive are deployed. */
+static int
+lexicon_evmap_line(struct lexicon_lang *l, char *rest, char *msg,
+    size_t msglen)
+{
+	char	*f[3];
+	int	 i;
+
+	for (i = 0; i < 3; i++)
+		if ((f[i] = lexicon_field(&rest)) == NULL ||
+		    !lexicon_valid_id(f[i]))
+			break;
+	if (i < 3 || lexicon_field(&rest) != NULL) {
+		snprintf(msg, msglen, "eventmap takes EVENT GROUP EVENT");
+		return -1;
+	}
+	if (l->nevmap == LEXICON_EVMAP_MAX) {
+		snprintf(msg, msglen, "more than %d eventmap lines",
+		    LEXICON_EVMAP_MAX);
+		return -1;
+	}
+	for (i = 0; i < 3; i++)
+		util_strlcpy(l->evmap[l->nevmap][i], f[i], CLAIM_NAME_MAX);
+	l->nevmap++;
+	return 0;
+}
+
 static int
 lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
     char *rest, char *msg, size_t msglen)
@@ -278,6 +309,9 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 	struct lexicon_lang	*l;
 	char			*v;
 
+	if (*lang != LEXICON_ANY_LANG && strcmp(key, "eventmap") == 0)
+		return lexicon_evmap_line(&lex->langs[*lang], rest, msg,
+		    msglen);
 	if (*lang != LEXICON_ANY_LANG && (strcmp(key, "plural") == 0 ||
 	    strcmp(key, "verbprefix") == 0))
 		return lexicon_word_line(&lex->langs[*lang], key, rest, msg,
@@ -487,7 +521,8 @@ lexicon_load_file(struct lexicon *lex, const char *path, bool gazetteer,
 		    strcmp(key, "decimal") == 0 ||
 		    strcmp(key, "group") == 0 || strcmp(key, "suffix") == 0 ||
 		    strcmp(key, "plural") == 0 || strcmp(key, "head") == 0 ||
-		    strcmp(key, "verbprefix") == 0)
+		    strcmp(key, "verbprefix") == 0 ||
+		    strcmp(key, "eventmap") == 0)
 			rc = lexicon_lang_line(lex, &lang, key, p, msg,
 			    sizeof(msg));
 		else
@@ -743,6 +778,23 @@ lexicon_singular(const struct lexicon *lex, int i, const char *w, size_t n,
 		return true;
 	}
 	return false;
+}
+
+const char *
+lexicon_event_for(const struct lexicon *lex, int i, const char *event,
+    const char *group)
+{
+	const struct lexicon_lang	*l;
+	int				 k;
+
+	if (i < 0 || i >= lex->nlangs)
+		return event;
+	l = &lex->langs[i];
+	for (k = 0; k < l->nevmap; k++)
+		if (strcmp(l->evmap[k][0], event) == 0 &&
+		    strcmp(l->evmap[k][1], group) == 0)
+			return l->evmap[k][2];
+	return event;
 }
 
 bool

@@ -98,6 +98,10 @@ const char	*lexicon_suffix(const struct lexicon *, int);
  */
 bool		 lexicon_singular(const struct lexicon *, int, const char *,
 		    size_t, char *, size_t);
+/* The event an event reads as for a unit group ("eventmap arrived troops
+ * deployed"), or event itself. */
+const char	*lexicon_event_for(const struct lexicon *, int, const char *,
+		    const char *);
 /* Whether a noun phrase's head is its last word (en) or first (id). */
 bool		 lexicon_head_last(const struct lexicon *, int);
 /* Whether word w (n bytes) starts with one of the language's verb

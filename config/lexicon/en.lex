@@ -697,3 +697,16 @@ source confirmed
 event affected aid for
 event affected assistance for
 event affected in need
+mult 1000000000 bn
+mult 1000000 mn
+mult 1000000000000 tn
+event affected knocked out
+event affected cut off
+event affected washed away
+eventmap arrived troops deployed
+eventmap arrived personnel deployed
+event casualties killed or missing
+event casualties dead or missing
+modal planned are expected
+modal planned is expected
+modal planned expected to

@@ -647,3 +647,16 @@ source mencatat
 source memperkirakan
 event affected bantuan untuk
 event affected bantuan bagi
+vague 100 seratusan
+vague 1000 seribuan
+vague 10 sepuluhan
+event missing mengubur
+event missing terkubur
+event missing tertimbun longsor
+event affected memutus
+event affected terputus
+eventmap arrived troops deployed
+eventmap arrived personnel deployed
+event casualties tewas atau hilang
+event casualties meninggal atau hilang
+event casualties meninggal dunia atau hilang

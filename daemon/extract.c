@@ -82,8 +82,8 @@ extract_match(const struct extract_ctx *x, size_t i, enum lexicon_kind kind)
 {
 	const struct lexicon_entry	*e;
 
-	if (i >= x->ntok || x->tok[i].first == NULL ||
-	    !(x->tok[i].first->kinds & (1U << kind)))
+	/* The token keeps its chain's kinds: a miss touches no entry. */
+	if (i >= x->ntok || !(x->tok[i].kinds & (1U << kind)))
 		return NULL;
 	for (e = x->tok[i].first; e != NULL;
 	    e = lexicon_entry(x->lex, e->next))
@@ -97,7 +97,7 @@ extract_known(const struct extract_ctx *x, size_t i)
 {
 	const struct lexicon_entry	*e;
 
-	if (i >= x->ntok || x->tok[i].first == NULL)
+	if (i >= x->ntok || (x->tok[i].kinds & ~(1U << LEXICON_DETECT)) == 0)
 		return false;
 	for (e = x->tok[i].first; e != NULL;
 	    e = lexicon_entry(x->lex, e->next))
@@ -121,7 +121,8 @@ extract_match_suffix(const struct extract_ctx *x, size_t i,
 		return NULL;
 	w = x->text + t->off;
 	n = t->len - x->suffixlen;
-	if (strncasecmp(w + n, x->suffix, x->suffixlen) != 0)
+	if ((w[t->len - 1] | 0x20) != x->suffix[x->suffixlen - 1] ||
+	    strncasecmp(w + n, x->suffix, x->suffixlen) != 0)
 		return NULL;
 	for (e = lexicon_first(x->lex, lexicon_hash(w, n)); e != NULL;
 	    e = lexicon_entry(x->lex, e->next))
@@ -147,6 +148,9 @@ extract_match_ending(const struct extract_ctx *x, size_t end,
 	long				 k;
 	size_t				 back;
 
+	/* No word of the sentence starts a phrase of that kind. */
+	if (!(x->kinds & (1U << kind)))
+		return NULL;
 	/* The farthest start first: the longest phrase wins. */
 	for (back = LEXICON_PHRASE_MAX; back > 0; back--) {
 		if ((k = extract_back(end, back)) < 0)
@@ -287,7 +291,8 @@ extract_junk_chunk(const char *s, size_t i, size_t len)
 			break;
 		all |= cl;
 	}
-	junk = j - i >= 4 && strncasecmp(s + i, "www.", 4) == 0;
+	junk = j - i >= 4 && (s[i] | 0x20) == 'w' &&
+	    strncasecmp(s + i, "www.", 4) == 0;
 	if (!(all & EXTRACT_C_JUNK))
 		return junk ? j : 0;
 	if (memchr(s + i, '@', j - i) != NULL ||
@@ -313,6 +318,7 @@ extract_push(struct extract_ctx *x, size_t off, size_t len, uint8_t type,
 	t->clause = 0;
 	t->hash = 0;
 	t->first = NULL;
+	t->kinds = 0;
 	t->num = 0;
 	return t;
 }
@@ -523,7 +529,7 @@ extract_copy_text(const struct extract_ctx *x, size_t from, size_t to,
 	dst[n] = '\0';
 }
 
-const struct claim *
+const struct extract_seen *
 extract_prev(const struct extract_ctx *x)
 {
 	if (x->nhist == 0)
@@ -548,6 +554,7 @@ extract_sentence(struct extract_ctx *x)
 	}
 	x->ntok = 0;
 	x->has_num = false;
+	x->kinds = 0;
 }
 
 static void
@@ -556,6 +563,10 @@ extract_word_flags(struct extract_ctx *x, struct extract_tok *t)
 	const struct lexicon_entry	*e;
 
 	t->first = e = lexicon_first(x->lex, t->hash);
+	if (e != NULL) {
+		t->kinds = e->kinds;
+		x->kinds |= e->kinds;
+	}
 	if (e != NULL && (e->kinds & (1U << LEXICON_NUM |
 	    1U << LEXICON_VAGUE))) {
 		t->flags |= EXTRACT_F_NUMW;
@@ -716,7 +727,10 @@ extract_token(struct extract_ctx *x, size_t i, bool space)
 		n = 1;
 	t = extract_push(x, i, n, EXTRACT_PUNCT, fl);
 	t->hash = lexicon_hash(x->text + i, n);
-	t->first = lexicon_first(x->lex, t->hash);
+	if ((t->first = lexicon_first(x->lex, t->hash)) != NULL) {
+		t->kinds = t->first->kinds;
+		x->kinds |= t->kinds;
+	}
 	if (n > 1 || strchr(",;:\"|", s[i]) != NULL)
 		t->flags |= EXTRACT_F_BREAK;
 	if (n == 1 && strchr(";:|", s[i]) != NULL)

@@ -256,7 +256,7 @@ extract_set_unit(struct extract_ctx *x, struct extract_cand *cd,
 			cd->uend += n->nwords;
 		}
 	} else if (x->head_last && !e->weak && e->nwords == 1 &&
-	    !extract_is_plural(x, k) &&
+	    extract_open_word(x, cd->uend) && !extract_is_plural(x, k) &&
 	    (h = extract_open_head(x, cd->uend, cd->cl)) != -1) {
 		/* "civilian airplane accidents": the head is last. */
 		cd->unit = NULL;
@@ -326,6 +326,8 @@ extract_noun_after(struct extract_ctx *x, struct extract_cand *cd)
 			k += e->nwords;
 			continue;
 		}
+		if (extract_np_stop(x, k))
+			break;
 		if (!cd->demonym && (h = extract_open_head(x, k, cd->cl)) !=
 		    -1) {
 			cd->open = true;
@@ -333,8 +335,6 @@ extract_noun_after(struct extract_ctx *x, struct extract_cand *cd)
 			cd->uend = (size_t)h + 1;
 			return;
 		}
-		if (extract_np_stop(x, k))
-			break;
 		k++;
 	}
 	if (!cd->demonym)
@@ -572,13 +572,17 @@ extract_event_before(const struct extract_ctx *x, struct extract_cand *cd,
 	const struct lexicon_entry	*e;
 	size_t				 k, s;
 
+	/* One probe per word; the longest phrase ending where a hit ends
+	 * ("killed and wounded", not "wounded"). */
 	for (k = cd->qstart; k > 0 && x->tok[k - 1].clause == cd->cl; k--) {
 		if (x->tok[k - 1].type == EXTRACT_NUM ||
 		    (x->prev_in_sent && k <= x->prev_last))
 			break;
-		if ((e = extract_match_ending(x, k, LEXICON_EVENT, &s)) ==
-		    NULL || (cd->unit != NULL && s >= cd->ustart &&
-		    s < cd->uend))
+		if ((e = extract_match(x, k - 1, LEXICON_EVENT)) == NULL ||
+		    k - 1 + e->nwords > cd->qstart ||
+		    (e = extract_match_ending(x, k - 1 + e->nwords,
+		    LEXICON_EVENT, &s)) == NULL || (cd->unit != NULL &&
+		    s >= cd->ustart && s < cd->uend))
 			continue;
 		/* The last claim's predicate is not this one's, and a weak
 		 * word before is the last noun's modifier. */
@@ -587,7 +591,8 @@ extract_event_before(const struct extract_ctx *x, struct extract_cand *cd,
 			*pos = s;
 			return e;
 		}
-		k = s + 1;
+		if (s + 1 < k)
+			k = s + 1;
 	}
 	return NULL;
 }
@@ -612,11 +617,11 @@ extract_event_earlier(const struct extract_ctx *x, const struct extract_cand *cd
 
 /* The last claim, when this one continues it: a sub-count, a list item,
  * an elided noun or a repeated figure. */
-static const struct claim *
+static const struct extract_seen *
 extract_inherited(const struct extract_ctx *x, const struct extract_cand *cd)
 {
-	const struct claim	*p = extract_prev(x);
-	size_t			 n;
+	const struct extract_seen	*p = extract_prev(x);
+	size_t				 n;
 
 	if (p == NULL)
 		return NULL;
@@ -639,7 +644,7 @@ static void
 extract_event(struct extract_ctx *x, struct extract_cand *cd)
 {
 	const struct lexicon_entry	*e = NULL, *n, *weak = NULL;
-	const struct claim		*p;
+	const struct extract_seen	*p;
 	struct claim			*c = &x->c;
 	size_t				 s;
 
@@ -748,7 +753,7 @@ static void
 extract_entity(struct extract_ctx *x, struct extract_cand *cd)
 {
 	const struct lexicon_entry	*e = cd->npent;
-	const struct claim		*p;
+	const struct extract_seen	*p;
 	size_t				 from = cd->qstart;
 
 	while (from > 0 && x->tok[from - 1].clause == cd->cl)
@@ -865,7 +870,7 @@ extract_modality(const struct extract_ctx *x, const struct extract_cand *cd)
 /* Qualifier, unit and the noun's words into the claim. */
 static void
 extract_fill(struct extract_ctx *x, const struct extract_cand *cd,
-    const struct claim *from)
+    const struct extract_seen *from)
 {
 	struct claim	*c = &x->c;
 	size_t		 n;
@@ -936,8 +941,9 @@ extract_weak_unit(struct extract_ctx *x, const struct extract_cand *cd)
 static void
 extract_emit(struct extract_ctx *x, const struct extract_cand *cd)
 {
-	struct claim	*c = &x->c;
-	size_t		 qstart = cd->qstart;
+	struct claim		*c = &x->c;
+	struct extract_seen	*h;
+	size_t			 qstart = cd->qstart;
 
 	util_strlcpy(c->lang, x->langname, sizeof(c->lang));
 	c->role = cd->role;
@@ -954,7 +960,13 @@ extract_emit(struct extract_ctx *x, const struct extract_cand *cd)
 	x->nclaims++;
 	if (x->cb != NULL)
 		x->cb(c, x->arg);
-	x->hist[x->nhist++ % EXTRACT_HISTORY] = *c;
+	h = &x->hist[x->nhist++ % EXTRACT_HISTORY];
+	h->value = c->value;
+	h->modality = c->modality;
+	util_strlcpy(h->unit, c->unit, sizeof(h->unit));
+	util_strlcpy(h->unit_text, c->unit_text, sizeof(h->unit_text));
+	util_strlcpy(h->event, c->event, sizeof(h->event));
+	util_strlcpy(h->entity, c->entity, sizeof(h->entity));
 	x->prev_in_sent = true;
 	x->prev_last = cd->last;
 	x->prev_evpos = cd->ev != NULL ? cd->evpos : (size_t)-1;
@@ -964,7 +976,7 @@ extract_emit(struct extract_ctx *x, const struct extract_cand *cd)
  * to it ("20 tewas", "killed 20") or a claim it continues. */
 static bool
 extract_bare_ok(const struct extract_ctx *x, const struct extract_cand *cd,
-    const struct claim *from)
+    const struct extract_seen *from)
 {
 	if (cd->ev == NULL)
 		return from != NULL;
@@ -984,7 +996,7 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 {
 	struct extract_cand	 cd;
 	struct claim		*c = &x->c;
-	const struct claim	*from = NULL;
+	const struct extract_seen *from = NULL;
 	const char		*ev;
 	bool			 noun;
 

@@ -38,6 +38,7 @@ struct extract_tok {
 	uint8_t				 type;
 	uint8_t				 flags;
 	uint16_t			 clause;
+	uint32_t			 kinds;	/* kinds in the lexicon chain */
 	uint64_t			 hash;
 	const struct lexicon_entry	*first;	/* lexicon chain or NULL */
 	double				 num;	/* EXTRACT_NUM value */
@@ -51,6 +52,16 @@ struct extract_num {
 	bool	 vague;
 	bool	 mult;		/* a multiplier word was applied */
 	bool	 one;		/* the lone word "one": an article */
+};
+
+/* What later claims of a text may take over from an earlier one. */
+struct extract_seen {
+	double			 value;
+	enum claim_modality	 modality;
+	char			 unit[CLAIM_NAME_MAX];
+	char			 unit_text[CLAIM_TEXT_MAX];
+	char			 event[CLAIM_NAME_MAX];
+	char			 entity[CLAIM_NAME_MAX];
 };
 
 struct extract_ctx {
@@ -68,11 +79,12 @@ struct extract_ctx {
 	void			*arg;
 	size_t			 nclaims;
 	bool			 has_num;
+	uint32_t		 kinds;		/* lexicon kinds the sentence has */
 	bool			 prev_in_sent;	/* last claim is of this sentence */
 	size_t			 prev_last;	/* its last token + 1 */
 	size_t			 prev_evpos;	/* its event word's token */
 	size_t			 nhist;		/* claims of this text so far */
-	struct claim		 hist[EXTRACT_HISTORY]; /* ring, last claims */
+	struct extract_seen	 hist[EXTRACT_HISTORY]; /* ring, last claims */
 	struct claim		 c;
 	size_t			 ntok;
 	struct extract_tok	 tok[EXTRACT_TOKENS_MAX];
@@ -95,7 +107,7 @@ bool		 extract_not_count(const struct extract_ctx *,
 void		 extract_copy_text(const struct extract_ctx *, size_t, size_t,
 		    char *, size_t);
 /* The last claim of the text, or NULL. */
-const struct claim *extract_prev(const struct extract_ctx *);
+const struct extract_seen *extract_prev(const struct extract_ctx *);
 /* Tries a claim at number token i; returns where scanning goes on. */
 size_t		 extract_claim_at(struct extract_ctx *, size_t);
 

@@ -36,6 +36,9 @@ struct lexicon_lang {
 	int	 nplural;
 	bool	 head_last;
 	char	 prefix[LEXICON_PREFIXES_MAX][8];
+	size_t	 prefixlen[LEXICON_PREFIXES_MAX];
+	size_t	 plurallen[LEXICON_PREFIXES_MAX];
+	uint8_t	 plurallast[32];	/* bit set: last letters of endings */
 	int	 nprefix;
 	/* "eventmap arrived troops deployed": event, unit group, event. */
 	char	 evmap[LEXICON_EVMAP_MAX][3][CLAIM_NAME_MAX];
@@ -248,7 +251,8 @@ static int
 lexicon_word_line(struct lexicon_lang *l, const char *key, char *rest,
     char *msg, size_t msglen)
 {
-	char	*v, *rep;
+	char		*v, *rep;
+	unsigned char	 c;
 
 	v = lexicon_field(&rest);
 	rep = lexicon_field(&rest);
@@ -267,11 +271,16 @@ lexicon_word_line(struct lexicon_lang *l, const char *key, char *rest,
 		return -1;
 	}
 	if (strcmp(key, "plural") == 0) {
+		l->plurallen[l->nplural] = strlen(v);
+		c = (unsigned char)v[strlen(v) - 1];
+		l->plurallast[c >> 3] |= 1U << (c & 7);
 		util_strlcpy(l->plural[l->nplural][0], v, 8);
 		util_strlcpy(l->plural[l->nplural++][1], rep != NULL ? rep : "",
 		    8);
-	} else
+	} else {
+		l->prefixlen[l->nprefix] = strlen(v);
 		util_strlcpy(l->prefix[l->nprefix++], v, 8);
+	}
 	return 0;
 }
 
@@ -580,7 +589,9 @@ lexicon_index(struct lexicon *lex)
 	int32_t			*pp, *stack;
 	size_t			 i, size = 16;
 
-	while (size < lex->nentries * 2)
+	/* Sparse: most words of a text are misses, and a miss probes until
+	 * an empty slot. */
+	while (size < lex->nentries * 8)
 		size *= 2;
 	lex->slots = xcalloc(size, sizeof(*lex->slots));
 	lex->mask = size - 1;
@@ -763,10 +774,18 @@ lexicon_singular(const struct lexicon *lex, int i, const char *w, size_t n,
 	if (i < 0 || i >= lex->nlangs)
 		return false;
 	l = &lex->langs[i];
+	if (n == 0)
+		return false;
+	k = (unsigned char)tolower((unsigned char)w[n - 1]);
+	if (!(l->plurallast[k >> 3] & (1U << (k & 7))))
+		return false;
 	for (p = 0; p < l->nplural; p++) {
-		m = strlen(l->plural[p][0]);
+		m = l->plurallen[p];
 		/* A word is longer than its ending, and "ss" is no plural. */
-		if (n < m + 3 || strncasecmp(w + n - m, l->plural[p][0], m) != 0 ||
+		/* The last letter first: most words end in none. */
+		if (n < m + 3 || tolower((unsigned char)w[n - 1]) !=
+		    l->plural[p][0][m - 1] ||
+		    strncasecmp(w + n - m, l->plural[p][0], m) != 0 ||
 		    (m == 1 && tolower((unsigned char)w[n - 2]) == w[n - 1]))
 			continue;
 		if (out != NULL && outlen > 0) {
@@ -814,7 +833,7 @@ lexicon_verb_prefix(const struct lexicon *lex, int i, const char *w, size_t n)
 		return false;
 	l = &lex->langs[i];
 	for (p = 0; p < l->nprefix; p++) {
-		m = strlen(l->prefix[p]);
+		m = l->prefixlen[p];
 		if (n <= m + 2)
 			continue;
 		for (k = 0; k < m; k++)

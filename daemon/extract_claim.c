@@ -531,13 +531,21 @@ extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
 	const struct lexicon_entry	*e, *found = NULL;
 	size_t				 k, s;
 	int				 pass;
+	bool				 aim = false, aux;
 
 	for (pass = 0; pass < 2 && found == NULL; pass++) {
 		for (k = cd->last; !extract_segment_end(x, k, cd->cl,
 		    pass == 1); k++) {
+			/* "300 polisi untuk mengamankan TPS": an aim. */
+			if (extract_match(x, k, LEXICON_PURPOSE) != NULL)
+				aim = true;
 			if ((e = extract_match(x, k, LEXICON_EVENT)) == NULL ||
 			    (k > 0 && extract_match(x, k - 1, LEXICON_DET) !=
 			    NULL))
+				continue;
+			aux = extract_match_ending(x, k, LEXICON_AUX, &s) !=
+			    NULL;
+			if (aim && !aux)
 				continue;
 			if (e->weak) {
 				if (*weak == NULL && pass == 0)
@@ -551,8 +559,7 @@ extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
 					found = e;
 					*pos = k;
 				}
-				if (extract_match_ending(x, k, LEXICON_AUX,
-				    &s) != NULL) {
+				if (aux) {
 					*pos = k;
 					return e;
 				}
@@ -561,6 +568,42 @@ extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
 		}
 	}
 	return found;
+}
+
+/*
+ * Coordinated subjects share the predicate: "1,200 soldiers and 300
+ * police officers would be deployed".  Past the conjunction, the next
+ * number and its noun, the first plain event of the clause.
+ */
+static const struct lexicon_entry *
+extract_event_shared(const struct extract_ctx *x, const struct extract_cand *cd,
+    size_t *pos)
+{
+	const struct lexicon_entry	*e;
+	struct extract_num		 np;
+	size_t				 k = cd->last, s, n;
+
+	while (extract_same_clause(x, k, cd->cl) && !extract_starts_number(x, k))
+		k++;
+	if (!extract_same_clause(x, k, cd->cl) ||
+	    extract_match_ending(x, k, LEXICON_CONJ, &s) == NULL ||
+	    s != cd->last || !extract_number(x, k, &np))
+		return NULL;
+	k = np.end;
+	for (n = 0; n < EXTRACT_OWNER_GAP && extract_same_clause(x, k, cd->cl) &&
+	    (extract_match(x, k, LEXICON_UNIT) != NULL ||
+	    extract_match(x, k, LEXICON_ENTITY) != NULL ||
+	    extract_open_word(x, k)); n++)
+		k++;
+	for (; extract_same_clause(x, k, cd->cl) &&
+	    !extract_starts_number(x, k); k++) {
+		if ((e = extract_match(x, k, LEXICON_EVENT)) != NULL &&
+		    !e->weak && strcmp(e->id, "funding") != 0) {
+			*pos = k;
+			return e;
+		}
+	}
+	return NULL;
 }
 
 /* The nearest plain event before the number in its clause: a nominal
@@ -663,6 +706,8 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 	}
 	if (e == NULL)
 		e = extract_event_after(x, cd, &weak, &cd->evpos);
+	if (e == NULL)
+		e = extract_event_shared(x, cd, &cd->evpos);
 	/* The noun's own: "casualties", "korban", "pengungsi" (weak). */
 	if (e == NULL && cd->unit != NULL &&
 	    (n = extract_match(x, cd->ustart, LEXICON_EVENT)) != NULL) {

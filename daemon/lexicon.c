@@ -110,6 +110,7 @@ static const struct {
 	{ "conj",	LEXICON_CONJ,		false, LEXICON_ARG_NONE },
 	{ "det",	LEXICON_DET,		false, LEXICON_ARG_NONE },
 	{ "source",	LEXICON_SOURCE,		false, LEXICON_ARG_NONE },
+	{ "purpose",	LEXICON_PURPOSE,	false, LEXICON_ARG_NONE },
 };
 
 #define LEXICON_NITEMS(a) (sizeof(a) / sizeof((a)[0]))

@@ -47,7 +47,8 @@ enum lexicon_kind {
 	LEXICON_AUX,		/* marks a finite predicate: "have been" */
 	LEXICON_CONJ,		/* joins list items: "serta", "and" */
 	LEXICON_DET,		/* an event word after it is an adjective */
-	LEXICON_SOURCE		/* an entity before it reports: "says" */
+	LEXICON_SOURCE,		/* an entity before it reports: "says" */
+	LEXICON_PURPOSE		/* events after it are aims, not facts */
 };
 
 struct lexicon_entry {

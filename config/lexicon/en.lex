@@ -710,3 +710,17 @@ event casualties dead or missing
 modal planned are expected
 modal planned is expected
 modal planned expected to
+purpose in order to
+purpose to help
+purpose to guard
+purpose to secure
+purpose to support
+purpose to assist
+event rescued brought out alive
+event rescued rescued alive
+event rescued found alive
+aux managed to
+unit acres acres
+unit acres acre
+event affected scorched
+event affected charred

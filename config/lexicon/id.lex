@@ -660,3 +660,9 @@ eventmap arrived personnel deployed
 event casualties tewas atau hilang
 event casualties meninggal atau hilang
 event casualties meninggal dunia atau hilang
+purpose untuk
+purpose guna
+event rescued dievakuasi dalam keadaan hidup
+event rescued ditemukan dalam keadaan hidup
+event rescued dalam keadaan selamat
+aux berhasil

@@ -92,18 +92,19 @@ extract_match(const struct extract_ctx *x, size_t i, enum lexicon_kind kind)
 	return NULL;
 }
 
-bool
+size_t
 extract_known(const struct extract_ctx *x, size_t i)
 {
 	const struct lexicon_entry	*e;
 
 	if (i >= x->ntok || (x->tok[i].kinds & ~(1U << LEXICON_DETECT)) == 0)
-		return false;
+		return 0;
+	/* Chains hold longer phrases first. */
 	for (e = x->tok[i].first; e != NULL;
 	    e = lexicon_entry(x->lex, e->next))
 		if (e->kind != LEXICON_DETECT && extract_entry_at(x, e, i))
-			return true;
-	return false;
+			return e->nwords;
+	return 0;
 }
 
 /* A one-word entry matched after stripping the language's suffix. */
@@ -637,10 +638,12 @@ extract_token_num(struct extract_ctx *x, size_t i, uint8_t fl)
 		glued = false;
 	if (glued)
 		t->flags |= EXTRACT_F_BAD;
-	/* "25-year-old", "1.500-an", but not "15-thousand". */
+	/* "25-year-old", "1.500-an", but not "15-thousand" or
+	 * "5,000-strong". */
 	if (j + 1 < len && s[j] == '-' && extract_is_alpha(s[j + 1]) &&
 	    !extract_word_is(x, j + 1, extract_alpha_end(x, j + 1),
-	    LEXICON_MULT))
+	    LEXICON_MULT) && !extract_word_is(x, j + 1,
+	    extract_alpha_end(x, j + 1), LEXICON_LINK))
 		t->flags |= EXTRACT_F_BAD;
 	if (!(t->flags & EXTRACT_F_BAD))
 		x->has_num = true;

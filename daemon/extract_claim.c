@@ -50,6 +50,8 @@ struct extract_cand {
 	bool				 listitem; /* item of a list */
 	bool				 nominal; /* event named before it */
 	bool				 partitive; /* "18 of 19 onboard" */
+	const struct lexicon_entry	*npev;	/* "wounded" of "two wounded soldiers" */
+	size_t				 npevpos;
 	enum claim_role			 role;
 };
 
@@ -188,7 +190,7 @@ extract_open_word(const struct extract_ctx *x, size_t k)
 		return false;
 	if (lexicon_verb_prefix(x->lex, x->lang, x->text + t->off, t->len))
 		return false;
-	return !extract_known(x, k);
+	return extract_known(x, k) == 0;
 }
 
 static bool
@@ -290,15 +292,31 @@ extract_np_stop(const struct extract_ctx *x, size_t k)
 static void
 extract_noun_after(struct extract_ctx *x, struct extract_cand *cd)
 {
-	const struct lexicon_entry	*e;
+	const struct lexicon_entry	*e, *n;
 	size_t				 k = cd->end, gaps, first;
 	long				 h;
 
+	/* "5,000-strong force": a glued hyphen before the link. */
+	if (k + 1 < x->ntok && x->tok[k].type == EXTRACT_PUNCT &&
+	    x->text[x->tok[k].off] == '-' &&
+	    !(x->tok[k + 1].flags & EXTRACT_F_SPACE) &&
+	    extract_match(x, k + 1, LEXICON_LINK) != NULL)
+		k++;
 	if ((e = extract_match(x, k, LEXICON_LINK)) != NULL)
 		k += e->nwords;
 	first = k;
 	for (gaps = 0; extract_same_clause(x, k, cd->cl) &&
 	    gaps <= EXTRACT_UNIT_GAP; gaps++) {
+		/* A participle before its noun: "two wounded soldiers",
+		 * "dozens of missing migrants". */
+		if ((e = extract_match(x, k, LEXICON_EVENT)) != NULL &&
+		    (n = extract_match(x, k + e->nwords, LEXICON_UNIT)) !=
+		    NULL && !n->weak) {
+			cd->npev = e;
+			cd->npevpos = k;
+			k += e->nwords;
+			continue;
+		}
 		if ((e = extract_match(x, k, LEXICON_UNIT)) != NULL ||
 		    (e = extract_match(x, k, LEXICON_MONEY)) != NULL ||
 		    (e = extract_match_suffix(x, k, LEXICON_UNIT)) != NULL) {
@@ -317,12 +335,6 @@ extract_noun_after(struct extract_ctx *x, struct extract_cand *cd)
 		}
 		if ((e = extract_match(x, k, LEXICON_ELIDE)) != NULL) {
 			cd->elided = true;
-			k += e->nwords;
-			continue;
-		}
-		/* A participle before its noun: "two wounded soldiers". */
-		if ((e = extract_match(x, k, LEXICON_EVENT)) != NULL &&
-		    extract_match(x, k + e->nwords, LEXICON_UNIT) != NULL) {
 			k += e->nwords;
 			continue;
 		}
@@ -366,6 +378,35 @@ extract_np_gap(const struct extract_ctx *x, size_t from, size_t to,
 	return true;
 }
 
+/*
+ * Whether [from, to) may stand between a noun and the amount it has:
+ * known words and verbs ("rumah yang mengalami rusak berat sejumlah"),
+ * not an unknown word ("police put the figure at 25,000").
+ */
+static bool
+extract_pred_gap(const struct extract_ctx *x, size_t from, size_t to)
+{
+	const struct extract_tok	*t;
+	size_t				 n;
+
+	for (; from < to; from++) {
+		t = &x->tok[from];
+		if ((n = extract_known(x, from)) > 1) {
+			from += n - 1;
+			continue;
+		}
+		/* Unknown words inside a phrase "from the landslide" pass. */
+		if (t->type == EXTRACT_WORD && n == 0 &&
+		    !lexicon_verb_prefix(x->lex, x->lang, x->text + t->off,
+		    t->len) && !(from > 0 && (extract_match(x, from - 1,
+		    LEXICON_DET) != NULL || extract_match(x, from - 1,
+		    LEXICON_STOP) != NULL || extract_match(x, from - 1,
+		    LEXICON_LINK) != NULL)))
+			return false;
+	}
+	return true;
+}
+
 /* The noun before: "tentara sebanyak 100 orang", "korban ... 3.000". */
 static void
 extract_noun_before(struct extract_ctx *x, struct extract_cand *cd)
@@ -388,8 +429,12 @@ extract_noun_before(struct extract_ctx *x, struct extract_cand *cd)
 		    extract_match(x, (size_t)b - 1, LEXICON_MULT) != NULL ||
 		    extract_is_numword(x, (size_t)b - 1)))
 			break;
-		if (cd->unit == NULL || (cd->unit->weak && !e->weak &&
-		    cd->ustart < cd->qstart) || (!e->weak && extract_np_gap(x,
+		/* None or a weak one yet: "rumah ... berjumlah 340 unit". */
+		if (((cd->unit == NULL || (cd->unit->weak && !e->weak &&
+		    (cd->ustart < cd->qstart || extract_match(x, cd->ustart,
+		    LEXICON_EVENT) == NULL))) &&
+		    extract_pred_gap(x, (size_t)b + e->nwords, cd->qstart)) ||
+		    (!e->weak && extract_np_gap(x,
 		    (size_t)b + e->nwords, cd->qstart, &cd->npent))) {
 			cd->unit = e;
 			cd->ustart = (size_t)b;
@@ -438,7 +483,9 @@ extract_noun(struct extract_ctx *x, struct extract_cand *cd)
 		}
 	}
 	if (cd->money == NULL && !cd->open && !cd->demonym &&
-	    (cd->unit == NULL || strcmp(cd->unit->id, "people") == 0))
+	    (cd->unit == NULL || (cd->unit->weak &&
+	    extract_match(x, cd->ustart, LEXICON_EVENT) == NULL) ||
+	    strcmp(cd->unit->id, "people") == 0))
 		extract_noun_before(x, cd);
 	cd->last = cd->end > cd->uend ? cd->end : cd->uend;
 }
@@ -721,6 +768,11 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 		e = extract_event_before(x, cd, &cd->evpos);
 		cd->nominal = e != NULL;
 	}
+	/* The noun's participle, when nothing else says what happened. */
+	if (e == NULL && cd->npev != NULL && !cd->npev->weak) {
+		e = cd->npev;
+		cd->evpos = cd->npevpos;
+	}
 	/* "Those rescued, among them three children": the sub-count's
 	 * whole is named earlier in the sentence. */
 	if (e == NULL && cd->inherit && !x->prev_in_sent)
@@ -932,7 +984,8 @@ extract_fill(struct extract_ctx *x, const struct extract_cand *cd,
 		c->qualifier = CLAIM_EXACT;
 	if (cd->np.vague && !cd->range)
 		c->qualifier = CLAIM_VAGUE;
-	if (cd->uend > cd->ustart)
+	if (cd->uend > cd->ustart && !(cd->unit != NULL && cd->unit->weak &&
+	    from != NULL))
 		extract_copy_text(x, cd->ustart, cd->uend, c->unit_text,
 		    sizeof(c->unit_text));
 	else if (cd->cend > cd->cstart)
@@ -940,7 +993,7 @@ extract_fill(struct extract_ctx *x, const struct extract_cand *cd,
 		    sizeof(c->unit_text));
 	if (cd->money != NULL)
 		util_strlcpy(c->unit, cd->money->id, sizeof(c->unit));
-	else if (cd->unit != NULL)
+	else if (cd->unit != NULL && (!cd->unit->weak || from == NULL))
 		util_strlcpy(c->unit, cd->unit->id, sizeof(c->unit));
 	else if (cd->open) {
 		/* Its own unit: lower case, singular, one word. */
@@ -952,6 +1005,7 @@ extract_fill(struct extract_ctx *x, const struct extract_cand *cd,
 		(void)lexicon_singular(x->lex, x->lang, c->unit, n, c->unit,
 		    sizeof(c->unit));
 	} else if (from != NULL && !cd->demonym) {
+		/* "killed and 1,000 injured": the last claim's noun. */
 		util_strlcpy(c->unit, from->unit, sizeof(c->unit));
 		util_strlcpy(c->unit_text, from->unit_text,
 		    sizeof(c->unit_text));
@@ -964,7 +1018,7 @@ static void
 extract_weak_unit(struct extract_ctx *x, const struct extract_cand *cd)
 {
 	const struct lexicon_entry	*e;
-	size_t				 k;
+	size_t				 k, s;
 
 	if (cd->unit == NULL || !cd->unit->weak || cd->money != NULL)
 		return;
@@ -974,7 +1028,8 @@ extract_weak_unit(struct extract_ctx *x, const struct extract_cand *cd)
 			continue;
 		if ((e = extract_match(x, k, LEXICON_UNIT)) == NULL || e->weak)
 			continue;
-		if (k > 0 && x->tok[k - 1].type == EXTRACT_NUM)
+		/* Only a noun the weak one is "among", "di antara". */
+		if (extract_match_ending(x, k, LEXICON_LINK, &s) == NULL)
 			continue;
 		util_strlcpy(x->c.unit, e->id, sizeof(x->c.unit));
 		extract_copy_text(x, k, k + e->nwords, x->c.unit_text,
@@ -1065,7 +1120,9 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 		from = extract_inherited(x, &cd);
 	if (!noun && !extract_bare_ok(x, &cd, from))
 		return cd.np.end;
-	extract_fill(x, &cd, noun ? NULL : from);
+	/* A weak noun of a continued claim ("1,000 injured") is none. */
+	extract_fill(x, &cd, !noun || (cd.unit != NULL && cd.unit->weak &&
+	    (cd.elided || cd.listitem)) ? from : NULL);
 	extract_weak_unit(x, &cd);
 	/* "troops arrived": deployed (lexicon eventmap). */
 	if ((ev = lexicon_event_for(x->lex, x->lang, c->event, c->unit)) !=

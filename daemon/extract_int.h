@@ -96,8 +96,8 @@ const struct lexicon_entry *extract_match_suffix(const struct extract_ctx *,
 		    size_t, enum lexicon_kind);
 const struct lexicon_entry *extract_match_ending(const struct extract_ctx *,
 		    size_t, enum lexicon_kind, size_t *);
-/* Whether any lexicon entry but a detection word matches at i. */
-bool		 extract_known(const struct extract_ctx *, size_t);
+/* Words of the longest lexicon entry (not a detection word) at i, or 0. */
+size_t		 extract_known(const struct extract_ctx *, size_t);
 bool		 extract_is_numword(const struct extract_ctx *, size_t);
 bool		 extract_starts_number(const struct extract_ctx *, size_t);
 bool		 extract_number(const struct extract_ctx *, size_t,

@@ -724,3 +724,25 @@ unit acres acres
 unit acres acre
 event affected scorched
 event affected charred
+link among
+unit troops force
+link strong
+# Amount predicates: "the death toll rose to 1,418".
+qual exact rose to
+qual exact rises to
+qual exact risen to
+qual exact rise to
+qual exact rising to
+qual exact climbed to
+qual exact climbs to
+qual exact jumped to
+qual exact increased to
+qual exact grew to
+qual exact stood at
+qual exact stands at
+qual exact numbering
+qual exact reached
+qual exact reaching
+qual exact put the figure at
+qual exact put the number at
+qual exact put the toll at

@@ -666,3 +666,14 @@ event rescued dievakuasi dalam keadaan hidup
 event rescued ditemukan dalam keadaan hidup
 event rescued dalam keadaan selamat
 aux berhasil
+link di antara
+link antara
+# Amount predicates: "jumlah korban bertambah menjadi 71 orang".
+qual exact bertambah menjadi
+qual exact bertambah jadi
+qual exact naik menjadi
+qual exact meningkat menjadi
+qual exact berjumlah
+qual exact sebanyak-banyaknya
+classifier unit
+weakunit houses unit

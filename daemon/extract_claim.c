@@ -1091,6 +1091,32 @@ extract_bare_ok(const struct extract_ctx *x, const struct extract_cand *cd,
 	(void)x;
 }
 
+/* "three people per square metre", "one in five children": rates, not
+ * counts (money per victim is a figure: "Rp 15 juta per korban"). */
+static bool
+extract_is_rate(const struct extract_ctx *x, struct extract_cand *cd)
+{
+	const struct lexicon_entry	*e;
+	struct extract_num		 np;
+	size_t				 k;
+
+	if (cd->money != NULL)
+		return false;
+	/* "... for every 1.26 million flights": the denominator too. */
+	if (extract_match(x, cd->last, LEXICON_RATE) != NULL ||
+	    (cd->qstart > 0 && extract_match_ending(x, cd->qstart,
+	    LEXICON_RATE, &k) != NULL))
+		return true;
+	if ((e = extract_match(x, cd->np.end, LEXICON_RATEJOIN)) == NULL)
+		return false;
+	k = cd->np.end + e->nwords;
+	if (!extract_starts_number(x, k) || !extract_number(x, k, &np))
+		return false;
+	/* Skip the second number too. */
+	cd->last = np.end > cd->last ? np.end : cd->last;
+	return true;
+}
+
 size_t
 extract_claim_at(struct extract_ctx *x, size_t i)
 {
@@ -1104,6 +1130,8 @@ extract_claim_at(struct extract_ctx *x, size_t i)
 	if (!extract_phrase(x, i, &cd))
 		return cd.np.end > i ? cd.np.end : i + 1;
 	extract_noun(x, &cd);
+	if (extract_is_rate(x, &cd))
+		return cd.last > cd.np.end ? cd.last : cd.np.end;
 	noun = cd.unit != NULL || cd.money != NULL || cd.open || cd.demonym;
 	memset(c, 0, sizeof(*c));
 	c->value = cd.np.value;

@@ -111,6 +111,8 @@ static const struct {
 	{ "det",	LEXICON_DET,		false, LEXICON_ARG_NONE },
 	{ "source",	LEXICON_SOURCE,		false, LEXICON_ARG_NONE },
 	{ "purpose",	LEXICON_PURPOSE,	false, LEXICON_ARG_NONE },
+	{ "rate",	LEXICON_RATE,		false, LEXICON_ARG_NONE },
+	{ "ratejoin",	LEXICON_RATEJOIN,	false, LEXICON_ARG_NONE },
 };
 
 #define LEXICON_NITEMS(a) (sizeof(a) / sizeof((a)[0]))

@@ -48,7 +48,9 @@ enum lexicon_kind {
 	LEXICON_CONJ,		/* joins list items: "serta", "and" */
 	LEXICON_DET,		/* an event word after it is an adjective */
 	LEXICON_SOURCE,		/* an entity before it reports: "says" */
-	LEXICON_PURPOSE		/* events after it are aims, not facts */
+	LEXICON_PURPOSE,	/* events after it are aims, not facts */
+	LEXICON_RATE,		/* after a count, makes it a rate: "per" */
+	LEXICON_RATEJOIN	/* between two numbers, a rate: "one in five" */
 };
 
 struct lexicon_entry {

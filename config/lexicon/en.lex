@@ -746,3 +746,10 @@ qual exact reaching
 qual exact put the figure at
 qual exact put the number at
 qual exact put the toll at
+rate per
+rate for every
+rate in every
+rate out of every
+ratejoin in
+ratejoin out of
+ratejoin in every

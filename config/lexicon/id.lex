@@ -677,3 +677,6 @@ qual exact berjumlah
 qual exact sebanyak-banyaknya
 classifier unit
 weakunit houses unit
+rate per
+rate untuk setiap
+rate setiap

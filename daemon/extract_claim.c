@@ -256,6 +256,12 @@ extract_set_unit(struct extract_ctx *x, struct extract_cand *cd,
 			cd->unit = n;
 			cd->ustart = cd->uend;
 			cd->uend += n->nwords;
+		} else if (e->weak && extract_open_word(x, cd->uend)) {
+			/* "3 unit mobil": a weak counter gives way to an
+			 * unknown noun too ("orang hadir" is a verb). */
+			cd->unit = NULL;
+			cd->open = true;
+			cd->ustart = cd->uend++;
 		}
 	} else if (x->head_last && !e->weak && e->nwords == 1 &&
 	    extract_open_word(x, cd->uend) && !extract_is_plural(x, k) &&
@@ -575,7 +581,7 @@ static const struct lexicon_entry *
 extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
     const struct lexicon_entry **weak, size_t *pos)
 {
-	const struct lexicon_entry	*e, *found = NULL;
+	const struct lexicon_entry	*e, *n, *found = NULL;
 	size_t				 k, s;
 	int				 pass;
 	bool				 aim = false, aux;
@@ -592,7 +598,10 @@ extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
 				continue;
 			aux = extract_match_ending(x, k, LEXICON_AUX, &s) !=
 			    NULL;
-			if (aim && !aux)
+			/* An aim, or a noun ("efforts to reach survivors")
+			 * that no aux makes the predicate ("menjadi korban"). */
+			if ((aim || ((n = extract_match(x, k, LEXICON_UNIT)) !=
+			    NULL && !n->weak)) && !aux)
 				continue;
 			if (e->weak) {
 				if (*weak == NULL && pass == 0)

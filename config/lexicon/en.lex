@@ -105,7 +105,6 @@ qual range between
 qual range from
 postqual at_least or more
 postqual at_least plus
-postqual at_least and more
 range -
 range to
 range or
@@ -613,7 +612,6 @@ event rescued rescuing
 event rescued pulled to safety
 event rescued pulled
 event rescued recovered alive
-event rescued recovered
 event rescued brought to safety
 event arrived arrive
 event arrived arriving
@@ -753,3 +751,7 @@ rate out of every
 ratejoin in
 ratejoin out of
 ratejoin in every
+event rescued survivors
+aux became
+aux become
+aux becoming

@@ -7,7 +7,6 @@ verbprefix me
 verbprefix di
 verbprefix ber
 verbprefix ter
-verbprefix per
 
 # Number words.  The se- forms carry their own one.
 num 1 satu
@@ -680,3 +679,6 @@ weakunit houses unit
 rate per
 rate untuk setiap
 rate setiap
+event rescued korban selamat
+aux menjadi
+aux jadi

@@ -83,7 +83,7 @@ extract_match(const struct extract_ctx *x, size_t i, enum lexicon_kind kind)
 	const struct lexicon_entry	*e;
 
 	/* The token keeps its chain's kinds: a miss touches no entry. */
-	if (i >= x->ntok || !(x->tok[i].kinds & (1U << kind)))
+	if (i >= x->ntok || !(x->tok[i].kinds & LEXICON_BIT(kind)))
 		return NULL;
 	for (e = x->tok[i].first; e != NULL;
 	    e = lexicon_entry(x->lex, e->next))
@@ -97,7 +97,8 @@ extract_known(const struct extract_ctx *x, size_t i)
 {
 	const struct lexicon_entry	*e;
 
-	if (i >= x->ntok || (x->tok[i].kinds & ~(1U << LEXICON_DETECT)) == 0)
+	if (i >= x->ntok ||
+	    (x->tok[i].kinds & ~LEXICON_BIT(LEXICON_DETECT)) == 0)
 		return 0;
 	/* Chains hold longer phrases first. */
 	for (e = x->tok[i].first; e != NULL;
@@ -150,7 +151,7 @@ extract_match_ending(const struct extract_ctx *x, size_t end,
 	size_t				 back;
 
 	/* No word of the sentence starts a phrase of that kind. */
-	if (!(x->kinds & (1U << kind)))
+	if (!(x->kinds & LEXICON_BIT(kind)))
 		return NULL;
 	/* The farthest start first: the longest phrase wins. */
 	for (back = LEXICON_PHRASE_MAX; back > 0; back--) {
@@ -568,8 +569,8 @@ extract_word_flags(struct extract_ctx *x, struct extract_tok *t)
 		t->kinds = e->kinds;
 		x->kinds |= e->kinds;
 	}
-	if (e != NULL && (e->kinds & (1U << LEXICON_NUM |
-	    1U << LEXICON_VAGUE))) {
+	if (e != NULL && (e->kinds & (LEXICON_BIT(LEXICON_NUM) |
+	    LEXICON_BIT(LEXICON_VAGUE)))) {
 		t->flags |= EXTRACT_F_NUMW;
 		x->has_num = true;
 	}

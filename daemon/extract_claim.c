@@ -1097,7 +1097,6 @@ extract_bare_ok(const struct extract_ctx *x, const struct extract_cand *cd,
 	return cd->evpos + cd->ev->nwords == cd->qstart ||
 	    (cd->evpos >= cd->last && cd->evpos <= cd->last +
 	    EXTRACT_BARE_GAP) || from != NULL;
-	(void)x;
 }
 
 /* "three people per square metre", "one in five children": rates, not

@@ -38,7 +38,7 @@ struct extract_tok {
 	uint8_t				 type;
 	uint8_t				 flags;
 	uint16_t			 clause;
-	uint32_t			 kinds;	/* kinds in the lexicon chain */
+	uint64_t			 kinds;	/* kinds in the lexicon chain */
 	uint64_t			 hash;
 	const struct lexicon_entry	*first;	/* lexicon chain or NULL */
 	double				 num;	/* EXTRACT_NUM value */
@@ -79,7 +79,7 @@ struct extract_ctx {
 	void			*arg;
 	size_t			 nclaims;
 	bool			 has_num;
-	uint32_t		 kinds;		/* lexicon kinds the sentence has */
+	uint64_t		 kinds;		/* lexicon kinds the sentence has */
 	bool			 prev_in_sent;	/* last claim is of this sentence */
 	size_t			 prev_last;	/* its last token + 1 */
 	size_t			 prev_evpos;	/* its event word's token */

@@ -117,6 +117,9 @@ static const struct {
 
 #define LEXICON_NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Every kind has a bit in a 64-bit kinds mask. */
+_Static_assert(LEXICON_RATEJOIN < 64, "too many lexicon kinds for a mask");
+
 uint64_t
 lexicon_hash(const char *s, size_t len)
 {
@@ -571,14 +574,14 @@ static void
 lexicon_chain_kinds(struct lexicon *lex, int32_t head, int32_t *stack)
 {
 	size_t		 n = 0;
-	uint32_t	 kinds = 0;
+	uint64_t	 kinds = 0;
 	int32_t		 i;
 
 	for (i = head; i != -1; i = lex->entries[i].next)
 		stack[n++] = i;
 	while (n > 0) {
 		i = stack[--n];
-		kinds |= 1U << lex->entries[i].kind;
+		kinds |= LEXICON_BIT(lex->entries[i].kind);
 		lex->entries[i].kinds = kinds;
 	}
 }

@@ -53,6 +53,9 @@ enum lexicon_kind {
 	LEXICON_RATEJOIN	/* between two numbers, a rate: "one in five" */
 };
 
+/* A kind's bit in a kinds mask: there are more kinds than 32. */
+#define LEXICON_BIT(k)	((uint64_t)1 << (k))
+
 struct lexicon_entry {
 	enum lexicon_kind kind;
 	int		 lang;	/* language index or LEXICON_ANY_LANG */
@@ -63,7 +66,7 @@ struct lexicon_entry {
 	const char	*id;	/* unit group, event, entity, qualifier... */
 	uint64_t	 words[LEXICON_PHRASE_MAX]; /* lexicon_hash of each */
 	int32_t		 next;	/* next entry with the same first word */
-	uint32_t	 kinds;	/* bit (1 << kind) of this and later ones */
+	uint64_t	 kinds;	/* bit LEXICON_BIT(kind) of this and later ones */
 };
 
 /*

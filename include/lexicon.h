@@ -50,7 +50,9 @@ enum lexicon_kind {
 	LEXICON_SOURCE,		/* an entity before it reports: "says" */
 	LEXICON_PURPOSE,	/* events after it are aims, not facts */
 	LEXICON_RATE,		/* after a count, makes it a rate: "per" */
-	LEXICON_RATEJOIN	/* between two numbers, a rate: "one in five" */
+	LEXICON_RATEJOIN,	/* between two numbers, a rate: "one in five" */
+	LEXICON_DETECT_PRE,	/* word prefix for detection: "meng" */
+	LEXICON_DETECT_SUF	/* word suffix for detection: "kan" */
 };
 
 /* A kind's bit in a kinds mask: there are more kinds than 32. */
@@ -75,6 +77,20 @@ struct lexicon_entry {
  * lexicon_free) or NULL with "FILE:LINE: message" in err.
  */
 struct lexicon	*lexicon_load(const char *dir, char *err, size_t errlen);
+/*
+ * config/lexicon of the source tree the running program was built in
+ * (it runs as build/PROG or build/san/PROG), or NULL; caller frees.
+ */
+char		*lexicon_tree_dir(void);
+/*
+ * Loads the lexicon a configuration names: dir when the setting was given
+ * (set), else the checkout's when the program runs from its build tree,
+ * else dir (the installed default).  Errors about the directory itself
+ * name the setting: "FILE: [extract] lexicon_dir: ..." (FILE is conf).
+ * *used, when not NULL, gets the directory loaded (caller frees).
+ */
+struct lexicon	*lexicon_load_setting(const char *dir, bool set,
+		    const char *conf, char **used, char *err, size_t errlen);
 /* NULL is a no-op. */
 void		 lexicon_free(struct lexicon *);
 
@@ -92,6 +108,9 @@ const struct lexicon_entry *lexicon_entry(const struct lexicon *, int32_t);
 int		 lexicon_nlangs(const struct lexicon *);
 int		 lexicon_lang_index(const struct lexicon *, const char *);
 const char	*lexicon_lang_name(const struct lexicon *, int);
+/* Index of the language named or aliased s[0..len) in any case, or -1. */
+int		 lexicon_lang_find(const struct lexicon *, const char *s,
+		    size_t len);
 /* Decimal and digit-group separators of a language ('.' or ','). */
 char		 lexicon_decimal(const struct lexicon *, int);
 char		 lexicon_group(const struct lexicon *, int);

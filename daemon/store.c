@@ -619,6 +619,7 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 	struct store_qbatch	*b = cmd->batch;
 	struct store		*s = b->s;
 	redisReply		*r = reply;
+	char			 shown[UTIL_URL_SHOWN];
 
 	if (s->freeing)
 		return;
@@ -635,7 +636,8 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 		}
 		if (store_is_transient(r)) {
 			log_debug("redis: batch for feed=%s: %s; reconnecting",
-			    b->feed_url, r->str);
+			    util_url_redact(b->feed_url, shown, sizeof(shown)),
+			    r->str);
 			s->ready = false;
 			redisAsyncDisconnect(ac);
 			return;
@@ -643,7 +645,8 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 		s->stats.errors++;
 		if (!b->error)
 			log_error("redis: script failed feed=%s: %s",
-			    b->feed_url, r->str);
+			    util_url_redact(b->feed_url, shown, sizeof(shown)),
+			    r->str);
 		b->error = true;
 	} else if (r->type == REDIS_REPLY_ARRAY &&
 	    r->elements == STORE_ALERT_TYPES + 1) {
@@ -1488,6 +1491,7 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	char				*fig, *al;
 	size_t				 j, occ = 0;
 	bool				 watched;
+	char				 shown[UTIL_URL_SHOWN];
 
 	/*
 	 * The dedupe token names this claim across daemons and replays:
@@ -1505,7 +1509,9 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	src.text = sc->text;
 	src.lang = it->lang;
 	src.published = it->published;
-	al = alert_new_pair(c, &src, in->feed_url, in->detected_at, &fig);
+	/* A password in the feed URL never reaches alerts or Redis. */
+	al = alert_new_pair(c, &src, util_url_redact(in->feed_url, shown,
+	    sizeof(shown)), in->detected_at, &fig);
 
 	store_cmd_fmt(cmd, "%s\037%016" PRIx64 "\037%zu", it->id, it->hash,
 	    occ);
@@ -1538,11 +1544,13 @@ store_build_state(const struct store_batch *in, struct store_cmd *cmd)
 {
 	const struct store_feed_state	*st = in->state;
 	int				 argc = cmd->argc;
+	char				 shown[UTIL_URL_SHOWN];
 
 	if (st == NULL)
 		return 0;
 	store_cmd_str(cmd, "url");
-	store_cmd_str(cmd, in->feed_url);
+	store_cmd_str(cmd, util_url_redact(in->feed_url, shown,
+	    sizeof(shown)));
 #define STORE_FIELD_STR(f) do {						\
 		if (st->f != NULL) {					\
 			store_cmd_str(cmd, #f);				\
@@ -1636,28 +1644,31 @@ store_submit(struct store *s, const struct store_batch *in,
 {
 	struct store_qbatch	*b;
 	size_t			 i;
+	char			 shown[UTIL_URL_SHOWN];
+	const char		*url;
 
 	if (in->feed_url == NULL || in->nitems > STORE_ITEMS_MAX ||
 	    in->nclaims > STORE_ITEMS_MAX) {
 		log_error("redis: batch refused: no feed url or too large");
 		return -1;
 	}
+	url = util_url_redact(in->feed_url, shown, sizeof(shown));
 	for (i = 0; i < in->nitems; i++)
 		if (in->items[i].id == NULL) {
 			log_error("redis: batch refused feed=%s: item without "
-			    "id", in->feed_url);
+			    "id", url);
 			return -1;
 		}
 	for (i = 0; i < in->nclaims; i++)
 		if (in->claims[i].item >= in->nitems ||
 		    in->claims[i].claim == NULL) {
 			log_error("redis: batch refused feed=%s: claim %zu "
-			    "names no item", in->feed_url, i);
+			    "names no item", url, i);
 			return -1;
 		}
 	if (s->nbatches >= (size_t)s->queue_max && s->spool_path == NULL) {
 		log_error("redis: queue full (%zu batches), dropping "
-		    "feed=%s", s->nbatches, in->feed_url);
+		    "feed=%s", s->nbatches, url);
 		return -1;
 	}
 	b = xcalloc(1, sizeof(*b));
@@ -1679,7 +1690,7 @@ store_submit(struct store *s, const struct store_batch *in,
 		}
 		if (s->nbatches >= (size_t)s->queue_max) {
 			log_error("redis: queue full (%zu batches), dropping "
-			    "feed=%s", s->nbatches, in->feed_url);
+			    "feed=%s", s->nbatches, url);
 			store_qbatch_free(b);
 			return -1;
 		}

@@ -459,8 +459,6 @@ static const struct {
 	    "<body>" },
 	{ B "opml_entity.conf", B "entity.opml:3: entity declarations are "
 	    "not allowed in a feed list" },
-	{ B "opml_dup.conf", B "dup.opml:5: duplicate feed "
-	    "'https://news.example.com/a.xml' (first at line 3)" },
 	{ B "opml_nsopt.conf", B "nsopt.opml:4: unknown option 'intervall' "
 	    "(did you mean 'interval'?)" },
 	{ B "opml_badurl.conf", B "badurl.opml:4: bad URL '': not an "
@@ -616,6 +614,24 @@ test_config_every_error(void **state)
 	assert_true(strncmp(err, want[0], strlen(want[0])) == 0);
 }
 
+/* Feed readers export a feed once per folder: one feed in OPML. */
+static void
+test_config_opml_folders(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "many/opml_dup.conf", err, sizeof(err));
+	if (c == NULL)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(c);
+	assert_int_equal(c->nfeeds, 1);
+	assert_string_equal(c->feeds[0].url, "https://news.example.com/a.xml");
+	assert_int_equal(c->feeds[0].line, 3);
+	config_free(c);
+}
+
 /* A plain list saved with a UTF-8 byte order mark. */
 static void
 test_config_bom_list(void **state)
@@ -654,6 +670,7 @@ main(void)
 		cmocka_unit_test(test_config_free_null),
 		cmocka_unit_test(test_config_every_error),
 		cmocka_unit_test(test_config_bom_list),
+		cmocka_unit_test(test_config_opml_folders),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

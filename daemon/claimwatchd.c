@@ -38,6 +38,8 @@
 
 /* Text handed to the extractor per item; longer bodies are cut here. */
 #define CLAIMWATCHD_TEXT_MAX	(1024 * 1024)
+/* How far apart in time an item and the story it joins may be. */
+#define CLAIMWATCHD_STORY_WINDOW (30 * 86400)
 /* How long SIGTERM waits for in-flight polls and Redis writes. */
 #define CLAIMWATCHD_DRAIN_SECONDS 10
 
@@ -66,6 +68,7 @@ struct claimwatchd_poll {
 	size_t			 articles_left;	/* article fetches running */
 	struct claimwatchd_article *article_args; /* callback args, one per
 						   new item */
+	struct claimwatchd_claims *cc;		/* extracted, not yet stored */
 	TAILQ_ENTRY(claimwatchd_poll) entry;	/* in ctx->polls */
 	int64_t			 due_ms;	/* when the poll started */
 	int64_t			 fetched_ms;	/* when the response was in */
@@ -80,6 +83,9 @@ struct claimwatchd_claims {
 	const char		*text;		/* the item text being scanned */
 	const struct story_text	*story;		/* its names, for the scope */
 	size_t			 item;		/* batch index of that item */
+	struct store_item	*items;		/* the batch's items */
+	char			**places;	/* asked of the story registry */
+	size_t			 nplaces;
 };
 
 static void	claimwatchd_poll_end(struct claimwatchd_poll *);
@@ -298,16 +304,149 @@ claimwatchd_lang(const struct ctx *ctx, const char *tag, char *buf)
 	return buf;
 }
 
-/* Extracts claims from the poll's new items and writes them, oldest
-   first, in one store_submit. */
+static void
+claimwatchd_claims_free(struct claimwatchd_claims *cc)
+{
+	size_t	 i;
+
+	if (cc == NULL)
+		return;
+	for (i = 0; i < cc->n; i++)
+		free((char *)cc->sclaims[i].text);
+	for (i = 0; i < cc->nplaces; i++)
+		free(cc->places[i]);
+	free(cc->places);
+	free(cc->claims);
+	free(cc->sclaims);
+	free(cc->items);
+	free(cc);
+}
+
+/* When claim i's item was published, or now for an undated one. */
+static int64_t
+claimwatchd_claim_time(const struct claimwatchd_claims *cc, size_t i)
+{
+	int64_t	 t = cc->items[cc->sclaims[i].item].published;
+
+	return t != INT64_MIN ? t : util_now();
+}
+
+/*
+ * Writes the poll's claims, oldest item first, in one store_submit, and
+ * tells the story registry which kinds of event its places reported.
+ */
+static void
+claimwatchd_claims_submit(struct claimwatchd_poll *p)
+{
+	struct claimwatchd_claims	*cc = p->cc;
+	struct store_feed_state		 st;
+	struct store_batch		 b;
+	size_t				 i;
+	char				 rbuf[1024], place[CLAIM_NAME_MAX];
+	char				 kind[CLAIM_NAME_MAX];
+	int				 rc;
+
+	for (i = 0; i < cc->n; i++)
+		if (story_split(&cc->claims[i], place, sizeof(place), kind,
+		    sizeof(kind)) && (i == 0 || strcmp(cc->claims[i].scope,
+		    cc->claims[i - 1].scope) != 0))
+			store_story_note(p->ctx->store, place, kind,
+			    claimwatchd_claim_time(cc, i));
+	claimwatchd_feed_state(p->feed, &st);
+	memset(&b, 0, sizeof(b));
+	b.feed_url = p->feed->url;
+	b.state = &st;
+	b.items = cc->items;
+	b.nitems = p->nnew;
+	b.claims = cc->sclaims;
+	b.nclaims = cc->n;
+	b.detected_at = util_now();
+	rc = store_submit(p->ctx->store, &b, claimwatchd_submit_cb, p);
+	claimwatchd_claims_free(cc);
+	p->cc = NULL;
+	if (rc == -1) {
+		log_warn("feed=%s store queue full; items will be seen again "
+		    "next poll", claimwatchd_redact(p->feed->url, rbuf,
+		    sizeof(rbuf)));
+		claimwatchd_poll_end(p);
+	}
+}
+
+/*
+ * The registry's answer: a claim whose item named a place but no kind
+ * joins the story reported there last, if within the story window.
+ */
+static void
+claimwatchd_kinds_cb(const char *const *kinds, const int64_t *times,
+    size_t n, void *arg)
+{
+	struct claimwatchd_poll		*p = arg;
+	struct claimwatchd_claims	*cc = p->cc;
+	size_t				 i, j;
+	int64_t				 t;
+	char				 place[CLAIM_NAME_MAX];
+
+	for (i = 0; i < cc->n && n == cc->nplaces; i++) {
+		if (!story_place(&cc->claims[i], place, sizeof(place)))
+			continue;
+		for (j = 0; j < n && strcmp(cc->places[j], place) != 0; j++)
+			;
+		t = claimwatchd_claim_time(cc, i);
+		if (j < n && kinds[j] != NULL &&
+		    llabs(t - times[j]) <= CLAIMWATCHD_STORY_WINDOW)
+			story_set_kind(p->ctx->gaz, &cc->claims[i], kinds[j]);
+	}
+	claimwatchd_claims_submit(p);
+}
+
+/*
+ * Claims whose item names a place but no kind of event: completed from
+ * another item of this poll that names both, else asked of the story
+ * registry in Redis.  Returns 0 when it asked (claimwatchd_kinds_cb goes
+ * on), -1 when there was nothing to ask or Redis is away.
+ */
+static int
+claimwatchd_story_lookup(struct claimwatchd_poll *p)
+{
+	struct claimwatchd_claims	*cc = p->cc;
+	size_t				 i, j;
+	char				 place[CLAIM_NAME_MAX];
+	char				 pj[CLAIM_NAME_MAX], kj[CLAIM_NAME_MAX];
+
+	for (i = 0; i < cc->n; i++) {
+		if (!story_place(&cc->claims[i], place, sizeof(place)))
+			continue;
+		for (j = 0; j < cc->n; j++)
+			if (story_split(&cc->claims[j], pj, sizeof(pj), kj,
+			    sizeof(kj)) && strcmp(pj, place) == 0)
+				break;
+		if (j < cc->n) {
+			story_set_kind(p->ctx->gaz, &cc->claims[i], kj);
+			continue;
+		}
+		for (j = 0; j < cc->nplaces; j++)
+			if (strcmp(cc->places[j], place) == 0)
+				break;
+		if (j == cc->nplaces) {
+			cc->places = xreallocarray(cc->places, j + 1,
+			    sizeof(*cc->places));
+			cc->places[cc->nplaces++] = xstrdup(place);
+		}
+	}
+	if (cc->nplaces == 0)
+		return -1;
+	return store_story_kinds(p->ctx->store,
+	    (const char *const *)cc->places, cc->nplaces, claimwatchd_kinds_cb,
+	    p);
+}
+
+/* Extracts claims from the poll's new items, gives each its story, and
+   writes them. */
 static void
 claimwatchd_extract_submit(struct claimwatchd_poll *p)
 {
 	struct ctx			*ctx = p->ctx;
-	struct claimwatchd_claims	 cc;
-	struct store_feed_state		 st;
-	struct store_batch		 b;
-	struct store_item		*items;
+	struct claimwatchd_claims	*cc;
 	struct util_buf			 text = { 0 };
 	struct story_text		 story;
 	const struct feed_item		*it;
@@ -315,12 +454,12 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	size_t				 i, k;
 	char				 rbuf[1024], lbuf[8];
 
-	memset(&cc, 0, sizeof(cc));
-	items = xcalloc(p->nnew + 1, sizeof(*items));
+	cc = p->cc = xcalloc(1, sizeof(*cc));
+	cc->items = xcalloc(p->nnew + 1, sizeof(*cc->items));
 	for (k = 0; k < p->nnew; k++) {
 		i = p->newidx[k];
 		it = &p->parsed->items[i];
-		items[k] = p->items[i];
+		cc->items[k] = p->items[i];
 		lang = p->feed->lang;
 		if (lang == NULL)
 			lang = it->lang;
@@ -329,44 +468,25 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 		lang = claimwatchd_lang(ctx, lang, lbuf);
 		claimwatchd_item_text(it, p->articles != NULL ?
 		    p->articles[k] : NULL, &text);
-		cc.text = text.data != NULL ? text.data : "";
-		cc.item = k;
-		story_text_init(&story, ctx->gaz, cc.text, text.len);
-		cc.story = &story;
-		extract_text(ctx->lex, cc.text, text.len, lang,
-		    claimwatchd_claim_cb, &cc);
+		cc->text = text.data != NULL ? text.data : "";
+		cc->item = k;
+		story_text_init(&story, ctx->gaz, cc->text, text.len);
+		cc->story = &story;
+		extract_text(ctx->lex, cc->text, text.len, lang,
+		    claimwatchd_claim_cb, cc);
 		story_text_free(&story);
 	}
-	for (i = 0; i < cc.n; i++)
-		cc.sclaims[i].claim = &cc.claims[i];
+	util_buf_free(&text);
+	for (i = 0; i < cc->n; i++)
+		cc->sclaims[i].claim = &cc->claims[i];
 	ctx->stats.items_new += p->nnew;
 	ctx->stats.items_seen += p->parsed->nitems - p->nnew;
-	ctx->stats.claims += cc.n;
+	ctx->stats.claims += cc->n;
 	log_info("feed=%s status=%d items=%zu new=%zu claims=%zu",
 	    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)), p->status,
-	    p->parsed->nitems, p->nnew, cc.n);
-
-	claimwatchd_feed_state(p->feed, &st);
-	memset(&b, 0, sizeof(b));
-	b.feed_url = p->feed->url;
-	b.state = &st;
-	b.items = items;
-	b.nitems = p->nnew;
-	b.claims = cc.sclaims;
-	b.nclaims = cc.n;
-	b.detected_at = util_now();
-	if (store_submit(ctx->store, &b, claimwatchd_submit_cb, p) == -1) {
-		log_warn("feed=%s store queue full; items will be seen again "
-		    "next poll", claimwatchd_redact(p->feed->url, rbuf,
-		    sizeof(rbuf)));
-		claimwatchd_poll_end(p);
-	}
-	for (i = 0; i < cc.n; i++)
-		free((char *)cc.sclaims[i].text);
-	free(cc.claims);
-	free(cc.sclaims);
-	free(items);
-	util_buf_free(&text);
+	    p->parsed->nitems, p->nnew, cc->n);
+	if (claimwatchd_story_lookup(p) == -1)
+		claimwatchd_claims_submit(p);
 }
 
 static void
@@ -655,6 +775,7 @@ claimwatchd_poll_free(struct claimwatchd_poll *p)
 			free(p->articles[i]);
 	free(p->articles);
 	free(p->article_args);
+	claimwatchd_claims_free(p->cc);
 	free(p->newidx);
 	feed_free(p->parsed);
 	free(p->order);

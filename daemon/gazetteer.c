@@ -517,16 +517,27 @@ gazetteer_country(const struct gazetteer *g, int place)
 	return place;
 }
 
-int
-gazetteer_place(const struct gazetteer *g, const char *id)
+static int
+gazetteer_lookup(const struct gazetteer_list *l, const char *id)
 {
-	const struct gazetteer_list	*l = &g->nodes[GAZETTEER_PLACE];
-	size_t				 i;
+	size_t	 i;
 
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->v[i].id, id) == 0)
 			return (int)i;
 	return -1;
+}
+
+int
+gazetteer_place(const struct gazetteer *g, const char *id)
+{
+	return gazetteer_lookup(&g->nodes[GAZETTEER_PLACE], id);
+}
+
+int
+gazetteer_event(const struct gazetteer *g, const char *id)
+{
+	return gazetteer_lookup(&g->nodes[GAZETTEER_EVENT], id);
 }
 
 const char *

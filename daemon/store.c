@@ -156,6 +156,7 @@ struct store_read {
 	store_state_cb	 state_cb;
 	store_items_cb	 items_cb;
 	store_lease_cb	 lease_cb;
+	store_kinds_cb	 kinds_cb;
 	store_done_cb	 done_cb;
 	void		*arg;
 	size_t		 n;
@@ -1394,6 +1395,101 @@ store_lease(struct store *s, const char *feed_url, long ttl_ms,
 	redisAsyncCommandArgv(s->ac, store_lease_reply_cb, rd, 6, argv,
 	    argvlen);
 	return 0;
+}
+
+/*
+ * The story registry: per place, the kinds of event reported there and
+ * when (`{<prefix>story}:p:<place>`, kind -> UTC seconds; one hash tag so
+ * a cluster keeps it in one slot).  Items that name a place but no kind
+ * join the story last reported there.
+ */
+static void
+store_kinds_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
+{
+	struct store_read	*rd = priv;
+	redisReply		*r = reply, *h;
+	const char		**kinds;
+	int64_t			*times, t;
+	size_t			 i, j;
+
+	(void)ac;
+	if (rd->s->freeing || r == NULL || r->type != REDIS_REPLY_ARRAY ||
+	    r->elements != rd->n) {
+		if (!rd->s->freeing)
+			rd->kinds_cb(NULL, NULL, 0, rd->arg);
+		store_read_free(rd);
+		return;
+	}
+	kinds = xcalloc(rd->n + 1, sizeof(*kinds));
+	times = xcalloc(rd->n + 1, sizeof(*times));
+	for (i = 0; i < rd->n; i++) {
+		h = r->element[i];
+		for (j = 0; h->type == REDIS_REPLY_ARRAY && j + 1 < h->elements;
+		    j += 2) {
+			if (h->element[j]->type != REDIS_REPLY_STRING ||
+			    h->element[j + 1]->type != REDIS_REPLY_STRING)
+				continue;
+			t = strtoll(h->element[j + 1]->str, NULL, 10);
+			if (kinds[i] == NULL || t > times[i]) {
+				kinds[i] = h->element[j]->str;
+				times[i] = t;
+			}
+		}
+	}
+	rd->kinds_cb(kinds, times, rd->n, rd->arg);
+	free(kinds);
+	free(times);
+	store_read_free(rd);
+}
+
+int
+store_story_kinds(struct store *s, const char *const *places, size_t n,
+    store_kinds_cb cb, void *arg)
+{
+	static const char	 lua[] = "local o = {} for i, k in ipairs(KEYS) "
+				    "do o[i] = redis.call('HGETALL', k) end "
+				    "return o";
+	struct store_read	*rd;
+	const char		**argv;
+	size_t			*argvlen, i;
+	char			 num[32];
+
+	if (!s->ready || n == 0 || n > STORE_ITEMS_MAX)
+		return -1;
+	argv = xcalloc(n + 3, sizeof(*argv));
+	argvlen = xcalloc(n + 3, sizeof(*argvlen));
+	snprintf(num, sizeof(num), "%zu", n);
+	argv[0] = "EVAL";
+	argv[1] = lua;
+	argv[2] = num;
+	for (i = 0; i < n; i++)
+		xasprintf((char **)&argv[i + 3], "{%sstory}:p:%s", s->prefix,
+		    places[i]);
+	for (i = 0; i < n + 3; i++)
+		argvlen[i] = strlen(argv[i]);
+	rd = store_read_new(s, arg);
+	rd->kinds_cb = cb;
+	rd->n = n;
+	s->stats.commands++;
+	redisAsyncCommandArgv(s->ac, store_kinds_reply_cb, rd, (int)n + 3,
+	    argv, argvlen);
+	for (i = 0; i < n; i++)
+		free((char *)argv[i + 3]);
+	free(argv);
+	free(argvlen);
+	return 0;
+}
+
+void
+store_story_note(struct store *s, const char *place, const char *kind,
+    int64_t t)
+{
+	if (!s->ready)
+		return;
+	/* Only ever later: a late report does not move a story back. */
+	s->stats.commands++;
+	redisAsyncCommand(s->ac, NULL, NULL, "HSET {%sstory}:p:%s %s %lld",
+	    s->prefix, place, kind, (long long)t);
 }
 
 const char *

@@ -242,3 +242,39 @@ story_assign(const struct story_text *st, struct claim *c, char *why,
 	story_why(st, c, decided, &place, &kind, why, whylen);
 	return c->scope[0] != '\0';
 }
+
+bool
+story_place(const struct claim *c, char *buf, size_t len)
+{
+	if (c->scope[0] == '\0' || strchr(c->scope, '.') != NULL ||
+	    strcmp(c->scope, c->entity) == 0)
+		return false;
+	util_strlcpy(buf, c->scope, len);
+	return true;
+}
+
+void
+story_set_kind(const struct gazetteer *g, struct claim *c, const char *kind)
+{
+	struct story_text	 st = { .g = g };
+	struct story_pick	 place = { .id = -1 }, k = { .id = -1 };
+
+	if ((place.id = gazetteer_place(g, c->scope)) == -1 ||
+	    (k.id = gazetteer_event(g, kind)) == -1)
+		return;
+	story_place_scope(&st, c, &place, &k);
+	claim_make_key(c);
+}
+
+bool
+story_split(const struct claim *c, char *place, size_t plen, char *kind,
+    size_t klen)
+{
+	const char	*dot = strchr(c->scope, '.');
+
+	if (dot == NULL || strcmp(c->scope, c->entity) == 0)
+		return false;
+	snprintf(place, plen, "%.*s", (int)(dot - c->scope), c->scope);
+	util_strlcpy(kind, dot + 1, klen);
+	return true;
+}

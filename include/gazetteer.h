@@ -53,8 +53,9 @@ const char	*gazetteer_label(const struct gazetteer *, enum gazetteer_kind,
 int		 gazetteer_depth(const struct gazetteer *, int place);
 /* The country of a place (itself for a country); an index. */
 int		 gazetteer_country(const struct gazetteer *, int place);
-/* The place with this id, or -1. */
+/* The place, or the event kind, with this id, or -1. */
 int		 gazetteer_place(const struct gazetteer *, const char *id);
+int		 gazetteer_event(const struct gazetteer *, const char *id);
 /* The country id an agency entity ("tni", "bnpb") belongs to, or NULL. */
 const char	*gazetteer_agency(const struct gazetteer *, const char *entity);
 /* Names loaded (for tests). */

@@ -47,4 +47,17 @@ void	 story_text_free(struct story_text *st);
 bool	 story_assign(const struct story_text *, struct claim *c, char *why,
 	    size_t whylen);
 
+/*
+ * A scope of a place alone ("demak": the item named no kind of event)
+ * can be completed from the story registry: story_place writes the place
+ * id to buf and returns true for such a claim; story_set_kind makes it
+ * "place.kind" (label and key too).  story_split gives place and kind of a
+ * complete place scope, false for owner and place-only scopes.
+ */
+bool	 story_place(const struct claim *c, char *buf, size_t len);
+void	 story_set_kind(const struct gazetteer *, struct claim *c,
+	    const char *kind);
+bool	 story_split(const struct claim *c, char *place, size_t plen,
+	    char *kind, size_t klen);
+
 #endif

@@ -230,6 +230,12 @@ def cmd_lint(data, claimwatch):
             if c.get("scope"):
                 got.append("%s=%g" % (c["key"], c["value"]))
         want = ["%s=%g" % (a["key"], a["value"]) for a in it["expect"]]
+        # A place named without a kind joins the story registered for the
+        # place ("demak" -> "demak.flood"): the daemon does that, not
+        # extract.
+        got = [g if g in want else next(
+            (w for w in want if w.split("/", 1)[1] == g.split("/", 1)[1] and
+             w.split(".", 1)[0] == g.split("/", 1)[0]), g) for g in got]
         if got != want:
             bad += 1
             print("%s: %s\n  annotated %s\n  extracted %s"

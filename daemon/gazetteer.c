@@ -33,6 +33,7 @@ struct gazetteer_node {
 	char	*parent;	/* place: parent id or NULL; else NULL */
 	int	 up;		/* index of the parent, or -1 */
 	int	 depth;
+	bool	 owned;		/* event kind told by its owners ("war") */
 };
 
 struct gazetteer_name {
@@ -205,7 +206,10 @@ gazetteer_lang_ok(const char *lang)
 	    strlen(lang));
 }
 
-/* One line: "place ID PARENT LANG NAME", "kind ID LANG NAME", "agency E C". */
+/*
+ * One line: "place ID PARENT LANG NAME", "kind ID LANG NAME", "owned ID"
+ * or "agency ENTITY COUNTRY".
+ */
 static const char *
 gazetteer_line(struct gazetteer *g, char *line)
 {
@@ -218,6 +222,11 @@ gazetteer_line(struct gazetteer *g, char *line)
 		return NULL;
 	if ((id = gazetteer_field(&p)) == NULL)
 		return "missing id";
+	if (strcmp(what, "owned") == 0) {
+		i = gazetteer_node_add(&g->nodes[GAZETTEER_EVENT], id);
+		g->nodes[GAZETTEER_EVENT].v[i].owned = true;
+		return NULL;
+	}
 	if (strcmp(what, "agency") == 0) {
 		if ((lang = gazetteer_field(&p)) == NULL)
 			return "agency needs an entity and a country";
@@ -234,7 +243,7 @@ gazetteer_line(struct gazetteer *g, char *line)
 	} else if (strcmp(what, "kind") == 0)
 		kind = GAZETTEER_EVENT;
 	else
-		return "unknown entry (place, kind or agency)";
+		return "unknown entry (place, kind, owned or agency)";
 	if ((lang = gazetteer_field(&p)) == NULL || !gazetteer_lang_ok(lang))
 		return "bad or missing language (id, en or *)";
 	p += strspn(p, " \t");
@@ -499,6 +508,12 @@ gazetteer_label(const struct gazetteer *g, enum gazetteer_kind kind, int id,
 	else
 		l = nd->label_en != NULL ? nd->label_en : nd->label_id;
 	return l != NULL ? l : nd->id;
+}
+
+bool
+gazetteer_owned(const struct gazetteer *g, int event)
+{
+	return g->nodes[GAZETTEER_EVENT].v[event].owned;
 }
 
 int

@@ -116,17 +116,29 @@ story_find(const struct story_text *st, const struct claim *c,
 	return story_pick_in(st, kind, skip, 0, st->len, "item", p);
 }
 
-/* Whether the owner is the country the event happens in. */
+/*
+ * Whether the owner is the country a place-bound event happens in: a kind
+ * is named that is not told by its owners (a flood, not a war), and the
+ * place is in the owner's country, or no other place is named ("Gempa
+ * Turki menewaskan 5.000 warga Turki": the place is the owner itself,
+ * which place is then set to).
+ */
 static bool
 story_owner_is_home(const struct story_text *st, const char *owner,
-    const struct story_pick *place, const struct story_pick *kind)
+    struct story_pick *place, const struct story_pick *kind)
 {
 	int	 oc;
 
-	if (place->id == -1 || kind->id == -1)
+	if (kind->id == -1 || gazetteer_owned(st->g, kind->id))
 		return false;
 	if ((oc = gazetteer_place(st->g, owner)) == -1)
 		return false;
+	if (place->id == -1) {
+		place->id = oc;
+		place->off = place->len = 0;
+		place->where = "owner";
+		return true;
+	}
 	return gazetteer_country(st->g, place->id) == oc;
 }
 

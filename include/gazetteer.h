@@ -8,6 +8,7 @@
 #ifndef CLAIMWATCH_GAZETTEER_H
 #define CLAIMWATCH_GAZETTEER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct gazetteer;
@@ -49,6 +50,8 @@ const char	*gazetteer_id(const struct gazetteer *, enum gazetteer_kind,
 /* The label in lang ("id", "en"; others get English), never NULL. */
 const char	*gazetteer_label(const struct gazetteer *, enum gazetteer_kind,
 		    int id, const char *lang);
+/* Whether an event kind's stories belong to its owners ("war"). */
+bool		 gazetteer_owned(const struct gazetteer *, int event);
 /* A place's depth: 0 country or world region, 1 province, 2 regency. */
 int		 gazetteer_depth(const struct gazetteer *, int place);
 /* The country of a place (itself for a country); an index. */

@@ -104,6 +104,18 @@ test_home_owner_and_agency(void **state)
 	assert_string_equal(test_key("Banjir di Demak menewaskan 12 warga "
 	    "Indonesia.", "12", "indonesia", "killed", "people", "id"),
 	    "demak.flood/killed/people");
+	/* The owner is the place: "5,000 Turkish citizens" of a Turkish quake. */
+	assert_string_equal(test_key("An earthquake in Turkey killed 5,000 "
+	    "Turkish citizens.", "5,000", "turkey", "killed", "people", "en"),
+	    "turkey.earthquake/killed/people");
+	/* A war is its owners' story wherever it is fought. */
+	assert_string_equal(test_key("Some 300 North Korean soldiers were "
+	    "killed in fighting.", "300", "north-korea", "killed", "troops",
+	    "en"), "north-korea/killed/people");
+	/* Owners abroad keep their own count. */
+	assert_string_equal(test_key("The earthquake in Turkey killed 3 "
+	    "Indonesians.", "3", "indonesia", "killed", "people", "en"),
+	    "indonesia/killed/people");
 	assert_string_equal(test_key("TNI kerahkan 500 personel ke lokasi "
 	    "banjir Demak.", "500", "tni", "deployed", "personnel", "id"),
 	    "demak.flood/deployed/people");

@@ -123,6 +123,7 @@ struct claimwatch_extract {
 	const struct story_text	*story;
 	bool			 explain;
 	size_t			 n;
+	struct claim		 prev[8];	/* the last claims, for parts */
 };
 
 static void
@@ -131,9 +132,14 @@ claimwatch_extract_cb(const struct claim *c, void *arg)
 	struct claimwatch_extract	*x = arg;
 	struct claim			 sc = *c;
 	char				*json, why[512];
+	size_t				 i;
 	bool				 stored;
 
 	stored = story_assign(x->story, &sc, why, sizeof(why));
+	for (i = 0; i < x->n && i < 8; i++)
+		if (story_is_part(&x->prev[i], &sc))
+			sc.role = CLAIM_ROLE_SUBCOUNT;
+	x->prev[x->n % 8] = sc;
 	json = alert_claim_json(&sc, x->text + c->sent_offset,
 	    c->sent_length);
 	/* The why line quotes only gazetteer-matched words, made printable. */

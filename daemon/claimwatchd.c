@@ -227,6 +227,9 @@ claimwatchd_claim_cb(const struct claim *c, void *arg)
 	/* A claim of no story we can tell apart is not stored. */
 	if (!story_assign(cc->story, &sc, NULL, 0))
 		return;
+	for (i = cc->n; i > 0 && cc->sclaims[i - 1].item == cc->item; i--)
+		if (story_is_part(&cc->claims[i - 1], &sc))
+			sc.role = CLAIM_ROLE_SUBCOUNT;
 	/*
 	 * One headline figure per key per item: the first, which is the
 	 * headline's or the lead sentence's.  Later ones for the same key

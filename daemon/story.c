@@ -290,3 +290,20 @@ story_split(const struct claim *c, char *place, size_t plen, char *kind,
 	util_strlcpy(kind, dot + 1, klen);
 	return true;
 }
+
+bool
+story_is_part(const struct claim *whole, const struct claim *c)
+{
+	static const char *const parts[] = { "children", "women" };
+	size_t	 i;
+
+	if (whole->sent_offset != c->sent_offset || whole->offset >= c->offset ||
+	    strcmp(whole->scope, c->scope) != 0 ||
+	    strcmp(whole->event, c->event) != 0 ||
+	    strcmp(claim_unit_fold(whole->unit), "people") != 0)
+		return false;
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strcmp(c->unit, parts[i]) == 0)
+			return true;
+	return false;
+}

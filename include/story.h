@@ -55,6 +55,13 @@ bool	 story_assign(const struct story_text *, struct claim *c, char *why,
  * complete place scope, false for owner and place-only scopes.
  */
 bool	 story_place(const struct claim *c, char *buf, size_t len);
+/*
+ * Whether c counts a part of whole, a claim before it in the same
+ * sentence of the same story and event: children or women among people
+ * ("12 orang tewas, termasuk 4 anak-anak").  Such a claim is a sub-count
+ * even when the extractor called it a headline.
+ */
+bool	 story_is_part(const struct claim *whole, const struct claim *c);
 void	 story_set_kind(const struct gazetteer *, struct claim *c,
 	    const char *kind);
 bool	 story_split(const struct claim *c, char *place, size_t plen,

@@ -152,6 +152,30 @@ test_label(void **state)
 	story_text_free(&st);
 }
 
+/* Children among people of the same sentence are a part, not news. */
+static void
+test_parts(void **state)
+{
+	struct claim	 whole, part;
+
+	(void)state;
+	memset(&whole, 0, sizeof(whole));
+	util_strlcpy(whole.scope, "bantul.flood", sizeof(whole.scope));
+	util_strlcpy(whole.event, "killed", sizeof(whole.event));
+	util_strlcpy(whole.unit, "people", sizeof(whole.unit));
+	whole.offset = 20;
+	part = whole;
+	util_strlcpy(part.unit, "children", sizeof(part.unit));
+	part.offset = 40;
+	assert_true(story_is_part(&whole, &part));
+	assert_false(story_is_part(&part, &whole));
+	part.sent_offset = 100;		/* another sentence */
+	assert_false(story_is_part(&whole, &part));
+	part.sent_offset = 0;
+	util_strlcpy(part.unit, "civilians", sizeof(part.unit));
+	assert_false(story_is_part(&whole, &part));
+}
+
 static int
 test_setup(void **state)
 {
@@ -184,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_home_owner_and_agency),
 		cmocka_unit_test(test_no_story),
 		cmocka_unit_test(test_label),
+		cmocka_unit_test(test_parts),
 	};
 
 	return cmocka_run_group_tests_name("story", tests, test_setup,

@@ -578,16 +578,16 @@ claimwatchd_items_cb(const enum store_item_state *states, size_t n, int error,
 static int
 claimwatchd_order_cmp(const void *a, const void *b, void *arg)
 {
-	const struct feed	*f = arg;
+	const struct store_item	*it = arg;
 	size_t			 ia = *(const size_t *)a, ib = *(const size_t *)b;
-	int64_t			 pa = f->items[ia].published;
-	int64_t			 pb = f->items[ib].published;
+	int64_t			 pa = it[ia].published;
+	int64_t			 pb = it[ib].published;
 
 	/* Undated items go last, in reverse document order (newest first
 	   is the norm in feeds). */
-	if (pa == FEED_TIME_NONE)
+	if (pa == INT64_MIN)
 		pa = INT64_MAX;
-	if (pb == FEED_TIME_NONE)
+	if (pb == INT64_MIN)
 		pb = INT64_MAX;
 	if (pa != pb)
 		return pa < pb ? -1 : 1;
@@ -639,7 +639,7 @@ claimwatchd_handle_feed(struct claimwatchd_poll *p)
 			p->items[i].published = INT64_MIN;
 	}
 	qsort_r(p->order, fd->nitems, sizeof(*p->order),
-	    claimwatchd_order_cmp, fd);
+	    claimwatchd_order_cmp, p->items);
 	if (store_items_check(p->ctx->store, p->feed->url, p->items,
 	    fd->nitems, claimwatchd_items_cb, p) == -1) {
 		log_info("feed=%s Redis not connected; retrying later",

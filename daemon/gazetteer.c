@@ -432,12 +432,16 @@ gazetteer_find(const struct gazetteer *g, const char *norm)
 	return NULL;
 }
 
-/* The longest name starting at word w[0] of the n left; its word count. */
+/*
+ * The longest name starting at word w[0] of the n left; its word count.
+ * s has len bytes.  A place followed by "$" is a currency ("US$", "S$").
+ */
 static size_t
-gazetteer_longest(const struct gazetteer *g, const char *s,
+gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
     const struct gazetteer_word *w, size_t n,
     const struct gazetteer_name **hit)
 {
+	size_t			 end;
 	char			 buf[GAZETTEER_NORM_MAX];
 	const struct gazetteer_name *nm;
 	size_t			 k;
@@ -449,7 +453,9 @@ gazetteer_longest(const struct gazetteer *g, const char *s,
 		    (nm = gazetteer_find(g, buf)) == NULL)
 			continue;
 		first = (unsigned char)s[w[k - 1].off];
-		if (nm->kind == GAZETTEER_PLACE && islower(first))
+		end = w[k - 1].off + w[k - 1].len;
+		if (nm->kind == GAZETTEER_PLACE && (islower(first) ||
+		    (end < len && s[end] == '$')))
 			continue;
 		*hit = nm;
 		return k;
@@ -472,7 +478,8 @@ gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
 	if (nw > GAZETTEER_SCAN_WORDS)
 		nw = GAZETTEER_SCAN_WORDS;
 	while (i < nw) {
-		if ((k = gazetteer_longest(g, text, w + i, nw - i, &nm)) == 0) {
+		if ((k = gazetteer_longest(g, text, len, w + i, nw - i,
+		    &nm)) == 0) {
 			i++;
 			continue;
 		}

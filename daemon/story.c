@@ -208,14 +208,64 @@ story_place_scope(const struct story_text *st, struct claim *c,
 		snprintf(c->label, sizeof(c->label), "%s in %s", kl, pl);
 }
 
+/*
+ * The other party of a transfer: the first country or union (depth 0)
+ * other than the owner in the sentence, else the title; or -1.
+ */
+static int
+story_party(const struct story_text *st, const struct claim *c, int owner)
+{
+	const struct gazetteer_match	*m;
+	size_t				 i, from, to;
+	int				 pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		from = pass == 0 ? c->sent_offset : 0;
+		to = pass == 0 ? c->sent_offset + c->sent_length :
+		    st->title_len;
+		for (i = 0; i < st->n; i++) {
+			m = &st->m[i];
+			if (m->kind == GAZETTEER_PLACE && m->id != owner &&
+			    m->offset >= from && m->offset + m->length <= to &&
+			    gazetteer_depth(st->g, m->id) == 0)
+				return m->id;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The owner's scope.  Funding is a story of its two parties, whichever
+ * the sentence makes the owner: "EU pledges $75 million to Ukraine" and
+ * "Ukraina menerima US$90 juta dari Uni Eropa" are both "eu+ukraine".
+ */
 static void
 story_owner_scope(const struct story_text *st, struct claim *c)
 {
-	int	 p = gazetteer_place(st->g, c->entity);
+	int		 p = gazetteer_place(st->g, c->entity), q = -1, t;
+	const char	*a, *b;
 
-	util_strlcpy(c->scope, c->entity, sizeof(c->scope));
-	util_strlcpy(c->label, p != -1 ? gazetteer_label(st->g,
-	    GAZETTEER_PLACE, p, c->lang) : c->entity, sizeof(c->label));
+	if (p != -1 && strcmp(c->event, "funding") == 0)
+		q = story_party(st, c, p);
+	if (q == -1) {
+		util_strlcpy(c->scope, c->entity, sizeof(c->scope));
+		util_strlcpy(c->label, p != -1 ? gazetteer_label(st->g,
+		    GAZETTEER_PLACE, p, c->lang) : c->entity,
+		    sizeof(c->label));
+		return;
+	}
+	if (strcmp(gazetteer_id(st->g, GAZETTEER_PLACE, p),
+	    gazetteer_id(st->g, GAZETTEER_PLACE, q)) > 0) {
+		t = p;
+		p = q;
+		q = t;
+	}
+	a = gazetteer_id(st->g, GAZETTEER_PLACE, p);
+	b = gazetteer_id(st->g, GAZETTEER_PLACE, q);
+	snprintf(c->scope, sizeof(c->scope), "%s+%s", a, b);
+	snprintf(c->label, sizeof(c->label), "%s \xe2\x80\x93 %s",
+	    gazetteer_label(st->g, GAZETTEER_PLACE, p, c->lang),
+	    gazetteer_label(st->g, GAZETTEER_PLACE, q, c->lang));
 }
 
 bool
@@ -258,7 +308,7 @@ story_assign(const struct story_text *st, struct claim *c, char *why,
 bool
 story_place(const struct claim *c, char *buf, size_t len)
 {
-	if (c->scope[0] == '\0' || strchr(c->scope, '.') != NULL ||
+	if (c->scope[0] == '\0' || strpbrk(c->scope, ".+") != NULL ||
 	    strcmp(c->scope, c->entity) == 0)
 		return false;
 	util_strlcpy(buf, c->scope, len);

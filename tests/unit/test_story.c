@@ -121,6 +121,21 @@ test_home_owner_and_agency(void **state)
 	    "demak.flood/deployed/people");
 }
 
+/* A transfer is its two parties' story, whichever one owns the count. */
+static void
+test_funding_parties(void **state)
+{
+	(void)state;
+	assert_string_equal(test_key("The EU pledged $75 million to Ukraine.",
+	    "75", "eu", "funding", "usd", "en"), "eu+ukraine/funding/usd");
+	assert_string_equal(test_key("Ukraina menerima bantuan US$90 juta "
+	    "dari Uni Eropa.", "90", "ukraine", "funding", "usd", "id"),
+	    "eu+ukraine/funding/usd");
+	assert_string_equal(test_key("Amerika Serikat memberi Ukraina US$500 "
+	    "juta.", "500", "united-states", "funding", "usd", "id"),
+	    "ukraine+united-states/funding/usd");
+}
+
 static void
 test_no_story(void **state)
 {
@@ -206,6 +221,7 @@ main(void)
 		cmocka_unit_test(test_place_and_kind),
 		cmocka_unit_test(test_title_and_item),
 		cmocka_unit_test(test_home_owner_and_agency),
+		cmocka_unit_test(test_funding_parties),
 		cmocka_unit_test(test_no_story),
 		cmocka_unit_test(test_label),
 		cmocka_unit_test(test_parts),

@@ -52,6 +52,7 @@
 #define STORE_DONE_MAX		20000	/* dedupe tokens kept per key */
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
 #define STORE_ITEMS_MAX		100000	/* items in one check or batch */
+#define STORE_STORY_WINDOW	"7776000" /* 90 days, for place stories */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
 #define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
 
@@ -1571,6 +1572,14 @@ store_claim_mode(const struct store *s, const struct store_batch *in,
 	if (s->max_age > 0 && it->published != INT64_MIN &&
 	    it->published < in->detected_at - s->max_age)
 		return "h";
+	/*
+	 * A place's story (a flood, a quake) that went quiet for longer than
+	 * the window is over: next year's flood is new, not a change.  An
+	 * owner's story (a war) may go on for years and has no window.
+	 */
+	if (strchr(c->scope, '.') != NULL)
+		return watched ? "1w" STORE_STORY_WINDOW : "0w"
+		    STORE_STORY_WINDOW;
 	return watched ? "1" : "0";
 }
 

@@ -165,19 +165,49 @@ story_why_pick(struct util_buf *b, const struct story_text *st,
 	util_buf_printf(b, "\" (%s)", p->where);
 }
 
+/* Where the sentence names the owner ("North Korean"), if it does. */
+static void
+story_owner_words(const struct story_text *st, const struct claim *c,
+    struct story_pick *p)
+{
+	size_t	 i;
+	int	 owner = gazetteer_place(st->g, c->entity);
+
+	p->id = -1;
+	for (i = 0; owner != -1 && i < st->n; i++)
+		if (st->m[i].kind == GAZETTEER_PLACE && st->m[i].id == owner &&
+		    st->m[i].offset >= c->sent_offset &&
+		    st->m[i].offset < c->sent_offset + c->sent_length) {
+			p->id = owner;
+			p->off = st->m[i].offset;
+			p->len = st->m[i].length;
+			p->where = "sentence";
+			return;
+		}
+}
+
 static void
 story_why(const struct story_text *st, const struct claim *c,
     const char *decided, const struct story_pick *place,
     const struct story_pick *kind, char *why, size_t whylen)
 {
-	struct util_buf	 b = { 0 };
+	struct util_buf		 b = { 0 };
+	struct story_pick	 owner;
 
 	if (why == NULL || whylen == 0)
 		return;
-	util_buf_printf(&b, "%s; owner %s", decided,
-	    c->entity[0] != '\0' ? c->entity : "none");
+	util_buf_printf(&b, "%s", decided);
+	story_owner_words(st, c, &owner);
+	if (owner.id != -1)
+		story_why_pick(&b, st, "owner", GAZETTEER_PLACE, &owner);
+	else
+		util_buf_printf(&b, "; owner %s", c->entity[0] != '\0' ?
+		    c->entity : "none");
 	story_why_pick(&b, st, "place", GAZETTEER_PLACE, place);
 	story_why_pick(&b, st, "kind", GAZETTEER_EVENT, kind);
+	if (strcmp(c->unit, claim_unit_fold(c->unit)) != 0)
+		util_buf_printf(&b, "; unit %s counts as %s", c->unit,
+		    claim_unit_fold(c->unit));
 	util_strlcpy(why, b.data, whylen);
 	util_buf_free(&b);
 }

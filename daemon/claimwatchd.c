@@ -34,12 +34,11 @@
 #include "scheduler.h"
 #include "store.h"
 #include "story.h"
+#include "story_reg.h"
 #include "util.h"
 
 /* Text handed to the extractor per item; longer bodies are cut here. */
 #define CLAIMWATCHD_TEXT_MAX	(1024 * 1024)
-/* How far apart in time an item and the story it joins may be. */
-#define CLAIMWATCHD_STORY_WINDOW (30 * 86400)
 /* How long SIGTERM waits for in-flight polls and Redis writes. */
 #define CLAIMWATCHD_DRAIN_SECONDS 10
 
@@ -84,8 +83,8 @@ struct claimwatchd_claims {
 	const struct story_text	*story;		/* its names, for the scope */
 	size_t			 item;		/* batch index of that item */
 	struct store_item	*items;		/* the batch's items */
-	char			**places;	/* asked of the story registry */
-	size_t			 nplaces;
+	struct story_reg_item	*ritems;	/* per item: names, date */
+	struct story_reg	 reg;		/* completing the stories */
 };
 
 static void	claimwatchd_poll_end(struct claimwatchd_poll *);
@@ -224,9 +223,8 @@ claimwatchd_claim_cb(const struct claim *c, void *arg)
 	struct claim			 sc = *c;
 	size_t				 i;
 
-	/* A claim of no story we can tell apart is not stored. */
-	if (!story_assign(cc->story, &sc, NULL, 0))
-		return;
+	/* Without a story yet: the registry may know it (story_reg). */
+	story_assign(cc->story, &sc, NULL, 0);
 	for (i = cc->n; i > 0 && cc->sclaims[i - 1].item == cc->item; i--)
 		if (story_is_part(&cc->claims[i - 1], &sc))
 			sc.role = CLAIM_ROLE_SUBCOUNT;
@@ -316,45 +314,50 @@ claimwatchd_claims_free(struct claimwatchd_claims *cc)
 		return;
 	for (i = 0; i < cc->n; i++)
 		free((char *)cc->sclaims[i].text);
-	for (i = 0; i < cc->nplaces; i++)
-		free(cc->places[i]);
-	free(cc->places);
+	story_reg_clear(&cc->reg);
 	free(cc->claims);
 	free(cc->sclaims);
 	free(cc->items);
+	free(cc->ritems);
 	free(cc);
 }
 
-/* When claim i's item was published, or now for an undated one. */
-static int64_t
-claimwatchd_claim_time(const struct claimwatchd_claims *cc, size_t i)
+/* Claims of no story the daemon can tell apart are not stored. */
+static void
+claimwatchd_claims_drop_unscoped(struct claimwatchd_claims *cc)
 {
-	int64_t	 t = cc->items[cc->sclaims[i].item].published;
+	size_t	 i, o = 0;
 
-	return t != INT64_MIN ? t : util_now();
+	for (i = 0; i < cc->n; i++) {
+		if (cc->claims[i].scope[0] == '\0') {
+			free((char *)cc->sclaims[i].text);
+			continue;
+		}
+		cc->claims[o] = cc->claims[i];
+		cc->sclaims[o] = cc->sclaims[i];
+		cc->sclaims[o].claim = &cc->claims[o];
+		o++;
+	}
+	cc->n = o;
 }
 
 /*
  * Writes the poll's claims, oldest item first, in one store_submit, and
- * tells the story registry which kinds of event its places reported.
+ * tells the story registry what they say.
  */
 static void
-claimwatchd_claims_submit(struct claimwatchd_poll *p)
+claimwatchd_claims_submit(void *arg)
 {
+	struct claimwatchd_poll		*p = arg;
 	struct claimwatchd_claims	*cc = p->cc;
 	struct store_feed_state		 st;
 	struct store_batch		 b;
-	size_t				 i;
-	char				 rbuf[1024], place[CLAIM_NAME_MAX];
-	char				 kind[CLAIM_NAME_MAX];
+	char				 rbuf[1024];
 	int				 rc;
 
-	for (i = 0; i < cc->n; i++)
-		if (story_split(&cc->claims[i], place, sizeof(place), kind,
-		    sizeof(kind)) && (i == 0 || strcmp(cc->claims[i].scope,
-		    cc->claims[i - 1].scope) != 0))
-			store_story_note(p->ctx->store, place, kind,
-			    claimwatchd_claim_time(cc, i));
+	claimwatchd_claims_drop_unscoped(cc);
+	cc->reg.n = cc->n;
+	story_reg_note(p->ctx->store, &cc->reg);
 	claimwatchd_feed_state(p->feed, &st);
 	memset(&b, 0, sizeof(b));
 	b.feed_url = p->feed->url;
@@ -375,72 +378,21 @@ claimwatchd_claims_submit(struct claimwatchd_poll *p)
 	}
 }
 
-/*
- * The registry's answer: a claim whose item named a place but no kind
- * joins the story reported there last, if within the story window.
- */
+/* Completes the claims' stories from the registry, then submits. */
 static void
-claimwatchd_kinds_cb(const char *const *kinds, const int64_t *times,
-    size_t n, void *arg)
-{
-	struct claimwatchd_poll		*p = arg;
-	struct claimwatchd_claims	*cc = p->cc;
-	size_t				 i, j;
-	int64_t				 t;
-	char				 place[CLAIM_NAME_MAX];
-
-	for (i = 0; i < cc->n && n == cc->nplaces; i++) {
-		if (!story_place(&cc->claims[i], place, sizeof(place)))
-			continue;
-		for (j = 0; j < n && strcmp(cc->places[j], place) != 0; j++)
-			;
-		t = claimwatchd_claim_time(cc, i);
-		if (j < n && kinds[j] != NULL &&
-		    llabs(t - times[j]) <= CLAIMWATCHD_STORY_WINDOW)
-			story_set_kind(p->ctx->gaz, &cc->claims[i], kinds[j]);
-	}
-	claimwatchd_claims_submit(p);
-}
-
-/*
- * Claims whose item names a place but no kind of event: completed from
- * another item of this poll that names both, else asked of the story
- * registry in Redis.  Returns 0 when it asked (claimwatchd_kinds_cb goes
- * on), -1 when there was nothing to ask or Redis is away.
- */
-static int
-claimwatchd_story_lookup(struct claimwatchd_poll *p)
+claimwatchd_claims_resolve(struct claimwatchd_poll *p)
 {
 	struct claimwatchd_claims	*cc = p->cc;
-	size_t				 i, j;
-	char				 place[CLAIM_NAME_MAX];
-	char				 pj[CLAIM_NAME_MAX], kj[CLAIM_NAME_MAX];
 
-	for (i = 0; i < cc->n; i++) {
-		if (!story_place(&cc->claims[i], place, sizeof(place)))
-			continue;
-		for (j = 0; j < cc->n; j++)
-			if (story_split(&cc->claims[j], pj, sizeof(pj), kj,
-			    sizeof(kj)) && strcmp(pj, place) == 0)
-				break;
-		if (j < cc->n) {
-			story_set_kind(p->ctx->gaz, &cc->claims[i], kj);
-			continue;
-		}
-		for (j = 0; j < cc->nplaces; j++)
-			if (strcmp(cc->places[j], place) == 0)
-				break;
-		if (j == cc->nplaces) {
-			cc->places = xreallocarray(cc->places, j + 1,
-			    sizeof(*cc->places));
-			cc->places[cc->nplaces++] = xstrdup(place);
-		}
-	}
-	if (cc->nplaces == 0)
-		return -1;
-	return store_story_kinds(p->ctx->store,
-	    (const char *const *)cc->places, cc->nplaces, claimwatchd_kinds_cb,
-	    p);
+	cc->reg.g = p->ctx->gaz;
+	cc->reg.claims = cc->claims;
+	cc->reg.sclaims = cc->sclaims;
+	cc->reg.n = cc->n;
+	cc->reg.items = cc->ritems;
+	cc->reg.cb = claimwatchd_claims_submit;
+	cc->reg.arg = p;
+	if (story_reg_resolve(p->ctx->store, &cc->reg) == -1)
+		claimwatchd_claims_submit(p);
 }
 
 /* Extracts claims from the poll's new items, gives each its story, and
@@ -459,6 +411,7 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 
 	cc = p->cc = xcalloc(1, sizeof(*cc));
 	cc->items = xcalloc(p->nnew + 1, sizeof(*cc->items));
+	cc->ritems = xcalloc(p->nnew + 1, sizeof(*cc->ritems));
 	for (k = 0; k < p->nnew; k++) {
 		i = p->newidx[k];
 		it = &p->parsed->items[i];
@@ -477,6 +430,9 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 		cc->story = &story;
 		extract_text(ctx->lex, cc->text, text.len, lang,
 		    claimwatchd_claim_cb, cc);
+		cc->ritems[k].published = cc->items[k].published;
+		cc->ritems[k].nnames = story_names(&story,
+		    cc->ritems[k].names, STORY_REG_NAMES);
 		story_text_free(&story);
 	}
 	util_buf_free(&text);
@@ -488,8 +444,7 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	log_info("feed=%s status=%d items=%zu new=%zu claims=%zu",
 	    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)), p->status,
 	    p->parsed->nitems, p->nnew, cc->n);
-	if (claimwatchd_story_lookup(p) == -1)
-		claimwatchd_claims_submit(p);
+	claimwatchd_claims_resolve(p);
 }
 
 static void

@@ -54,7 +54,7 @@ struct gazetteer_list {
 };
 
 struct gazetteer {
-	struct gazetteer_list	 nodes[2];	/* by enum gazetteer_kind */
+	struct gazetteer_list	 nodes[3];	/* by enum gazetteer_kind */
 	struct gazetteer_name	*names;
 	size_t			 nnames, capnames;
 	struct gazetteer_agency	*agencies;
@@ -207,8 +207,8 @@ gazetteer_lang_ok(const char *lang)
 }
 
 /*
- * One line: "place ID PARENT LANG NAME", "kind ID LANG NAME", "owned ID"
- * or "agency ENTITY COUNTRY".
+ * One line: "place ID PARENT LANG NAME", "kind ID LANG NAME", "common ID
+ * LANG NAME", "owned ID" or "agency ENTITY COUNTRY".
  */
 static const char *
 gazetteer_line(struct gazetteer *g, char *line)
@@ -242,8 +242,10 @@ gazetteer_line(struct gazetteer *g, char *line)
 			return "place needs a parent (\"-\" for none)";
 	} else if (strcmp(what, "kind") == 0)
 		kind = GAZETTEER_EVENT;
+	else if (strcmp(what, "common") == 0)
+		kind = GAZETTEER_COMMON;
 	else
-		return "unknown entry (place, kind, owned or agency)";
+		return "unknown entry (place, kind, common, owned or agency)";
 	if ((lang = gazetteer_field(&p)) == NULL || !gazetteer_lang_ok(lang))
 		return "bad or missing language (id, en or *)";
 	p += strspn(p, " \t");
@@ -393,7 +395,7 @@ gazetteer_free(struct gazetteer *g)
 
 	if (g == NULL)
 		return;
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 3; k++) {
 		l = &g->nodes[k];
 		for (i = 0; i < l->n; i++) {
 			free(l->v[i].id);

@@ -157,7 +157,8 @@ struct store_read {
 	store_state_cb	 state_cb;
 	store_items_cb	 items_cb;
 	store_lease_cb	 lease_cb;
-	store_kinds_cb	 kinds_cb;
+	store_story_cb	 story_cb;
+	int64_t		 since;		/* story registry: oldest time kept */
 	store_done_cb	 done_cb;
 	void		*arg;
 	size_t		 n;
@@ -1399,30 +1400,29 @@ store_lease(struct store *s, const char *feed_url, long ttl_ms,
 }
 
 /*
- * The story registry: per place, the kinds of event reported there and
- * when (`{<prefix>story}:p:<place>`, kind -> UTC seconds; one hash tag so
- * a cluster keeps it in one slot).  Items that name a place but no kind
- * join the story last reported there.
+ * The story registry (README "Stories and keys"): hashes of field -> UTC
+ * seconds under one hash tag, `{<prefix>story}:<id>`: "p:<place>" holds
+ * the kinds of event reported at a place, "n:<name>" the scopes of the
+ * items that named a name.
  */
 static void
-store_kinds_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
+store_story_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 {
 	struct store_read	*rd = priv;
 	redisReply		*r = reply, *h;
-	const char		**kinds;
-	int64_t			*times, t;
+	struct store_story_hit	*hits;
+	int64_t			 t;
 	size_t			 i, j;
 
 	(void)ac;
 	if (rd->s->freeing || r == NULL || r->type != REDIS_REPLY_ARRAY ||
 	    r->elements != rd->n) {
 		if (!rd->s->freeing)
-			rd->kinds_cb(NULL, NULL, 0, rd->arg);
+			rd->story_cb(NULL, 0, rd->arg);
 		store_read_free(rd);
 		return;
 	}
-	kinds = xcalloc(rd->n + 1, sizeof(*kinds));
-	times = xcalloc(rd->n + 1, sizeof(*times));
+	hits = xcalloc(rd->n + 1, sizeof(*hits));
 	for (i = 0; i < rd->n; i++) {
 		h = r->element[i];
 		for (j = 0; h->type == REDIS_REPLY_ARRAY && j + 1 < h->elements;
@@ -1431,21 +1431,23 @@ store_kinds_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 			    h->element[j + 1]->type != REDIS_REPLY_STRING)
 				continue;
 			t = strtoll(h->element[j + 1]->str, NULL, 10);
-			if (kinds[i] == NULL || t > times[i]) {
-				kinds[i] = h->element[j]->str;
-				times[i] = t;
+			if (t < rd->since)
+				continue;
+			hits[i].nrecent++;
+			if (hits[i].field == NULL || t > hits[i].time) {
+				hits[i].field = h->element[j]->str;
+				hits[i].time = t;
 			}
 		}
 	}
-	rd->kinds_cb(kinds, times, rd->n, rd->arg);
-	free(kinds);
-	free(times);
+	rd->story_cb(hits, rd->n, rd->arg);
+	free(hits);
 	store_read_free(rd);
 }
 
 int
-store_story_kinds(struct store *s, const char *const *places, size_t n,
-    store_kinds_cb cb, void *arg)
+store_story_get(struct store *s, const char *const *ids, size_t n,
+    int64_t since, store_story_cb cb, void *arg)
 {
 	static const char	 lua[] = "local o = {} for i, k in ipairs(KEYS) "
 				    "do o[i] = redis.call('HGETALL', k) end "
@@ -1464,15 +1466,16 @@ store_story_kinds(struct store *s, const char *const *places, size_t n,
 	argv[1] = lua;
 	argv[2] = num;
 	for (i = 0; i < n; i++)
-		xasprintf((char **)&argv[i + 3], "{%sstory}:p:%s", s->prefix,
-		    places[i]);
+		xasprintf((char **)&argv[i + 3], "{%sstory}:%s", s->prefix,
+		    ids[i]);
 	for (i = 0; i < n + 3; i++)
 		argvlen[i] = strlen(argv[i]);
 	rd = store_read_new(s, arg);
-	rd->kinds_cb = cb;
+	rd->story_cb = cb;
 	rd->n = n;
+	rd->since = since;
 	s->stats.commands++;
-	redisAsyncCommandArgv(s->ac, store_kinds_reply_cb, rd, (int)n + 3,
+	redisAsyncCommandArgv(s->ac, store_story_reply_cb, rd, (int)n + 3,
 	    argv, argvlen);
 	for (i = 0; i < n; i++)
 		free((char *)argv[i + 3]);
@@ -1482,15 +1485,25 @@ store_story_kinds(struct store *s, const char *const *places, size_t n,
 }
 
 void
-store_story_note(struct store *s, const char *place, const char *kind,
+store_story_note(struct store *s, const char *id, const char *field,
     int64_t t)
 {
+	const char	*argv[4];
+	size_t		 argvlen[4], i;
+	char		 key[256], num[32];
+
 	if (!s->ready)
 		return;
-	/* Only ever later: a late report does not move a story back. */
+	snprintf(key, sizeof(key), "{%sstory}:%s", s->prefix, id);
+	snprintf(num, sizeof(num), "%lld", (long long)t);
+	argv[0] = "HSET";
+	argv[1] = key;
+	argv[2] = field;
+	argv[3] = num;
+	for (i = 0; i < 4; i++)
+		argvlen[i] = strlen(argv[i]);
 	s->stats.commands++;
-	redisAsyncCommand(s->ac, NULL, NULL, "HSET {%sstory}:p:%s %s %lld",
-	    s->prefix, place, kind, (long long)t);
+	redisAsyncCommandArgv(s->ac, NULL, NULL, 4, argv, argvlen);
 }
 
 const char *

@@ -345,17 +345,57 @@ story_place(const struct claim *c, char *buf, size_t len)
 	return true;
 }
 
+/* The label of a two-party scope "a+b". */
+static void
+story_pair_label(const struct gazetteer *g, struct claim *c, const char *a,
+    size_t alen, const char *b)
+{
+	char	 id[CLAIM_NAME_MAX];
+	int	 p, q;
+
+	snprintf(id, sizeof(id), "%.*s", (int)alen, a);
+	if ((p = gazetteer_place(g, id)) == -1 ||
+	    (q = gazetteer_place(g, b)) == -1)
+		return;
+	snprintf(c->label, sizeof(c->label), "%s \xe2\x80\x93 %s",
+	    gazetteer_label(g, GAZETTEER_PLACE, p, c->lang),
+	    gazetteer_label(g, GAZETTEER_PLACE, q, c->lang));
+}
+
 void
-story_set_kind(const struct gazetteer *g, struct claim *c, const char *kind)
+story_set_scope(const struct gazetteer *g, struct claim *c,
+    const char *scope)
 {
 	struct story_text	 st = { .g = g };
 	struct story_pick	 place = { .id = -1 }, k = { .id = -1 };
+	const char		*sep = strpbrk(scope, ".+");
+	char			 id[CLAIM_NAME_MAX];
+	int			 p;
 
-	if ((place.id = gazetteer_place(g, c->scope)) == -1 ||
-	    (k.id = gazetteer_event(g, kind)) == -1)
-		return;
-	story_place_scope(&st, c, &place, &k);
+	util_strlcpy(c->scope, scope, sizeof(c->scope));
+	util_strlcpy(c->label, scope, sizeof(c->label));
+	if (sep != NULL && *sep == '+')
+		story_pair_label(g, c, scope, (size_t)(sep - scope), sep + 1);
+	else if (sep != NULL) {
+		snprintf(id, sizeof(id), "%.*s", (int)(sep - scope), scope);
+		place.id = gazetteer_place(g, id);
+		k.id = gazetteer_event(g, sep + 1);
+		if (place.id != -1 && k.id != -1)
+			story_place_scope(&st, c, &place, &k);
+	} else if ((p = gazetteer_place(g, scope)) != -1)
+		util_strlcpy(c->label, gazetteer_label(g, GAZETTEER_PLACE, p,
+		    c->lang), sizeof(c->label));
 	claim_make_key(c);
+}
+
+void
+story_set_kind(const struct gazetteer *g, struct claim *c, const char *kind)
+{
+	char	 scope[2 * CLAIM_NAME_MAX + 1];
+
+	/* Truncated like every scope: story_set_scope keeps what fits. */
+	snprintf(scope, sizeof(scope), "%s.%s", c->scope, kind);
+	story_set_scope(g, c, scope);
 }
 
 bool
@@ -386,4 +426,89 @@ story_is_part(const struct claim *whole, const struct claim *c)
 		if (strcmp(c->unit, parts[i]) == 0)
 			return true;
 	return false;
+}
+
+/* Whether the word at p (len bytes) is a capitalised word: "Wulan". */
+static bool
+story_is_name_word(const char *p, size_t len)
+{
+	size_t	 i;
+
+	if (len < 2 || !isupper((unsigned char)p[0]))
+		return false;
+	for (i = 1; i < len; i++)
+		if (!islower((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* Whether offset off is covered by a gazetteer name of the item. */
+static bool
+story_is_known(const struct story_text *st, size_t off)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->n; i++)
+		if (off >= st->m[i].offset &&
+		    off < st->m[i].offset + st->m[i].length)
+			return true;
+	return false;
+}
+
+/* Adds the run of words [from, to) as a name if it is new; the count. */
+static size_t
+story_name_add(const struct story_text *st, size_t from, size_t to,
+    char (*names)[STORY_NAME_LEN], size_t n)
+{
+	char	 buf[STORY_NAME_LEN];
+	size_t	 i, o = 0;
+
+	for (i = from; i < to && o + 1 < sizeof(buf); i++)
+		buf[o++] = st->text[i] == ' ' ? '-' :
+		    (char)tolower((unsigned char)st->text[i]);
+	buf[o] = '\0';
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], buf) == 0)
+			return n;
+	util_strlcpy(names[n], buf, STORY_NAME_LEN);
+	return n + 1;
+}
+
+size_t
+story_names(const struct story_text *st, char (*names)[STORY_NAME_LEN],
+    size_t max)
+{
+	const char	*t = st->text;
+	size_t		 i = 0, w, run = 0, start = 0, nwords = 0, n = 0;
+	bool		 initial = true, lead = true;
+
+	while (i <= st->len && n < max) {
+		for (w = i; w < st->len && isalpha((unsigned char)t[w]); w++)
+			;
+		if (w > i && story_is_name_word(t + i, w - i) &&
+		    !story_is_known(st, i) && nwords < 3) {
+			if (nwords++ == 0) {
+				start = i;
+				lead = initial;
+			}
+			run = w;
+		} else if (nwords > 0) {
+			/* One capitalised word opening a sentence is no name. */
+			if (nwords > 1 || !lead)
+				n = story_name_add(st, start, run, names, n);
+			nwords = 0;
+		}
+		if (w > i)
+			initial = false;
+		i = w < st->len ? w + 1 : st->len + 1;
+		/* A name is words joined by single spaces only. */
+		if (w < st->len && t[w] != ' ' && nwords > 0) {
+			if (nwords > 1 || !lead)
+				n = story_name_add(st, start, run, names, n);
+			nwords = 0;
+		}
+		if (w < st->len && strchr(".!?:;\n\"", t[w]) != NULL)
+			initial = true;
+	}
+	return n;
 }

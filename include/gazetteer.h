@@ -15,7 +15,8 @@ struct gazetteer;
 
 enum gazetteer_kind {
 	GAZETTEER_PLACE,	/* "Kabupaten Demak", "Korea Utara" */
-	GAZETTEER_EVENT		/* "banjir bandang", "earthquake" */
+	GAZETTEER_EVENT,	/* "banjir bandang", "earthquake" */
+	GAZETTEER_COMMON	/* capitalised but names no story: "Senin" */
 };
 
 /* One name found in a text. */

@@ -55,6 +55,19 @@ bool	 story_assign(const struct story_text *, struct claim *c, char *why,
  * complete place scope, false for owner and place-only scopes.
  */
 bool	 story_place(const struct claim *c, char *buf, size_t len);
+/* Gives c this scope (from the registry) with its label and key. */
+void	 story_set_scope(const struct gazetteer *, struct claim *c,
+	    const char *scope);
+/*
+ * The item's salient names, for grouping items that name neither owner
+ * nor place: runs of one to three capitalised words ("Sungai Wulan") the
+ * gazetteer does not know, lower case joined by "-" ("sungai-wulan"); a
+ * single word opening a sentence is not one.  Writes up to max names;
+ * returns how many.
+ */
+#define STORY_NAME_LEN	40
+size_t	 story_names(const struct story_text *, char (*names)[STORY_NAME_LEN],
+	    size_t max);
 /*
  * Whether c counts a part of whole, a claim before it in the same
  * sentence of the same story and event: children or women among people

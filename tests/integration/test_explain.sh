@@ -22,6 +22,6 @@ out=$(ex en 'More than 3,000 North Korean troops killed or wounded.')
 echo "$out" | grep -q '^# key north-korea/casualties/people (headline): scope from the owner; owner north-korea "North Korean" (sentence);.*unit troops counts as people$' ||
     cw_fail "explain, owner: $out"
 out=$(ex id 'Sebanyak 30 orang tewas dalam kecelakaan.')
-echo "$out" | grep -q '^# not stored -/killed/people (headline): no story: no owner and no place named' ||
+echo "$out" | grep -q '^# no story -/killed/people (headline): no story: no owner and no place named' ||
     cw_fail "explain, no story: $out"
 echo "explain ok"

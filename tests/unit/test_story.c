@@ -191,6 +191,27 @@ test_parts(void **state)
 	assert_false(story_is_part(&whole, &part));
 }
 
+/* Salient names: unknown capitalised runs, not days, places or openers. */
+static void
+test_names(void **state)
+{
+	static const char	 text[] = "Banjir bandang terjang Demak.\n\n"
+	    "Hujan deras sejak Senin malam membuat Sungai Wulan meluap. "
+	    "Warga Desa Wonorejo mengungsi, kata Agus.";
+	struct story_text	 st;
+	char			 names[8][STORY_NAME_LEN];
+	size_t			 n;
+
+	(void)state;
+	story_text_init(&st, test_g, text, strlen(text));
+	n = story_names(&st, names, 8);
+	story_text_free(&st);
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "sungai-wulan");
+	assert_string_equal(names[1], "warga-desa-wonorejo");
+	assert_string_equal(names[2], "agus");
+}
+
 static int
 test_setup(void **state)
 {
@@ -225,6 +246,7 @@ main(void)
 		cmocka_unit_test(test_no_story),
 		cmocka_unit_test(test_label),
 		cmocka_unit_test(test_parts),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests_name("story", tests, test_setup,

@@ -52,6 +52,7 @@
 #define STORE_DONE_MAX		20000	/* dedupe tokens kept per key */
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
 #define STORE_ITEMS_MAX		100000	/* items in one check or batch */
+#define STORE_STORY_WINDOW	"7776000" /* 90 days, for place stories */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
 #define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
 
@@ -156,6 +157,8 @@ struct store_read {
 	store_state_cb	 state_cb;
 	store_items_cb	 items_cb;
 	store_lease_cb	 lease_cb;
+	store_story_cb	 story_cb;
+	int64_t		 since;		/* story registry: oldest time kept */
 	store_done_cb	 done_cb;
 	void		*arg;
 	size_t		 n;
@@ -1396,6 +1399,113 @@ store_lease(struct store *s, const char *feed_url, long ttl_ms,
 	return 0;
 }
 
+/*
+ * The story registry (README "Stories and keys"): hashes of field -> UTC
+ * seconds under one hash tag, `{<prefix>story}:<id>`: "p:<place>" holds
+ * the kinds of event reported at a place, "n:<name>" the scopes of the
+ * items that named a name.
+ */
+static void
+store_story_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
+{
+	struct store_read	*rd = priv;
+	redisReply		*r = reply, *h;
+	struct store_story_hit	*hits;
+	int64_t			 t;
+	size_t			 i, j;
+
+	(void)ac;
+	if (rd->s->freeing || r == NULL || r->type != REDIS_REPLY_ARRAY ||
+	    r->elements != rd->n) {
+		if (!rd->s->freeing)
+			rd->story_cb(NULL, 0, rd->arg);
+		store_read_free(rd);
+		return;
+	}
+	hits = xcalloc(rd->n + 1, sizeof(*hits));
+	for (i = 0; i < rd->n; i++) {
+		h = r->element[i];
+		for (j = 0; h->type == REDIS_REPLY_ARRAY && j + 1 < h->elements;
+		    j += 2) {
+			if (h->element[j]->type != REDIS_REPLY_STRING ||
+			    h->element[j + 1]->type != REDIS_REPLY_STRING)
+				continue;
+			t = strtoll(h->element[j + 1]->str, NULL, 10);
+			if (t < rd->since)
+				continue;
+			hits[i].nrecent++;
+			if (hits[i].field == NULL || t > hits[i].time) {
+				hits[i].field = h->element[j]->str;
+				hits[i].time = t;
+			}
+		}
+	}
+	rd->story_cb(hits, rd->n, rd->arg);
+	free(hits);
+	store_read_free(rd);
+}
+
+int
+store_story_get(struct store *s, const char *const *ids, size_t n,
+    int64_t since, store_story_cb cb, void *arg)
+{
+	static const char	 lua[] = "local o = {} for i, k in ipairs(KEYS) "
+				    "do o[i] = redis.call('HGETALL', k) end "
+				    "return o";
+	struct store_read	*rd;
+	const char		**argv;
+	size_t			*argvlen, i;
+	char			 num[32];
+
+	if (!s->ready || n == 0 || n > STORE_ITEMS_MAX)
+		return -1;
+	argv = xcalloc(n + 3, sizeof(*argv));
+	argvlen = xcalloc(n + 3, sizeof(*argvlen));
+	snprintf(num, sizeof(num), "%zu", n);
+	argv[0] = "EVAL";
+	argv[1] = lua;
+	argv[2] = num;
+	for (i = 0; i < n; i++)
+		xasprintf((char **)&argv[i + 3], "{%sstory}:%s", s->prefix,
+		    ids[i]);
+	for (i = 0; i < n + 3; i++)
+		argvlen[i] = strlen(argv[i]);
+	rd = store_read_new(s, arg);
+	rd->story_cb = cb;
+	rd->n = n;
+	rd->since = since;
+	s->stats.commands++;
+	redisAsyncCommandArgv(s->ac, store_story_reply_cb, rd, (int)n + 3,
+	    argv, argvlen);
+	for (i = 0; i < n; i++)
+		free((char *)argv[i + 3]);
+	free(argv);
+	free(argvlen);
+	return 0;
+}
+
+void
+store_story_note(struct store *s, const char *id, const char *field,
+    int64_t t)
+{
+	const char	*argv[4];
+	size_t		 argvlen[4], i;
+	char		 key[256], num[32];
+
+	if (!s->ready)
+		return;
+	snprintf(key, sizeof(key), "{%sstory}:%s", s->prefix, id);
+	snprintf(num, sizeof(num), "%lld", (long long)t);
+	argv[0] = "HSET";
+	argv[1] = key;
+	argv[2] = field;
+	argv[3] = num;
+	for (i = 0; i < 4; i++)
+		argvlen[i] = strlen(argv[i]);
+	s->stats.commands++;
+	redisAsyncCommandArgv(s->ac, NULL, NULL, 4, argv, argvlen);
+}
+
 const char *
 store_instance_id(const struct store *s)
 {
@@ -1475,6 +1585,14 @@ store_claim_mode(const struct store *s, const struct store_batch *in,
 	if (s->max_age > 0 && it->published != INT64_MIN &&
 	    it->published < in->detected_at - s->max_age)
 		return "h";
+	/*
+	 * A place's story (a flood, a quake) that went quiet for longer than
+	 * the window is over: next year's flood is new, not a change.  An
+	 * owner's story (a war) may go on for years and has no window.
+	 */
+	if (strchr(c->scope, '.') != NULL)
+		return watched ? "1w" STORE_STORY_WINDOW : "0w"
+		    STORE_STORY_WINDOW;
 	return watched ? "1" : "0";
 }
 

@@ -159,9 +159,12 @@ test_config_check_defaults(const struct config *c)
 	assert_int_equal(c->protocols, CONFIG_PROTO_HTTP | CONFIG_PROTO_HTTPS);
 	assert_string_equal(c->lexicon_dir, CW_DATADIR "/lexicon");
 	assert_string_equal(c->lang, "auto");
+	assert_string_equal(c->gazetteer_dir,
+	    CW_DATADIR "/lexicon/../gazetteer");
 	assert_true(c->tolerance_abs == 0.0);
 	assert_true(c->tolerance_rel == 0.0);
 	assert_false(c->corroborated);
+	assert_int_equal(c->max_age, 2 * 86400);
 	assert_int_equal(c->nwatches, 0);
 	assert_string_equal(c->http_listen, "127.0.0.1:9187");
 	assert_string_equal(c->state_dir, "/var/lib/claimwatch");
@@ -185,8 +188,8 @@ test_config_defaults(void **state)
 /*
  * config/claimwatch.conf documents each default as "#key = value": with
  * those lines uncommented it must load to exactly the defaults, so the
- * example cannot drift from the code.  user_agent and lexicon_dir depend
- * on the build (VERSION, PREFIX) and stay commented.
+ * example cannot drift from the code.  user_agent, lexicon_dir and
+ * gazetteer_dir depend on the build (VERSION, PREFIX) and stay commented.
  */
 static void
 test_config_example_matches_defaults(void **state)

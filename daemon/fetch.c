@@ -340,7 +340,6 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 	struct fetch_result	 r;
 	char			*etag, *lm, *cc, *err = NULL;
 	char			*ctype = NULL, *eff = NULL, *scheme = NULL;
-	char			 rbuf[256];
 	curl_off_t		 ra = 0, dl = 0, tt = 0;
 	long			 code = 0, hdr = 0;
 
@@ -390,10 +389,13 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 	r.max_age = fetch_max_age(cc);
 	r.bytes = (long)dl + hdr;
 	r.seconds = (double)tt / 1e6;
-	if (err != NULL)
+	if (err != NULL) {
+		char	 shown[UTIL_URL_SHOWN];
+
 		log_debug("fetch: url=%s error=%s", x->secret_url ?
-		    util_url_origin(x->url, rbuf, sizeof(rbuf)) :
-		    util_url_redact(x->url, rbuf, sizeof(rbuf)), err);
+		    util_url_origin(x->url, shown, sizeof(shown)) :
+		    util_url_redact(x->url, shown, sizeof(shown)), err);
+	}
 	x->cb(&r, x->arg);
 	free(err);
 	free(etag);

@@ -62,7 +62,6 @@ cw_wait_for '[ "$(nt_count "$NT_RECV/slack.keys")" -ge 3 ]' 30 ||
     cw_fail "template sink got $(nt_count "$NT_RECV/slack.keys")"
 grep -q '^!INVALID' "$NT_RECV/slack.body" && cw_fail "template made invalid JSON"
 key=$(head -1 "$CW_TMP/want" | jq -r .key)
-case $key in north-korea/killed/*) ;; *) cw_fail "unexpected key $key" ;; esac
 jq -r .text "$NT_RECV/slack.body" | grep -qxF "*new* $key:  -> 12 <http://news.example.test/f1/1|Banjir \"} {{id}} baris dua>" ||
     cw_fail "template text: $(head -1 "$NT_RECV/slack.body")"
 

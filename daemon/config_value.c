@@ -329,6 +329,36 @@ config_value_hostport(const char *s, size_t len, bool need_port, long *port)
 	return 0;
 }
 
+/* A cluster's seed nodes: "HOST:PORT[,HOST:PORT...]". */
+int
+config_parse_cluster_nodes(const char *s, char *err, size_t errlen)
+{
+	const char	*p = s;
+	size_t		 len, n = 0;
+	long		 port;
+
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " \t,");
+		if (config_value_hostport(p, len, true, &port) == -1 ||
+		    port == 0) {
+			snprintf(err, errlen, "expected HOST:PORT[,HOST:PORT...] "
+			    "for the cluster's nodes, not '" CONFIG_VALUE_SHOW
+			    "'", s);
+			return -1;
+		}
+		p += len;
+		n++;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no cluster node given");
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_parse_redis_url(const char *s, char *err, size_t errlen)
 {
@@ -352,6 +382,8 @@ config_parse_redis_url(const char *s, char *err, size_t errlen)
 		    "redis:// or unix://");
 		return -1;
 	}
+	if (strncasecmp(s, "redis+cluster://", 16) == 0)
+		return config_parse_cluster_nodes(s + 16, err, errlen);
 	if (strncasecmp(s, "redis://", 8) != 0)
 		goto bad;
 	p = s + 8;
@@ -370,8 +402,9 @@ config_parse_redis_url(const char *s, char *err, size_t errlen)
 		goto bad;
 	return 0;
 bad:
-	snprintf(err, errlen, "expected redis://HOST[:PORT][/DB] or "
-	    "unix:///PATH, not '" CONFIG_VALUE_SHOW "'", s);
+	snprintf(err, errlen, "expected redis://HOST[:PORT][/DB], "
+	    "redis+cluster://HOST:PORT[,HOST:PORT...] or unix:///PATH, not '"
+	    CONFIG_VALUE_SHOW "'", s);
 	return -1;
 }
 

@@ -12,10 +12,10 @@
  * daemon on a Redis or disk error, never log the password, and never let a
  * redisAsyncContext leave this file.
  *
- * Cluster note: the batch script also runs per claim key (its four keys
- * share one hash tag) with the stream write left to the caller, which is
- * how tests/integration/test_cluster.sh drives it through redis-cli -c;
- * this client itself talks to one node and follows no MOVED redirects.
+ * On Redis Cluster (a redis+cluster:// url) the same batch calls go to
+ * store_cluster.c instead of the one connection, which splits each into
+ * calls of one slot; reads and leases are routed by their key's slot.
+ * The queue, the spool and the offline answers are the same in both.
  */
 #include <sys/queue.h>
 #include <sys/random.h>
@@ -53,6 +53,7 @@
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
 #define STORE_ITEMS_MAX		100000	/* items in one check or batch */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
+#define STORE_CLUSTER_SCHEME	"redis+cluster://"
 #define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
 
 
@@ -99,6 +100,7 @@ TAILQ_HEAD(store_reads, store_read);
 struct store {
 	struct event_base	*base;
 	redisAsyncContext	*ac;		/* NULL while disconnected */
+	struct store_cluster	*cluster;	/* or NULL: one Redis */
 	struct event		*timer;		/* reconnect */
 	bool			 ready;		/* set up, scripts loaded */
 	bool			 down;		/* outage already logged */
@@ -247,6 +249,20 @@ store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
 	s->path = a.path;
 	s->db = a.db;
 	return rc;
+}
+
+/* One command on the connection, or to the master of key's slot. */
+static void
+store_command(struct store *s, const char *key, redisCallbackFn *cb,
+    void *priv, int argc, const char **argv, const size_t *argvlen)
+{
+	if (s->cluster != NULL) {
+		store_cluster_command(s->cluster, key, cb, priv, argc, argv,
+		    argvlen);
+		return;
+	}
+	s->stats.commands++;
+	redisAsyncCommandArgv(s->ac, cb, priv, argc, argv, argvlen);
 }
 
 static void
@@ -462,6 +478,28 @@ store_disconnected_cb(const redisAsyncContext *ac, int status)
 	store_lost(s, status == REDIS_OK ? "disconnected" : ac->errstr);
 }
 
+/*
+ * The cluster's slot map is complete or lost a master.  Calls already
+ * sent stay with the cluster client, which retries them until answered;
+ * only batches submitted meanwhile wait in the queue.
+ */
+static void
+store_cluster_state(bool ready, void *arg)
+{
+	struct store	*s = arg;
+
+	if (ready) {
+		store_ready(s);
+		return;
+	}
+	s->ready = false;
+	s->stats.errors++;
+	log_warn("redis: cluster url=%s lost a master; queueing", s->url);
+	s->down = true;
+	if (s->cb != NULL)
+		s->cb(false, s->arg);
+}
+
 static void
 store_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -544,6 +582,18 @@ store_batch_done(struct store *s, struct store_qbatch *b)
 }
 
 static void	store_cmd_cb(redisAsyncContext *, void *, void *);
+static void	store_cmd_finish(struct store *, struct store_cmd *,
+		    const long long *);
+
+static void
+store_cluster_done(const long long *by, void *arg)
+{
+	struct store_cmd	*cmd = arg;
+
+	if (by == NULL)
+		cmd->batch->error = true;
+	store_cmd_finish(cmd->batch->s, cmd, by);
+}
 
 static void
 store_send_cmd(struct store *s, struct store_cmd *cmd, bool eval)
@@ -553,6 +603,17 @@ store_send_cmd(struct store *s, struct store_cmd *cmd, bool eval)
 	size_t		 lens[64];
 	size_t		*lv = lens, n = (size_t)cmd->argc + 2, i;
 
+	if (s->cluster != NULL) {
+		if (store_cluster_batch(s->cluster, cmd->argc, cmd->off,
+		    cmd->argvlen, cmd->buf.data, store_cluster_done, cmd) ==
+		    -1) {
+			log_error("redis: bad batch call feed=%s",
+			    cmd->batch->feed_url);
+			cmd->batch->error = true;
+			store_cmd_finish(s, cmd, NULL);
+		}
+		return;
+	}
 	if (n > sizeof(argv) / sizeof(argv[0])) {
 		av = xreallocarray(NULL, n, sizeof(*av));
 		lv = xreallocarray(NULL, n, sizeof(*lv));
@@ -621,18 +682,29 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 		b->error = true;
 	} else if (r->type == REDIS_REPLY_ARRAY &&
 	    r->elements == STORE_ALERT_TYPES) {
-		size_t	 i;
+		long long	 by[STORE_ALERT_TYPES];
+		size_t		 i;
 
-		/* Alerts published by type: new, changed, corroborated. */
-		for (i = 0; i < STORE_ALERT_TYPES; i++) {
-			if (r->element[i]->type != REDIS_REPLY_INTEGER)
-				continue;
-			b->nalerts += (int)r->element[i]->integer;
-			s->stats.alerts += (unsigned long long)
-			    r->element[i]->integer;
-			s->stats.alerts_by_type[i] += (unsigned long long)
-			    r->element[i]->integer;
-		}
+		for (i = 0; i < STORE_ALERT_TYPES; i++)
+			by[i] = r->element[i]->type == REDIS_REPLY_INTEGER ?
+			    r->element[i]->integer : 0;
+		store_cmd_finish(s, cmd, by);
+		return;
+	}
+	store_cmd_finish(s, cmd, NULL);
+}
+
+/* cmd is answered; by: alerts published by type (new, changed, corr.). */
+static void
+store_cmd_finish(struct store *s, struct store_cmd *cmd, const long long *by)
+{
+	struct store_qbatch	*b = cmd->batch;
+	size_t			 i;
+
+	for (i = 0; by != NULL && i < STORE_ALERT_TYPES; i++) {
+		b->nalerts += (int)by[i];
+		s->stats.alerts += (unsigned long long)by[i];
+		s->stats.alerts_by_type[i] += (unsigned long long)by[i];
 	}
 	cmd->done = true;
 	if (++b->ndone == b->ncmds)
@@ -1075,7 +1147,9 @@ store_new(struct event_base *base, const struct store_options *o,
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->spool_lock = -1;
-	if (store_parse_url(s, o->url, err, errlen) != 0)
+	if (strncmp(o->url, STORE_CLUSTER_SCHEME,
+	    strlen(STORE_CLUSTER_SCHEME)) != 0 &&
+	    store_parse_url(s, o->url, err, errlen) != 0)
 		goto fail;
 	for (i = 0; i < o->nwatches; i++) {
 		if (o->watches[i].pattern == NULL ||
@@ -1135,7 +1209,15 @@ store_new(struct event_base *base, const struct store_options *o,
 			    (long long)st.st_size);
 		}
 	}
-	store_connect(s);
+	if (strncmp(o->url, STORE_CLUSTER_SCHEME,
+	    strlen(STORE_CLUSTER_SCHEME)) == 0) {
+		s->cluster = store_cluster_new(base, o->url +
+		    strlen(STORE_CLUSTER_SCHEME), o->password, s->stream,
+		    s->stream_maxlen, store_cluster_state, s, err, errlen);
+		if (s->cluster == NULL)
+			goto fail;
+	} else
+		store_connect(s);
 	return s;
 fail:
 	store_free(s);
@@ -1202,6 +1284,8 @@ store_feed_state_get(struct store *s, const char *feed_url,
     store_state_cb cb, void *arg)
 {
 	struct store_read	*rd;
+	const char		*argv[2];
+	size_t			 argvlen[2];
 	char			 tag[64], *key;
 
 	if (!s->ready)
@@ -1210,8 +1294,11 @@ store_feed_state_get(struct store *s, const char *feed_url,
 	xasprintf(&key, "%s:state", tag);
 	rd = store_read_new(s, arg);
 	rd->state_cb = cb;
-	s->stats.commands++;
-	redisAsyncCommand(s->ac, store_state_reply_cb, rd, "HGETALL %s", key);
+	argv[0] = "HGETALL";
+	argv[1] = key;
+	argvlen[0] = 7;
+	argvlen[1] = strlen(key);
+	store_command(s, key, store_state_reply_cb, rd, 2, argv, argvlen);
 	free(key);
 	return 0;
 }
@@ -1304,9 +1391,8 @@ store_items_check(struct store *s, const char *feed_url,
 		argv[i + 2] = items[i].id;
 		argvlen[i + 2] = strlen(items[i].id);
 	}
-	s->stats.commands++;
-	redisAsyncCommandArgv(s->ac, store_items_reply_cb, rd, (int)n + 2,
-	    argv, argvlen);
+	store_command(s, key, store_items_reply_cb, rd, (int)n + 2, argv,
+	    argvlen);
 	free(argv);
 	free(argvlen);
 	free(key);
@@ -1359,9 +1445,7 @@ store_lease(struct store *s, const char *feed_url, long ttl_ms,
 		argvlen[i] = strlen(argv[i]);
 	rd = store_read_new(s, arg);
 	rd->lease_cb = cb;
-	s->stats.commands++;
-	redisAsyncCommandArgv(s->ac, store_lease_reply_cb, rd, 6, argv,
-	    argvlen);
+	store_command(s, key, store_lease_reply_cb, rd, 6, argv, argvlen);
 	return 0;
 }
 
@@ -1663,6 +1747,8 @@ void
 store_get_stats(const struct store *s, struct store_stats *st)
 {
 	*st = s->stats;
+	if (s->cluster != NULL)
+		st->commands += store_cluster_commands(s->cluster);
 	st->queued = s->nbatches;
 	st->spool_bytes = (long long)(s->spool_size - s->spool_done);
 }
@@ -1680,6 +1766,8 @@ store_free(struct store *s)
 	if (s->ac != NULL)
 		redisAsyncFree(s->ac);	/* NULL replies, ignored above */
 	s->ac = NULL;
+	store_cluster_free(s->cluster);	/* likewise */
+	s->cluster = NULL;
 	store_spool_save(s);
 	while ((b = TAILQ_FIRST(&s->batches)) != NULL) {
 		TAILQ_REMOVE(&s->batches, b, entry);

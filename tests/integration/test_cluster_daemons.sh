@@ -6,8 +6,9 @@
 # replica (CLUSTER FAILOVER: MOVED, NOSCRIPT on the new master), then that
 # slot is migrated to another master with MIGRATING/IMPORTING and MIGRATE,
 # the daemons polling while its keys have moved and the slot has not (ASK).
-# Asserts that every alert was published once (SUBSCRIBE on a node that
-# owns none of it) and is in the stream once, none lost.
+# Asserts that every alert was published once (SUBSCRIBE on a replica)
+# and is in the stream once, none lost, and that `claimwatch tail` reads
+# the stream through the cluster.
 . "$(dirname "$0")/lib.sh"
 . "$CW_ROOT/tests/data/store/feeds.sh"
 
@@ -127,6 +128,12 @@ cw_alerts "$CW_TMP/stream.json" >"$CW_TMP/got.stream"
 cw_alerts "$CW_TMP/sub.raw" >"$CW_TMP/got.sub"
 diff -u "$CW_TMP/want" "$CW_TMP/got.stream" || cw_fail "stream alerts differ"
 diff -u "$CW_TMP/want" "$CW_TMP/got.sub" || cw_fail "SUBSCRIBEd alerts differ"
+# claimwatch tail finds the stream's master from a node that is not (MOVED).
+for p in $CLUSTER_PORTS; do [ "$p" != "$T" ] && { O=$p; break; }; done
+timeout 5 "$CW_BUILD/claimwatch" tail --url "redis+cluster://127.0.0.1:$O" \
+    --stream $STREAM --from-stream 0 >"$CW_TMP/tail" 2>&1 || true
+[ "$(grep -c '^\[' "$CW_TMP/tail")" = $((NF * NI)) ] ||
+    cw_fail "tail on the cluster: $(head -5 "$CW_TMP/tail")"
 for p in $DPIDS; do
 	kill -TERM "$p"
 	wait "$p" || cw_fail "claimwatchd exited $? on SIGTERM"

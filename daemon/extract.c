@@ -311,21 +311,29 @@ extract_is_space(unsigned char c)
 static size_t
 extract_junk_chunk(const char *s, size_t i, size_t len)
 {
-	size_t	 j;
-	uint8_t	 all = 0, cl;
-	bool	 slash = false, junk;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 j = i;
+	uint8_t			 all = 0, cl;
+	bool			 slash = false, junk;
 
-	/* One cheap pass; the rare chunk with '/', '@', '_', ':' gets a
-	 * closer look. */
+	/*
+	 * Most chunks hold none of '/', '@', '_', ':': one tight pass to the
+	 * chunk's end or the first of those, then only "www." is junk.
+	 */
+	while (j < len && !(extract_class[p[j]] & (EXTRACT_C_SPACE |
+	    EXTRACT_C_NL | EXTRACT_C_JUNK)))
+		j++;
+	if (j == len || !(extract_class[p[j]] & EXTRACT_C_JUNK))
+		return j - i >= 4 && (p[i] | 0x20) == 'w' &&
+		    strncasecmp(s + i, "www.", 4) == 0 ? j : 0;
+	/* The rare chunk: its whole extent and every class in it. */
 	for (j = i; j < len; j++) {
-		cl = extract_class[(unsigned char)s[j]];
+		cl = extract_class[p[j]];
 		if (cl & (EXTRACT_C_SPACE | EXTRACT_C_NL))
 			break;
 		all |= cl;
 	}
 	junk = j - i >= 4 && strncasecmp(s + i, "www.", 4) == 0;
-	if (!(all & EXTRACT_C_JUNK))
-		return junk ? j : 0;
 	if (memchr(s + i, '@', j - i) != NULL ||
 	    memchr(s + i, '_', j - i) != NULL ||
 	    memmem(s + i, j - i, "://", 3) != NULL)

@@ -48,9 +48,7 @@ struct rcluster_req {
 	bool			 waiting;	/* on rc->waiting, not sent */
 	rcluster_cb		 cb;
 	void			*priv;
-	int			 argc;
-	size_t			*argvlen;
-	char			*buf;
+	struct util_buf		 cmd;		/* the command in RESP */
 };
 TAILQ_HEAD(rcluster_reqs, rcluster_req);
 
@@ -76,6 +74,49 @@ struct rcluster {
 
 static void	rcluster_send(struct rcluster *, struct rcluster_req *);
 static void	rcluster_refresh_soon(struct rcluster *);
+
+/* Decimal digits of v into buf (>= 21 bytes), not terminated; the count. */
+static size_t
+rcluster_utoa(char *buf, size_t v)
+{
+	char	 tmp[24];
+	size_t	 n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static void
+rcluster_format_len(struct util_buf *b, char type, size_t n)
+{
+	char	 head[32];
+	size_t	 len;
+
+	head[0] = type;
+	len = 1 + rcluster_utoa(head + 1, n);
+	head[len++] = '\r';
+	head[len++] = '\n';
+	util_buf_append(b, head, len);
+}
+
+void
+rcluster_format_argv(struct util_buf *b, int argc, const char **argv,
+    const size_t *argvlen)
+{
+	int	 i;
+
+	rcluster_format_len(b, '*', (size_t)argc);
+	for (i = 0; i < argc; i++) {
+		rcluster_format_len(b, '$', argvlen[i]);
+		util_buf_append(b, argv[i], argvlen[i]);
+		util_buf_append(b, "\r\n", 2);
+	}
+}
 
 uint16_t
 rcluster_crc16(const char *p, size_t len)
@@ -283,8 +324,7 @@ static void
 rcluster_req_free(struct rcluster_req *req)
 {
 	req->rc->nreqs--;
-	free(req->argvlen);
-	free(req->buf);
+	util_buf_free(&req->cmd);
 	free(req);
 }
 
@@ -431,9 +471,7 @@ static void
 rcluster_send(struct rcluster *rc, struct rcluster_req *req)
 {
 	struct rcluster_node	*n;
-	const char		*argv[64], **av = argv;
-	size_t			 off = 0;
-	int			 i, rv;
+	int			 rv;
 
 	n = req->ask != NULL ? req->ask : rcluster_target(rc, req->slot);
 	if (n == NULL || !rcluster_node_connect(n)) {
@@ -441,20 +479,12 @@ rcluster_send(struct rcluster *rc, struct rcluster_req *req)
 		rcluster_wait(rc, req);
 		return;
 	}
-	if (req->argc > (int)(sizeof(argv) / sizeof(argv[0])))
-		av = xreallocarray(NULL, (size_t)req->argc, sizeof(*av));
-	for (i = 0; i < req->argc; i++) {
-		av[i] = req->buf + off;
-		off += req->argvlen[i] + 1;
-	}
 	/* An ASK redirect holds for one command, flagged by ASKING. */
 	if (req->ask != NULL)
 		redisAsyncCommand(n->ac, NULL, NULL, "ASKING");
 	req->ask = NULL;
-	rv = redisAsyncCommandArgv(n->ac, rcluster_reply_cb, req, req->argc,
-	    av, req->argvlen);
-	if (av != argv)
-		free(av);
+	rv = redisAsyncFormattedCommand(n->ac, rcluster_reply_cb, req,
+	    req->cmd.data, req->cmd.len);
 	if (rv != REDIS_OK)
 		rcluster_wait(rc, req);		/* ac is going away */
 }
@@ -465,26 +495,14 @@ rcluster_command(struct rcluster *rc, const char *key, size_t keylen,
     const size_t *argvlen)
 {
 	struct rcluster_req	*req;
-	size_t			 len = 0, off = 0;
-	int			 i;
 
 	req = xcalloc(1, sizeof(*req));
 	req->rc = rc;
 	req->slot = key != NULL ? (int)rcluster_key_slot(key, keylen) : -1;
 	req->cb = cb;
 	req->priv = priv;
-	req->argc = argc;
-	req->argvlen = xreallocarray(NULL, (size_t)argc,
-	    sizeof(*req->argvlen));
-	for (i = 0; i < argc; i++)
-		len += argvlen[i] + 1;
-	req->buf = xmalloc(len > 0 ? len : 1);
-	for (i = 0; i < argc; i++) {
-		req->argvlen[i] = argvlen[i];
-		memcpy(req->buf + off, argv[i], argvlen[i]);
-		req->buf[off + argvlen[i]] = '\0';
-		off += argvlen[i] + 1;
-	}
+	/* Formatted once, sent as often as redirects and retries need. */
+	rcluster_format_argv(&req->cmd, argc, argv, argvlen);
 	rc->nreqs++;
 	if (!rc->ready)
 		rcluster_wait(rc, req);

@@ -101,6 +101,7 @@ struct store {
 	struct event_base	*base;
 	redisAsyncContext	*ac;		/* NULL while disconnected */
 	struct store_cluster	*cluster;	/* or NULL: one Redis */
+	struct util_buf		 resp;		/* a command being formatted */
 	struct event		*timer;		/* reconnect */
 	bool			 ready;		/* set up, scripts loaded */
 	bool			 down;		/* outage already logged */
@@ -251,6 +252,23 @@ store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * argv on the one connection, formatted here: hiredis formats each
+ * argument with a printf, a few per cent of a cold cycle.
+ */
+static void
+store_send_argv(struct store *s, redisCallbackFn *cb, void *priv, int argc,
+    const char **argv, const size_t *argvlen)
+{
+	util_buf_reset(&s->resp);
+	rcluster_format_argv(&s->resp, argc, argv, argvlen);
+	s->stats.commands++;
+	redisAsyncFormattedCommand(s->ac, cb, priv, s->resp.data,
+	    s->resp.len);
+	if (s->resp.cap > 1024 * 1024)
+		util_buf_free(&s->resp);	/* keep no huge batch's room */
+}
+
 /* One command on the connection, or to the master of key's slot. */
 static void
 store_command(struct store *s, const char *key, redisCallbackFn *cb,
@@ -261,8 +279,7 @@ store_command(struct store *s, const char *key, redisCallbackFn *cb,
 		    argvlen);
 		return;
 	}
-	s->stats.commands++;
-	redisAsyncCommandArgv(s->ac, cb, priv, argc, argv, argvlen);
+	store_send_argv(s, cb, priv, argc, argv, argvlen);
 }
 
 static void
@@ -335,6 +352,18 @@ store_qbatch_free(struct store_qbatch *b)
 	free(b->cmds);
 	free(b->feed_url);
 	free(b);
+}
+
+/* v as 16 lower-case hex digits and a NUL, as "%016" PRIx64 prints it. */
+static void
+store_hex64(char buf[17], uint64_t v)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	int			 i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		buf[i] = digits[v & 0xf];
+	buf[16] = '\0';
 }
 
 /* The hash tag of a feed's keys: FNV-1a of its URL, so any URL fits. */
@@ -625,8 +654,7 @@ store_send_cmd(struct store *s, struct store_cmd *cmd, bool eval)
 	for (i = 0; i < (size_t)cmd->argc; i++)
 		av[i + 2] = store_cmd_arg(cmd, (int)i);
 	memcpy(lv + 2, cmd->argvlen, (size_t)cmd->argc * sizeof(*lv));
-	s->stats.commands++;
-	redisAsyncCommandArgv(s->ac, store_cmd_cb, cmd, (int)n, av, lv);
+	store_send_argv(s, store_cmd_cb, cmd, (int)n, av, lv);
 	if (av != argv) {
 		free(av);
 		free(lv);
@@ -1333,7 +1361,7 @@ store_items_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	st = xcalloc(rd->n, sizeof(*st));
 	for (i = 0; i < rd->n; i++) {
 		e = r->element[i];
-		snprintf(hex, sizeof(hex), "%016" PRIx64, rd->hashes[i]);
+		store_hex64(hex, rd->hashes[i]);
 		if (e->type != REDIS_REPLY_STRING)
 			st[i] = STORE_ITEM_NEW;
 		else if (strcmp(e->str, hex) == 0)
@@ -1621,7 +1649,7 @@ static void
 store_build_batch(struct store *s, const struct store_batch *in,
     struct store_cmd *cmd)
 {
-	char		 tag[64], iso[32], num[32];
+	char		 tag[64], iso[32], num[32], hex[17];
 	size_t		 i;
 	int		 nsidx, ns;
 
@@ -1661,7 +1689,8 @@ store_build_batch(struct store *s, const struct store_batch *in,
 	store_cmd_set(cmd, nsidx, num);
 	for (i = 0; i < in->nitems; i++) {
 		store_cmd_str(cmd, in->items[i].id);
-		store_cmd_fmt(cmd, "%016" PRIx64, in->items[i].hash);
+		store_hex64(hex, in->items[i].hash);
+		store_cmd_add(cmd, hex, 16);
 	}
 	for (i = 0; i < in->nclaims; i++)
 		store_build_claim(s, in, i, cmd);
@@ -1794,5 +1823,6 @@ store_free(struct store *s)
 	free(s->prefix);
 	free(s->channel);
 	free(s->stream);
+	util_buf_free(&s->resp);
 	free(s);
 }

@@ -18,6 +18,7 @@
 struct event_base;
 struct redisAsyncContext;
 struct rcluster;
+struct util_buf;
 
 #define RCLUSTER_SLOTS	16384
 
@@ -31,6 +32,13 @@ typedef void (*rcluster_state_cb)(bool ready, void *arg);
 uint16_t	 rcluster_crc16(const char *, size_t);
 /* The slot of a key, hashing only its first non-empty {tag} if any. */
 unsigned	 rcluster_key_slot(const char *, size_t);
+
+/*
+ * Appends argv as one RESP command (what hiredis would write), for
+ * redisAsyncFormattedCommand: the store uses it on one Redis too.
+ */
+void		 rcluster_format_argv(struct util_buf *, int argc,
+		    const char **argv, const size_t *argvlen);
 
 enum rcluster_redirect {
 	RCLUSTER_NONE,		/* not a redirect */

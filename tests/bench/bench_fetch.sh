@@ -17,14 +17,6 @@ NB=$((N / 10))
 TIME=/usr/bin/time
 [ -x "$TIME" ] || fail "/usr/bin/time missing (apt-get install time)"
 
-# CPU seconds (user + system) used so far by the processes given.
-cpu_of() {
-	for p in "$@"; do
-		cat "/proc/$p/stat"
-	done 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '
-	    { sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
-}
-
 bench_feeds "$N"
 size=$(($(du -sb "$TMP/www" | cut -f1) / 1024))
 bench_nginx 2

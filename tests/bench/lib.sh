@@ -41,6 +41,14 @@ wait_for() {
 	done
 }
 
+# CPU seconds (user + system) used so far by the processes given.
+cpu_of() {
+	for p in "$@"; do
+		cat "/proc/$p/stat"
+	done 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '
+	    { sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
+}
+
 # bench_feeds N: N generated feeds (~25 KB, 20 items) in $TMP/www.
 bench_feeds() {
 	# nginx workers run as nobody when the script runs as root.
@@ -104,4 +112,43 @@ bench_redis() {
 	REDIS_PID=$!
 	PIDS="$PIDS $REDIS_PID"
 	wait_for "redis-cli -p $REDIS_PORT ping" || fail "redis did not start"
+}
+
+# bench_cluster MASTERS REPLICAS: a Redis Cluster on free loopback ports
+# (bus on port + 10000), nothing saved; sets CLUSTER_PORTS, CLUSTER_PIDS
+# and CLUSTER_SEEDS ("127.0.0.1:P,...").
+bench_cluster() {
+	CLUSTER_PORTS=""
+	CLUSTER_PIDS=""
+	CLUSTER_SEEDS=""
+	n=$(( $1 * ($2 + 1) ))
+	while [ "$n" -gt 0 ]; do
+		p=$(free_port)
+		while [ "$p" -gt 55000 ]; do p=$(free_port); done
+		mkdir -p "$TMP/n$p"
+		redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes \
+		    --cluster-config-file "$TMP/n$p/nodes.conf" --save '' \
+		    --appendonly no --dir "$TMP/n$p" >"$TMP/n$p/log" 2>&1 &
+		PIDS="$PIDS $!"
+		CLUSTER_PIDS="$CLUSTER_PIDS $!"
+		CLUSTER_PORTS="$CLUSTER_PORTS $p"
+		CLUSTER_SEEDS="$CLUSTER_SEEDS${CLUSTER_SEEDS:+,}127.0.0.1:$p"
+		n=$((n - 1))
+	done
+	for p in $CLUSTER_PORTS; do
+		wait_for "redis-cli -p $p ping" || fail "node $p down"
+	done
+	# shellcheck disable=SC2046
+	redis-cli --cluster create $(for p in $CLUSTER_PORTS; do
+	    echo "127.0.0.1:$p"; done) --cluster-replicas "$2" \
+	    --cluster-yes >"$TMP/create.log" 2>&1 ||
+	    fail "cluster create: $(cat "$TMP/create.log")"
+	for p in $CLUSTER_PORTS; do
+		i=0
+		until redis-cli -p "$p" cluster info | grep -q cluster_state:ok; do
+			i=$((i + 1))
+			[ "$i" -lt 300 ] || fail "cluster not ok on node $p"
+			sleep 0.1
+		done
+	done
 }

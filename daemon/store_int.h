@@ -21,6 +21,8 @@ extern const char	store_lua_batch[];
 extern const char	store_lua_lease[];
 /* On a cluster: XADD alerts once each, by token (store_cluster.c). */
 extern const char	store_lua_stream[];
+/* Keys of the pre-story format to the current one, once per database. */
+extern const char	store_lua_migrate[];
 
 #define STORE_BATCH_NHEAD	13	/* ARGV before the state strings */
 #define STORE_FEED_NKEYS	3	/* state, seen, seenz */

@@ -78,7 +78,10 @@ struct claimwatchd_claims {
 	size_t			 n;
 	size_t			 cap;
 	const char		*text;		/* the item text being scanned */
-	const struct story_text	*story;		/* its names, for the scope */
+	size_t			 textlen;
+	const struct gazetteer	*gaz;
+	struct story_text	 story;		/* its names, for the scope */
+	bool			 scanned;	/* story holds them */
 	size_t			 item;		/* batch index of that item */
 };
 
@@ -218,8 +221,16 @@ claimwatchd_claim_cb(const struct claim *c, void *arg)
 	struct claim			 sc = *c;
 	size_t				 i;
 
+	/*
+	 * The item's names are looked up at its first claim: most items
+	 * make none, and the gazetteer scan costs as much as extraction.
+	 */
+	if (!cc->scanned) {
+		story_text_init(&cc->story, cc->gaz, cc->text, cc->textlen);
+		cc->scanned = true;
+	}
 	/* A claim of no story we can tell apart is not stored. */
-	if (!story_assign(cc->story, &sc, NULL, 0))
+	if (!story_assign(&cc->story, &sc, NULL, 0))
 		return;
 	/*
 	 * One headline figure per key per item: the first, which is the
@@ -309,7 +320,6 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	struct store_batch		 b;
 	struct store_item		*items;
 	struct util_buf			 text = { 0 };
-	struct story_text		 story;
 	const struct feed_item		*it;
 	const char			*lang;
 	size_t				 i, k;
@@ -331,11 +341,13 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 		    p->articles[k] : NULL, &text);
 		cc.text = text.data != NULL ? text.data : "";
 		cc.item = k;
-		story_text_init(&story, ctx->gaz, cc.text, text.len);
-		cc.story = &story;
+		cc.textlen = text.len;
+		cc.gaz = ctx->gaz;
+		cc.scanned = false;
 		extract_text(ctx->lex, cc.text, text.len, lang,
 		    claimwatchd_claim_cb, &cc);
-		story_text_free(&story);
+		if (cc.scanned)
+			story_text_free(&cc.story);
 	}
 	for (i = 0; i < cc.n; i++)
 		cc.sclaims[i].claim = &cc.claims[i];

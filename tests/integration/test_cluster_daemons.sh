@@ -5,7 +5,8 @@
 # slot (the busiest: every alert is XADDed there) is failed over to its
 # replica (CLUSTER FAILOVER: MOVED, NOSCRIPT on the new master), then that
 # slot is migrated to another master with MIGRATING/IMPORTING and MIGRATE,
-# the daemons polling while its keys have moved and the slot has not (ASK).
+# the daemons polling while its keys have moved and the slot has not (ASK),
+# and last another master is killed (kill -9) and replaced by its replica.
 # Asserts that every alert was published once (SUBSCRIBE on a replica)
 # and is in the stream once, none lost, and that `claimwatch tail` reads
 # the stream through the cluster.
@@ -106,6 +107,27 @@ for p in $CLUSTER_PORTS; do
 	    redis-cli -p "$p" cluster setslot "$SLOT" node "$TID" >/dev/null
 done
 echo "cluster: slot $SLOT migrated from $R to $T"
+
+# 3. A master dies (kill -9) once round 5 is in: its replica takes over
+# (cluster-node-timeout 2 s) and the daemons find it by a new slot map
+# after their connections to it fail.
+cw_wait_for '[ "$(xlen)" -ge $((NF * 5)) ]' 60 ||
+    cw_fail "alerts after the migration: $(xlen)"
+for p in $CLUSTER_PORTS; do
+	[ "$p" != "$T" ] && [ "$p" != "$SUBP" ] &&
+	    [ "$(role "$p")" = master ] && { K=$p; break; }
+done
+KR=$(redis-cli -p "$K" info replication | tr -d '\r' |
+    sed -n 's/^slave0:.*port=\([0-9]*\),.*/\1/p')
+KPID=$(redis-cli -p "$K" info server | tr -d '\r' |
+    sed -n 's/^process_id:\([0-9]*\)/\1/p')
+[ -n "$KR" ] && [ -n "$KPID" ] || cw_fail "master $K: no replica or pid"
+kill -9 "$KPID"
+cw_wait_for '[ "$(role $KR)" = master ]' 60 || cw_fail "$KR not promoted"
+cw_wait_for "redis-cli -p $KR cluster info | grep -q cluster_state:ok" 30 ||
+    cw_fail "cluster not ok after $K died"
+REDIS_PORT=$KR
+echo "cluster: master $K killed, $KR took over"
 grow 6
 cw_wait_for '[ "$(xlen)" -ge $((NF * NI)) ]' 90 ||
     { logs | grep -i "warn\|error" | tail -20; cw_fail "alerts missing: $(xlen) of $((NF * NI))"; }
@@ -129,7 +151,7 @@ cw_alerts "$CW_TMP/sub.raw" >"$CW_TMP/got.sub"
 diff -u "$CW_TMP/want" "$CW_TMP/got.stream" || cw_fail "stream alerts differ"
 diff -u "$CW_TMP/want" "$CW_TMP/got.sub" || cw_fail "SUBSCRIBEd alerts differ"
 # claimwatch tail finds the stream's master from a node that is not (MOVED).
-for p in $CLUSTER_PORTS; do [ "$p" != "$T" ] && { O=$p; break; }; done
+O=$KR	# alive, and not the stream's master
 timeout 5 "$CW_BUILD/claimwatch" tail --url "redis+cluster://127.0.0.1:$O" \
     --stream $STREAM --from-stream 0 >"$CW_TMP/tail" 2>&1 || true
 [ "$(grep -c '^\[' "$CW_TMP/tail")" = $((NF * NI)) ] ||
@@ -138,4 +160,4 @@ for p in $DPIDS; do
 	kill -TERM "$p"
 	wait "$p" || cw_fail "claimwatchd exited $? on SIGTERM"
 done
-echo "cluster daemons ok: $((NF * NI)) alerts from $ND daemons through a failover and a migration, each once"
+echo "cluster daemons ok: $((NF * NI)) alerts from $ND daemons through a failover, a migration and a dead master, each once"

@@ -28,32 +28,9 @@ stop_redis() {
 
 # config NFEEDS: a configuration polling the first NFEEDS feeds.
 config() {
-	i=0
-	while [ "$i" -lt "$1" ]; do
-		printf 'http://127.0.0.1:%s/f%05d.xml\n' "$HTTP_PORT" "$i"
-		i=$((i + 1))
-	done >"$TMP/feeds-$1.txt"
-	cat >"$TMP/bench-$1.conf" <<EOF
-[redis]
-url = redis://127.0.0.1:$REDIS_PORT/0
-prefix = bench:
-channel = bench:alerts
-[feeds]
-list = feeds-$1.txt
-[poll]
-interval = 1h
-timeout = 60
-connect_timeout = 10
-max_total = 64
-max_per_host = 64
-allow_private = yes
-[extract]
-lexicon_dir = $ROOT/config/lexicon
-[alerts]
-max_age = 0
-[http]
-listen =
-EOF
+	bench_list "$TMP/feeds-$1.txt" "$1"
+	bench_conf "$TMP/bench-$1.conf" "feeds-$1.txt" \
+	    "url = redis://127.0.0.1:$REDIS_PORT/0"
 }
 
 RESULTS=$TMP/results.txt

@@ -37,36 +37,10 @@ MEM0=$(mem)
 
 d=0
 while [ "$d" -lt "$D" ]; do
-	i=$d
-	while [ "$i" -lt "$N" ]; do
-		printf 'http://127.0.0.1:%s/f%05d.xml\n' "$HTTP_PORT" "$i"
-		i=$((i + D))
-	done >"$TMP/feeds-$d.txt"
+	bench_list "$TMP/feeds-$d.txt" "$N" "$d" "$D"
 	mkdir -p "$TMP/state$d"
-	cat >"$TMP/d$d.conf" <<EOC
-[redis]
-cluster = $CLUSTER_SEEDS
-prefix = bench:
-channel = bench:alerts
-[feeds]
-list = feeds-$d.txt
-[poll]
-interval = 1h
-timeout = 120
-connect_timeout = 30
-max_total = 64
-max_per_host = 64
-allow_private = yes
-[extract]
-lexicon_dir = $ROOT/config/lexicon
-[alerts]
-; the generated items are dated January 2025: alert anyway
-max_age = 0
-[http]
-listen =
-[daemon]
-state_dir = $TMP/state$d
-EOC
+	bench_conf "$TMP/d$d.conf" "feeds-$d.txt" "cluster = $CLUSTER_SEEDS" \
+	    "[daemon]" "state_dir = $TMP/state$d"
 	d=$((d + 1))
 done
 

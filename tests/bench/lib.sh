@@ -49,6 +49,53 @@ cpu_of() {
 	    { sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
 }
 
+# bench_list FILE N [FIRST STEP]: the URLs of feeds FIRST, FIRST + STEP,
+# ... below N on the nginx of bench_nginx (default: all N).
+bench_list() {
+	i=${3:-0}
+	while [ "$i" -lt "$2" ]; do
+		printf 'http://127.0.0.1:%s/f%05d.xml\n' "$HTTP_PORT" "$i"
+		i=$((i + ${4:-1}))
+	done >"$1"
+}
+
+# bench_conf FILE LIST REDIS [LINE...]: a daemon configuration for the
+# benchmarks: REDIS is the [redis] line naming the server ("url = ..." or
+# "cluster = ..."), LIST the feed list beside FILE; polls every hour (so
+# --once polls each feed once), loopback allowed, no HTTP listener, and
+# max_age off because the generated items are dated January 2025.  LINEs
+# are appended (more sections).
+bench_conf() {
+	f=$1
+	list=$2
+	redis=$3
+	shift 3
+	cat >"$f" <<EOC
+[redis]
+$redis
+prefix = bench:
+channel = bench:alerts
+[feeds]
+list = $list
+[poll]
+interval = 1h
+timeout = 300
+connect_timeout = 60
+max_total = 64
+max_per_host = 64
+allow_private = yes
+[extract]
+lexicon_dir = $ROOT/config/lexicon
+[alerts]
+max_age = 0
+[http]
+listen =
+EOC
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$@" >>"$f"
+	fi
+}
+
 # bench_feeds N: N generated feeds (~25 KB, 20 items) in $TMP/www.
 bench_feeds() {
 	# nginx workers run as nobody when the script runs as root.

@@ -15,33 +15,8 @@ N=${BENCH_FEEDS:-300}
 bench_feeds "$N"
 bench_nginx 1
 bench_redis
-i=0
-while [ "$i" -lt "$N" ]; do
-	printf 'http://127.0.0.1:%s/f%05d.xml\n' "$HTTP_PORT" "$i"
-	i=$((i + 1))
-done >"$TMP/feeds.txt"
-cat >"$TMP/bench.conf" <<EOC
-[redis]
-url = redis://127.0.0.1:$REDIS_PORT/0
-prefix = bench:
-channel = bench:alerts
-[feeds]
-list = feeds.txt
-[poll]
-interval = 1h
-timeout = 300
-connect_timeout = 60
-max_total = 64
-max_per_host = 64
-allow_private = yes
-[extract]
-lexicon_dir = $ROOT/config/lexicon
-[alerts]
-; the generated items are dated January 2025: alert anyway
-max_age = 0
-[http]
-listen =
-EOC
+bench_list "$TMP/feeds.txt" "$N"
+bench_conf "$TMP/bench.conf" feeds.txt "url = redis://127.0.0.1:$REDIS_PORT/0"
 valgrind --tool=callgrind --callgrind-out-file="$TMP/callgrind.out" \
     --log-file="$TMP/valgrind.log" \
     "$B/claimwatchd" -d -c "$TMP/bench.conf" --once --log-level info \

@@ -49,12 +49,13 @@
  * With the feed's keys, a claim whose item the seen hash already holds
  * with the same content hash is skipped (that item's claims ran in an
  * earlier call); without them (cluster) the claim's dedupe token decides.
- * Returns the number of alerts published per type when it XADDed them
- * itself, else per alert: type, stream token (cur key, \031, dedupe
- * token), the alert, the cur key; each also kept in the cur hash as field
- * "o:<token>" until the caller has XADDed it and deletes the field (a
- * replay whose token is already done returns the kept copy again).  The
- * oldest seen ids beyond the limit are forgotten.
+ * Returns, when it XADDed them itself, the number of alerts published by
+ * type (new, changed, corroborated) and one "TYPE\tCURKEY\tOLD\tNEW" line
+ * per alert for the log; else per alert: type, stream token (cur key,
+ * \031, dedupe token), the alert, the cur key; each also kept in the cur
+ * hash as field "o:<token>" until the caller has XADDed it and deletes
+ * the field (a replay whose token is already done returns the kept copy
+ * again).  The oldest seen ids beyond the limit are forgotten.
  */
 const char store_lua_batch[] =
 "local A, K, call = ARGV, KEYS, redis.call\n"
@@ -64,7 +65,7 @@ const char store_lua_batch[] =
 "local k, fk, stream = 1, nil, nil\n"
 "if A[12] == '1' then fk = 1; k = 4 end\n"
 "if A[13] == '1' then stream = K[k]; k = k + 1 end\n"
-"local out, nal = {}, 0\n"
+"local out, nal, lg = {}, 0, {}\n"
 "local by = {new = 0, changed = 0, corroborated = 0}\n"
 /* Cluster: kept in the claim's hash until the caller XADDed it. */
 "local function keep(kind, cur, tok, msg)\n"
@@ -72,10 +73,12 @@ const char store_lua_batch[] =
 "  out[n + 1], out[n + 2] = kind, cur .. '\\031' .. tok\n"
 "  out[n + 3], out[n + 4] = msg, cur\n"
 "end\n"
-"local function deliver(msg, kind, cur, tok)\n"
+"local function deliver(msg, kind, prev, value, cur, tok)\n"
 "  call('PUBLISH', chan, msg)\n"
 "  if stream then\n"
 "    call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'alert', msg)\n"
+"    lg[#lg + 1] = kind .. '\\t' .. K[k] .. '\\t' .. (prev or '') ..\n"
+"        '\\t' .. value\n"
 "  else\n"
 "    call('HSET', cur, 'o:' .. tok, kind .. ' ' .. msg)\n"
 "    keep(kind, cur, tok, msg)\n"
@@ -176,7 +179,7 @@ const char store_lua_batch[] =
 "        local n = call('HINCRBY', cur, 'sources', 1)\n"
 "        if watched and corr then\n"
 "          deliver(splice(al, 'corroborated', c[7], n), 'corroborated',\n"
-"              cur, A[a])\n"
+"              c[1], A[a + 1], cur, A[a])\n"
 "        end\n"
 "      end\n"
 "      return\n"
@@ -190,8 +193,10 @@ const char store_lua_batch[] =
 "      'figure', fig, 'sources', 1, 'updated', A[1], 'src1', A[a + 12],\n"
 "      'hn', hn)\n"
 "  if watched then\n"
-"    if kind ~= 'new' then al = splice(al, kind, c[7]) end\n"
-"    deliver(al, kind, cur, A[a])\n"
+"    if kind == 'new' then deliver(al, kind, nil, A[a + 1], cur, A[a])\n"
+"    else\n"
+"      deliver(splice(al, kind, c[7]), kind, c[1], A[a + 1], cur, A[a])\n"
+"    end\n"
 "  end\n"
 "end\n"
 /* An item seen with this content hash was written by another call. */
@@ -235,7 +240,7 @@ const char store_lua_batch[] =
 "    call('ZREMRANGEBYRANK', K[3], 0, n - smax - 1)\n"
 "  end\n"
 "end\n"
-"if stream then return {by.new, by.changed, by.corroborated} end\n"
+"if stream then return {by.new, by.changed, by.corroborated, lg} end\n"
 "return out\n";
 
 /*

@@ -38,8 +38,25 @@ enum lexicon_kind {
 	LEXICON_AWAY,		/* entity after it is no owner: "ke", "to" */
 	LEXICON_INHERIT,	/* clause goes on from the last claim */
 	LEXICON_DETECT,		/* frequent word for language detection */
-	LEXICON_ENTITY		/* gazetteer phrase, id: canonical entity */
+	LEXICON_ENTITY,		/* gazetteer phrase, id: canonical entity */
+	LEXICON_CLASSIFIER,	/* counter word before the real noun: "orang" */
+	LEXICON_ELIDE,		/* the count's noun is the last claim's: "lainnya" */
+	LEXICON_ROLE,		/* marks a claim's role, id: "earlier" */
+	LEXICON_NOTNOUN,	/* word after a number that is no noun: "lagi" */
+	LEXICON_LOCATIVE,	/* an entity after it is where things are: "di" */
+	LEXICON_AUX,		/* marks a finite predicate: "have been" */
+	LEXICON_CONJ,		/* joins list items: "serta", "and" */
+	LEXICON_DET,		/* an event word after it is an adjective */
+	LEXICON_SOURCE,		/* an entity before it reports: "says" */
+	LEXICON_PURPOSE,	/* events after it are aims, not facts */
+	LEXICON_RATE,		/* after a count, makes it a rate: "per" */
+	LEXICON_RATEJOIN,	/* between two numbers, a rate: "one in five" */
+	LEXICON_DETECT_PRE,	/* word prefix for detection: "meng" */
+	LEXICON_DETECT_SUF	/* word suffix for detection: "kan" */
 };
+
+/* A kind's bit in a kinds mask: there are more kinds than 32. */
+#define LEXICON_BIT(k)	((uint64_t)1 << (k))
 
 struct lexicon_entry {
 	enum lexicon_kind kind;
@@ -51,7 +68,7 @@ struct lexicon_entry {
 	const char	*id;	/* unit group, event, entity, qualifier... */
 	uint64_t	 words[LEXICON_PHRASE_MAX]; /* lexicon_hash of each */
 	int32_t		 next;	/* next entry with the same first word */
-	uint32_t	 kinds;	/* bit (1 << kind) of this and later ones */
+	uint64_t	 kinds;	/* bit LEXICON_BIT(kind) of this and later ones */
 };
 
 /*
@@ -60,6 +77,20 @@ struct lexicon_entry {
  * lexicon_free) or NULL with "FILE:LINE: message" in err.
  */
 struct lexicon	*lexicon_load(const char *dir, char *err, size_t errlen);
+/*
+ * config/lexicon of the source tree the running program was built in
+ * (it runs as build/PROG or build/san/PROG), or NULL; caller frees.
+ */
+char		*lexicon_tree_dir(void);
+/*
+ * Loads the lexicon a configuration names: dir when the setting was given
+ * (set), else the checkout's when the program runs from its build tree,
+ * else dir (the installed default).  Errors about the directory itself
+ * name the setting: "FILE: [extract] lexicon_dir: ..." (FILE is conf).
+ * *used, when not NULL, gets the directory loaded (caller frees).
+ */
+struct lexicon	*lexicon_load_setting(const char *dir, bool set,
+		    const char *conf, char **used, char *err, size_t errlen);
 /* NULL is a no-op. */
 void		 lexicon_free(struct lexicon *);
 
@@ -77,11 +108,31 @@ const struct lexicon_entry *lexicon_entry(const struct lexicon *, int32_t);
 int		 lexicon_nlangs(const struct lexicon *);
 int		 lexicon_lang_index(const struct lexicon *, const char *);
 const char	*lexicon_lang_name(const struct lexicon *, int);
+/* Index of the language named or aliased s[0..len) in any case, or -1. */
+int		 lexicon_lang_find(const struct lexicon *, const char *s,
+		    size_t len);
 /* Decimal and digit-group separators of a language ('.' or ','). */
 char		 lexicon_decimal(const struct lexicon *, int);
 char		 lexicon_group(const struct lexicon *, int);
 /* Word suffix that may be stripped to find a noun ("nya"), or NULL. */
 const char	*lexicon_suffix(const struct lexicon *, int);
+/*
+ * Whether word w (n bytes) ends in one of the language's plural endings
+ * ("plural ies y"); if so and out is not NULL, its singular is written to
+ * out (lower-case ending, the rest as in w).
+ */
+bool		 lexicon_singular(const struct lexicon *, int, const char *,
+		    size_t, char *, size_t);
+/* The event an event reads as for a unit group ("eventmap arrived troops
+ * deployed"), or event itself. */
+const char	*lexicon_event_for(const struct lexicon *, int, const char *,
+		    const char *);
+/* Whether a noun phrase's head is its last word (en) or first (id). */
+bool		 lexicon_head_last(const struct lexicon *, int);
+/* Whether word w (n bytes) starts with one of the language's verb
+ * prefixes ("me", "di"): such a word is no counted noun. */
+bool		 lexicon_verb_prefix(const struct lexicon *, int, const char *,
+		    size_t);
 /* Number of entries loaded (for tests and the bench). */
 size_t		 lexicon_size(const struct lexicon *);
 

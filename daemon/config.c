@@ -47,6 +47,7 @@ enum config_kind {
 	CONFIG_K_DOUBLE,	/* >= 0 */
 	CONFIG_K_FRACTION,	/* 0 to 1, or 0% to 100% */
 	CONFIG_K_REDIS_URL,
+	CONFIG_K_REDIS_CLUSTER,	/* seed nodes: sets the url */
 	CONFIG_K_PROTOCOLS,
 	CONFIG_K_LANG,
 	CONFIG_K_LOG_LEVEL,
@@ -68,6 +69,8 @@ struct config_key {
 /* Every setting; defaults are in config_defaults and claimwatch.conf. */
 static const struct config_key config_keys[] = {
 	{ "redis", "url", CONFIG_K_REDIS_URL, CONFIG_OFF(redis_url), 0, 0 },
+	{ "redis", "cluster", CONFIG_K_REDIS_CLUSTER, CONFIG_OFF(redis_url),
+	    0, 0 },
 	{ "redis", "password", CONFIG_K_STRING, CONFIG_OFF(redis_password),
 	    0, 512 },
 	{ "redis", "prefix", CONFIG_K_TOKEN, CONFIG_OFF(prefix), 0, 64 },
@@ -381,6 +384,7 @@ config_set(struct config_parse *p, const struct config_key *k,
 	long		 v;
 	double		 d;
 	int		 level;
+	char		*url;
 
 	switch (k->kind) {
 	case CONFIG_K_STRING:
@@ -439,6 +443,13 @@ config_set(struct config_parse *p, const struct config_key *k,
 		if (config_parse_redis_url(value, msg, msglen) == -1)
 			return -1;
 		config_set_string(c, k->off, value);
+		return 0;
+	case CONFIG_K_REDIS_CLUSTER:
+		if (config_parse_cluster_nodes(value, msg, msglen) == -1)
+			return -1;
+		xasprintf(&url, "redis+cluster://%s", value);
+		config_set_string(c, k->off, url);
+		free(url);
 		return 0;
 	case CONFIG_K_PROTOCOLS:
 		return config_parse_protocols(value, (unsigned *)field, msg,

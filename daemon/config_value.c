@@ -242,9 +242,40 @@ config_parse_double(const char *s, bool percent, double *out, char *err,
 	return -1;
 }
 
+/* A cluster's seed nodes: "HOST:PORT[,HOST:PORT...]". */
+int
+config_parse_cluster_nodes(const char *s, char *err, size_t errlen)
+{
+	const char	*p = s;
+	size_t		 len, n = 0;
+	long		 port;
+
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " \t,");
+		if (util_hostport(p, len, true, &port) == -1 || port == 0) {
+			snprintf(err, errlen, "expected HOST:PORT[,HOST:PORT...] "
+			    "for the cluster's nodes, not '" CONFIG_VALUE_SHOW
+			    "'", s);
+			return -1;
+		}
+		p += len;
+		n++;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no cluster node given");
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_parse_redis_url(const char *s, char *err, size_t errlen)
 {
+	if (strncasecmp(s, "redis+cluster://", 16) == 0)
+		return config_parse_cluster_nodes(s + 16, err, errlen);
 	return util_redis_url(s, NULL, err, errlen);
 }
 

@@ -3,8 +3,11 @@
  * blocking hiredis client (the tool has no event loop): follow the alert
  * channel with SUBSCRIBE, or replay the alert stream from an id and then
  * keep reading it with XREAD BLOCK from the last id seen, so that replay
- * and live follow meet without a gap or a repeat.  It never writes to
- * Redis and never logs the password.
+ * and live follow meet without a gap or a repeat.  On a cluster it reads
+ * from the first seed that answers (a PUBLISH reaches every node) or from
+ * the master of the stream's slot; a failover or migration during the
+ * tail ends it with the MOVED error.  It never writes to Redis and never
+ * logs the password.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 
 #include <hiredis.h>
 
+#include "rcluster.h"
 #include "store.h"
 #include "store_int.h"
 #include "util.h"
@@ -62,6 +66,53 @@ fail:
 out:
 	free(a.host);
 	free(a.path);
+	return c;
+}
+
+/*
+ * On a cluster: the first seed that answers, then for key the master of
+ * its slot, found by following MOVED.
+ */
+static redisContext *
+store_tail_cluster(const struct store_options *o, const char *key,
+    char *err, size_t errlen)
+{
+	struct store_options	 one = *o;
+	redisContext		*c = NULL;
+	redisReply		*r;
+	const char		*p = strstr(o->url, "://") + 3;
+	char			 url[320], host[256], prev[256];
+	unsigned		 slot;
+	size_t			 len;
+	int			 port, hops;
+
+	one.url = url;
+	while (c == NULL && *(p += strspn(p, " \t,")) != '\0') {
+		len = strcspn(p, " \t,");
+		snprintf(url, sizeof(url), "redis://%.*s", (int)(len > 256 ?
+		    256 : len), p);
+		p += len;
+		c = store_tail_connect(&one, err, errlen);
+	}
+	for (hops = 0; c != NULL && key != NULL && hops < 3; hops++) {
+		if ((r = redisCommand(c, "TYPE %s", key)) == NULL) {
+			snprintf(err, errlen, "redis %s: %s", o->url, c->errstr);
+			redisFree(c);
+			return NULL;
+		}
+		if (r->type != REDIS_REPLY_ERROR || rcluster_parse_redirect(
+		    r->str, &slot, host, sizeof(host), &port) !=
+		    RCLUSTER_MOVED) {
+			freeReplyObject(r);
+			break;
+		}
+		freeReplyObject(r);
+		util_strlcpy(prev, c->tcp.host, sizeof(prev));
+		snprintf(url, sizeof(url), "redis://%s:%d", host[0] != '\0' ?
+		    host : prev, port);
+		redisFree(c);
+		c = store_tail_connect(&one, err, errlen);
+	}
 	return c;
 }
 
@@ -155,7 +206,12 @@ store_tail(const struct store_options *o, const char *from_id,
 	redisContext	*c;
 	int		 rc;
 
-	if ((c = store_tail_connect(o, err, errlen)) == NULL)
+	if (o->url != NULL && strncmp(o->url, "redis+cluster://", 16) == 0)
+		c = store_tail_cluster(o, from_id != NULL ? (o->stream != NULL ?
+		    o->stream : "claimwatch:alerts") : NULL, err, errlen);
+	else
+		c = store_tail_connect(o, err, errlen);
+	if (c == NULL)
 		return -1;
 	if (from_id != NULL)
 		rc = store_tail_stream(c, o->stream != NULL ? o->stream :

@@ -120,10 +120,15 @@ util_hash64(const void *p, size_t len, uint64_t h)
 {
 	const unsigned char	*s = p;
 
-	while (len-- > 0) {
-		h ^= *s++;
-		h *= 0x100000001b3ULL;
+	/* Four bytes a turn: the loop test is most of a byte's cost. */
+	for (; len >= 4; len -= 4, s += 4) {
+		h = (h ^ s[0]) * 0x100000001b3ULL;
+		h = (h ^ s[1]) * 0x100000001b3ULL;
+		h = (h ^ s[2]) * 0x100000001b3ULL;
+		h = (h ^ s[3]) * 0x100000001b3ULL;
 	}
+	while (len-- > 0)
+		h = (h ^ *s++) * 0x100000001b3ULL;
 	return h;
 }
 

@@ -76,6 +76,22 @@ static const struct test_config_feed test_config_opml[] = {
 	    15 },
 };
 
+/* [redis] cluster names the seed nodes as a redis+cluster:// url. */
+static void
+test_config_cluster(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "cluster.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->redis_url,
+	    "redis+cluster://127.0.0.1:7000,localhost:7001");
+	config_free(c);
+}
+
 static void
 test_config_full(void **state)
 {
@@ -388,6 +404,12 @@ static const struct {
 	{ B "redis_db.conf", B "redis_db.conf:2: url: expected "
 	    "redis://HOST[:PORT][/DB] or unix:///PATH, not "
 	    "'redis://localhost:6379/x'" },
+	{ B "redis_cluster.conf", B "redis_cluster.conf:2: cluster: "
+	    "expected HOST:PORT[,HOST:PORT...] for the cluster's nodes, not "
+	    "'127.0.0.1:7000,127.0.0.1'" },
+	{ B "redis_cluster_url.conf", B "redis_cluster_url.conf:2: url: "
+	    "expected HOST:PORT[,HOST:PORT...] for the cluster's nodes, not "
+	    "'127.0.0.1:7000/0'" },
 	{ B "redis_pass.conf", B "redis_pass.conf:2: url: put the password "
 	    "in 'password', not in the url (the url appears in logs)" },
 	{ B "redis_unix.conf", B "redis_unix.conf:2: url: expected "
@@ -660,6 +682,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_full),
+		cmocka_unit_test(test_config_cluster),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_example_matches_defaults),
 		cmocka_unit_test(test_config_example_files),

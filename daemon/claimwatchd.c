@@ -380,6 +380,8 @@ claimwatchd_fetch_articles(struct claimwatchd_poll *p)
 		a->k = k;
 		memset(&req, 0, sizeof(req));
 		req.url = it->link;
+		/* Never file://, never http:// under an https feed. */
+		req.protocols = fetch_follow_protocols(p->feed->url);
 		p->articles_left++;
 		if (fetch_start(p->ctx->fetch, &req, claimwatchd_article_cb,
 		    a) == -1)
@@ -782,6 +784,9 @@ claimwatchd_poll_fetch(struct claimwatchd_poll *p)
 	req.url = f->fetch_url;
 	req.etag = f->etag;
 	req.last_modified = f->last_modified;
+	/* An https feed is never redirected down to http. */
+	if (strncasecmp(f->url, "https:", 6) == 0)
+		req.protocols = fetch_follow_protocols(f->url);
 	if (fetch_start(ctx->fetch, &req, claimwatchd_fetch_cb, p) == -1) {
 		log_warn("feed=%s refused by the fetcher (protocol or URL)",
 		    claimwatchd_redact(f->url, rbuf, sizeof(rbuf)));

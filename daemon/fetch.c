@@ -87,6 +87,7 @@ struct fetch_xfer {
 	fetch_done_cb		 cb;
 	void			*arg;
 	long			 max_body;
+	unsigned		 protocols;	/* the request's own mask, or 0 */
 	bool			 allow_private;
 	bool			 over_limit;
 	bool			 all_permanent;	/* every 3xx so far 301/308 */
@@ -606,6 +607,7 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 {
 	const struct fetch_options	*o = &f->opts;
 	const char			*protos, *redir;
+	unsigned			 mask = o->protocols;
 	CURLMcode			 mrc;
 
 	if ((x->slot = fetch_slot_get(f)) == NULL)
@@ -618,7 +620,10 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	x->redirects = 0;
 	curl_slist_free_all(x->headers);
 	x->headers = NULL;
-	switch (o->protocols & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
+	/* A request may narrow the options' schemes, never widen them. */
+	if (x->protocols != 0)
+		mask &= x->protocols;
+	switch (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
 	case FETCH_PROTO_HTTP:
 		protos = redir = "http";
 		break;
@@ -630,11 +635,11 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		break;
 	}
 	/* Redirects never lead to file://, even when feeds may use it. */
-	if (o->protocols & FETCH_PROTO_FILE)
-		protos = (o->protocols & (FETCH_PROTO_HTTP |
-		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTP ? "http,file" :
-		    (o->protocols & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
-		    FETCH_PROTO_HTTPS ? "https,file" : "http,https,file";
+	if (mask & FETCH_PROTO_FILE)
+		protos = (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
+		    FETCH_PROTO_HTTP ? "http,file" : (mask & (FETCH_PROTO_HTTP |
+		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTPS ? "https,file" :
+		    "http,https,file";
 	fetch_add_header(x, "If-None-Match", x->etag);
 	fetch_add_header(x, "If-Modified-Since", x->last_modified);
 	x->headers = curl_slist_append(x->headers, "Accept: "
@@ -742,6 +747,7 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 	x->cb = cb;
 	x->arg = arg;
 	x->url = xstrdup(req->url);
+	x->protocols = req->protocols;
 	if (req->etag != NULL)
 		x->etag = xstrndup(req->etag, FETCH_MAX_VALIDATOR + 1);
 	if (req->last_modified != NULL)
@@ -762,6 +768,14 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 	}
 	f->pending++;
 	return 0;
+}
+
+unsigned
+fetch_follow_protocols(const char *url)
+{
+	if (url != NULL && strncasecmp(url, "https:", 6) == 0)
+		return FETCH_PROTO_HTTPS;
+	return FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS;
 }
 
 size_t

@@ -457,9 +457,19 @@ static void
 claimwatchd_handle_feed(struct claimwatchd_poll *p)
 {
 	struct feed	*fd = p->parsed;
-	size_t		 i;
-	char		 rbuf[1024];
+	struct util_buf	 e = { 0 };
+	size_t		 i, ndup;
+	char		 rbuf[1024], dup[256];
 
+	/* Two items of one id would alert "changed" on every poll. */
+	if ((ndup = feed_dedup(fd, dup, sizeof(dup))) > 0) {
+		util_buf_escape(&e, dup, strlen(dup));
+		log_info("feed=%s duplicate item ids: dropped %zu items, the "
+		    "first id=\"%s\"; the first item of each id is kept",
+		    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)), ndup,
+		    e.data);
+		util_buf_free(&e);
+	}
 	if (fd->nitems == 0) {
 		claimwatchd_submit_state(p);
 		return;

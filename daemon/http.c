@@ -13,13 +13,26 @@
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
 #include "http.h"
+#include "log.h"
 #include "util.h"
+
+/*
+ * Monitoring needs a handful of connections.  1,100 held ones took the
+ * daemon to its fd limit and every fetch failed (issue 17).  libevent 2.1
+ * has no evhttp_set_max_connections, so each accepted connection's
+ * bufferevent is made here (evhttp_set_bevcb) and counted until it is
+ * freed; at the cap the listener stops accepting, so further clients wait
+ * in the kernel's backlog and take none of the fds fetches need.  Idle
+ * connections end after the 10-second timeout.
+ */
+#define HTTP_MAX_CONNS	32
 
 struct http {
 	struct evhttp		*evh;
@@ -28,7 +41,62 @@ struct http {
 	http_health_cb		 health_cb;
 	void			*arg;
 	int			 port;
+	size_t			 nconns;	/* connections open */
+	bool			 paused;	/* listener disabled at the cap */
 };
+
+/* Called when evhttp frees a connection's bufferevent. */
+static void
+http_conn_free_cb(void *arg)
+{
+	struct http	*h = arg;
+
+	h->nconns--;
+	if (h->paused && h->nconns < HTTP_MAX_CONNS) {
+		h->paused = false;
+		evconnlistener_enable(evhttp_bound_socket_get_listener(h->sock));
+	}
+}
+
+/*
+ * A pass-through filter over the socket bufferevent: it changes no byte,
+ * but its free_context hook tells us when the connection is gone.
+ */
+static enum bufferevent_filter_result
+http_conn_pass_cb(struct evbuffer *src, struct evbuffer *dst,
+    ev_ssize_t limit, enum bufferevent_flush_mode mode, void *arg)
+{
+	(void)limit;
+	(void)mode;
+	(void)arg;
+	evbuffer_add_buffer(dst, src);
+	return BEV_OK;
+}
+
+static struct bufferevent *
+http_conn_bev_cb(struct event_base *base, void *arg)
+{
+	struct http		*h = arg;
+	struct bufferevent	*sock, *bev;
+
+	if ((sock = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		return NULL;
+	if ((bev = bufferevent_filter_new(sock, http_conn_pass_cb,
+	    http_conn_pass_cb, BEV_OPT_CLOSE_ON_FREE, http_conn_free_cb,
+	    h)) == NULL) {
+		bufferevent_free(sock);
+		return NULL;
+	}
+	if (++h->nconns >= HTTP_MAX_CONNS && !h->paused) {
+		h->paused = true;
+		evconnlistener_disable(evhttp_bound_socket_get_listener(
+		    h->sock));
+		log_warn("http: %d connections open; accepting no more until "
+		    "one closes", HTTP_MAX_CONNS);
+	}
+	return bev;
+}
 
 static void
 http_reply(struct evhttp_request *req, int code, const char *reason,
@@ -155,6 +223,7 @@ http_new(struct event_base *base, const char *listen, http_metrics_cb mcb,
 	evhttp_set_cb(h->evh, "/metrics", http_metrics_handler, h);
 	evhttp_set_cb(h->evh, "/healthz", http_health_handler, h);
 	evhttp_set_gencb(h->evh, http_notfound_handler, h);
+	evhttp_set_bevcb(h->evh, http_conn_bev_cb, h);
 	h->sock = evhttp_bind_socket_with_handle(h->evh, host,
 	    (ev_uint16_t)port);
 	if (h->sock == NULL) {

@@ -127,6 +127,9 @@ fetch_addr_is_private(const struct sockaddr *sa)
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
 	};
 	static const unsigned char	 zero[12] = { 0 };
+	static const unsigned char	 siit[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0
+	};
 	static const unsigned char	 nat64[12] = {
 		0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0
 	};
@@ -145,10 +148,10 @@ fetch_addr_is_private(const struct sockaddr *sa)
 	/*
 	 * Forms that carry a v4 address are judged by it: mapped, the old
 	 * compatible form (which also covers :: and ::1 via 0.0.0.0/8),
-	 * NAT64 and 6to4.
+	 * SIIT's translated form ::ffff:0:a.b.c.d, NAT64 and 6to4.
 	 */
 	if (memcmp(b, mapped, 12) == 0 || memcmp(b, zero, 12) == 0 ||
-	    memcmp(b, nat64, 12) == 0)
+	    memcmp(b, siit, 12) == 0 || memcmp(b, nat64, 12) == 0)
 		return fetch_v4_is_private(fetch_v4_at(b + 12));
 	if (b[0] == 0x20 && b[1] == 0x02)
 		return fetch_v4_is_private(fetch_v4_at(b + 2));

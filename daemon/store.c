@@ -687,8 +687,8 @@ store_spool_append(struct store *s, const struct store_qbatch *b)
 	struct stat	 st;
 	int		 fd, err;
 
-	fd = open(s->spool_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0600);
+	fd = open(s->spool_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
 	if (fd == -1) {
 		store_spool_error(s, "open", errno);
 		return -1;
@@ -857,7 +857,9 @@ store_spool_save(struct store *s)
 		return;
 	}
 	xasprintf(&tmp, "%s.tmp", s->spool_path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* A symlink planted as spool.tmp must not be followed (truncated). */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
 	if (fd == -1)
 		goto fail;
 	TAILQ_FOREACH(b, &s->batches, entry)

@@ -76,6 +76,24 @@ static const struct test_config_feed test_config_opml[] = {
 	    15 },
 };
 
+/* Issue 17: the documented maxima pass inih's 200-byte line buffer. */
+static void
+test_config_long_lines(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "long_ok.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(strlen(c->redis_password), 512);
+	assert_int_equal(strspn(c->redis_password, "p"), 512);
+	assert_int_equal(strlen(c->user_agent), 256);
+	assert_int_equal(strspn(c->user_agent, "u"), 256);
+	config_free(c);
+}
+
 static void
 test_config_full(void **state)
 {
@@ -410,7 +428,8 @@ static const struct {
 	    "as 127.0.0.1:9187, or nothing to turn it off, not '9187'" },
 	{ B "token.conf", B "token.conf:4: channel: expected 1 to 128 "
 	    "printable characters without spaces, not 'two words'" },
-	{ B "long.conf", B "long.conf:4: line longer than 198 characters" },
+	{ B "long.conf", B "long.conf:4: user_agent: expected 1 to 256 "
+	    "characters" },
 	{ B "nul.conf", B "nul.conf:3: NUL byte: not a text file" },
 	{ B "no_feeds.conf", B "no_feeds.conf: no [feeds] section with "
 	    "'list = FILE' (the feed list is required)" },
@@ -572,6 +591,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_full),
+		cmocka_unit_test(test_config_long_lines),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_example_matches_defaults),
 		cmocka_unit_test(test_config_example_files),

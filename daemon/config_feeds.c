@@ -466,20 +466,11 @@ config_feeds_load(const char *path, struct config_feed **feeds,
     size_t *nfeeds, char *err, size_t errlen)
 {
 	struct config_feeds_list l = { 0 };
-	struct stat	 st;
 	char		 msg[CONFIG_ERR_LEN], *buf, *nul;
 	size_t		 len;
 	int		 rc;
 
-	/*
-	 * A FIFO or a device ("list = /dev/stdin", a /dev/fd/N left open)
-	 * would block the daemon's loop on SIGHUP: only regular files are
-	 * feed lists.
-	 */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		return -1;
-	}
+	/* A FIFO or a device ("list = /dev/stdin") is refused there. */
 	if (util_read_file(path, CONFIG_FEEDS_FILE_MAX, &buf, &len, msg,
 	    sizeof(msg)) == -1) {
 		util_strlcpy(err, msg, errlen);

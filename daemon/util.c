@@ -194,13 +194,25 @@ util_read_file(const char *path, size_t max, char **out, size_t *outlen,
 {
 	struct util_buf	 b = { 0 };
 	char		 chunk[8192];
+	struct stat	 st;
 	ssize_t		 n;
-	int		 fd;
+	int		 fd, fl;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/*
+	 * O_NONBLOCK: opening a FIFO (a config, lexicon file or feed list
+	 * that is one by mistake) would wait for a writer, and a SIGHUP
+	 * reload with it.  Only regular files are read.
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n == -1 && errno == EINTR)

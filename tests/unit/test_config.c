@@ -452,6 +452,9 @@ static const struct {
 	{ B "list_badurl.conf", B "badurl.txt:2: bad URL "
 	    "'news.example.com/rss.xml': not an absolute http, https or file "
 	    "URL" },
+	/* A file that is no feed list: its content is never echoed. */
+	{ B "list_shadow.conf", B "shadow.txt:1: not a URL (the line is not "
+	    "shown: is this file a feed list?)" },
 	{ B "list_ftp.conf", B "ftp.txt:1: bad URL "
 	    "'ftp://news.example.com/rss.xml': not an absolute http, https or "
 	    "file URL" },

@@ -481,6 +481,9 @@ static const struct {
 	    "<body>" },
 	{ B "opml_entity.conf", B "entity.opml:3: entity declarations are "
 	    "not allowed in a feed list" },
+	/* The same in UTF-7, where no byte search finds "<!ENTITY". */
+	{ B "opml_entity_utf7.conf", B "entity_utf7.opml:3: entity "
+	    "declarations are not allowed in a feed list" },
 	{ B "opml_dup.conf", B "dup.opml:5: duplicate feed "
 	    "'https://news.example.com/a.xml' (first at line 3)" },
 	{ B "opml_nsopt.conf", B "nsopt.opml:4: unknown option 'intervall' "

@@ -51,4 +51,5 @@ grep "article=file://" "$CW_TMP/daemon.log" | grep -q "using the item's own text
 grep "article=$HTTP_URL/_/redirect" "$CW_TMP/daemon.log" |
     grep -q "using the item's own text" ||
     cw_fail "redirect to file:// not refused in the log"
+cw_schema_check "$CW_TMP/alerts.json"
 echo "article schemes ok"

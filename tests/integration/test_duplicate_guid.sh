@@ -47,4 +47,5 @@ jq -e '.type == "new" and .current.value == 100' "$CW_TMP/alerts.json" \
     >/dev/null || cw_fail "wrong alert: $(cat $CW_TMP/alerts.json)"
 grep 'dup.xml duplicate item ids: dropped 1 items, the first id="[^"]*same"' \
     "$CW_TMP/daemon.log" >/dev/null || cw_fail "the repeated id is not named"
+cw_schema_check "$CW_TMP/alerts.json"
 echo "duplicate guid ok"

@@ -55,6 +55,21 @@ test_validate(const json_t *v, const json_t *s, const char *path)
 	size_t		 i;
 	bool		 ok;
 
+	/* The schema's anyOf is "null, or a $ref'd figure". */
+	if ((t = json_object_get(s, "anyOf")) != NULL) {
+		json_array_foreach(t, i, x) {
+			if (json_is_null(v) && (k = json_string_value(
+			    json_object_get(x, "type"))) != NULL &&
+			    strcmp(k, "null") == 0)
+				return;
+			if (!json_is_null(v) && json_object_get(x, "$ref") !=
+			    NULL) {
+				test_validate(v, x, path);
+				return;
+			}
+		}
+		fail_msg("%s: matches no anyOf branch", path);
+	}
 	if ((t = json_object_get(s, "type")) != NULL) {
 		ok = false;
 		if (json_is_string(t))

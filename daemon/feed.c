@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <libxml/parser.h>
 #include <libxml/uri.h>
 
 #include "feed_int.h"
@@ -207,6 +208,12 @@ feed_dedup(struct feed *f, char *first, size_t firstlen)
 	f->nitems = k;
 	free(slots);
 	return n;
+}
+
+void
+feed_init(void)
+{
+	xmlInitParser();
 }
 
 void

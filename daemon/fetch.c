@@ -87,7 +87,7 @@ struct fetch_xfer {
 	fetch_done_cb		 cb;
 	void			*arg;
 	long			 max_body;
-	unsigned		 protocols;	/* the request's own mask, or 0 */
+	unsigned		 protocols;	/* the request's mask, or 0 */
 	bool			 allow_private;
 	bool			 over_limit;
 	bool			 all_permanent;	/* every 3xx so far 301/308 */
@@ -771,6 +771,52 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 	}
 	f->pending++;
 	return 0;
+}
+
+static const char *
+fetch_dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+struct fetch_result *
+fetch_result_copy(const struct fetch_result *r)
+{
+	struct fetch_result	*c = xmalloc(sizeof(*c));
+	char			*body = NULL;
+
+	*c = *r;
+	if (r->body != NULL) {
+		/* Bodies are NUL-terminated, and may hold NULs themselves. */
+		body = xmalloc(r->len + 1);
+		memcpy(body, r->body, r->len);
+		body[r->len] = '\0';
+	}
+	c->body = body;
+	c->url = fetch_dup_or_null(r->url);
+	c->error = fetch_dup_or_null(r->error);
+	c->content_type = fetch_dup_or_null(r->content_type);
+	c->etag = fetch_dup_or_null(r->etag);
+	c->last_modified = fetch_dup_or_null(r->last_modified);
+	c->effective_url = fetch_dup_or_null(r->effective_url);
+	c->moved_to = fetch_dup_or_null(r->moved_to);
+	return c;
+}
+
+void
+fetch_result_free(struct fetch_result *r)
+{
+	if (r == NULL)
+		return;
+	free((char *)r->url);
+	free((char *)r->error);
+	free((char *)r->body);
+	free((char *)r->content_type);
+	free((char *)r->etag);
+	free((char *)r->last_modified);
+	free((char *)r->effective_url);
+	free((char *)r->moved_to);
+	free(r);
 }
 
 unsigned

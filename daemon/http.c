@@ -27,10 +27,11 @@
  * Monitoring needs a handful of connections.  1,100 held ones took the
  * daemon to its fd limit and every fetch failed (issue 17).  libevent 2.1
  * has no evhttp_set_max_connections, so each accepted connection's
- * bufferevent is made here (evhttp_set_bevcb) and counted until it is
- * freed; at the cap the listener stops accepting, so further clients wait
- * in the kernel's backlog and take none of the fds fetches need.  Idle
- * connections end after the 10-second timeout.
+ * bufferevent is made here (evhttp_set_bevcb) and counted; its close is
+ * learnt from evhttp's own close callback, set on the connection right
+ * after evhttp made it.  At the cap the listener stops accepting: further
+ * clients wait in the kernel's backlog and take none of the fds fetches
+ * need.  Idle connections end after the 10-second timeout.
  */
 #define HTTP_MAX_CONNS	32
 
@@ -42,52 +43,75 @@ struct http {
 	void			*arg;
 	int			 port;
 	size_t			 nconns;	/* connections open */
-	bool			 paused;	/* listener disabled at the cap */
+	bool			 paused;	/* not accepting: at the cap */
+	bool			 freeing;	/* in http_free */
+	struct event		*ev_adopt;	/* adopts what was accepted */
+	struct bufferevent	**fresh;	/* accepted, not adopted yet */
+	size_t			 nfresh, cfresh;
 };
 
-/* Called when evhttp frees a connection's bufferevent. */
 static void
-http_conn_free_cb(void *arg)
+http_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 {
 	struct http	*h = arg;
 
+	(void)evcon;
+	if (h->freeing)
+		return;
 	h->nconns--;
 	if (h->paused && h->nconns < HTTP_MAX_CONNS) {
 		h->paused = false;
-		evconnlistener_enable(evhttp_bound_socket_get_listener(h->sock));
+		evconnlistener_enable(
+		    evhttp_bound_socket_get_listener(h->sock));
 	}
 }
 
 /*
- * A pass-through filter over the socket bufferevent: it changes no byte,
- * but its free_context hook tells us when the connection is gone.
+ * Runs in the same loop turn as the accepts, before any of those sockets
+ * can have an event: evhttp has by now made each connection around our
+ * bufferevent and set itself as the bufferevent's callback argument
+ * (libevent 2.1's evhttp_connection_base_bufferevent_new), which is how
+ * the connection is found to hang our close callback on.
  */
-static enum bufferevent_filter_result
-http_conn_pass_cb(struct evbuffer *src, struct evbuffer *dst,
-    ev_ssize_t limit, enum bufferevent_flush_mode mode, void *arg)
+static void
+http_adopt_cb(evutil_socket_t fd, short what, void *arg)
 {
-	(void)limit;
-	(void)mode;
-	(void)arg;
-	evbuffer_add_buffer(dst, src);
-	return BEV_OK;
+	struct http			*h = arg;
+	struct evhttp_connection	*evcon;
+	void				*cbarg;
+	size_t				 i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < h->nfresh; i++) {
+		cbarg = NULL;
+		bufferevent_getcb(h->fresh[i], NULL, NULL, NULL, &cbarg);
+		if ((evcon = cbarg) != NULL &&
+		    evhttp_connection_get_bufferevent(evcon) == h->fresh[i])
+			evhttp_connection_set_closecb(evcon,
+			    http_conn_close_cb, h);
+		else
+			h->nconns--;	/* not evhttp's: never counted out */
+	}
+	h->nfresh = 0;
 }
 
 static struct bufferevent *
 http_conn_bev_cb(struct event_base *base, void *arg)
 {
 	struct http		*h = arg;
-	struct bufferevent	*sock, *bev;
+	struct bufferevent	*bev;
 
-	if ((sock = bufferevent_socket_new(base, -1,
+	if ((bev = bufferevent_socket_new(base, -1,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		return NULL;
-	if ((bev = bufferevent_filter_new(sock, http_conn_pass_cb,
-	    http_conn_pass_cb, BEV_OPT_CLOSE_ON_FREE, http_conn_free_cb,
-	    h)) == NULL) {
-		bufferevent_free(sock);
-		return NULL;
+	if (h->nfresh == h->cfresh) {
+		h->cfresh = h->cfresh == 0 ? 16 : h->cfresh * 2;
+		h->fresh = xreallocarray(h->fresh, h->cfresh,
+		    sizeof(*h->fresh));
 	}
+	h->fresh[h->nfresh++] = bev;
+	event_active(h->ev_adopt, EV_TIMEOUT, 0);
 	if (++h->nconns >= HTTP_MAX_CONNS && !h->paused) {
 		h->paused = true;
 		evconnlistener_disable(evhttp_bound_socket_get_listener(
@@ -223,12 +247,21 @@ http_new(struct event_base *base, const char *listen, http_metrics_cb mcb,
 	evhttp_set_cb(h->evh, "/metrics", http_metrics_handler, h);
 	evhttp_set_cb(h->evh, "/healthz", http_health_handler, h);
 	evhttp_set_gencb(h->evh, http_notfound_handler, h);
+	if ((h->ev_adopt = event_new(base, -1, 0, http_adopt_cb, h)) ==
+	    NULL) {
+		snprintf(err, errlen, "cannot create the http events");
+		evhttp_free(h->evh);
+		free(h);
+		return NULL;
+	}
 	evhttp_set_bevcb(h->evh, http_conn_bev_cb, h);
 	h->sock = evhttp_bind_socket_with_handle(h->evh, host,
 	    (ev_uint16_t)port);
 	if (h->sock == NULL) {
 		snprintf(err, errlen, "cannot listen on %s", listen);
+		h->freeing = true;
 		evhttp_free(h->evh);
+		event_free(h->ev_adopt);
 		free(h);
 		return NULL;
 	}
@@ -255,6 +288,9 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
+	h->freeing = true;
 	evhttp_free(h->evh);
+	event_free(h->ev_adopt);
+	free(h->fresh);
 	free(h);
 }

@@ -68,6 +68,12 @@ struct feed	*feed_parse(const char *buf, size_t len, const char *base_url,
 /* NULL is a no-op. */
 void		 feed_free(struct feed *);
 /*
+ * libxml2's global setup, once, from the main thread before feed_parse
+ * or article_text run on several threads (libxml2 2.9 sets up lazily and
+ * not thread-safely otherwise).
+ */
+void		 feed_init(void);
+/*
  * Drops every item whose id an earlier item of the document already has
  * (two items with guid "same" would otherwise alert "changed" on every
  * poll, one figure after the other), keeping the first in document

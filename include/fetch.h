@@ -61,6 +61,12 @@ struct fetch_result {
 };
 
 typedef void (*fetch_done_cb)(const struct fetch_result *, void *arg);
+/*
+ * A deep copy of r that outlives the done callback (for work handed to
+ * another thread); free with fetch_result_free, which takes NULL.
+ */
+struct fetch_result *fetch_result_copy(const struct fetch_result *r);
+void		 fetch_result_free(struct fetch_result *);
 
 /* Creates the fetcher on base; returns NULL with err filled on failure. */
 struct fetch	*fetch_new(struct event_base *, const struct fetch_options *,

@@ -412,11 +412,11 @@ struct claimwatchd_job {
 };
 
 /*
- * Jobs queued or running at most: beyond, documents are read on the
- * loop as before, so that copies of bodies (up to max_body each) cannot
- * pile up while the workers are busy.
+ * Bytes of bodies copied for jobs not yet delivered, at most (two bodies
+ * at the default max_body): beyond, documents are read on the loop as
+ * before, so that copies cannot pile up while the workers are busy.
  */
-#define CLAIMWATCHD_JOBS_MAX	2
+#define CLAIMWATCHD_JOBS_BYTES	(16 * 1024 * 1024)
 
 /* Runs on a worker: pure functions on the job's own copy only. */
 static void
@@ -459,15 +459,16 @@ claimwatchd_job_submit(struct claimwatchd_poll *p,
 	struct work		*w = p->ctx->work;
 	struct claimwatchd_job	*j;
 
-	if (w == NULL || work_pending(w) >= CLAIMWATCHD_JOBS_MAX)
+	if (w == NULL || (work_pending(w) > 0 &&
+	    work_weight(w) + r->len > CLAIMWATCHD_JOBS_BYTES))
 		return -1;
 	j = xcalloc(1, sizeof(*j));
 	j->p = p;
 	j->a = a;
 	j->r = fetch_result_copy(r);
 	j->base = base != NULL ? xstrdup(base) : NULL;
-	if (work_submit(w, claimwatchd_job_fn, claimwatchd_job_done, j) ==
-	    -1) {
+	if (work_submit(w, claimwatchd_job_fn, claimwatchd_job_done, j,
+	    r->len) == -1) {
 		fetch_result_free(j->r);
 		free(j->base);
 		free(j);

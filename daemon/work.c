@@ -1,10 +1,13 @@
 /*
  * work: worker threads for the pure, CPU-bound stages.  One mutex guards
- * two FIFO lists: jobs waiting for a worker, and jobs whose fn returned
- * and whose done callback the loop has yet to run.  A worker that
- * finishes a job moves it to the second list and writes to an eventfd;
- * the loop's read event drains that list and runs the callbacks outside
- * the lock.  Ownership: the job record is allocated by work_submit and
+ * two FIFO lists: every job not yet delivered, in submission order, and
+ * those of them waiting for a worker.  A worker that finishes a job marks
+ * it and writes to an eventfd; the loop's read event takes the finished
+ * jobs at the head of the first list and runs their done callbacks
+ * outside the lock.  So callbacks come in submission order, as they did
+ * when documents were read in the fetch callback: which feed's figure
+ * reaches the store first does not depend on which document parses
+ * faster.  Ownership: the job record is allocated by work_submit and
  * freed after its done callback; arg stays the caller's throughout.
  */
 #include <sys/eventfd.h>
@@ -27,7 +30,10 @@
 #define WORK_MAX_THREADS	16
 
 struct work_job {
-	TAILQ_ENTRY(work_job)	 entry;
+	TAILQ_ENTRY(work_job)	 entry;		/* in queue */
+	TAILQ_ENTRY(work_job)	 order;		/* in jobs */
+	bool			 finished;	/* fn returned */
+	size_t			 weight;
 	work_fn			 fn;
 	work_done_cb		 done;
 	void			*arg;
@@ -37,9 +43,10 @@ TAILQ_HEAD(work_jobs, work_job);
 struct work {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;		/* a job was queued, or stop */
+	struct work_jobs	 jobs;		/* undelivered, in order */
 	struct work_jobs	 queue;		/* waiting for a worker */
-	struct work_jobs	 finished;	/* fn returned, done to run */
 	size_t			 pending;	/* submitted, done to run */
+	size_t			 weight;	/* their weights' sum */
 	bool			 stopping;
 	pthread_t		 threads[WORK_MAX_THREADS];
 	int			 nthreads;
@@ -65,7 +72,7 @@ work_thread(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		j->fn(j->arg);
 		pthread_mutex_lock(&w->lock);
-		TAILQ_INSERT_TAIL(&w->finished, j, entry);
+		j->finished = true;
 		/* A full counter (never, at 2^64) still wakes the loop. */
 		while (write(w->efd, &one, sizeof(one)) == -1 &&
 		    errno == EINTR)
@@ -88,11 +95,15 @@ work_event_cb(evutil_socket_t fd, short what, void *arg)
 	while (read(fd, &n, sizeof(n)) == -1 && errno == EINTR)
 		;
 	pthread_mutex_lock(&w->lock);
-	TAILQ_CONCAT(&done, &w->finished, entry);
+	while ((j = TAILQ_FIRST(&w->jobs)) != NULL && j->finished) {
+		TAILQ_REMOVE(&w->jobs, j, order);
+		TAILQ_INSERT_TAIL(&done, j, entry);
+	}
 	pthread_mutex_unlock(&w->lock);
 	while ((j = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, j, entry);
 		w->pending--;
+		w->weight -= j->weight;
 		j->done(j->arg, false);
 		free(j);
 	}
@@ -111,8 +122,8 @@ work_new(struct event_base *base, int nthreads, char *err, size_t errlen)
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->efd = -1;
+	TAILQ_INIT(&w->jobs);
 	TAILQ_INIT(&w->queue);
-	TAILQ_INIT(&w->finished);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if ((w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
@@ -140,7 +151,8 @@ fail:
 }
 
 int
-work_submit(struct work *w, work_fn fn, work_done_cb done, void *arg)
+work_submit(struct work *w, work_fn fn, work_done_cb done, void *arg,
+    size_t weight)
 {
 	struct work_job	*j;
 
@@ -150,9 +162,12 @@ work_submit(struct work *w, work_fn fn, work_done_cb done, void *arg)
 	j->fn = fn;
 	j->done = done;
 	j->arg = arg;
+	j->weight = weight;
 	pthread_mutex_lock(&w->lock);
+	TAILQ_INSERT_TAIL(&w->jobs, j, order);
 	TAILQ_INSERT_TAIL(&w->queue, j, entry);
 	w->pending++;
+	w->weight += weight;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
@@ -162,6 +177,12 @@ size_t
 work_pending(const struct work *w)
 {
 	return w->pending;
+}
+
+size_t
+work_weight(const struct work *w)
+{
+	return w->weight;
 }
 
 void
@@ -179,9 +200,8 @@ work_free(struct work *w)
 	/* A running fn finishes; then its worker sees stopping. */
 	for (i = 0; i < w->nthreads; i++)
 		pthread_join(w->threads[i], NULL);
-	TAILQ_CONCAT(&w->queue, &w->finished, entry);
-	while ((j = TAILQ_FIRST(&w->queue)) != NULL) {
-		TAILQ_REMOVE(&w->queue, j, entry);
+	while ((j = TAILQ_FIRST(&w->jobs)) != NULL) {
+		TAILQ_REMOVE(&w->jobs, j, order);
 		j->done(j->arg, true);
 		free(j);
 	}

@@ -1,8 +1,8 @@
 /*
  * Unit tests for work: jobs run on workers (not the loop's thread), every
- * done callback runs on the loop's thread in submission order per
- * worker completion, the loop keeps running other events while a job
- * runs, and work_free cancels what is left, each exactly once.
+ * done callback runs on the loop's thread in submission order even when
+ * a later job finishes first, the loop keeps running other events while
+ * a job runs, and work_free cancels what is left, each exactly once.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +29,8 @@ struct test_job {
 	int		 done;		/* done callbacks seen */
 	bool		 cancelled;
 	int		*left;
+	int		*seq;		/* done callbacks so far, all jobs */
+	int		 order;		/* *seq when this one's came */
 	struct event_base *base;
 	volatile int	*gate;		/* job waits while *gate == 0 */
 };
@@ -67,6 +69,8 @@ test_work_done(void *arg, bool cancelled)
 	assert_true(pthread_equal(pthread_self(), j->loop));
 	j->done++;
 	j->cancelled = cancelled;
+	if (j->seq != NULL)
+		j->order = ++*j->seq;
 	if (j->left != NULL && --*j->left == 0)
 		event_base_loopbreak(j->base);
 }
@@ -78,7 +82,7 @@ test_work_runs_off_loop(void **state)
 	struct test_job		 jobs[TEST_WORK_JOBS];
 	struct work		*w;
 	char			 err[128];
-	int			 i, left = TEST_WORK_JOBS;
+	int			 i, left = TEST_WORK_JOBS, seq = 0;
 
 	(void)state;
 	assert_non_null(w = work_new(base, 2, err, sizeof(err)));
@@ -87,9 +91,10 @@ test_work_runs_off_loop(void **state)
 		jobs[i].loop = pthread_self();
 		jobs[i].in = i;
 		jobs[i].left = &left;
+		jobs[i].seq = &seq;
 		jobs[i].base = base;
 		assert_int_equal(work_submit(w, test_work_fn, test_work_done,
-		    &jobs[i]), 0);
+		    &jobs[i], 1), 0);
 	}
 	/* Never called from inside work_submit. */
 	for (i = 0; i < TEST_WORK_JOBS; i++)
@@ -101,6 +106,7 @@ test_work_runs_off_loop(void **state)
 		assert_int_equal(jobs[i].done, 1);
 		assert_false(jobs[i].cancelled);
 		assert_int_equal(jobs[i].out, test_work_expect(i));
+		assert_int_equal(jobs[i].order, i + 1);
 		assert_false(pthread_equal(jobs[i].ran_on, pthread_self()));
 	}
 	work_free(w);
@@ -123,32 +129,42 @@ static void
 test_work_loop_not_blocked(void **state)
 {
 	struct event_base	*base = event_base_new();
-	struct test_job		 j;
+	struct test_job		 j, quick;
 	struct work		*w;
 	struct event		*tick;
 	struct timeval		 tv = { 0, 10000 };
 	volatile int		 gate = 0;
 	char			 err[128];
-	int			 ticks = 0, left = 1;
+	int			 ticks = 0, left = 2, seq = 0;
 
 	(void)state;
-	assert_non_null(w = work_new(base, 1, err, sizeof(err)));
+	assert_non_null(w = work_new(base, 2, err, sizeof(err)));
 	memset(&j, 0, sizeof(j));
 	j.loop = pthread_self();
 	j.left = &left;
+	j.seq = &seq;
 	j.base = base;
 	j.gate = &gate;
-	assert_int_equal(work_submit(w, test_work_fn, test_work_done, &j), 0);
+	quick = j;
+	quick.gate = NULL;
+	assert_int_equal(work_submit(w, test_work_fn, test_work_done, &j, 1),
+	    0);
+	assert_int_equal(work_submit(w, test_work_fn, test_work_done, &quick,
+	    1), 0);
 	tick = event_new(base, -1, EV_PERSIST, test_work_tick_cb, &ticks);
 	event_add(tick, &tv);
 	/* Ten ticks of the loop while the job waits, then let it go. */
 	while (ticks < 10)
 		event_base_loop(base, EVLOOP_ONCE);
+	/* The quick job behind it has waited, however soon it finished. */
 	assert_int_equal(j.done, 0);
+	assert_int_equal(quick.done, 0);
 	gate = 1;
 	while (left > 0)
 		event_base_loop(base, EVLOOP_ONCE);
 	assert_int_equal(j.done, 1);
+	assert_int_equal(j.order, 1);
+	assert_int_equal(quick.order, 2);
 	event_free(tick);
 	work_free(w);
 	event_base_free(base);
@@ -170,7 +186,7 @@ test_work_free_cancels(void **state)
 	for (i = 0; i < 50; i++) {
 		jobs[i].loop = pthread_self();
 		assert_int_equal(work_submit(w, test_work_fn, test_work_done,
-		    &jobs[i]), 0);
+		    &jobs[i], 1), 0);
 	}
 	work_free(w);
 	for (i = 0; i < 50; i++) {

@@ -158,7 +158,17 @@ struct config_parse {
 	/* watches whose tolerances come from [alerts] defaults */
 	bool		*watch_abs_set;
 	bool		*watch_rel_set;
+	char		*long_value;	/* the value of a line too long for
+					   inih, handed over as CONFIG_LONG */
 };
+
+/*
+ * Debian's libinih is built with a 200-byte line buffer, too short for
+ * the documented 256-character user_agent or 512-character password.
+ * The reader hands inih "key = CONFIG_LONG" for such a line and keeps its
+ * value; the handler swaps it back in.
+ */
+#define CONFIG_LONG	"\x01long\x01"
 
 static void
 config_defaults(struct config *c)
@@ -282,6 +292,44 @@ config_check_header(struct config_parse *p, const char *s, size_t len)
 		    "feeds poll extract alerts http daemon)", name);
 }
 
+/*
+ * A line longer than inih's buffer: a comment is dropped, "key = value"
+ * goes over as "key = CONFIG_LONG" with the value kept aside (trimmed,
+ * without an inline "; comment", as inih would), anything else is an
+ * error.
+ */
+static void
+config_reader_long(struct config_parse *p, char *str, size_t max,
+    size_t len)
+{
+	const char	*s = p->pos, *end = p->pos + len, *eq, *v, *c;
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	str[0] = '\n';
+	str[1] = '\0';
+	if (s < end && (*s == ';' || *s == '#'))
+		return;
+	eq = memchr(s, '=', (size_t)(end - s));
+	if (*s == '[' || eq == NULL || (size_t)(eq - p->pos) + 1 +
+	    sizeof(CONFIG_LONG) + 1 > max) {
+		config_fail(p, p->line, "line longer than %zu characters",
+		    max - 1);
+		return;
+	}
+	for (v = eq + 1; v < end && (*v == ' ' || *v == '\t'); v++)
+		;
+	for (c = v; c < end; c++)
+		if (*c == ';' && (c[-1] == ' ' || c[-1] == '\t'))
+			break;
+	end = c;
+	while (end > v && strchr(" \t\r\n", end[-1]) != NULL)
+		end--;
+	p->long_value = xstrndup(v, (size_t)(end - v));
+	snprintf(str, max + 1, "%.*s= %s\n", (int)(eq - p->pos), p->pos,
+	    CONFIG_LONG);
+}
+
 /* inih's fgets: one line per call, so p->line is the handler's line. */
 static char *
 config_reader(char *str, int num, void *arg)
@@ -295,12 +343,11 @@ config_reader(char *str, int num, void *arg)
 	p->line++;
 	nl = strchr(p->pos, '\n');
 	len = nl != NULL ? (size_t)(nl - p->pos) + 1 : strlen(p->pos);
-	if (len > max) {
-		config_fail(p, p->line, "line longer than %zu characters",
-		    max - 1);
-		str[0] = '\n';
-		str[1] = '\0';
-	} else {
+	free(p->long_value);
+	p->long_value = NULL;
+	if (len > max)
+		config_reader_long(p, str, max, len);
+	else {
 		memcpy(str, p->pos, len);
 		str[len] = '\0';
 		config_check_syntax(p, p->pos, len);
@@ -527,6 +574,8 @@ config_handler(void *arg, const char *section, const char *name,
 	char			 msg[CONFIG_ERR_LEN];
 	size_t			 i;
 
+	if (p->long_value != NULL && strcmp(value, CONFIG_LONG) == 0)
+		value = p->long_value;
 	if (*section == '\0') {
 		config_fail(p, p->line, "'%.64s' comes before any [section]",
 		    name);
@@ -808,6 +857,7 @@ config_load_all(const char *path, config_error_cb cb, void *arg,
 	}
 	free(dir);
 	free(buf);
+	free(p.long_value);
 	free(p.watch_abs_set);
 	free(p.watch_rel_set);
 	*nerrors = r.n;

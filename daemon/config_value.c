@@ -403,6 +403,25 @@ config_url_redact(const char *url, char *buf, size_t len)
 		snprintf(buf, len, "%.*s***%.200s", (int)(host - url), url, at);
 }
 
+/*
+ * True when s looks meant as a URL: it has "://", or starts with a host
+ * name ("news.example.com/rss.xml").  A line of /etc/shadow ("root:$y$...")
+ * or of any other file named as a feed list by mistake does not, and is
+ * then not echoed into the error (nor the log).
+ */
+static bool
+config_value_url_like(const char *s)
+{
+	size_t	 n;
+
+	if (*s == '\0' || strstr(s, "://") != NULL)
+		return true;	/* "" shows nothing */
+	n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-");
+	return n > 0 && memchr(s, '.', n) != NULL &&
+	    (s[n] == '\0' || s[n] == '/');
+}
+
 int
 config_parse_feed_url(const char *s, unsigned *proto, char *err,
     size_t errlen)
@@ -435,6 +454,10 @@ config_parse_feed_url(const char *s, unsigned *proto, char *err,
 	} else if (strncasecmp(s, "https://", 8) == 0) {
 		*proto = CONFIG_PROTO_HTTPS;
 		p = s + 8;
+	} else if (!config_value_url_like(s)) {
+		snprintf(err, errlen, "not a URL (the line is not shown: is "
+		    "this file a feed list?)");
+		return -1;
 	} else {
 		snprintf(err, errlen, "bad URL '%s': not an absolute http, "
 		    "https or file URL", show);

@@ -48,6 +48,9 @@
 
 #define STORE_BACKOFF_MIN_MS	100
 #define STORE_BACKOFF_MAX_MS	30000
+/* Seconds without any reply, commands waiting, before the link is
+   declared stalled. */
+#define STORE_STALL_SECONDS	10
 #define STORE_QUEUE_MAX		10000
 #define STORE_DONE_MAX		20000	/* dedupe tokens kept per key */
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
@@ -104,6 +107,10 @@ struct store {
 	struct store_cluster	*cluster;	/* or NULL: one Redis */
 	struct util_buf		 resp;		/* a command being formatted */
 	struct event		*timer;		/* reconnect */
+	struct event		*ev_stall;	/* each second: any reply? */
+	unsigned long long	 replies;	/* replies received */
+	unsigned long long	 stall_mark;	/* replies at the last check */
+	int			 stall_secs;	/* seconds without one */
 	bool			 ready;		/* set up, scripts loaded */
 	bool			 down;		/* outage already logged */
 	bool			 freeing;
@@ -176,6 +183,7 @@ static const char *const store_scripts[STORE_NSCRIPTS] = {
 };
 
 static void	store_connect(struct store *);
+static void	store_lost(struct store *, const char *);
 static void	store_send_batch(struct store *, struct store_qbatch *);
 static void	store_spool_load(struct store *);
 static void	store_defer_done(struct store *, store_done_cb, void *);
@@ -333,6 +341,54 @@ store_feed_tag(const struct store *s, const char *feed_url, char *buf,
 	    util_hash64(feed_url, strlen(feed_url), UTIL_HASH_SEED));
 }
 
+/* Any reply is progress: the stall watch counts them. */
+static void
+store_progress(const redisAsyncContext *ac, const void *reply)
+{
+	struct store	*s = ac->data;
+
+	if (reply != NULL && s != NULL)
+		s->replies++;
+}
+
+/*
+ * hiredis 0.14 has no command timeout (redisAsyncSetTimeout came in 1.0),
+ * so a stopped Redis (SIGSTOP, a hung host: the socket stays open) used
+ * to stall every write silently.  Once a second: commands are waiting
+ * and no reply came for STORE_STALL_SECONDS, so the connection is dropped
+ * like a lost one (its batches go back to the queue, the scripts make a
+ * replay a no-op), logged and counted.
+ */
+static void
+store_stall_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+
+	(void)fd;
+	(void)what;
+	if (s->ac == NULL || s->ac->replies.head == NULL ||
+	    s->replies != s->stall_mark) {
+		s->stall_mark = s->replies;
+		s->stall_secs = 0;
+		return;
+	}
+	if (++s->stall_secs < STORE_STALL_SECONDS)
+		return;
+	s->stall_secs = 0;
+	s->stats.stalls++;
+	if (!s->down)
+		log_warn("redis: no reply for %d s with commands waiting "
+		    "url=%s; reconnecting", STORE_STALL_SECONDS, s->url);
+	/*
+	 * Pending callbacks get NULL, then the disconnect callback's
+	 * store_lost requeues; hiredis calls it only for a connection that
+	 * was up, so a stalled connect is declared lost here.
+	 */
+	redisAsyncFree(s->ac);
+	if (s->ac != NULL)
+		store_lost(s, "no reply");
+}
+
 static void
 store_schedule(struct store *s)
 {
@@ -430,6 +486,7 @@ store_init_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply	*r = reply;
 	intptr_t	 which = (intptr_t)priv;
 
+	store_progress(ac, reply);
 	if (r == NULL || s->freeing || ac != s->ac)
 		return;
 	if (r->type == REDIS_REPLY_ERROR) {
@@ -713,6 +770,7 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply		*r = reply;
 	char			 shown[UTIL_URL_SHOWN];
 
+	store_progress(ac, reply);
 	if (s->freeing)
 		return;
 	if (r == NULL) {
@@ -821,8 +879,8 @@ store_spool_append(struct store *s, const struct store_qbatch *b)
 	struct stat	 st;
 	int		 fd, err;
 
-	fd = open(s->spool_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0600);
+	fd = open(s->spool_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
 	if (fd == -1) {
 		store_spool_error(s, "open", errno);
 		return -1;
@@ -991,7 +1049,9 @@ store_spool_save(struct store *s)
 		return;
 	}
 	xasprintf(&tmp, "%s.tmp", s->spool_path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* A symlink planted as spool.tmp must not be followed (truncated). */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
 	if (fd == -1)
 		goto fail;
 	TAILQ_FOREACH(b, &s->batches, entry)
@@ -1201,6 +1261,7 @@ store_new(struct event_base *base, const struct store_options *o,
 {
 	struct store	*s;
 	struct stat	 st;
+	struct timeval	 stall_tv = { 1, 0 };
 	size_t		 i;
 
 	if (o->url == NULL) {
@@ -1258,10 +1319,12 @@ store_new(struct event_base *base, const struct store_options *o,
 	s->backoff_ms = STORE_BACKOFF_MIN_MS;
 	s->timer = evtimer_new(base, store_timer_cb, s);
 	s->ev_defer = event_new(base, -1, 0, store_defer_cb, s);
-	if (s->timer == NULL || s->ev_defer == NULL) {
+	s->ev_stall = event_new(base, -1, EV_PERSIST, store_stall_cb, s);
+	if (s->timer == NULL || s->ev_defer == NULL || s->ev_stall == NULL) {
 		snprintf(err, errlen, "cannot create the store's events");
 		goto fail;
 	}
+	event_add(s->ev_stall, &stall_tv);
 	if (o->spool_path != NULL && o->spool_path[0] != '\0' &&
 	    store_spool_lock(s, o->spool_path) == 0) {
 		s->spool_path = xstrdup(o->spool_path);
@@ -1301,6 +1364,7 @@ store_state_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply		*r = reply, *k, *v;
 	size_t			 i;
 
+	store_progress(ac, reply);
 	(void)ac;
 	if (rd->s->freeing) {
 		store_read_free(rd);
@@ -1375,6 +1439,7 @@ store_items_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	char			 hex[17];
 	size_t			 i;
 
+	store_progress(ac, reply);
 	(void)ac;
 	if (rd->s->freeing) {
 		store_read_free(rd);
@@ -1469,6 +1534,7 @@ store_lease_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply		*r = reply;
 	int			 granted = -1;
 
+	store_progress(ac, reply);
 	(void)ac;
 	if (rd->s->freeing) {
 		store_read_free(rd);
@@ -1987,6 +2053,8 @@ store_free(struct store *s)
 		event_free(s->ev_defer);
 	if (s->timer != NULL)
 		event_free(s->timer);
+	if (s->ev_stall != NULL)
+		event_free(s->ev_stall);
 	free(s->spool_path);
 	if (s->spool_lock != -1)
 		close(s->spool_lock);

@@ -116,6 +116,49 @@ store_tail_cluster(const struct store_options *o, const char *key,
 	return c;
 }
 
+/* True when r is an array of n elements (n 0: any number). */
+static bool
+store_tail_is_array(const redisReply *r, size_t n)
+{
+	return r != NULL && r->type == REDIS_REPLY_ARRAY &&
+	    (n == 0 || r->elements == n);
+}
+
+static bool
+store_tail_is_string(const redisReply *r)
+{
+	return r != NULL && (r->type == REDIS_REPLY_STRING ||
+	    r->type == REDIS_REPLY_STATUS) && r->str != NULL;
+}
+
+/*
+ * The entries of an XREAD reply, [[stream, [[id, [field, value, ...]],
+ * ...]]], every level checked, or NULL: whatever answers on the Redis
+ * port, a reply of another shape must not be followed blindly.
+ */
+static const redisReply *
+store_tail_entries(const redisReply *r)
+{
+	const redisReply	*s, *entries, *e;
+	size_t			 i, j;
+
+	if (!store_tail_is_array(r, 1) ||
+	    !store_tail_is_array(s = r->element[0], 2) ||
+	    !store_tail_is_array(entries = s->element[1], 0))
+		return NULL;
+	for (i = 0; i < entries->elements; i++) {
+		e = entries->element[i];
+		if (!store_tail_is_array(e, 2) ||
+		    !store_tail_is_string(e->element[0]) ||
+		    !store_tail_is_array(e->element[1], 0))
+			return NULL;
+		for (j = 0; j < e->element[1]->elements; j++)
+			if (!store_tail_is_string(e->element[1]->element[j]))
+				return NULL;
+	}
+	return entries;
+}
+
 /* Live messages on the channel until cb says stop or the link drops. */
 static int
 store_tail_subscribe(redisContext *c, const char *channel, store_tail_cb cb,
@@ -130,7 +173,8 @@ store_tail_subscribe(redisContext *c, const char *channel, store_tail_cb cb,
 	}
 	freeReplyObject(r);
 	while (redisGetReply(c, (void **)&r) == REDIS_OK) {
-		if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+		if (store_tail_is_array(r, 3) &&
+		    store_tail_is_string(r->element[0]) &&
 		    r->element[2]->type == REDIS_REPLY_STRING &&
 		    strcmp(r->element[0]->str, "message") == 0 &&
 		    cb(NULL, r->element[2]->str, arg) != 0) {
@@ -152,7 +196,8 @@ static int
 store_tail_stream(redisContext *c, const char *stream, const char *from,
     store_tail_cb cb, void *arg, char *err, size_t errlen)
 {
-	redisReply	*r, *entries, *e, *f;
+	redisReply		*r;
+	const redisReply	*entries, *e, *f;
 	char		 last[64];
 	bool		 block = false;
 	size_t		 i, j;
@@ -174,12 +219,18 @@ store_tail_stream(redisContext *c, const char *stream, const char *from,
 			freeReplyObject(r);
 			return -1;
 		}
-		if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
+		if (r->type == REDIS_REPLY_NIL || (r->type ==
+		    REDIS_REPLY_ARRAY && r->elements == 0)) {
 			block = true;	/* backlog drained */
 			freeReplyObject(r);
 			continue;
 		}
-		entries = r->element[0]->element[1];
+		if ((entries = store_tail_entries(r)) == NULL) {
+			snprintf(err, errlen, "XREAD: unexpected reply (type "
+			    "%d)", r->type);
+			freeReplyObject(r);
+			return -1;
+		}
 		for (i = 0; i < entries->elements; i++) {
 			e = entries->element[i];
 			util_strlcpy(last, e->element[0]->str, sizeof(last));

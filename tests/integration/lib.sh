@@ -59,6 +59,13 @@ cw_stop_pid() {
 	wait "$1" 2>/dev/null || true
 }
 
+# Fails unless every alert line in FILEs conforms to
+# tests/data/alert/alert-v1.schema.json (python3-jsonschema).
+cw_schema_check() {
+	python3 "$CW_ROOT/tests/tools/schemacheck.py" "$@" >"$CW_TMP/schema.out" ||
+	    cw_fail "alert schema: $(cat "$CW_TMP/schema.out")"
+}
+
 cw_redis() {
 	redis-cli -p "$REDIS_PORT" "$@"
 }

@@ -92,6 +92,24 @@ test_config_cluster(void **state)
 	config_free(c);
 }
 
+/* Issue 17: the documented maxima pass inih's 200-byte line buffer. */
+static void
+test_config_long_lines(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "long_ok.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(strlen(c->redis_password), 512);
+	assert_int_equal(strspn(c->redis_password, "p"), 512);
+	assert_int_equal(strlen(c->user_agent), 256);
+	assert_int_equal(strspn(c->user_agent, "u"), 256);
+	config_free(c);
+}
+
 static void
 test_config_full(void **state)
 {
@@ -435,7 +453,8 @@ static const struct {
 	    "as 127.0.0.1:9187, or nothing to turn it off, not '9187'" },
 	{ B "token.conf", B "token.conf:4: channel: expected 1 to 128 "
 	    "printable characters without spaces, not 'two words'" },
-	{ B "long.conf", B "long.conf:4: line longer than 198 characters" },
+	{ B "long.conf", B "long.conf:4: user_agent: expected 1 to 256 "
+	    "characters" },
 	{ B "nul.conf", B "nul.conf:3: NUL byte: not a text file" },
 	{ B "no_feeds.conf", B "no_feeds.conf: no [feeds] section with "
 	    "'list = FILE' (the feed list is required)" },
@@ -458,6 +477,9 @@ static const struct {
 	{ B "list_badurl.conf", B "badurl.txt:2: bad URL "
 	    "'news.example.com/rss.xml': not an absolute http, https or file "
 	    "URL" },
+	/* A file that is no feed list: its content is never echoed. */
+	{ B "list_shadow.conf", B "shadow.txt:1: not a URL (the line is not "
+	    "shown: is this file a feed list?)" },
 	{ B "list_ftp.conf", B "ftp.txt:1: bad URL "
 	    "'ftp://news.example.com/rss.xml': not an absolute http, https or "
 	    "file URL" },
@@ -484,6 +506,9 @@ static const struct {
 	    "<body>" },
 	{ B "opml_entity.conf", B "entity.opml:3: entity declarations are "
 	    "not allowed in a feed list" },
+	/* The same in UTF-7, where no byte search finds "<!ENTITY". */
+	{ B "opml_entity_utf7.conf", B "entity_utf7.opml:3: entity "
+	    "declarations are not allowed in a feed list" },
 	{ B "opml_nsopt.conf", B "nsopt.opml:4: unknown option 'intervall' "
 	    "(did you mean 'interval'?)" },
 	{ B "opml_badurl.conf", B "badurl.opml:4: bad URL '': not an "
@@ -683,6 +708,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_full),
 		cmocka_unit_test(test_config_cluster),
+		cmocka_unit_test(test_config_long_lines),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_example_matches_defaults),
 		cmocka_unit_test(test_config_example_files),

@@ -400,31 +400,38 @@ static int
 claimwatch_tail_cb(const char *id, const char *alert, void *arg)
 {
 	struct claimwatch_tail	*t = arg;
-	const char		*rest;
-	char			*line;
+	struct util_buf		 b = { 0 };
+	const char		*rest = alert;
+	char			*line = NULL;
 
-	if (t->raw) {
-		/* JSON Lines: the stream id joins the alert's members. */
-		rest = alert[0] == '{' ? alert + 1 : NULL;
-		while (rest != NULL && (*rest == ' ' || *rest == '\t'))
-			rest++;
-		if (rest == NULL)
-			printf("%s\n", alert);
-		else if (id != NULL)
-			printf("{\"stream_id\":\"%s\"%s%s\n", id,
-			    *rest == '}' ? "" : ",", rest);
-		else
-			printf("{\"stream_id\":null%s%s\n",
-			    *rest == '}' ? "" : ",", rest);
-	} else if ((line = alert_pretty(alert)) == NULL)
-		printf("%s%s%s\n", id != NULL ? id : "", id != NULL ? " " : "",
-		    alert);
-	else {
-		if (id != NULL)
-			printf("[%s] ", id);
-		printf("%s\n", line);
-		free(line);
+	/*
+	 * Whatever is on the channel reaches a terminal: escaped, except
+	 * --raw into a pipe, which gets the JSON byte for byte.  --raw is
+	 * JSON Lines: the stream id joins the alert's members.
+	 */
+	if (t->raw && alert[0] == '{') {
+		rest = alert + 1 + strspn(alert + 1, " \t");
+		util_buf_printf(&b, "{\"stream_id\":%s", id != NULL ? "\"" :
+		    "null");
+		if (id != NULL) {
+			util_buf_escape(&b, id, strlen(id));
+			util_buf_printf(&b, "\"");
+		}
+		util_buf_printf(&b, "%s", *rest == '}' ? "" : ",");
+	} else if (id != NULL && !t->raw) {
+		util_buf_printf(&b, "[");
+		util_buf_escape(&b, id, strlen(id));
+		util_buf_printf(&b, "] ");
 	}
+	if (t->raw && !isatty(STDOUT_FILENO))
+		util_buf_append(&b, rest, strlen(rest));
+	else if (t->raw || (line = alert_pretty(alert)) == NULL)
+		util_buf_escape(&b, rest, strlen(rest));
+	else
+		util_buf_append(&b, line, strlen(line));	/* escaped */
+	printf("%s\n", b.data);
+	free(line);
+	util_buf_free(&b);
 	fflush(stdout);
 	return ferror(stdout) ? 1 : 0;
 }

@@ -635,15 +635,23 @@ static const struct lexicon_entry *
 extract_event_shared(const struct extract_ctx *x, const struct extract_cand *cd,
     size_t *pos)
 {
-	const struct lexicon_entry	*e;
+	const struct lexicon_entry	*e, *q;
 	struct extract_num		 np;
 	size_t				 k = cd->last, s, n;
 
 	while (extract_same_clause(x, k, cd->cl) && !extract_starts_number(x, k))
 		k++;
+	/* "3.421 KK atau sekitar 11.000 jiwa terdampak": a qualifier
+	 * between the conjunction and the number. */
+	s = k;
+	if (k > 0 && (q = extract_match_ending(x, k, LEXICON_QUAL, &s)) !=
+	    NULL && strcmp(q->id, "range") == 0)
+		s = k;
+	/* "7.230 jiwa dari 2.104 KK ... terdampak": a link joins them too. */
 	if (!extract_same_clause(x, k, cd->cl) ||
-	    extract_match_ending(x, k, LEXICON_CONJ, &s) == NULL ||
-	    s != cd->last || !extract_number(x, k, &np))
+	    (extract_match_ending(x, s, LEXICON_CONJ, &n) == NULL &&
+	    extract_match_ending(x, s, LEXICON_LINK, &n) == NULL) ||
+	    n != cd->last || !extract_number(x, k, &np))
 		return NULL;
 	k = np.end;
 	for (n = 0; n < EXTRACT_OWNER_GAP && extract_same_clause(x, k, cd->cl) &&
@@ -764,9 +772,14 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 		e = extract_event_after(x, cd, &weak, &cd->evpos);
 	if (e == NULL)
 		e = extract_event_shared(x, cd, &cd->evpos);
-	/* The noun's own: "casualties", "korban", "pengungsi" (weak). */
-	if (e == NULL && cd->unit != NULL &&
-	    (n = extract_match(x, cd->ustart, LEXICON_EVENT)) != NULL) {
+	/* The noun's own: "casualties", "korban", "pengungsi" (weak).  A
+	 * noun naming the dead ("jenazah", "bodies") stays killed whatever
+	 * the verb does with them ("mengevakuasi 17 jenazah"). */
+	if (cd->unit != NULL &&
+	    (n = extract_match(x, cd->ustart, LEXICON_EVENT)) != NULL &&
+	    (e == NULL || (!n->weak && !cd->elided &&
+	    strcmp(n->id, "killed") == 0 &&
+	    extract_match(x, cd->ustart, LEXICON_UNIT) != NULL))) {
 		if (!n->weak && strcmp(n->id, "funding") != 0) {
 			e = n;
 			cd->evpos = cd->ustart;
@@ -908,6 +921,27 @@ extract_entity(struct extract_ctx *x, struct extract_cand *cd)
 		util_strlcpy(x->c.entity, e->id, sizeof(x->c.entity));
 }
 
+/* "Dari jumlah itu, 61 ...", "Of those held, 41 ...": a clause of its
+ * own before the comma that is only a sub-count phrase (and a participle
+ * naming the whole). */
+static bool
+extract_inherit_lead(const struct extract_ctx *x, size_t from)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k;
+
+	if (from < 2 || x->tok[from - 1].type != EXTRACT_PUNCT)
+		return false;
+	for (k = from - 1; k > 0 && from - k <= 3 &&
+	    x->tok[k - 1].clause == x->tok[from - 2].clause; k--) {
+		if ((e = extract_match(x, k - 1, LEXICON_INHERIT)) != NULL &&
+		    k - 1 + e->nwords >= from - 2 &&
+		    (k == 1 || x->tok[k - 2].clause != x->tok[k - 1].clause))
+			return true;
+	}
+	return false;
+}
+
 /* Sub-count words before the number or in its clause ("termasuk"), and
  * partitives after it ("seven of them", "5 di antaranya"). */
 static void
@@ -921,7 +955,8 @@ extract_links(struct extract_ctx *x, struct extract_cand *cd)
 	    (cd->qstart > 0 && extract_match_ending(x, cd->qstart,
 	    LEXICON_INHERIT, &s) != NULL) ||
 	    extract_match(x, cd->last, LEXICON_INHERIT) != NULL ||
-	    extract_match(x, cd->end, LEXICON_INHERIT) != NULL;
+	    extract_match(x, cd->end, LEXICON_INHERIT) != NULL ||
+	    extract_inherit_lead(x, from);
 	cd->listitem = !cd->inherit && !cd->partitive &&
 	    extract_is_listitem(x, cd);
 	if (cd->inherit)

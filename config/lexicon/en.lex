@@ -755,6 +755,14 @@ event rescued survivors
 aux became
 aux become
 aux becoming
+# Synonyms and constructions found missing on the project's own check
+# set (tests/data/extract/own.jsonl), general words, not passages.
+event affected without power
+event affected lost power
+event affected shut
+event affected shut down
+event deployed battling
+unit places communities
 # ----------------------------------------------------------------------
 # Language tags and detection (daemon/lang.c).  Kept last, in one block.
 # alias: other tags naming English (BCP 47 primary subtag, any case).

@@ -117,7 +117,6 @@ unit people massa
 unit people pendukung
 unit people pemilih
 unit people pasien
-unit people kepala keluarga
 unit people narapidana
 unit people tahanan
 unit people nelayan
@@ -682,6 +681,28 @@ rate setiap
 event rescued korban selamat
 aux menjadi
 aux jadi
+# Synonyms and constructions found missing on the project's own check
+# set (tests/data/extract/own.jsonl), general words, not passages.
+event affected menerjang
+event affected diterjang
+event affected melanda
+event affected dilanda
+event affected putus
+event affected ambrol
+event affected diliburkan
+event affected ditutup
+event affected tergenang
+event affected terisolasi
+event affected terisolir
+unit people mayat
+event killed mayat
+unit people jasad
+event killed jasad
+unit votes surat suara
+eventmap deployed votes other
+inherit dari jumlah itu
+inherit dari jumlah tersebut
+inherit dari jumlah ini
 # ----------------------------------------------------------------------
 # Language tags and detection (daemon/lang.c).  Kept last, in one block.
 # alias: other tags naming Indonesian (BCP 47 primary subtag, any case).

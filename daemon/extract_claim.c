@@ -603,6 +603,15 @@ extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
 			if ((aim || ((n = extract_match(x, k, LEXICON_UNIT)) !=
 			    NULL && !n->weak)) && !aux)
 				continue;
+			/* "and another 2,800 wounded since they were
+			 * deployed": a continued count with the event right
+			 * after the number has it as its predicate. */
+			if (k == cd->np.end && (cd->elided || cd->listitem) &&
+			    !e->weak &&
+			    strcmp(e->id, "funding") != 0) {
+				*pos = k;
+				return e;
+			}
 			if (e->weak) {
 				if (*weak == NULL && pass == 0)
 					*weak = e;
@@ -670,6 +679,18 @@ extract_event_shared(const struct extract_ctx *x, const struct extract_cand *cd,
 	return NULL;
 }
 
+/* Whether the number at k is a measure: a notcount word right after it
+ * or after a hyphen ("7.1-magnitude", "72 jam"). */
+static bool
+extract_is_measure(const struct extract_ctx *x, size_t k)
+{
+	if (k + 2 < x->ntok && x->tok[k + 1].type == EXTRACT_PUNCT &&
+	    x->tok[k + 1].len == 1 && x->text[x->tok[k + 1].off] == '-')
+		k++;
+	return k + 1 < x->ntok &&
+	    extract_match(x, k + 1, LEXICON_NOTCOUNT) != NULL;
+}
+
 /* The nearest plain event before the number in its clause: a nominal
  * ("jumlah korban tewas mencapai ...") or the verb of an object. */
 static const struct lexicon_entry *
@@ -682,7 +703,10 @@ extract_event_before(const struct extract_ctx *x, struct extract_cand *cd,
 	/* One probe per word; the longest phrase ending where a hit ends
 	 * ("killed and wounded", not "wounded"). */
 	for (k = cd->qstart; k > 0 && x->tok[k - 1].clause == cd->cl; k--) {
-		if (x->tok[k - 1].type == EXTRACT_NUM ||
+		/* Past a measure ("Monday's 7.1-magnitude earthquake"),
+		 * which is no count, to "the death toll". */
+		if ((x->tok[k - 1].type == EXTRACT_NUM &&
+		    !extract_is_measure(x, k - 1)) ||
 		    (x->prev_in_sent && k <= x->prev_last))
 			break;
 		if ((e = extract_match(x, k - 1, LEXICON_EVENT)) == NULL ||
@@ -745,6 +769,25 @@ extract_inherited(const struct extract_ctx *x, const struct extract_cand *cd)
 	return NULL;
 }
 
+/* "... killed and another 95 wounded after they were sent": a continued
+ * count whose only noun is a participle ("wounded", "dead") has that as
+ * its event, unless a predicate follows ("30 korban tewas"). */
+static const struct lexicon_entry *
+extract_event_participle(const struct extract_ctx *x,
+    const struct extract_cand *cd, size_t *pos)
+{
+	const struct lexicon_entry	*e;
+
+	if (cd->unit == NULL || !cd->unit->weak || cd->ustart != cd->np.end ||
+	    !(cd->elided || cd->listitem) ||
+	    (e = extract_match(x, cd->ustart, LEXICON_EVENT)) == NULL ||
+	    e->weak || strcmp(e->id, "funding") == 0 ||
+	    extract_match(x, cd->last, LEXICON_EVENT) != NULL)
+		return NULL;
+	*pos = cd->ustart;
+	return e;
+}
+
 /* Event: the verb of the object, the predicate after, a nominal before,
  * the noun's own, the continued claim's, a weak one; else "other". */
 static void
@@ -768,6 +811,8 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 			weak = e;
 		e = NULL;
 	}
+	if (e == NULL)
+		e = extract_event_participle(x, cd, &cd->evpos);
 	if (e == NULL)
 		e = extract_event_after(x, cd, &weak, &cd->evpos);
 	if (e == NULL)

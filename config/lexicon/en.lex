@@ -170,7 +170,6 @@ unit hotspots hotspots
 unit hotspots fire hotspots
 unit aftershocks aftershocks
 unit villages villages
-unit hectares hectares
 unit vehicles vehicles
 unit tanks tanks
 unit drones drones
@@ -336,6 +335,14 @@ notcount UTC
 notcount magnitude
 notcount floors
 notcount storey
+# Areas are no counts (eval annotation: "984 square kilometers").
+notcount hectares
+notcount hectare
+notcount ha
+notcount acres
+notcount acre
+notcount square
+notcount sq
 prenot aged
 prenot age
 prenot year
@@ -718,8 +725,6 @@ event rescued brought out alive
 event rescued rescued alive
 event rescued found alive
 aux managed to
-unit acres acres
-unit acres acre
 event affected scorched
 event affected charred
 link among
@@ -762,6 +767,19 @@ event affected lost power
 event affected shut
 event affected shut down
 event deployed battling
+event evacuated moved to
+event evacuated moved to safety
+event evacuated taken to shelters
+event evacuated taken to evacuation centres
+event evacuated taken to evacuation centers
+event killed among the dead
+event killed among those killed
+event wounded among the injured
+event wounded among the wounded
+event other marched
+event other rallied
+event other took to the streets
+event other demonstrated
 unit places communities
 # ----------------------------------------------------------------------
 # Language tags and detection (daemon/lang.c).  Kept last, in one block.

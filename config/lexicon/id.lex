@@ -146,8 +146,6 @@ unit hotspots titik api
 unit hotspots titik panas
 unit aftershocks gempa susulan
 unit villages desa
-unit hectares hektare
-unit hectares hektar
 unit hectares ha
 unit vehicles kendaraan
 unit vehicles kendaraan militer
@@ -307,6 +305,11 @@ notcount kali
 notcount SR
 notcount magnitudo
 notcount lantai
+# Areas are no counts (eval annotation: "2,3 kilometer", areas).
+notcount hektare
+notcount hektar
+notcount ha
+notcount km2
 notcount WIB
 notcount WITA
 notcount WIT
@@ -703,6 +706,11 @@ eventmap deployed votes other
 inherit dari jumlah itu
 inherit dari jumlah tersebut
 inherit dari jumlah ini
+unit shelters titik pengungsian
+unit shelters posko pengungsian
+unit shelters tempat pengungsian
+unit shelters lokasi pengungsian
+eventmap evacuated shelters other
 # ----------------------------------------------------------------------
 # Language tags and detection (daemon/lang.c).  Kept last, in one block.
 # alias: other tags naming Indonesian (BCP 47 primary subtag, any case).

@@ -705,6 +705,10 @@ event affected in need
 mult 1000000000 bn
 mult 1000000 mn
 mult 1000000000000 tn
+# Only after a currency sign: "$85m", "US$5k" ("800m" alone is metres).
+moneymult 1000000 m
+moneymult 1000 k
+moneymult 1000000000 b
 event affected knocked out
 event affected cut off
 event affected washed away

@@ -706,6 +706,10 @@ eventmap deployed votes other
 inherit dari jumlah itu
 inherit dari jumlah tersebut
 inherit dari jumlah ini
+# Only after a currency sign: "Rp2,5 M", "Rp 3 T", "Rp500 jt".
+moneymult 1000000000 M
+moneymult 1000000000000 T
+moneymult 1000000 jt
 unit shelters titik pengungsian
 unit shelters posko pengungsian
 unit shelters tempat pengungsian

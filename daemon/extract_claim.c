@@ -818,12 +818,13 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 	if (e == NULL)
 		e = extract_event_shared(x, cd, &cd->evpos);
 	/* The noun's own: "casualties", "korban", "pengungsi" (weak).  A
-	 * noun naming the dead ("jenazah", "bodies") stays killed whatever
-	 * the verb does with them ("mengevakuasi 17 jenazah"). */
+	 * noun naming the dead ("jenazah") keeps its event whatever the verb
+	 * does ("mengevakuasi 17 jenazah"), survivors when evacuated. */
 	if (cd->unit != NULL &&
 	    (n = extract_match(x, cd->ustart, LEXICON_EVENT)) != NULL &&
 	    (e == NULL || (!n->weak && !cd->elided &&
-	    strcmp(n->id, "killed") == 0 &&
+	    (strcmp(n->id, "killed") == 0 || (strcmp(n->id, "rescued") ==
+	    0 && strcmp(e->id, "evacuated") == 0)) &&
 	    extract_match(x, cd->ustart, LEXICON_UNIT) != NULL))) {
 		if (!n->weak && strcmp(n->id, "funding") != 0) {
 			e = n;

@@ -771,6 +771,13 @@ event affected lost power
 event affected shut
 event affected shut down
 event deployed battling
+event affected cancelled
+event affected canceled
+event affected cancellation of
+event affected grounded
+event captured intercepted
+event arrived crossed the border
+event arrived crossed into
 event evacuated moved to
 event evacuated moved to safety
 event evacuated taken to shelters

@@ -193,7 +193,7 @@ event wounded cedera
 event wounded luka berat
 event wounded luka ringan
 event casualties korban
-event casualties korban jiwa
+event killed korban jiwa
 event casualties tewas atau terluka
 event casualties tewas dan terluka
 event casualties terbunuh atau terluka
@@ -706,6 +706,11 @@ eventmap deployed votes other
 inherit dari jumlah itu
 inherit dari jumlah tersebut
 inherit dari jumlah ini
+event other terjebak kemacetan
+event other terjebak macet
+event other terjadi
+event affected korban banjir
+event affected korban kebakaran
 # Only after a currency sign: "Rp2,5 M", "Rp 3 T", "Rp500 jt".
 moneymult 1000000000 M
 moneymult 1000000000000 T

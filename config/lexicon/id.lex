@@ -193,7 +193,7 @@ event wounded cedera
 event wounded luka berat
 event wounded luka ringan
 event casualties korban
-event killed korban jiwa
+event casualties korban jiwa
 event casualties tewas atau terluka
 event casualties tewas dan terluka
 event casualties terbunuh atau terluka
@@ -706,6 +706,10 @@ eventmap deployed votes other
 inherit dari jumlah itu
 inherit dari jumlah tersebut
 inherit dari jumlah ini
+# "jumlah korban jiwa ... mencapai 4.000 orang": the toll of the dead;
+# "mengalami beberapa ratus korban jiwa" (losses) stays casualties.
+event killed jumlah korban jiwa
+event killed total korban jiwa
 event other terjebak kemacetan
 event other terjebak macet
 event other terjadi

@@ -1167,6 +1167,16 @@ claimwatchd_conf_error_cb(const char *msg, void *arg)
 	fprintf(stderr, "%s\n", msg);
 }
 
+/* The loader's warnings (skipped outlines), once per load. */
+static void
+claimwatchd_conf_warnings(const struct config *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nwarnings; i++)
+		log_warn("%s", c->warnings[i]);
+}
+
 static void
 claimwatchd_reload_error_cb(const char *msg, void *arg)
 {
@@ -1200,6 +1210,7 @@ claimwatchd_reload(struct ctx *ctx)
 		config_free(conf);
 		goto done;
 	}
+	claimwatchd_conf_warnings(conf);
 	if (check_load_data(conf, &lex, &gaz, NULL, err, sizeof(err)) == -1) {
 		log_error("reload rejected, keeping the running configuration: "
 		    "%s", err);
@@ -1501,6 +1512,7 @@ main(int argc, char **argv)
 	}
 	if (level == -1)
 		log_setlevel(ctx->conf->log_level);
+	claimwatchd_conf_warnings(ctx->conf);
 	if (check_load_data(ctx->conf, &ctx->lex, &ctx->gaz, NULL, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);

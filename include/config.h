@@ -20,6 +20,8 @@
 struct config_feed {
 	char	*url;		/* as listed, absolute */
 	char	*title;		/* OPML title/text, or NULL */
+	char	**categories;	/* OPML folders it is filed in; owned */
+	size_t	 ncategories;
 	int	 interval;	/* seconds; 0 means [poll] interval */
 	char	*lang;		/* "id", "en", ...; NULL means auto */
 	bool	 fetch_articles; /* also fetch each new item's link */
@@ -88,6 +90,9 @@ struct config {
 	/* The feed list, loaded with the settings. */
 	struct config_feed *feeds;
 	size_t	 nfeeds;
+	/* "FILE:LINE: message" the loader warns about (not errors); owned. */
+	char	**warnings;
+	size_t	 nwarnings;
 };
 
 /*

@@ -382,6 +382,9 @@ claimwatchd_claims_submit(void *arg)
 	claimwatchd_feed_state(p->feed, &st);
 	memset(&b, 0, sizeof(b));
 	b.feed_url = p->feed->url;
+	b.feed_title = p->feed->title;
+	b.categories = p->feed->categories;
+	b.ncategories = p->feed->ncategories;
 	b.state = &st;
 	b.items = cc->items;
 	b.nitems = p->nnew;
@@ -428,7 +431,7 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	const struct feed_item		*it;
 	const char			*lang;
 	size_t				 i, k;
-	char				 rbuf[1024];
+	char				 rbuf[1024], tbuf[256];
 
 	cc = p->cc = xcalloc(1, sizeof(*cc));
 	cc->items = xcalloc(p->nnew + 1, sizeof(*cc->items));
@@ -459,9 +462,10 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	ctx->stats.items_new += p->nnew;
 	ctx->stats.items_seen += p->parsed->nitems - p->nnew;
 	ctx->stats.claims += cc->n;
-	log_info("feed=%s status=%d items=%zu new=%zu claims=%zu",
-	    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)), p->status,
-	    p->parsed->nitems, p->nnew, cc->n);
+	log_info("feed=%s status=%d items=%zu new=%zu claims=%zu "
+	    "title=\"%s\"", claimwatchd_redact(p->feed->url, rbuf,
+	    sizeof(rbuf)), p->status, p->parsed->nitems, p->nnew, cc->n,
+	    util_shown(p->feed->title, tbuf, sizeof(tbuf)));
 	claimwatchd_claims_resolve(p);
 }
 
@@ -1146,10 +1150,14 @@ claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
 			claimwatchd_set_str(&f->lang, cf->lang);
 			f->lang_warned = false;
 			f->articles = cf->fetch_articles;
+			ctx_feed_describe(f, cf->title, cf->categories,
+			    cf->ncategories);
 			continue;
 		}
 		f = ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
 		    cf->fetch_articles);
+		ctx_feed_describe(f, cf->title, cf->categories,
+		    cf->ncategories);
 		added++;
 		if (ctx->started)
 			claimwatchd_feed_start(ctx, f);
@@ -1537,8 +1545,9 @@ main(int argc, char **argv)
 	for (i = 0; i < ctx->conf->nfeeds; i++) {
 		cf = &ctx->conf->feeds[i];
 		if (ctx_feed_find(ctx, cf->url) == NULL)
-			ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
-			    cf->fetch_articles);
+			ctx_feed_describe(ctx_feed_add(ctx, cf->url, cf->lang,
+			    cf->interval, cf->fetch_articles), cf->title,
+			    cf->categories, cf->ncategories);
 	}
 	ctx->once_left = ctx->nfeeds;
 	claimwatchd_setup_events(ctx);

@@ -347,20 +347,12 @@ config_feeds_warn_skip(struct config_feeds_list *l, int line,
     const char *type, const char *name)
 {
 	char	 msg[CONFIG_ERR_LEN], t[40], n[80];
-	size_t	 i;
 
 	if (l->warn == NULL)
 		return;
-	util_strlcpy(t, type, sizeof(t));
-	util_strlcpy(n, name != NULL ? name : "", sizeof(n));
-	for (i = 0; t[i] != '\0'; i++)
-		if (!isprint((unsigned char)t[i]) || t[i] == '\'')
-			t[i] = '?';
-	for (i = 0; n[i] != '\0'; i++)
-		if ((unsigned char)n[i] < 0x20 || n[i] == 0x7f)
-			n[i] = '?';
 	snprintf(msg, sizeof(msg), "%s:%d: skipped outline '%s' of "
-	    "type '%s': not a feed", l->path, line, n, t);
+	    "type '%s': not a feed", l->path, line, util_shown(name, n,
+	    sizeof(n)), util_shown(type, t, sizeof(t)));
 	l->warn(msg, l->report_arg);
 }
 

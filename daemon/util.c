@@ -257,6 +257,19 @@ util_now_ms(void)
 }
 
 const char *
+util_shown(const char *s, char *buf, size_t len)
+{
+	size_t	 i;
+
+	util_strlcpy(buf, s != NULL ? s : "", len);
+	for (i = 0; buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f ||
+		    buf[i] == '"' || buf[i] == '\'' || buf[i] == '\\')
+			buf[i] = '?';
+	return buf;
+}
+
+const char *
 util_url_redact(const char *url, char *buf, size_t len)
 {
 	const char	*scheme, *at, *slash;

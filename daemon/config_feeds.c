@@ -695,3 +695,118 @@ config_feeds_free(struct config_feed *feeds, size_t n)
 	}
 	free(feeds);
 }
+
+/* s as XML attribute text: escaped, control bytes XML forbids dropped. */
+static void
+config_feeds_xml_attr(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&apos;", fp);
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
+			/* Kept: a raw one would be normalised to a space. */
+			fprintf(fp, "&#%d;", *s);
+			break;
+		default:
+			if ((unsigned char)*s >= 0x20 && *s != 0x7f)
+				fputc(*s, fp);
+			break;
+		}
+	}
+}
+
+static void
+config_feeds_write_feed(FILE *fp, const struct config_feed *f,
+    const char *indent)
+{
+	const char	*name = f->title != NULL ? f->title : f->url;
+
+	fprintf(fp, "%s<outline type=\"rss\" text=\"", indent);
+	config_feeds_xml_attr(fp, name);
+	fputs("\" title=\"", fp);
+	config_feeds_xml_attr(fp, name);
+	fputs("\" xmlUrl=\"", fp);
+	config_feeds_xml_attr(fp, f->url);
+	fputc('"', fp);
+	if (f->interval > 0)
+		fprintf(fp, " cw:interval=\"%ds\"", f->interval);
+	if (f->lang != NULL) {
+		fputs(" cw:lang=\"", fp);
+		config_feeds_xml_attr(fp, f->lang);
+		fputc('"', fp);
+	}
+	if (f->fetch_articles)
+		fputs(" cw:articles=\"yes\"", fp);
+	fputs("/>\n", fp);
+}
+
+/* The distinct categories in first-seen order; borrowed strings. */
+static const char **
+config_feeds_all_categories(const struct config_feed *feeds, size_t n,
+    size_t *ncats)
+{
+	const char	**cats = NULL;
+	size_t		 k, i, j, nc = 0;
+
+	for (k = 0; k < n; k++)
+		for (i = 0; i < feeds[k].ncategories; i++) {
+			for (j = 0; j < nc; j++)
+				if (strcmp(cats[j], feeds[k].categories[i]) ==
+				    0)
+					break;
+			if (j < nc)
+				continue;
+			cats = xreallocarray(cats, nc + 1, sizeof(*cats));
+			cats[nc++] = feeds[k].categories[i];
+		}
+	*ncats = nc;
+	return cats;
+}
+
+int
+config_feeds_write_opml(FILE *fp, const struct config_feed *feeds, size_t n)
+{
+	const char	**cats;
+	size_t		 ncats, c, k, i;
+
+	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<opml version=\"2.0\" xmlns:cw=\"%s\">\n<head>\n"
+	    "  <title>claimwatch feeds</title>\n</head>\n<body>\n",
+	    CONFIG_OPML_NS);
+	for (k = 0; k < n; k++)
+		if (feeds[k].ncategories == 0)
+			config_feeds_write_feed(fp, &feeds[k], "  ");
+	/* A feed in two folders is written in both, as readers do. */
+	cats = config_feeds_all_categories(feeds, n, &ncats);
+	for (c = 0; c < ncats; c++) {
+		fputs("  <outline text=\"", fp);
+		config_feeds_xml_attr(fp, cats[c]);
+		fputs("\">\n", fp);
+		for (k = 0; k < n; k++)
+			for (i = 0; i < feeds[k].ncategories; i++)
+				if (strcmp(feeds[k].categories[i], cats[c]) ==
+				    0)
+					config_feeds_write_feed(fp, &feeds[k],
+					    "    ");
+		fputs("  </outline>\n", fp);
+	}
+	free(cats);
+	fputs("</body>\n</opml>\n", fp);
+	return fflush(fp) == 0 && !ferror(fp) ? 0 : -1;
+}

@@ -281,22 +281,29 @@ extract_is_space(unsigned char c)
 static size_t
 extract_junk_chunk(const char *s, size_t i, size_t len)
 {
-	size_t	 j;
-	uint8_t	 all = 0, cl;
-	bool	 slash = false, junk;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 j = i;
+	uint8_t			 all = 0, cl;
+	bool			 slash = false, junk;
 
-	/* One cheap pass; the rare chunk with '/', '@', '_', ':' gets a
-	 * closer look. */
+	/*
+	 * Most chunks hold none of '/', '@', '_', ':': one tight pass to the
+	 * chunk's end or the first of those, then only "www." is junk.
+	 */
+	while (j < len && !(extract_class[p[j]] & (EXTRACT_C_SPACE |
+	    EXTRACT_C_NL | EXTRACT_C_JUNK)))
+		j++;
+	if (j == len || !(extract_class[p[j]] & EXTRACT_C_JUNK))
+		return j - i >= 4 && (p[i] | 0x20) == 'w' &&
+		    strncasecmp(s + i, "www.", 4) == 0 ? j : 0;
+	/* The rare chunk: its whole extent and every class in it. */
 	for (j = i; j < len; j++) {
-		cl = extract_class[(unsigned char)s[j]];
+		cl = extract_class[p[j]];
 		if (cl & (EXTRACT_C_SPACE | EXTRACT_C_NL))
 			break;
 		all |= cl;
 	}
-	junk = j - i >= 4 && (s[i] | 0x20) == 'w' &&
-	    strncasecmp(s + i, "www.", 4) == 0;
-	if (!(all & EXTRACT_C_JUNK))
-		return junk ? j : 0;
+	junk = j - i >= 4 && strncasecmp(s + i, "www.", 4) == 0;
 	if (memchr(s + i, '@', j - i) != NULL ||
 	    memchr(s + i, '_', j - i) != NULL ||
 	    memmem(s + i, j - i, "://", 3) != NULL)
@@ -377,6 +384,20 @@ extract_round(double v)
 	    r : v;
 }
 
+/* Whether a currency sign ends right before token i ("$", "US $"). */
+static bool
+extract_currency_before(const struct extract_ctx *x, size_t i)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k;
+
+	for (k = 1; k <= 2 && k <= i; k++)
+		if ((e = extract_match(x, i - k, LEXICON_CURRENCY)) != NULL &&
+		    e->nwords == k)
+			return true;
+	return false;
+}
+
 /* Digits with an optional multiplier: "1,5 juta", "15-thousand". */
 static bool
 extract_number_digits(const struct extract_ctx *x, size_t i,
@@ -392,7 +413,9 @@ extract_number_digits(const struct extract_ctx *x, size_t i,
 	if (extract_is_hyphen(x, k) && (e = extract_match(x, k + 1,
 	    LEXICON_MULT)) != NULL && !e->weak)
 		k++;
-	if ((e = extract_match(x, k, LEXICON_MULT)) != NULL && !e->weak) {
+	if (((e = extract_match(x, k, LEXICON_MULT)) != NULL && !e->weak) ||
+	    ((e = extract_match(x, k, LEXICON_MONEYMULT)) != NULL &&
+	    extract_currency_before(x, i))) {
 		np->value = extract_round(np->value * e->value);
 		np->mult = true;
 		np->end = k + e->nwords;
@@ -623,7 +646,9 @@ extract_token_num(struct extract_ctx *x, size_t i, uint8_t fl)
 		k = extract_alpha_end(x, j);
 		if (k == j || (k < len && extract_is_wordbyte(s + k,
 		    len - k)) || (!extract_word_is(x, j, k, LEXICON_MULT) &&
-		    !extract_word_is(x, j, k, LEXICON_NOTCOUNT)))
+		    !extract_word_is(x, j, k, LEXICON_NOTCOUNT) &&
+		    !(extract_word_is(x, j, k, LEXICON_MONEYMULT) &&
+		    extract_currency_before(x, x->ntok))))
 			return 0;
 	}
 	t = extract_push(x, i, j - i, EXTRACT_NUM, fl);
@@ -742,6 +767,31 @@ extract_token(struct extract_ctx *x, size_t i, bool space)
 	return i + n;
 }
 
+/*
+ * The token at i, which starts a chunk, into *j; or true (token undone,
+ * *j past the chunk) when the chunk is junk.  A word that the chunk ends
+ * with holds no junk byte, so only other chunks need the junk check: it
+ * runs after the token instead of before every one.
+ */
+static bool
+extract_token_junk(struct extract_ctx *x, size_t i, size_t *j)
+{
+	size_t	 nt = x->ntok, k;
+	bool	 had = x->has_num;
+
+	*j = extract_token(x, i, true);
+	if (x->tok[nt].type == EXTRACT_WORD && (*j == x->len ||
+	    (extract_class[(unsigned char)x->text[*j]] & (EXTRACT_C_SPACE |
+	    EXTRACT_C_NL))))
+		return false;
+	if ((k = extract_junk_chunk(x->text, i, x->len)) == 0)
+		return false;
+	x->ntok = nt;
+	x->has_num = had;
+	*j = k;
+	return true;
+}
+
 static bool
 extract_sentence_end(const struct extract_ctx *x, size_t i)
 {
@@ -814,13 +864,19 @@ extract_text(const struct lexicon *lex, const char *text, size_t len,
 			i += c == 0xc2 ? 2 : 1;
 			continue;
 		}
-		if (space && (j = extract_junk_chunk(text, i, len)) != 0) {
+		if (space && x.ntok == EXTRACT_TOKENS_MAX &&
+		    (j = extract_junk_chunk(text, i, len)) != 0) {
 			i = j;
 			continue;
 		}
 		if (x.ntok == EXTRACT_TOKENS_MAX)
 			extract_sentence(&x);
-		j = extract_token(&x, i, space);
+		if (!space)
+			j = extract_token(&x, i, false);
+		else if (extract_token_junk(&x, i, &j)) {
+			i = j;
+			continue;
+		}
 		space = false;
 		if (j == i + 1 && extract_sentence_end(&x, i))
 			extract_sentence(&x);

@@ -378,10 +378,13 @@ extract_is_hyphen(const struct extract_ctx *x, size_t i)
 static double
 extract_round(double v)
 {
-	double	 r = (double)(long long)(v + 0.5);
+	double	 r;
 
-	return v >= 1 && v < 1e15 && (r - v < 1e-6 * v && v - r < 1e-6 * v) ?
-	    r : v;
+	/* Outside that range the cast to long long is undefined. */
+	if (!(v >= 1 && v < 1e15))
+		return v;
+	r = (double)(long long)(v + 0.5);
+	return r - v < 1e-6 * v && v - r < 1e-6 * v ? r : v;
 }
 
 /* Whether a currency sign ends right before token i ("$", "US $"). */

@@ -221,8 +221,19 @@ alert_story(const struct claim *c)
 	return j;
 }
 
+static json_t *
+alert_categories(const struct alert_feed *feed)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; feed != NULL && i < feed->ncategories; i++)
+		json_array_append_new(a, alert_cstring(feed->categories[i]));
+	return a;
+}
+
 static char *
-alert_new(const struct claim *c, json_t *cur, const char *feed_url,
+alert_new(const struct claim *c, json_t *cur, const struct alert_feed *feed,
     int64_t detected_at)
 {
 	json_t	*j;
@@ -244,34 +255,38 @@ alert_new(const struct claim *c, json_t *cur, const char *feed_url,
 	json_object_set_new(j, "sources", json_integer(1));
 	json_object_set_new(j, "previous", json_null());
 	json_object_set(j, "current", cur);
-	json_object_set_new(j, "feed", alert_cstring(feed_url));
+	json_object_set_new(j, "feed", alert_cstring(feed != NULL ?
+	    feed->url : NULL));
+	json_object_set_new(j, "feed_title", alert_cstring(feed != NULL ?
+	    feed->title : NULL));
+	json_object_set_new(j, "categories", alert_categories(feed));
 	json_object_set_new(j, "detected_at", alert_time(detected_at));
 	return alert_dump(j);
 }
 
 char *
 alert_new_json(const struct claim *c, const struct alert_source *src,
-    const char *feed_url, int64_t detected_at)
+    const struct alert_feed *feed, int64_t detected_at)
 {
 	json_t	*cur;
 	char	*s;
 
 	cur = alert_figure(c, src);
-	s = alert_new(c, cur, feed_url, detected_at);
+	s = alert_new(c, cur, feed, detected_at);
 	json_decref(cur);
 	return s;
 }
 
 char *
 alert_new_pair(const struct claim *c, const struct alert_source *src,
-    const char *feed_url, int64_t detected_at, char **figure)
+    const struct alert_feed *feed, int64_t detected_at, char **figure)
 {
 	json_t	*cur;
 	char	*s;
 
 	/* One figure object serves both: the store keeps no sentence. */
 	cur = alert_figure(c, src);
-	s = alert_new(c, cur, feed_url, detected_at);
+	s = alert_new(c, cur, feed, detected_at);
 	json_object_del(cur, "text");
 	*figure = alert_dump(cur);
 	return s;

@@ -149,12 +149,14 @@ check_config(const char *path, check_msg_cb cb, void *arg,
 	struct lexicon		*lex;
 	struct gazetteer	*gaz;
 	char			 err[1024], *used = NULL;
-	size_t			 n;
+	size_t			 n, i;
 
 	memset(r, 0, sizeof(*r));
 	if ((c = config_load_all(path, check_config_cb, &x, &n)) == NULL)
 		return;
 	r->nfeeds = c->nfeeds;
+	for (i = 0; i < c->nwarnings; i++)
+		check_msg(&x, false, "%s", c->warnings[i]);
 	if (check_load_data(c, &lex, &gaz, &used, err, sizeof(err)) == -1)
 		check_msg(&x, true, "%s", err);
 	else {

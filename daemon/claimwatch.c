@@ -57,6 +57,8 @@ static const struct {
 	    "[--from-stream ID] [--raw]", "follow the alerts in Redis" },
 	{ "notify", "notify [-c FILE] [-d] [--log-level L]",
 	    "deliver alerts to the [notify NAME] webhooks and programs" },
+	{ "feeds", "feeds [-c FILE] [--opml]",
+	    "print the configured feed list, or export it as OPML 2.0" },
 	{ "version", "version", "print the version" },
 };
 #define CLAIMWATCH_NCMDS (sizeof(claimwatch_cmds) / sizeof(claimwatch_cmds[0]))
@@ -392,6 +394,64 @@ claimwatch_cmd_check_config(int argc, char **argv)
 	return check_verdict(path, &r);
 }
 
+/*
+ * feeds: the list the daemon would poll, read from the config (no Redis):
+ * one URL a line, or with --opml an OPML document another reader imports,
+ * folders kept.
+ */
+static int
+claimwatch_cmd_feeds(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "opml", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config	*conf;
+	const char	*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
+	char		 err[CONFIG_ERR_LEN];
+	bool		 opml = false;
+	size_t		 i;
+	int		 ch, rc = 0;
+
+	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			claimwatch_usage_of("feeds", 0);
+		case 'c':
+			path = optarg;
+			break;
+		case 'o':
+			opml = true;
+			break;
+		default:
+			claimwatch_usage_of("feeds", 1);
+		}
+	}
+	if (optind != argc)
+		claimwatch_usage_of("feeds", 1);
+	if ((conf = config_load(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "claimwatch: %s\n", err);
+		return 1;
+	}
+	if (opml)
+		rc = config_feeds_write_opml(stdout, conf->feeds,
+		    conf->nfeeds);
+	else {
+		for (i = 0; i < conf->nfeeds; i++)
+			printf("%s\n", conf->feeds[i].url);
+		rc = fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
+	}
+	config_free(conf);
+	if (rc == -1) {
+		fprintf(stderr, "claimwatch: feeds: cannot write: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 struct claimwatch_tail {
 	bool	 raw;
 };
@@ -627,6 +687,8 @@ main(int argc, char **argv)
 		return claimwatch_cmd_tail(argc - 1, argv + 1);
 	if (strcmp(argv[1], "notify") == 0)
 		return claimwatch_cmd_notify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "feeds") == 0)
+		return claimwatch_cmd_feeds(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		if (argc > 2 && (strcmp(argv[2], "-h") == 0 ||

@@ -388,6 +388,9 @@ claimwatchd_claims_submit(void *arg)
 	claimwatchd_feed_state(p->feed, &st);
 	memset(&b, 0, sizeof(b));
 	b.feed_url = p->feed->url;
+	b.feed_title = p->feed->title;
+	b.categories = p->feed->categories;
+	b.ncategories = p->feed->ncategories;
 	b.state = &st;
 	b.items = cc->items;
 	b.nitems = p->nnew;
@@ -434,7 +437,7 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	const struct feed_item		*it;
 	const char			*lang;
 	size_t				 i, k;
-	char				 rbuf[1024];
+	char				 rbuf[1024], tbuf[256];
 
 	cc = p->cc = xcalloc(1, sizeof(*cc));
 	cc->items = xcalloc(p->nnew + 1, sizeof(*cc->items));
@@ -465,9 +468,10 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	ctx->stats.items_new += p->nnew;
 	ctx->stats.items_seen += p->parsed->nitems - p->nnew;
 	ctx->stats.claims += cc->n;
-	log_info("feed=%s status=%d items=%zu new=%zu claims=%zu",
-	    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)), p->status,
-	    p->parsed->nitems, p->nnew, cc->n);
+	log_info("feed=%s status=%d items=%zu new=%zu claims=%zu "
+	    "title=\"%s\"", claimwatchd_redact(p->feed->url, rbuf,
+	    sizeof(rbuf)), p->status, p->parsed->nitems, p->nnew, cc->n,
+	    util_shown(p->feed->title, tbuf, sizeof(tbuf)));
 	claimwatchd_claims_resolve(p);
 }
 
@@ -1299,10 +1303,14 @@ claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
 			claimwatchd_set_str(&f->lang, cf->lang);
 			f->lang_warned = false;
 			f->articles = cf->fetch_articles;
+			ctx_feed_describe(f, cf->title, cf->categories,
+			    cf->ncategories);
 			continue;
 		}
 		f = ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
 		    cf->fetch_articles);
+		ctx_feed_describe(f, cf->title, cf->categories,
+		    cf->ncategories);
 		added++;
 		if (ctx->started)
 			claimwatchd_feed_start(ctx, f);
@@ -1318,6 +1326,16 @@ claimwatchd_conf_error_cb(const char *msg, void *arg)
 {
 	(void)arg;
 	fprintf(stderr, "%s\n", msg);
+}
+
+/* The loader's warnings (skipped outlines), once per load. */
+static void
+claimwatchd_conf_warnings(const struct config *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nwarnings; i++)
+		log_warn("%s", c->warnings[i]);
 }
 
 static void
@@ -1353,6 +1371,7 @@ claimwatchd_reload(struct ctx *ctx)
 		config_free(conf);
 		goto done;
 	}
+	claimwatchd_conf_warnings(conf);
 	if (check_load_data(conf, &lex, &gaz, NULL, err, sizeof(err)) == -1) {
 		log_error("reload rejected, keeping the running configuration: "
 		    "%s", err);
@@ -1654,6 +1673,7 @@ main(int argc, char **argv)
 	}
 	if (level == -1)
 		log_setlevel(ctx->conf->log_level);
+	claimwatchd_conf_warnings(ctx->conf);
 	if (check_load_data(ctx->conf, &ctx->lex, &ctx->gaz, NULL, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
@@ -1678,8 +1698,9 @@ main(int argc, char **argv)
 	for (i = 0; i < ctx->conf->nfeeds; i++) {
 		cf = &ctx->conf->feeds[i];
 		if (ctx_feed_find(ctx, cf->url) == NULL)
-			ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
-			    cf->fetch_articles);
+			ctx_feed_describe(ctx_feed_add(ctx, cf->url, cf->lang,
+			    cf->interval, cf->fetch_articles), cf->title,
+			    cf->categories, cf->ncategories);
 	}
 	ctx->once_left = ctx->nfeeds;
 	claimwatchd_setup_events(ctx);

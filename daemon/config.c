@@ -776,7 +776,7 @@ config_report_msgs(struct config_parse *p, const char *path,
    naming it. */
 struct config_feeds_report {
 	struct config_report	*r;
-	const struct config	*c;
+	struct config		*c;
 	int			 line;
 };
 
@@ -801,6 +801,18 @@ static void
 config_notify_fail_cb(void *arg, int line, const char *msg)
 {
 	config_fail(arg, line, "%s", msg);
+}
+
+/* A warning is kept in the config for the check or the daemon's log. */
+static void
+config_feeds_warn_cb(const char *msg, void *arg)
+{
+	struct config_feeds_report	*fr = arg;
+	struct config			*c = fr->c;
+
+	c->warnings = xreallocarray(c->warnings, c->nwarnings + 1,
+	    sizeof(*c->warnings));
+	c->warnings[c->nwarnings++] = xstrdup(msg);
 }
 
 /* Parses the INI text; errors go to p. */
@@ -874,7 +886,7 @@ config_load_all(const char *path, config_error_cb cb, void *arg,
 		fr.line = config_key_line(&p, "list");
 		if (config_feeds_load_report(c->feeds_list, &c->feeds,
 		    &c->nfeeds, msg, sizeof(msg), config_feeds_report_cb,
-		    &fr) == 0)
+		    config_feeds_warn_cb, &fr) == 0)
 			config_check_feed_protocols(c, &r);
 	}
 	free(dir);
@@ -937,5 +949,8 @@ config_free(struct config *c)
 	free(c->watches);
 	config_notify_free(c);
 	config_feeds_free(c->feeds, c->nfeeds);
+	for (i = 0; i < c->nwarnings; i++)
+		free(c->warnings[i]);
+	free(c->warnings);
 	free(c);
 }

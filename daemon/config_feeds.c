@@ -25,6 +25,9 @@
 #include "config_int.h"
 #include "util.h"
 
+/* Folder names kept per feed: deeper folders are walked, not named. */
+#define CONFIG_FEEDS_DEPTH	8
+
 /* The list being built and the index that finds duplicate URLs. */
 struct config_feeds_list {
 	const char		*path;
@@ -39,12 +42,21 @@ struct config_feeds_list {
 	char			 xml_msg[256];
 	int			 ent_line;	/* first entity declaration */
 	void			(*report)(const char *, void *);
+	void			(*warn)(const char *, void *);
 	void			*report_arg;	/* every error, when set */
 	size_t			 nreported;
+	/* The folders around the outline being read, outermost first. */
+	const char		*folders[CONFIG_FEEDS_DEPTH];
+	size_t			 nfolders;
 };
 
 static const char *const config_feeds_options[] = {
 	"interval", "lang", "articles", NULL
+};
+
+/* Outline types that are feeds; none at all is a feed too (or a folder). */
+static const char *const config_feeds_types[] = {
+	"rss", "atom", "json", "jsonfeed", "rdf", NULL
 };
 
 /*
@@ -291,48 +303,72 @@ config_feeds_is(xmlNode *n, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
-static int
-config_feeds_outline(struct config_feeds_list *l, xmlNode *n)
+/* A category once: a feed filed under a folder twice keeps one. */
+static void
+config_feeds_category(struct config_feed *f, const char *name)
 {
-	struct config_feed	*f;
-	xmlAttr			*a;
-	char			*url = NULL, *title = NULL, *text = NULL, *v;
-	const char		*name;
-	int			 line = (int)xmlGetLineNo(n), rc = -1;
-	unsigned		 seen = 0;
-	size_t			 slot;
+	size_t	 i;
 
-	for (a = n->properties; a != NULL; a = a->next) {
-		if (a->ns != NULL)
-			continue;
-		name = (const char *)a->name;
-		if (strcmp(name, "xmlUrl") == 0 && url == NULL)
-			url = config_feeds_attr(a);
-		else if (strcmp(name, "title") == 0 && title == NULL)
-			title = config_feeds_attr(a);
-		else if (strcmp(name, "text") == 0 && text == NULL)
-			text = config_feeds_attr(a);
-	}
-	if (url == NULL) {
-		rc = 0;		/* a folder: the walk visits its children */
-		goto out;
-	}
-	/* Feed readers export a feed once per folder it is filed in: one
-	   feed, its first outline's options and title. */
-	config_feeds_index_grow(l);
-	if (config_feeds_index_find(l, url, &slot) != SIZE_MAX) {
-		rc = 0;
-		goto out;
-	}
-	if ((f = config_feeds_add(l, url, line)) == NULL)
-		goto out;
-	if (title != NULL && *title != '\0') {
-		f->title = title;
-		title = NULL;
-	} else if (text != NULL && *text != '\0') {
-		f->title = text;
-		text = NULL;
-	}
+	if (*name == '\0')
+		return;
+	for (i = 0; i < f->ncategories; i++)
+		if (strcmp(f->categories[i], name) == 0)
+			return;
+	f->categories = xreallocarray(f->categories, f->ncategories + 1,
+	    sizeof(*f->categories));
+	f->categories[f->ncategories++] = xstrdup(name);
+}
+
+/* Every enclosing folder's name is one of the feed's categories. */
+static void
+config_feeds_folders(struct config_feeds_list *l, struct config_feed *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->nfolders; i++)
+		config_feeds_category(f, l->folders[i]);
+}
+
+static bool
+config_feeds_is_feed_type(const char *type)
+{
+	size_t	 i;
+
+	for (i = 0; config_feeds_types[i] != NULL; i++)
+		if (strcasecmp(type, config_feeds_types[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A warning names the file and line; the outline's text is the list
+ * author's but is shown with anything unprintable replaced.
+ */
+static void
+config_feeds_warn_skip(struct config_feeds_list *l, int line,
+    const char *type, const char *name)
+{
+	char	 msg[CONFIG_ERR_LEN], t[40], n[80];
+
+	if (l->warn == NULL)
+		return;
+	snprintf(msg, sizeof(msg), "%s:%d: skipped outline '%s' of "
+	    "type '%s': not a feed", l->path, line, util_shown(name, n,
+	    sizeof(n)), util_shown(type, t, sizeof(t)));
+	l->warn(msg, l->report_arg);
+}
+
+/* Plain attributes we know, and those of our namespace, are options. */
+static int
+config_feeds_outline_options(struct config_feeds_list *l,
+    struct config_feed *f, xmlNode *n, int line)
+{
+	xmlAttr		*a;
+	const char	*name;
+	char		*v;
+	unsigned	 seen = 0;
+	int		 rc;
+
 	for (a = n->properties; a != NULL; a = a->next) {
 		name = (const char *)a->name;
 		if (a->ns != NULL) {
@@ -348,17 +384,97 @@ config_feeds_outline(struct config_feeds_list *l, xmlNode *n)
 				continue;
 		}
 		v = config_feeds_attr(a);
-		if (config_feeds_option(l, f, name, v, &seen, line) == -1) {
-			free(v);
-			goto out;
-		}
+		rc = config_feeds_option(l, f, name, v, &seen, line);
 		free(v);
+		if (rc == -1)
+			return -1;
 	}
-	rc = 0;
+	return 0;
+}
+
+/* The outline's attributes this reads: each a new string or NULL. */
+struct config_feeds_attrs {
+	char	*url;
+	char	*title;
+	char	*text;
+	char	*type;
+};
+
+static void
+config_feeds_attrs(xmlNode *n, struct config_feeds_attrs *o)
+{
+	xmlAttr		*a;
+	const char	*name;
+	char		**to;
+
+	memset(o, 0, sizeof(*o));
+	for (a = n->properties; a != NULL; a = a->next) {
+		if (a->ns != NULL)
+			continue;
+		name = (const char *)a->name;
+		if (strcmp(name, "xmlUrl") == 0)
+			to = &o->url;
+		else if (strcmp(name, "title") == 0)
+			to = &o->title;
+		else if (strcmp(name, "text") == 0)
+			to = &o->text;
+		else if (strcmp(name, "type") == 0)
+			to = &o->type;
+		else
+			continue;
+		if (*to == NULL)
+			*to = config_feeds_attr(a);
+	}
+}
+
+/*
+ * One outline: a feed (xmlUrl), a folder (neither xmlUrl nor a type) or
+ * something else a reader exports (FreshRSS "HTML+XPath" scraping, a
+ * "link"), skipped with a warning.  *folder tells the walk to push it.
+ */
+static int
+config_feeds_outline(struct config_feeds_list *l, xmlNode *n, char **folder)
+{
+	struct config_feed		*f;
+	struct config_feeds_attrs	 o;
+	const char			*name;
+	int				 line = (int)xmlGetLineNo(n), rc = -1;
+	size_t				 slot, dup;
+
+	config_feeds_attrs(n, &o);
+	name = o.title != NULL && *o.title != '\0' ? o.title : o.text;
+	if (o.type != NULL && *o.type != '\0' &&
+	    !config_feeds_is_feed_type(o.type)) {
+		config_feeds_warn_skip(l, line, o.type, name);
+		rc = 1;		/* and not its children either */
+		goto out;
+	}
+	if (o.url == NULL) {
+		/* A folder: the walk visits its children under its name. */
+		if (name != NULL)
+			*folder = xstrdup(name);
+		rc = 0;
+		goto out;
+	}
+	/* Feed readers export a feed once per folder it is filed in: one
+	   feed, its first outline's options and title, every folder. */
+	config_feeds_index_grow(l);
+	if ((dup = config_feeds_index_find(l, o.url, &slot)) != SIZE_MAX) {
+		config_feeds_folders(l, &l->feeds[dup]);
+		rc = 0;
+		goto out;
+	}
+	if ((f = config_feeds_add(l, o.url, line)) == NULL)
+		goto out;
+	if (name != NULL && *name != '\0')
+		f->title = xstrdup(name);
+	config_feeds_folders(l, f);
+	rc = config_feeds_outline_options(l, f, n, line);
 out:
-	free(url);
-	free(title);
-	free(text);
+	free(o.url);
+	free(o.title);
+	free(o.text);
+	free(o.type);
 	return rc;
 }
 
@@ -366,11 +482,28 @@ out:
 static int
 config_feeds_walk(struct config_feeds_list *l, xmlNode *n)
 {
+	char	*folder;
+	int	 rc;
+
 	for (; n != NULL; n = n->next) {
 		if (!config_feeds_is(n, "outline"))
 			continue;
-		if (config_feeds_outline(l, n) == -1 ||
-		    config_feeds_walk(l, n->children) == -1)
+		folder = NULL;
+		if ((rc = config_feeds_outline(l, n, &folder)) == -1)
+			return -1;
+		if (rc == 1)
+			continue;
+		/* Deeper than this, folders are still walked, not named. */
+		if (folder != NULL && l->nfolders < CONFIG_FEEDS_DEPTH)
+			l->folders[l->nfolders++] = folder;
+		else {
+			free(folder);
+			folder = NULL;
+		}
+		rc = config_feeds_walk(l, n->children);
+		if (folder != NULL)
+			free((char *)l->folders[--l->nfolders]);
+		if (rc == -1)
 			return -1;
 	}
 	return 0;
@@ -503,13 +636,14 @@ config_feeds_load(const char *path, struct config_feed **feeds,
     size_t *nfeeds, char *err, size_t errlen)
 {
 	return config_feeds_load_report(path, feeds, nfeeds, err, errlen, NULL,
-	    NULL);
+	    NULL, NULL);
 }
 
 int
 config_feeds_load_report(const char *path, struct config_feed **feeds,
     size_t *nfeeds, char *err, size_t errlen,
-    void (*report)(const char *, void *), void *arg)
+    void (*report)(const char *, void *), void (*warn)(const char *, void *),
+    void *arg)
 {
 	struct config_feeds_list l = { 0 };
 	char		 msg[CONFIG_ERR_LEN], *buf, *nul;
@@ -528,6 +662,7 @@ config_feeds_load_report(const char *path, struct config_feed **feeds,
 	l.err = err;
 	l.errlen = errlen;
 	l.report = report;
+	l.warn = warn;
 	l.report_arg = arg;
 	if ((nul = memchr(buf, '\0', len)) != NULL) {
 		config_errf(err, errlen, path, config_feeds_line_of(buf, nul),
@@ -556,7 +691,7 @@ config_feeds_load_report(const char *path, struct config_feed **feeds,
 void
 config_feeds_free(struct config_feed *feeds, size_t n)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	if (feeds == NULL)
 		return;
@@ -564,6 +699,124 @@ config_feeds_free(struct config_feed *feeds, size_t n)
 		free(feeds[i].url);
 		free(feeds[i].title);
 		free(feeds[i].lang);
+		for (j = 0; j < feeds[i].ncategories; j++)
+			free(feeds[i].categories[j]);
+		free(feeds[i].categories);
 	}
 	free(feeds);
+}
+
+/* s as XML attribute text: escaped, control bytes XML forbids dropped. */
+static void
+config_feeds_xml_attr(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&apos;", fp);
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
+			/* Kept: a raw one would be normalised to a space. */
+			fprintf(fp, "&#%d;", *s);
+			break;
+		default:
+			if ((unsigned char)*s >= 0x20 && *s != 0x7f)
+				fputc(*s, fp);
+			break;
+		}
+	}
+}
+
+static void
+config_feeds_write_feed(FILE *fp, const struct config_feed *f,
+    const char *indent)
+{
+	const char	*name = f->title != NULL ? f->title : f->url;
+
+	fprintf(fp, "%s<outline type=\"rss\" text=\"", indent);
+	config_feeds_xml_attr(fp, name);
+	fputs("\" title=\"", fp);
+	config_feeds_xml_attr(fp, name);
+	fputs("\" xmlUrl=\"", fp);
+	config_feeds_xml_attr(fp, f->url);
+	fputc('"', fp);
+	if (f->interval > 0)
+		fprintf(fp, " cw:interval=\"%ds\"", f->interval);
+	if (f->lang != NULL) {
+		fputs(" cw:lang=\"", fp);
+		config_feeds_xml_attr(fp, f->lang);
+		fputc('"', fp);
+	}
+	if (f->fetch_articles)
+		fputs(" cw:articles=\"yes\"", fp);
+	fputs("/>\n", fp);
+}
+
+/* The distinct categories in first-seen order; borrowed strings. */
+static const char **
+config_feeds_all_categories(const struct config_feed *feeds, size_t n,
+    size_t *ncats)
+{
+	const char	**cats = NULL;
+	size_t		 k, i, j, nc = 0;
+
+	for (k = 0; k < n; k++)
+		for (i = 0; i < feeds[k].ncategories; i++) {
+			for (j = 0; j < nc; j++)
+				if (strcmp(cats[j], feeds[k].categories[i]) ==
+				    0)
+					break;
+			if (j < nc)
+				continue;
+			cats = xreallocarray(cats, nc + 1, sizeof(*cats));
+			cats[nc++] = feeds[k].categories[i];
+		}
+	*ncats = nc;
+	return cats;
+}
+
+int
+config_feeds_write_opml(FILE *fp, const struct config_feed *feeds, size_t n)
+{
+	const char	**cats;
+	size_t		 ncats, c, k, i;
+
+	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<opml version=\"2.0\" xmlns:cw=\"%s\">\n<head>\n"
+	    "  <title>claimwatch feeds</title>\n</head>\n<body>\n",
+	    CONFIG_OPML_NS);
+	for (k = 0; k < n; k++)
+		if (feeds[k].ncategories == 0)
+			config_feeds_write_feed(fp, &feeds[k], "  ");
+	/* A feed in two folders is written in both, as readers do. */
+	cats = config_feeds_all_categories(feeds, n, &ncats);
+	for (c = 0; c < ncats; c++) {
+		fputs("  <outline text=\"", fp);
+		config_feeds_xml_attr(fp, cats[c]);
+		fputs("\">\n", fp);
+		for (k = 0; k < n; k++)
+			for (i = 0; i < feeds[k].ncategories; i++)
+				if (strcmp(feeds[k].categories[i], cats[c]) ==
+				    0)
+					config_feeds_write_feed(fp, &feeds[k],
+					    "    ");
+		fputs("  </outline>\n", fp);
+	}
+	free(cats);
+	fputs("</body>\n</opml>\n", fp);
+	return fflush(fp) == 0 && !ferror(fp) ? 0 : -1;
 }

@@ -52,7 +52,8 @@ void	 config_url_redact(const char *, char *, size_t);
  * a plain list goes on past a bad line, so that every one is reported.
  */
 int	 config_feeds_load_report(const char *, struct config_feed **,
-	    size_t *, char *, size_t, void (*)(const char *, void *), void *);
+	    size_t *, char *, size_t, void (*)(const char *, void *),
+	    void (*warn)(const char *, void *), void *);
 
 /* Feed URLs: absolute http, https or file; returns its CONFIG_PROTO_*. */
 int	 config_parse_feed_url(const char *, unsigned *, char *, size_t);

@@ -386,21 +386,14 @@ config_parse_token(const char *s, size_t max, char *err, size_t errlen)
 	return 0;
 }
 
+/* util_url_redact, cut to a message's length. */
 void
 config_url_redact(const char *url, char *buf, size_t len)
 {
-	const char	*host = strstr(url, "://"), *at = NULL, *p;
+	char	 shown[UTIL_URL_SHOWN];
 
-	if (host != NULL) {
-		host += 3;
-		for (p = host; *p != '\0' && strchr("/?#", *p) == NULL; p++)
-			if (*p == '@')
-				at = p;
-	}
-	if (at == NULL)
-		snprintf(buf, len, "%.200s", url);
-	else
-		snprintf(buf, len, "%.*s***%.200s", (int)(host - url), url, at);
+	snprintf(buf, len, "%.200s", util_url_redact(url, shown,
+	    sizeof(shown)));
 }
 
 /*

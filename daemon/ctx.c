@@ -80,9 +80,31 @@ ctx_feed_free(struct ctx *ctx, struct ctx_feed *f)
 	free(f->url);
 	free(f->fetch_url);
 	free(f->lang);
+	ctx_feed_describe(f, NULL, NULL, 0);
 	free(f->etag);
 	free(f->last_modified);
 	free(f);
+}
+
+void
+ctx_feed_describe(struct ctx_feed *f, const char *title,
+    char *const *categories, size_t ncategories)
+{
+	size_t	 i;
+
+	free(f->title);
+	f->title = title != NULL ? xstrdup(title) : NULL;
+	for (i = 0; i < f->ncategories; i++)
+		free(f->categories[i]);
+	free(f->categories);
+	f->categories = NULL;
+	f->ncategories = 0;
+	if (ncategories == 0)
+		return;
+	f->categories = xreallocarray(NULL, ncategories, sizeof(char *));
+	for (i = 0; i < ncategories; i++)
+		f->categories[i] = xstrdup(categories[i]);
+	f->ncategories = ncategories;
 }
 
 void

@@ -87,6 +87,7 @@ struct store_qbatch {
 	TAILQ_ENTRY(store_qbatch) entry;
 	struct store		*s;
 	char			*feed_url;
+	char			*feed_title;	/* or NULL (also when spooled) */
 	struct store_cmd	*cmds;
 	size_t			 ncmds;
 	size_t			 ndone;
@@ -317,6 +318,7 @@ store_qbatch_free(struct store_qbatch *b)
 	}
 	free(b->cmds);
 	free(b->feed_url);
+	free(b->feed_title);
 	free(b);
 }
 
@@ -731,7 +733,7 @@ store_log_alerts(struct store *s, const struct store_qbatch *b,
     const redisReply *lines)
 {
 	const char	*t, *key, *old, *new, *end, *feed;
-	char		 line[1024], url[1024];
+	char		 line[1024], url[1024], title[256];
 	size_t		 i, plen = strlen(s->prefix);
 	int		 klen;
 
@@ -758,8 +760,9 @@ store_log_alerts(struct store *s, const struct store_qbatch *b,
 		else
 			end = key + strlen(key);
 		klen = (int)(end - key);
-		log_notice("alert %s key=%.*s %s -> %s feed=%s", t, klen, key,
-		    *old != '\0' ? old : "none", new, feed);
+		log_notice("alert %s key=%.*s %s -> %s feed=%s title=\"%s\"",
+		    t, klen, key, *old != '\0' ? old : "none", new, feed,
+		    util_shown(b->feed_title, title, sizeof(title)));
 	}
 }
 
@@ -1786,6 +1789,7 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	const struct claim		*c = sc->claim;
 	const struct store_item		*it = &in->items[sc->item];
 	struct alert_source		 src;
+	struct alert_feed		 feed;
 	double				 lo, hi, ta, tr;
 	char				*fig, *al;
 	size_t				 j, occ = 0;
@@ -1809,8 +1813,11 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	src.lang = it->lang;
 	src.published = it->published;
 	/* A password in the feed URL never reaches alerts or Redis. */
-	al = alert_new_pair(c, &src, util_url_redact(in->feed_url, shown,
-	    sizeof(shown)), in->detected_at, &fig);
+	feed.url = util_url_redact(in->feed_url, shown, sizeof(shown));
+	feed.title = in->feed_title;
+	feed.categories = in->categories;
+	feed.ncategories = in->ncategories;
+	al = alert_new_pair(c, &src, &feed, in->detected_at, &fig);
 
 	store_cmd_fmt(cmd, "%s\037%016" PRIx64 "\037%zu", it->id, it->hash,
 	    occ);
@@ -1974,6 +1981,8 @@ store_submit(struct store *s, const struct store_batch *in,
 	b = xcalloc(1, sizeof(*b));
 	b->s = s;
 	b->feed_url = xstrdup(in->feed_url);
+	if (in->feed_title != NULL)
+		b->feed_title = xstrdup(in->feed_title);
 	b->cb = cb;
 	b->arg = arg;
 	b->ncmds = 1;

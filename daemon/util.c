@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "log.h"
 #include "util.h"
 
@@ -274,19 +276,65 @@ util_now_ms(void)
 }
 
 const char *
+util_shown(const char *s, char *buf, size_t len)
+{
+	size_t	 i;
+
+	util_strlcpy(buf, s != NULL ? s : "", len);
+	for (i = 0; buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f ||
+		    buf[i] == '"' || buf[i] == '\'' || buf[i] == '\\')
+			buf[i] = '?';
+	return buf;
+}
+
+/*
+ * libcurl's parser finds the userinfo the way the fetch will read it, so
+ * what is hidden is exactly what would be sent: an '@' in the query or
+ * the path is left alone, and "user:pass;options" goes as a whole.
+ */
+const char *
 util_url_redact(const char *url, char *buf, size_t len)
 {
-	const char	*scheme, *at, *slash;
+	CURLU		*u;
+	CURLUcode	 rc;
+	char		*user = NULL, *pass = NULL, *opts = NULL, *out = NULL;
+	const char	*scheme, *shown = url;
 
-	if ((scheme = strstr(url, "://")) == NULL)
-		return url;
-	scheme += 3;
-	at = strchr(scheme, '@');
-	slash = strchr(scheme, '/');
-	if (at == NULL || (slash != NULL && slash < at))
-		return url;
-	snprintf(buf, len, "%.*s***%s", (int)(scheme - url), url, at);
-	return buf;
+	if ((u = curl_url()) == NULL)
+		fatalx("curl_url: out of memory");
+	rc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME |
+	    CURLU_PATH_AS_IS);
+	if (rc != CURLUE_OK) {
+		/* Unreadable: nothing after the scheme, in case it holds one. */
+		if (strchr(url, '@') != NULL) {
+			scheme = strstr(url, "://");
+			snprintf(buf, len, "%.*s***", scheme != NULL ?
+			    (int)(scheme - url + 3) : 0, url);
+			shown = buf;
+		}
+		goto out;
+	}
+	(void)curl_url_get(u, CURLUPART_USER, &user, 0);
+	(void)curl_url_get(u, CURLUPART_PASSWORD, &pass, 0);
+	(void)curl_url_get(u, CURLUPART_OPTIONS, &opts, 0);
+	if (user == NULL && pass == NULL && opts == NULL)
+		goto out;
+	if (curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_OPTIONS, NULL, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_USER, "***", 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+		util_strlcpy(buf, "***", len);
+	else
+		util_strlcpy(buf, out, len);
+	shown = buf;
+out:
+	curl_free(user);
+	curl_free(pass);
+	curl_free(opts);
+	curl_free(out);
+	curl_url_cleanup(u);
+	return shown;
 }
 
 const char *

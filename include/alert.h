@@ -14,6 +14,14 @@
 struct claim;
 
 /* Where a figure was reported. */
+/* The feed an alert came from, as the feed list names it; all borrowed. */
+struct alert_feed {
+	const char		*url;		/* redacted already, or NULL */
+	const char		*title;		/* OPML title, or NULL */
+	char *const		*categories;	/* OPML folders */
+	size_t			 ncategories;
+};
+
 struct alert_source {
 	const char	*url;		/* item link, or NULL */
 	const char	*title;		/* item title, or NULL */
@@ -40,14 +48,14 @@ char	*alert_figure_json(const struct claim *, const struct alert_source *);
  * occur exactly once, unescaped, in what this returns.
  */
 char	*alert_new_json(const struct claim *, const struct alert_source *,
-	    const char *feed_url, int64_t detected_at);
+	    const struct alert_feed *, int64_t detected_at);
 /*
  * alert_new_json() and, in *figure (caller frees), what alert_figure_json()
  * gives for the same source without its text: the store's pair, built
  * from one figure object.
  */
 char	*alert_new_pair(const struct claim *, const struct alert_source *,
-	    const char *feed_url, int64_t detected_at, char **figure);
+	    const struct alert_feed *, int64_t detected_at, char **figure);
 /*
  * One or two human lines for an alert ("changed  KEY: OLD  ->  NEW" and
  * the title), for `claimwatch tail`; NULL when json is not an object.

@@ -8,6 +8,7 @@
 #define CLAIMWATCH_CONFIG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #define CONFIG_ERR_LEN		1024
@@ -20,6 +21,8 @@
 struct config_feed {
 	char	*url;		/* as listed, absolute */
 	char	*title;		/* OPML title/text, or NULL */
+	char	**categories;	/* OPML folders it is filed in; owned */
+	size_t	 ncategories;
 	int	 interval;	/* seconds; 0 means [poll] interval */
 	char	*lang;		/* "id", "en", ...; NULL means auto */
 	bool	 fetch_articles; /* also fetch each new item's link */
@@ -137,6 +140,9 @@ struct config {
 	/* The feed list, loaded with the settings. */
 	struct config_feed *feeds;
 	size_t	 nfeeds;
+	/* "FILE:LINE: message" the loader warns about (not errors); owned. */
+	char	**warnings;
+	size_t	 nwarnings;
 };
 
 /*
@@ -175,6 +181,15 @@ struct config	*config_load_all(const char *path, config_error_cb cb,
 int		 config_feeds_load(const char *path, struct config_feed **feeds,
 		    size_t *nfeeds, char *err, size_t errlen);
 void		 config_feeds_free(struct config_feed *, size_t);
+/*
+ * Writes the feeds as an OPML 2.0 document to fp: one folder per
+ * category holding its feeds, the rest at the top, options in the
+ * CONFIG_OPML_NS namespace; every string XML-escaped, bytes XML cannot
+ * hold dropped.  config_feeds_load reads it back to the same list.
+ * Returns 0, or -1 when writing failed.
+ */
+int		 config_feeds_write_opml(FILE *, const struct config_feed *,
+		    size_t);
 
 /* Frees the config and everything it owns; NULL is a no-op. */
 void		 config_free(struct config *);

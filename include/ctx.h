@@ -33,6 +33,9 @@ struct ctx_feed {
 	char			*url;		/* as listed: the feed's identity */
 	char			*fetch_url;	/* after permanent redirects */
 	char			*lang;		/* BCP 47 tag or NULL = auto */
+	char			*title;		/* the list's name for it, or NULL */
+	char			**categories;	/* the list's folders; owned */
+	size_t			 ncategories;
 	int			 interval;	/* seconds, 0 = default */
 	bool			 articles;	/* fetch_articles */
 	char			*etag;		/* validators from the last 200 */
@@ -133,6 +136,9 @@ struct ctx_feed	*ctx_feed_add(struct ctx *, const char *url, const char *lang,
 		    int interval, bool articles);
 /* Unlinks and frees a feed record that has no poll in flight. */
 void		 ctx_feed_free(struct ctx *, struct ctx_feed *);
+/* Copies the list's name and folders for the feed, replacing the old. */
+void		 ctx_feed_describe(struct ctx_feed *, const char *title,
+		    char *const *categories, size_t ncategories);
 struct ctx_feed	*ctx_feed_find(struct ctx *, const char *url);
 void		 ctx_hist_observe(struct ctx_hist *, double seconds);
 /* Feeds not polled successfully within this many of their intervals

@@ -82,6 +82,9 @@ struct store_claim {
 
 struct store_batch {
 	const char	*feed_url;
+	const char	*feed_title;		/* or NULL; for alerts */
+	char *const	*categories;		/* for alerts */
+	size_t		 ncategories;
 	const struct store_feed_state *state;	/* written as the new state */
 	const struct store_item *items;		/* marked seen */
 	size_t		 nitems;

@@ -65,6 +65,13 @@ const char *util_url_redact(const char *url, char *buf, size_t len);
  */
 const char *util_url_origin(const char *url, char *buf, size_t len);
 
+/*
+ * s (may be NULL: "") cut to len - 1 bytes into buf for one log or
+ * message line in quotes: control bytes, '"', '\'' and '\\' become '?'.
+ * Returns buf.
+ */
+const char *util_shown(const char *s, char *buf, size_t len);
+
 /* 64-bit FNV-1a over len bytes, continuing from seed (use UTIL_HASH_SEED). */
 #define UTIL_HASH_SEED 0xcbf29ce484222325ULL
 uint64_t util_hash64(const void *, size_t, uint64_t);

@@ -46,7 +46,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t		*p = data, *end = data + size;
 	struct claim		 c;
 	struct alert_source	 src;
-	char			*f[6], *a, *fig, *cj, *at;
+	struct alert_feed	 feed;
+	char			*f[6], *a, *fig, *cj, *at, *cats[2];
 	int64_t			 pub;
 	size_t			 i;
 
@@ -74,7 +75,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	cj = alert_claim_json(&c, f[5], strlen(f[5]));
 	fig = alert_figure_json(&c, &src);
-	a = alert_new_json(&c, &src, f[3], src.published);
+	cats[0] = f[4];
+	cats[1] = f[5];
+	feed.url = f[3];
+	feed.title = f[4];
+	feed.categories = cats;
+	feed.ncategories = 2;
+	a = alert_new_json(&c, &src, &feed, src.published);
 	fuzz_alert_parses(cj);
 	fuzz_alert_parses(fig);
 	fuzz_alert_parses(a);

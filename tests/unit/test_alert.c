@@ -25,6 +25,14 @@
 
 static json_t	*test_schema;
 
+/* A feed named by its list: the title and a folder are hostile text. */
+static char test_cat0[] = "World", test_cat1[] = "Asia \"&\" <Pacific>\n";
+static char *test_cats[] = { test_cat0, test_cat1 };
+static const struct alert_feed test_feed = {
+	"https://news.example/rss", "Kursk \"front\"\t</script>", test_cats, 2
+};
+static const struct alert_feed test_feed_u = { "u", NULL, NULL, 0 };
+
 static bool
 test_type_is(const json_t *v, const char *t)
 {
@@ -173,7 +181,7 @@ test_golden_outputs(void **state)
 	c.offset = 29;
 	c.length = 21;
 
-	s = alert_new_json(&c, &src, "https://news.example/rss", 1767225600);
+	s = alert_new_json(&c, &src, &test_feed, 1767225600);
 	test_golden("new.json", s);
 	test_check_alert(s);
 	free(s);
@@ -271,7 +279,7 @@ test_invalid_utf8_replaced(void **state)
 	    "\xc3\xa9");
 	json_decref(j);
 	free(s);
-	s = alert_new_json(&c, &src, "u", 0);
+	s = alert_new_json(&c, &src, &test_feed_u, 0);
 	test_check_alert(s);
 	free(s);
 }
@@ -321,7 +329,7 @@ test_splice_makes_valid_changed(void **state)
 	test_claim(&cur, 3000, CLAIM_AT_LEAST, "north-korea", "casualties",
 	    "troops");
 	fig = alert_figure_json(&prev, &ps);
-	a = alert_new_json(&cur, &cs, "https://news.example/rss", 1767225600);
+	a = alert_new_json(&cur, &cs, &test_feed, 1767225600);
 	changed = test_splice(a, "changed", fig);
 	test_check_alert(changed);
 	j = test_parse(changed);

@@ -682,6 +682,46 @@ test_config_opml_folders(void **state)
 	config_free(c);
 }
 
+/*
+ * An OPML file as feed readers export it: folders are categories, the
+ * outline's text names the feed, scraping and link outlines are skipped
+ * with a warning naming the file and line.
+ */
+static void
+test_config_opml_readers(void **state)
+{
+	struct config		*c;
+	struct config_feed	*f;
+	char			 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "many/opml_readers.conf", err, sizeof(err));
+	if (c == NULL)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(c);
+	assert_int_equal(c->nfeeds, 3);
+	f = &c->feeds[0];
+	assert_string_equal(f->url, "https://news.example.com/kursk.xml");
+	assert_string_equal(f->title, "Kursk front");
+	assert_int_equal(f->ncategories, 2);
+	assert_string_equal(f->categories[0], "World");
+	assert_string_equal(f->categories[1], "Asia & Pacific");
+	f = &c->feeds[1];
+	assert_string_equal(f->title, "Korea desk");
+	assert_int_equal(f->ncategories, 2);
+	assert_string_equal(f->categories[0], "Asia & Pacific");
+	assert_string_equal(f->categories[1], "Korea");
+	f = &c->feeds[2];
+	assert_string_equal(f->title, "No title attribute");
+	assert_int_equal(f->ncategories, 0);
+	assert_int_equal(c->nwarnings, 2);
+	assert_string_equal(c->warnings[0], D "many/opml_readers.opml:7: "
+	    "skipped outline 'Scraped page' of type 'HTML+XPath': not a feed");
+	assert_string_equal(c->warnings[1], D "many/opml_readers.opml:15: "
+	    "skipped outline 'A bookmark' of type 'link': not a feed");
+	config_free(c);
+}
+
 /* A plain list saved with a UTF-8 byte order mark. */
 static void
 test_config_bom_list(void **state)
@@ -723,6 +763,7 @@ main(void)
 		cmocka_unit_test(test_config_every_error),
 		cmocka_unit_test(test_config_bom_list),
 		cmocka_unit_test(test_config_opml_folders),
+		cmocka_unit_test(test_config_opml_readers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -150,6 +150,18 @@ test_url_redact(void **state)
 	    sizeof(buf)), "https://***@h.test/f");
 	assert_string_equal(util_url_redact("https://h.test/a@b", buf,
 	    sizeof(buf)), "https://h.test/a@b");
+	/* An '@' in the query is no userinfo: splicing at it cut the URL. */
+	assert_string_equal(util_url_redact("https://h.test?to=a@b", buf,
+	    sizeof(buf)), "https://h.test?to=a@b");
+	assert_string_equal(util_url_redact("https://h.test#a@b", buf,
+	    sizeof(buf)), "https://h.test#a@b");
+	/* A user alone, and options after ';', are hidden too. */
+	assert_string_equal(util_url_redact("http://bob@h.test:8080/f?q=1",
+	    buf, sizeof(buf)), "http://***@h.test:8080/f?q=1");
+	assert_string_equal(util_url_redact("https://u:p%40ss;auth=x@h.test/"
+	    "f", buf, sizeof(buf)), "https://***@h.test/f");
+	assert_null(strstr(util_url_redact("https://u:se/cret@h.test/f", buf,
+	    sizeof(buf)), "cret"));
 }
 
 /* The markup pre-scan counts what libxml2 would: not quoted '>', not

@@ -26,4 +26,6 @@ and (.current | figure)
 and (.current.text | type) == "string" and (.current.text | length) > 0
 and (.current.lang | type) == "string"
 and (.feed | type) == "string"
+and (.feed_title == null or (.feed_title | type) == "string")
+and (.categories | type) == "array" and all(.categories[]; type == "string")
 and (.detected_at | iso)

@@ -18,6 +18,7 @@
 
 #include "alert.h"
 #include "claim.h"
+#include "claimwatch_look.h"
 #include "config.h"
 #include "extract.h"
 #include "feed.h"
@@ -40,7 +41,8 @@ claimwatch_usage(void)
 	    "       claimwatch check-config [-c FILE]\n"
 	    "       claimwatch tail [-c FILE | --url URL] [--channel C] "
 	    "[--stream S] [--from-stream ID] [--raw]\n"
-	    "       claimwatch version\n");
+	    "%s"
+	    "       claimwatch version\n", claimwatch_look_usage);
 	exit(1);
 }
 
@@ -371,6 +373,8 @@ main(int argc, char **argv)
 		return claimwatch_cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(argv[1], "tail") == 0)
 		return claimwatch_cmd_tail(argc - 1, argv + 1);
+	if (claimwatch_look_is_cmd(argv[1]))
+		return claimwatch_look_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
 		printf("claimwatch %s\n", CW_VERSION);

@@ -93,6 +93,7 @@ claimwatchd_usage(void)
 	    "(default under systemd: <N> prefixes)\n"
 	    "      --once           poll every feed once, finish all Redis "
 	    "writes, exit\n"
+	    "      --feed URL       with --once: only this feed of the list\n"
 	    "  -n, --check-config   validate the configuration and exit\n"
 	    "      --log-level L    error, warning, notice, info, debug\n"
 	    "  -V, --version        print the version and exit\n");
@@ -1183,6 +1184,7 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'd' },
 		{ "once", no_argument, NULL, 'o' },
+		{ "feed", required_argument, NULL, 'f' },
 		{ "check-config", no_argument, NULL, 'n' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "version", no_argument, NULL, 'V' },
@@ -1198,7 +1200,7 @@ main(int argc, char **argv)
 	char				*spool;
 	struct claimwatchd_poll		*p;
 	struct store_stats		 stats;
-	const char			*conf_path = NULL;
+	const char			*conf_path = NULL, *only = NULL;
 	char				 err[CONFIG_ERR_LEN];
 	bool				 foreground, check = false, once = false;
 	int				 ch, level = -1;
@@ -1218,6 +1220,9 @@ main(int argc, char **argv)
 		case 'o':
 			once = true;
 			break;
+		case 'f':
+			only = optarg;	/* `claimwatch poll URL` */
+			break;
 		case 'n':
 			check = true;
 			break;
@@ -1235,7 +1240,7 @@ main(int argc, char **argv)
 			claimwatchd_usage();
 		}
 	}
-	if (optind != argc || conf_path == NULL)
+	if (optind != argc || conf_path == NULL || (only != NULL && !once))
 		claimwatchd_usage();
 	log_init(level != -1 ? level : LOG_LEVEL_NOTICE, foreground);
 	log_route_libevent();
@@ -1279,9 +1284,17 @@ main(int argc, char **argv)
 		fatalx("cannot create the scheduler");
 	for (i = 0; i < ctx->conf->nfeeds; i++) {
 		cf = &ctx->conf->feeds[i];
+		if (only != NULL && strcmp(cf->url, only) != 0)
+			continue;
 		if (ctx_feed_find(ctx, cf->url) == NULL)
 			ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
 			    cf->fetch_articles);
+	}
+	if (only != NULL && ctx->nfeeds == 0) {
+		fprintf(stderr, "claimwatchd: %s is not in the feed list %s\n",
+		    only, ctx->conf->feeds_list);
+		ctx_free(ctx);
+		return 1;
 	}
 	ctx->once_left = ctx->nfeeds;
 	claimwatchd_setup_events(ctx);

@@ -116,6 +116,7 @@ static const struct config_key config_keys[] = {
 	    0, 0 },
 	{ "alerts", "watch", CONFIG_K_WATCH, 0, 0, 0 },
 	{ "http", "listen", CONFIG_K_LISTEN, CONFIG_OFF(http_listen), 0, 0 },
+	{ "http", "token", CONFIG_K_STRING, CONFIG_OFF(http_token), 0, 256 },
 	{ "daemon", "state_dir", CONFIG_K_PATH, CONFIG_OFF(state_dir), 0,
 	    0 },
 	{ "daemon", "log_level", CONFIG_K_LOG_LEVEL, CONFIG_OFF(log_level),
@@ -692,6 +693,7 @@ config_free(struct config *c)
 	free(c->lexicon_dir);
 	free(c->lang);
 	free(c->http_listen);
+	free(c->http_token);
 	free(c->state_dir);
 	for (i = 0; i < c->nwatches; i++)
 		free(c->watches[i].pattern);

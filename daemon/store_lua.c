@@ -21,10 +21,13 @@
  *       nor is "ribuan" after "3.000", a vaguer report of the same).
  * Otherwise the claim is the SAME figure: its source joins the key's
  * sources (the count in the current hash) and no alert goes out, unless
- * corroborated alerts are on and the source is new.  The first source
+ * corroborated alerts are on and the source is new.  A key muted by
+ * `claimwatch mute` (its current hash's "muted") is stored the same and
+ * never alerts.  The first source
  * stays in the current hash (src1); the source set exists only from the
  * second on, which spares most figures a set write and a DEL.  A claim
- * published before the current figure goes to history only.  A claim
+ * published before the current figure goes to history only (its member
+ * marked "history_only").  A claim
  * key's first figure is "new".  A dedupe set of (item id, content hash,
  * occurrence) tokens makes a replayed or doubly submitted claim a no-op,
  * which is what makes one alert per change hold with several daemons and
@@ -85,9 +88,10 @@ const char store_lua_batch[] =
 "  call('ZREMRANGEBYRANK', key, 0, -max - 1)\n"
 "end\n"
 /* hn, the history's length kept in the current hash, spares a ZCARD. */
-"local function history(hist, fig, pub, hn)\n"
+"local function history(hist, fig, pub, hn, only)\n"
 "  hn = hn + call('ZADD', hist, pub or now,\n"
-"      '{\"first_seen\":\"' .. iso .. '\",' .. string.sub(fig, 2))\n"
+"      '{\"first_seen\":\"' .. iso .. '\",' .. (only or '') ..\n"
+"      string.sub(fig, 2))\n"
 "  if hn > hmax then\n"
 "    trim(hist, hmax)\n"
 "    hn = hmax\n"
@@ -108,13 +112,16 @@ const char store_lua_batch[] =
 "  local vague, pub = A[a + 5] == '1', tonumber(A[a + 6])\n"
 "  local fig, al, watched = A[a + 7], A[a + 8], A[a + 11] == '1'\n"
 "  local c = call('HMGET', cur, 'value', 'max', 'lo', 'hi', 'vague',\n"
-"      'published', 'figure', 'sources', 'src1', 'hn')\n"
+"      'published', 'figure', 'sources', 'src1', 'hn', 'muted')\n"
+/* `claimwatch mute` keeps the figures coming but silences the key. */
+"  if c[11] == '1' then watched = false end\n"
 "  local hn = tonumber(c[10]) or (c[1] and call('ZCARD', hist)) or 0\n"
 "  local kind = 'new'\n"
 "  if c[1] then\n"
 "    local cpub = tonumber(c[6])\n"
 "    if pub and cpub and pub < cpub then\n"
-"      call('HSET', cur, 'hn', history(hist, fig, pub, hn))\n"
+"      call('HSET', cur, 'hn',\n"
+"          history(hist, fig, pub, hn, '\"history_only\":true,'))\n"
 "      return\n"
 "    end\n"
 "    local ta, tr = tonumber(A[a + 9]), tonumber(A[a + 10])\n"

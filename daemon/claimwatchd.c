@@ -27,6 +27,7 @@
 #include "feed.h"
 #include "fetch.h"
 #include "http.h"
+#include "web.h"
 #include "lexicon.h"
 #include "log.h"
 #include "scheduler.h"
@@ -1319,8 +1320,16 @@ main(int argc, char **argv)
 			ctx_free(ctx);
 			return 1;
 		}
-		log_notice("http listen=%s port=%d (/metrics, /healthz)",
-		    ctx->conf->http_listen, http_port(ctx->http));
+		ctx->web = web_new(ctx->base, ctx->http, &sto,
+		    ctx->conf->http_token, err, sizeof(err));
+		if (ctx->web == NULL) {
+			fprintf(stderr, "%s: [redis] %s\n", conf_path, err);
+			ctx_free(ctx);
+			return 1;
+		}
+		log_notice("http listen=%s port=%d (/, /key/KEY, /api, "
+		    "/metrics, /healthz)", ctx->conf->http_listen,
+		    http_port(ctx->http));
 	}
 	log_notice("claimwatchd %s starting config=%s feeds=%zu%s",
 	    CW_VERSION, conf_path, ctx->nfeeds, once ? " once" : "");

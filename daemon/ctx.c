@@ -13,6 +13,7 @@
 #include "ctx.h"
 #include "fetch.h"
 #include "http.h"
+#include "web.h"
 #include "lexicon.h"
 #include "scheduler.h"
 #include "store.h"
@@ -97,6 +98,7 @@ ctx_free(struct ctx *ctx)
 		f->sf = NULL;
 		ctx_feed_free(ctx, f);
 	}
+	web_free(ctx->web);	/* answers its requests on http first */
 	http_free(ctx->http);
 	fetch_free(ctx->fetch);
 	store_free(ctx->store);

@@ -507,3 +507,13 @@ look_correction(double value, int64_t at, const char *key, const char *who,
 	json_object_set_new(a, "detected_at", json_string(iso));
 	*alert = look_dump(a);
 }
+
+char *
+look_error_json(const char *msg)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "error", look_json_str(msg != NULL ? msg :
+	    "error"));
+	return look_dump(o);
+}

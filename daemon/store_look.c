@@ -545,11 +545,19 @@ store_look_history_reply(struct store_look_req *req,
 {
 	struct look_history	*h = req->hist;
 	struct look_event	 e;
+	const char		*src1;
 	char			 err[128];
 	size_t			 i;
 
+
 	if (what == STORE_LOOK_CUR && r->type == REDIS_REPLY_ARRAY) {
 		store_look_parse_cur(&h->k, r);
+		/* The first source, kept apart until a second comes. */
+		if ((src1 = store_look_field(r, "src1")) != NULL) {
+			req->srcs = xreallocarray(req->srcs, req->nsrcs + 1,
+			    sizeof(*req->srcs));
+			req->srcs[req->nsrcs++] = xstrdup(src1);
+		}
 		return;
 	}
 	if (r->type != REDIS_REPLY_ARRAY)

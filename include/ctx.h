@@ -23,6 +23,7 @@ struct scheduler;
 struct scheduler_feed;
 struct store;
 struct http;
+struct web;
 struct util_buf;
 
 /* One watched feed, from the feed list, with its polling state. */
@@ -96,6 +97,7 @@ struct ctx {
 	struct scheduler	*sched;
 	struct store		*store;
 	struct http		*http;		/* NULL when [http] is off */
+	struct web		*web;		/* the page on http, or NULL */
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;
 	struct ctx_feeds	 waiting;	/* due feeds beyond the cap */

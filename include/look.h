@@ -122,6 +122,8 @@ char	*look_key_json(const struct look_key *);
 char	*look_figure_json(const struct look_figure *, const char *key);
 char	*look_event_json(const struct look_event *, const char *key);
 char	*look_feed_json(const struct look_feed *);
+/* {"error":msg} */
+char	*look_error_json(const char *msg);
 /* {"key":…, "label":…, "current":…, "figures":[…], "log":[…]} */
 char	*look_history_json(const struct look_history *);
 

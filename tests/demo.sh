@@ -4,7 +4,9 @@
 # the bundled sample feeds (config/samples/) every two seconds, and the
 # alerts pretty-printed as they arrive on the channel.  The sample feeds
 # grow in three steps, the way a story's coverage grows over months, so the
-# figures change on screen.  Stops by itself after about 30 seconds.
+# figures change on screen.  Then it prints `claimwatch figures` and one
+# key's history, and the URL of the daemon's look-back page, which stays
+# up for DEMO_PAGE_SECONDS (60) before the demo stops by itself.
 set -eu
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,7 +66,7 @@ stage 1
 	echo "[extract]"
 	echo "lexicon_dir = $ROOT/config/lexicon"
 	echo "[http]"
-	echo "listen ="
+	echo "listen = 127.0.0.1:${DEMO_PORT:-0}"
 	echo "[daemon]"
 	echo "state_dir = $TMP"
 } >"$TMP/claimwatch.conf"
@@ -97,6 +99,17 @@ sleep 8
 stage 3
 echo "---- stage 3: the feeds gained items (January-April 2025) ----"
 sleep 8
+# Looking back: what Redis holds now, and the daemon's page on it.
+PORT=$(sed -n 's/.*http listen=.* port=\([0-9]*\).*/\1/p' "$TMP/daemon.log")
+echo "---- claimwatch figures ----"
+"$B/claimwatch" figures -c "$TMP/claimwatch.conf"
+echo "---- claimwatch history north-korea/deployed/troops ----"
+"$B/claimwatch" history north-korea/deployed/troops -c "$TMP/claimwatch.conf"
+echo "---- the page ----"
+echo "demo: open http://127.0.0.1:$PORT/ (a quantity's timeline:" \
+    "http://127.0.0.1:$PORT/key/north-korea/deployed/troops)"
+echo "demo: the page stays up ${DEMO_PAGE_SECONDS:-60} s; Ctrl-C ends the demo"
+sleep "${DEMO_PAGE_SECONDS:-60}"
 kill -TERM "$DPID"
 wait "$DPID" || true
 echo "---- daemon stopped ----"

@@ -233,6 +233,9 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 	    "claimwatch_alerts_total{type=\"changed\"} %llu\n"
 	    "claimwatch_alerts_total{type=\"corroborated\"} %llu\n",
 	    st.alerts_by_type[0], st.alerts_by_type[1], st.alerts_by_type[2]);
+	ctx_metric(b, "claimwatch_rejected_sources", "gauge",
+	    "Sources `claimwatch reject` took out, as last read from Redis.",
+	    st.rejected);
 	ctx_metric(b, "claimwatch_redis_connected", "gauge",
 	    "1 while the Redis connection is up.",
 	    ctx->store != NULL && store_is_connected(ctx->store));

@@ -52,6 +52,7 @@
 #define STORE_DONE_MAX		20000	/* dedupe tokens kept per key */
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
 #define STORE_ITEMS_MAX		100000	/* items in one check or batch */
+#define STORE_REJECTS_EVERY	5	/* s between reads of the rejects */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
 #define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
 
@@ -124,6 +125,7 @@ struct store {
 	bool			 corroborated;
 	struct store_watch	*watches;
 	size_t			 nwatches;
+	struct store_rejects	 rejects;	/* `claimwatch reject` */
 
 	struct store_qbatches	 batches;
 	size_t			 nbatches;
@@ -382,6 +384,47 @@ store_lost(struct store *s, const char *why)
 	store_schedule(s);
 }
 
+/* The rejected sources, as `claimwatch reject` recorded them. */
+static void
+store_rejects_cb(redisAsyncContext *ac, void *reply, void *priv)
+{
+	struct store	*s = priv;
+	redisReply	*r = reply;
+	size_t		 i;
+
+	(void)ac;
+	if (r == NULL || s->freeing)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY) {
+		if (r->type == REDIS_REPLY_ERROR)
+			log_debug("redis: reading rejected sources: %s",
+			    r->str);
+		return;
+	}
+	store_rejects_clear(&s->rejects);
+	for (i = 0; i < r->elements; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING)
+			store_rejects_add(&s->rejects, r->element[i]->str);
+}
+
+/*
+ * Asks for them again when the last answer is older than
+ * STORE_REJECTS_EVERY: a reject takes effect on the batches built after
+ * its answer, so within seconds on a busy daemon.
+ */
+static void
+store_rejects_ask(struct store *s)
+{
+	int64_t	 now = util_now();
+
+	if (!s->ready || now - s->rejects.asked < STORE_REJECTS_EVERY)
+		return;
+	s->rejects.asked = now;
+	s->stats.commands++;
+	redisAsyncCommand(s->ac, store_rejects_cb, s, "HKEYS %srejected",
+	    s->prefix);
+}
+
 static void
 store_ready(struct store *s)
 {
@@ -400,6 +443,8 @@ store_ready(struct store *s)
 	TAILQ_FOREACH(b, &s->batches, entry)
 		store_send_batch(s, b);
 	store_spool_load(s);
+	s->rejects.asked = 0;
+	store_rejects_ask(s);
 	if (s->cb != NULL)
 		s->cb(true, s->arg);
 }
@@ -1583,6 +1628,33 @@ store_build_batch(struct store *s, const struct store_batch *in,
 		store_build_claim(s, in, i, cmd);
 }
 
+/*
+ * The batch's command without the claims of rejected sources (their items
+ * are still marked seen).
+ */
+static void
+store_build_kept(struct store *s, const struct store_batch *in,
+    struct store_cmd *cmd)
+{
+	struct store_batch	 kept = *in;
+	struct store_claim	*v;
+	size_t			 i;
+
+	if (s->rejects.n == 0) {
+		store_build_batch(s, in, cmd);
+		return;
+	}
+	v = xcalloc(in->nclaims + 1, sizeof(*v));
+	kept.nclaims = 0;
+	for (i = 0; i < in->nclaims; i++)
+		if (!store_rejects_match(&s->rejects,
+		    in->items[in->claims[i].item].url))
+			v[kept.nclaims++] = in->claims[i];
+	kept.claims = v;
+	store_build_batch(s, &kept, cmd);
+	free(v);
+}
+
 int
 store_submit(struct store *s, const struct store_batch *in,
     store_done_cb cb, void *arg)
@@ -1621,7 +1693,8 @@ store_submit(struct store *s, const struct store_batch *in,
 	b->ncmds = 1;
 	b->cmds = xcalloc(b->ncmds, sizeof(*b->cmds));
 	b->cmds[0].batch = b;
-	store_build_batch(s, in, &b->cmds[0]);
+	store_rejects_ask(s);
+	store_build_kept(s, in, &b->cmds[0]);
 	if (store_spool_active(s) || s->nbatches >= (size_t)s->queue_max) {
 		if (store_spool_append(s, b) == 0) {
 			/* Its alerts go out when the spool is replayed. */
@@ -1663,6 +1736,7 @@ void
 store_get_stats(const struct store *s, struct store_stats *st)
 {
 	*st = s->stats;
+	st->rejected = s->rejects.n;
 	st->queued = s->nbatches;
 	st->spool_bytes = (long long)(s->spool_size - s->spool_done);
 }
@@ -1699,6 +1773,7 @@ store_free(struct store *s)
 	for (i = 0; i < s->nwatches; i++)
 		free((char *)s->watches[i].pattern);
 	free(s->watches);
+	store_rejects_clear(&s->rejects);
 	free(s->host);
 	free(s->path);
 	free(s->url);

@@ -163,6 +163,8 @@ struct store_stats {
 	unsigned long long	 alerts_by_type[STORE_ALERT_TYPES];
 					/* new, changed, corroborated */
 	size_t			 queued;	/* batches queued or unanswered */
+	size_t			 rejected;	/* sources `claimwatch reject`
+						   took out, as last read */
 	long long		 spool_bytes;	/* spool file bytes not replayed */
 };
 void		 store_get_stats(const struct store *, struct store_stats *);

@@ -232,6 +232,23 @@ $CW reject https://late.example/casualties --who bob $CONF >/dev/null
     [ "$(cw_redis HEXISTS cw:rejected https://late.example/casualties)" = 1 ] ||
     cw_fail "the reject is not recorded"
 
+# The daemon honours rejects from then on: a new item of the rejected
+# host is taken in (seen) but its figure does not count.
+cw_wait_for 'curl -fsS "$PAGE/metrics" | grep -q "^claimwatch_rejected_sources 2$"' 30 ||
+    cw_fail "the daemon did not read the rejects"
+rss "$WWW/evil.xml" \
+    "Later|https://evil.example/later|Sun, 01 Jun 2025 10:00:00 +0000|Around 300 North Korean troops killed in Kursk."
+evil_seen() {
+	$CW feeds $CONF --json | jq -r 'select(.url | endswith("evil.xml")) |
+	    .items_seen'
+}
+cw_wait_for '[ "$(evil_seen)" = 3 ]' 30 ||
+    cw_fail "the evil feed's new item was not taken in: $(evil_seen)"
+[ "$(cur_value north-korea/killed/troops)" = 100 ] ||
+    cw_fail "a rejected host's new figure counted"
+alerts_for north-korea/killed/troops | grep -q '"value":300' &&
+    cw_fail "a rejected host's new figure alerted"
+
 # set: the editor's figure, one "corrected" alert on channel and stream.
 before=$(xlen)
 $CW set north-korea/enlisted/people 1200000 --note 'ministry <figure>' \

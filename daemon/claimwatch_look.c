@@ -307,12 +307,13 @@ claimwatch_look_feeds_cb(struct look_feeds *fs, const char *err, void *arg)
 	for (i = 0; i < fs->n; i++) {
 		struct look_feed *f = &fs->v[i];
 
-		/* The title the feed list gives (OPML). */
+		/* The title the feed list gives (OPML), else the feed's. */
 		for (c = 0; x->conf != NULL && c < x->conf->nfeeds; c++)
-			if (f->url != NULL && f->title == NULL &&
-			    x->conf->feeds[c].title != NULL &&
-			    strcmp(x->conf->feeds[c].url, f->url) == 0)
+			if (f->url != NULL && x->conf->feeds[c].title != NULL &&
+			    strcmp(x->conf->feeds[c].url, f->url) == 0) {
+				free(f->title);
 				f->title = xstrdup(x->conf->feeds[c].title);
+			}
 	}
 	for (i = 0; !x->json && i < 7; i++)
 		claimwatch_look_cell(&t, head[i]);

@@ -166,6 +166,7 @@ claimwatchd_feed_state(const struct ctx_feed *f, struct store_feed_state *st)
 	st->etag = f->etag;
 	st->last_modified = f->last_modified;
 	st->moved_to = strcmp(f->url, f->fetch_url) != 0 ? f->fetch_url : NULL;
+	st->title = f->title;
 	st->status = f->status;
 	st->errors = f->errors;
 	st->gone = f->gone;
@@ -582,6 +583,8 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 		/* Only a 200 carries validators worth keeping. */
 		claimwatchd_set_str(&f->etag, r->etag);
 		claimwatchd_set_str(&f->last_modified, r->last_modified);
+		if (p->parsed->title != NULL)
+			claimwatchd_set_str(&f->title, p->parsed->title);
 		if (r->moved_to != NULL && strcmp(r->moved_to,
 		    f->fetch_url) != 0) {
 			log_notice("feed=%s moved permanently to %s", url,
@@ -827,6 +830,8 @@ claimwatchd_state_cb(const struct store_feed_state *st, void *arg)
 	if (st != NULL) {
 		claimwatchd_set_str(&f->etag, st->etag);
 		claimwatchd_set_str(&f->last_modified, st->last_modified);
+		if (st->title != NULL)
+			claimwatchd_set_str(&f->title, st->title);
 		if (st->moved_to != NULL)
 			claimwatchd_set_str(&f->fetch_url, st->moved_to);
 		f->status = st->status;

@@ -82,6 +82,7 @@ ctx_feed_free(struct ctx *ctx, struct ctx_feed *f)
 	free(f->lang);
 	free(f->etag);
 	free(f->last_modified);
+	free(f->title);
 	free(f);
 }
 

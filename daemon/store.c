@@ -1227,6 +1227,8 @@ store_state_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 			st.last_modified = v->str;
 		else if (strcmp(k->str, "moved_to") == 0)
 			st.moved_to = v->str;
+		else if (strcmp(k->str, "title") == 0)
+			st.title = v->str;
 		else if (strcmp(k->str, "status") == 0)
 			st.status = atoi(v->str);
 		else if (strcmp(k->str, "errors") == 0)
@@ -1550,6 +1552,7 @@ store_build_state(const struct store_batch *in, struct store_cmd *cmd)
 	STORE_FIELD_STR(etag);
 	STORE_FIELD_STR(last_modified);
 	STORE_FIELD_STR(moved_to);
+	STORE_FIELD_STR(title);
 #undef STORE_FIELD_STR
 	store_cmd_str(cmd, "status");
 	store_cmd_fmt(cmd, "%d", st->status);

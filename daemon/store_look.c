@@ -427,6 +427,8 @@ store_look_parse_state(struct look_feed *f, const redisReply *r)
 
 	if ((v = store_look_field(r, "url")) != NULL && f->url == NULL)
 		f->url = xstrdup(v);
+	if ((v = store_look_field(r, "title")) != NULL && f->title == NULL)
+		f->title = xstrdup(v);
 	if ((v = store_look_field(r, "status")) != NULL)
 		f->status = atoi(v);
 	if ((v = store_look_field(r, "errors")) != NULL)

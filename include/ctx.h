@@ -36,6 +36,7 @@ struct ctx_feed {
 	bool			 articles;	/* fetch_articles */
 	char			*etag;		/* validators from the last 200 */
 	char			*last_modified;
+	char			*title;		/* the feed's own, last parsed */
 	int			 status;	/* last HTTP status */
 	int			 errors;	/* consecutive failures */
 	bool			 gone;		/* 410: disabled */

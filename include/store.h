@@ -47,6 +47,7 @@ struct store_feed_state {
 	char	*etag;		/* or NULL */
 	char	*last_modified;	/* or NULL */
 	char	*moved_to;	/* URL after a permanent redirect, or NULL */
+	char	*title;		/* the feed's own title, or NULL */
 	int	 status;	/* last HTTP status, 0 = none */
 	int	 errors;	/* consecutive failures */
 	bool	 gone;		/* 410 seen: disabled */

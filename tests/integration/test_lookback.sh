@@ -128,7 +128,9 @@ cat "$CW_TMP/feeds.out"
 $CW feeds $CONF --json | jq -s -e \
     'length == 4 and all((.status == 200 or .status == 304) and
      .errors == 0 and .last_poll and .next_due) and
-     (map(select(.url | endswith("kabar-dunia.xml")))[0].items_seen == 5)' \
+     (map(select(.url | endswith("kabar-dunia.xml")))[0].items_seen == 5) and
+     (map(select(.url | endswith("world-desk.atom")))[0].title ==
+      "World Desk (claimwatch sample feed)")' \
     >/dev/null || cw_fail "feeds --json"
 
 # The page in headless Chromium.

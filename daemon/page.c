@@ -139,8 +139,10 @@ page_time(struct util_buf *b, int64_t t, bool date_only)
 	util_iso8601(t, iso, sizeof(iso));
 	if (date_only)
 		iso[10] = '\0';
-	else
-		iso[16] = '\0', iso[10] = ' ';
+	else {
+		iso[16] = '\0';	/* "2024-10-14 07:00" */
+		iso[10] = ' ';
+	}
 	util_buf_printf(b, "%s", iso);
 }
 

@@ -52,6 +52,7 @@ look_figure_clear(struct look_figure *f)
 	free(f->lang);
 	free(f->editor);
 	free(f->note);
+	free(f->story);
 	for (i = 0; i < f->nsources; i++)
 		free(f->sources[i]);
 	free(f->sources);
@@ -101,6 +102,9 @@ look_figure_parse(struct look_figure *f, const char *json, char *err,
 	f->lang = look_strdup_json(o, "lang");
 	f->editor = look_strdup_json(o, "editor");
 	f->note = look_strdup_json(o, "note");
+	if ((f->story = look_strdup_json(o, "story")) == NULL &&
+	    json_is_object(v = json_object_get(o, "story")))
+		f->story = look_strdup_json(v, "label");
 	f->published = look_time_parse(json_string_value(
 	    json_object_get(o, "published")));
 	f->first_seen = look_time_parse(json_string_value(

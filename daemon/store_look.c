@@ -417,6 +417,8 @@ store_look_parse_cur(struct look_key *k, const redisReply *r)
 	    look_figure_parse(&k->cur, fig, err, sizeof(err)) == 0) {
 		k->has_figure = true;
 		k->cur.current = true;
+		if (k->label == NULL && k->cur.story != NULL)
+			k->label = xstrdup(k->cur.story);
 	}
 }
 

@@ -35,6 +35,9 @@ struct look_figure {
 	char		*lang;		/* or NULL */
 	char		*editor;	/* who set a correction, or NULL */
 	char		*note;		/* the correction's note, or NULL */
+	char		*story;		/* story label the figure carries
+					   ("story": "…" or {"label": "…"}),
+					   or NULL */
 	enum look_role	 role;
 	bool		 rejected;	/* its source was rejected */
 	bool		 current;	/* is the key's current figure */

@@ -134,6 +134,13 @@ $CW feeds $CONF --json | jq -s -e \
       "World Desk (claimwatch sample feed)")' \
     >/dev/null || cw_fail "feeds --json"
 
+# A story label, as the story stage stores one, shows instead of the key
+# (escaped: labels come from feeds too); keys without one show the key.
+cw_redis HSET "{cw:k:north-korea/killed/troops}:cur" story_label \
+    'Kursk <front>' >/dev/null
+$CW figures north-korea/killed/troops $CONF | grep -q ' Kursk <front>$' ||
+    cw_fail "figures does not show the story label"
+
 # The page in headless Chromium.
 dom() {
 	timeout 120 chromium --headless --no-sandbox --disable-gpu \
@@ -144,6 +151,10 @@ grep -q 'href="/key/north-korea/deployed/troops"' "$CW_TMP/index.html" ||
     cw_fail "/ lacks the deployed/troops link"
 grep -q '<td class="n fig">14000</td>' "$CW_TMP/index.html" ||
     cw_fail "/ lacks 14000"
+grep -q '<td>Kursk &lt;front&gt;</td>' "$CW_TMP/index.html" ||
+    cw_fail "/ does not show the story label"
+grep -q '<td>north-korea/deployed/troops</td>' "$CW_TMP/index.html" ||
+    cw_fail "/ does not fall back to the key"
 grep -q '<td class="n fig">about 250</td>' "$CW_TMP/index.html" ||
     cw_fail "/ lacks about 250"
 grep -q '<td class="n fig">at least 3000</td>' "$CW_TMP/index.html" ||

@@ -46,6 +46,12 @@ test_parse_history_member(void **state)
 	assert_string_equal(f.qualifier, "exact");
 	look_figure_clear(&f);
 
+	assert_int_equal(look_figure_parse(&f, "{\"value\":1,\"story\":"
+	    "{\"id\":\"kursk\",\"label\":\"Kursk <offensive>\"}}", err,
+	    sizeof(err)), 0);
+	assert_string_equal(f.story, "Kursk <offensive>");
+	look_figure_clear(&f);
+
 	assert_int_equal(look_figure_parse(&f, "{\"value\":\"x\"}", err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a figure"));

@@ -160,10 +160,37 @@ page_link(struct util_buf *b, const char *url, const char *text)
 		page_escape(b, text);
 }
 
+static void
+page_index_row(struct util_buf *b, const struct look_key *k, bool first)
+{
+	util_buf_printf(b, "<tr><td>");
+	if (first)
+		page_escape(b, look_label(k));
+	util_buf_printf(b, "</td><td><a class=\"key\" href=\"/key/");
+	page_url_key(b, k->key);
+	util_buf_printf(b, "\">");
+	page_escape(b, k->key);
+	util_buf_printf(b, "</a>%s</td><td class=\"n fig\">",
+	    k->muted ? " <span class=\"muted\">(muted)</span>" : "");
+	page_figure(b, &k->cur);
+	util_buf_printf(b, "</td><td>");
+	page_time(b, k->cur.published, true);
+	util_buf_printf(b, "</td><td>");
+	page_time(b, k->updated, false);
+	util_buf_printf(b, "</td><td class=\"n\">%ld</td></tr>\n",
+	    k->sources);
+}
+
+/*
+ * Stories in the order of their newest change, each with its quantities
+ * (in the order given: newest change first); a key without a story label
+ * is a story of its own, named by its key.
+ */
 void
 page_index(struct util_buf *b, const struct look_keys *ks, int64_t now)
 {
-	size_t	 i;
+	bool	*done;
+	size_t	 i, j;
 
 	page_head(b, "Figures");
 	util_buf_printf(b, "<h1>Figures</h1><p class=\"muted\">%zu "
@@ -173,25 +200,19 @@ page_index(struct util_buf *b, const struct look_keys *ks, int64_t now)
 	    "<table><thead><tr><th>Story</th><th>Quantity</th>"
 	    "<th>Current figure</th><th>Published</th><th>Last change</th>"
 	    "<th>Sources</th></tr></thead><tbody>\n");
+	done = xcalloc(ks->n + 1, sizeof(*done));
 	for (i = 0; i < ks->n; i++) {
-		const struct look_key *k = &ks->v[i];
-
-		util_buf_printf(b, "<tr><td>");
-		page_escape(b, look_label(k));
-		util_buf_printf(b, "</td><td><a class=\"key\" href=\"/key/");
-		page_url_key(b, k->key);
-		util_buf_printf(b, "\">");
-		page_escape(b, k->key);
-		util_buf_printf(b, "</a>%s</td><td class=\"n fig\">",
-		    k->muted ? " <span class=\"muted\">(muted)</span>" : "");
-		page_figure(b, &k->cur);
-		util_buf_printf(b, "</td><td>");
-		page_time(b, k->cur.published, true);
-		util_buf_printf(b, "</td><td>");
-		page_time(b, k->updated, false);
-		util_buf_printf(b, "</td><td class=\"n\">%ld</td></tr>\n",
-		    k->sources);
+		if (done[i])
+			continue;
+		page_index_row(b, &ks->v[i], true);
+		for (j = i + 1; j < ks->n; j++)
+			if (!done[j] && strcmp(look_label(&ks->v[i]),
+			    look_label(&ks->v[j])) == 0) {
+				done[j] = true;
+				page_index_row(b, &ks->v[j], false);
+			}
 	}
+	free(done);
 	util_buf_printf(b, "</tbody></table>\n");
 	page_tail(b);
 }

@@ -261,6 +261,44 @@ test_index_label_or_key(void **state)
 	look_key_clear(&v[1]);
 }
 
+/* Quantities of one story stay together, under the story's newest change. */
+static void
+test_index_groups_stories(void **state)
+{
+	struct look_keys	 ks;
+	struct look_key		 v[3];
+	struct util_buf		 b = { 0 };
+	const char		*a, *c, *d;
+	int			 i;
+
+	(void)state;
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < 3; i++) {
+		look_key_clear(&v[i]);
+		fig(&v[i].cur, i, "exact", 1734566400, NULL, NULL);
+		v[i].updated = 30 - i;
+	}
+	v[0].key = xstrdup("kursk/killed/troops");
+	v[0].label = xstrdup("Kursk");
+	v[1].key = xstrdup("demak/flood/people");
+	v[2].key = xstrdup("kursk/wounded/troops");
+	v[2].label = xstrdup("Kursk");
+	ks.v = v;
+	ks.n = 3;
+	page_index(&b, &ks, 0);
+	a = strstr(b.data, "kursk/killed/troops\">");
+	c = strstr(b.data, "kursk/wounded/troops\">");
+	d = strstr(b.data, "demak/flood/people\">");
+	assert_true(a != NULL && c != NULL && d != NULL && a < c && c < d);
+	/* The story's name once, on its first row. */
+	assert_non_null(strstr(b.data, "<td>Kursk</td>"));
+	assert_null(strstr(strstr(b.data, "<td>Kursk</td>") + 1,
+	    "<td>Kursk</td>"));
+	util_buf_free(&b);
+	for (i = 0; i < 3; i++)
+		look_key_clear(&v[i]);
+}
+
 static void
 test_message_escapes(void **state)
 {
@@ -284,6 +322,7 @@ main(void)
 		cmocka_unit_test(test_chart_markers),
 		cmocka_unit_test(test_chart_without_dates),
 		cmocka_unit_test(test_index_label_or_key),
+		cmocka_unit_test(test_index_groups_stories),
 		cmocka_unit_test(test_message_escapes),
 	};
 

@@ -212,13 +212,15 @@ MANPAGES	= daemon/claimwatchd.8 daemon/claimwatch.1 daemon/claimwatch.conf.5
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-	    $(DESTDIR)$(DATADIR)/lexicon $(DESTDIR)$(DATADIR)/examples \
+	    $(DESTDIR)$(DATADIR)/lexicon $(DESTDIR)$(DATADIR)/gazetteer \
+	    $(DESTDIR)$(DATADIR)/examples \
 	    $(DESTDIR)$(SYSCONFDIR)/claimwatch $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(B)/claimwatchd $(DESTDIR)$(SBINDIR)/claimwatchd
 	install -m 755 $(B)/claimwatch $(DESTDIR)$(BINDIR)/claimwatch
 	install -m 644 config/lexicon/* $(DESTDIR)$(DATADIR)/lexicon/
+	install -m 644 config/gazetteer/* $(DESTDIR)$(DATADIR)/gazetteer/
 	install -m 644 config/claimwatch.conf config/feeds.txt \
 	    config/feeds.opml $(DESTDIR)$(DATADIR)/examples/
 	@# An existing configuration is the operator's: never overwrite it.

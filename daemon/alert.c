@@ -165,6 +165,9 @@ alert_claim_json(const struct claim *c, const char *text, size_t textlen)
 	json_object_set_new(j, "modality",
 	    json_string(claim_modality_name(c->modality)));
 	json_object_set_new(j, "key", alert_name(c->key));
+	json_object_set_new(j, "scope", alert_name(c->scope));
+	json_object_set_new(j, "story", alert_name(c->label));
+	json_object_set_new(j, "role", json_string(claim_role_name(c->role)));
 	json_object_set_new(j, "lang", alert_name(c->lang));
 	json_object_set_new(j, "text",
 	    text != NULL ? alert_string(text, textlen) : json_null());
@@ -181,6 +184,10 @@ alert_figure(const struct claim *c, const struct alert_source *src)
 	j = alert_figure_core(c);
 	json_object_set_new(j, "modality",
 	    json_string(claim_modality_name(c->modality)));
+	/* Only the exceptions say their role: history keeps them apart. */
+	if (c->role != CLAIM_ROLE_HEADLINE)
+		json_object_set_new(j, "role",
+		    json_string(claim_role_name(c->role)));
 	json_object_set_new(j, "published", alert_time(src->published));
 	json_object_set_new(j, "url", alert_cstring(src->url));
 	json_object_set_new(j, "title", alert_cstring(src->title));
@@ -199,6 +206,21 @@ alert_figure_json(const struct claim *c, const struct alert_source *src)
 	return alert_dump(alert_figure(c, src));
 }
 
+/* Schema v2's story object: the scope as a stable id, and a label. */
+static json_t *
+alert_story(const struct claim *c)
+{
+	json_t	*j;
+
+	if (c->scope[0] == '\0')
+		return json_null();
+	j = json_object();
+	json_object_set_new(j, "id", alert_name(c->scope));
+	json_object_set_new(j, "label", c->label[0] != '\0' ?
+	    alert_name(c->label) : alert_name(c->scope));
+	return j;
+}
+
 static char *
 alert_new(const struct claim *c, json_t *cur, const char *feed_url,
     int64_t detected_at)
@@ -207,15 +229,19 @@ alert_new(const struct claim *c, json_t *cur, const char *feed_url,
 
 	/*
 	 * jansson keeps insertion order, so "type" is the second member and
-	 * its first occurrence is this one; the store's script relies on it.
+	 * its first occurrence is this one; the store's script relies on it,
+	 * and on "sources":1 being the first "sources" member (a string
+	 * value cannot hold that with its quotes unescaped).
 	 */
 	j = json_object();
-	json_object_set_new(j, "v", json_integer(1));
+	json_object_set_new(j, "v", json_integer(2));
 	json_object_set_new(j, "type", json_string("new"));
 	json_object_set_new(j, "key", alert_name(c->key));
 	json_object_set_new(j, "entity", alert_name(c->entity));
 	json_object_set_new(j, "event", alert_name(c->event));
 	json_object_set_new(j, "unit", alert_name(c->unit));
+	json_object_set_new(j, "story", alert_story(c));
+	json_object_set_new(j, "sources", json_integer(1));
 	json_object_set_new(j, "previous", json_null());
 	json_object_set(j, "current", cur);
 	json_object_set_new(j, "feed", alert_cstring(feed_url));

@@ -89,11 +89,35 @@ claim_role_parse(const char *s)
 	    s);
 }
 
+/*
+ * Unit groups that count people, whatever the sentence calls them.  Kept
+ * apart: civilians, children, women (the parts a sub-count names) and
+ * everything that is not a person.
+ */
+static const char *const claim_human_units[] = {
+	"people", "troops", "personnel", "soldiers", "persons",
+};
+
+const char *
+claim_unit_fold(const char *unit)
+{
+	size_t	 i;
+
+	if (unit[0] == '\0')
+		return "-";
+	for (i = 0; i < CLAIM_NITEMS(claim_human_units); i++)
+		if (strcmp(unit, claim_human_units[i]) == 0)
+			return "people";
+	return unit;
+}
+
 void
 claim_make_key(struct claim *c)
 {
+	const char	*scope = c->scope[0] != '\0' ? c->scope : c->entity;
+
 	snprintf(c->key, sizeof(c->key), "%s/%s/%s",
-	    c->entity[0] != '\0' ? c->entity : "-",
+	    scope[0] != '\0' ? scope : "-",
 	    c->event[0] != '\0' ? c->event : "other",
-	    c->unit[0] != '\0' ? c->unit : "-");
+	    claim_unit_fold(c->unit));
 }

@@ -22,9 +22,11 @@
 #include "config.h"
 #include "extract.h"
 #include "feed.h"
+#include "gazetteer.h"
 #include "lexicon.h"
 #include "log.h"
 #include "store.h"
+#include "story.h"
 #include "util.h"
 
 /* Input bounds: the tool reads whole inputs into memory. */
@@ -36,6 +38,7 @@ claimwatch_usage(void)
 {
 	fprintf(stderr,
 	    "usage: claimwatch extract [--lang id|en|auto] [--lexicon DIR] "
+	    "[--gazetteer DIR] [--explain] "
 	    "[-c FILE]\n"
 	    "       claimwatch parse FILE\n"
 	    "       claimwatch check-config [-c FILE]\n"
@@ -118,20 +121,46 @@ claimwatch_read_stdin(char **out, size_t *len)
 }
 
 struct claimwatch_extract {
-	const char	*text;
-	size_t		 n;
+	const char		*text;
+	const struct story_text	*story;
+	bool			 explain;
+	size_t			 n;
 };
 
 static void
 claimwatch_extract_cb(const struct claim *c, void *arg)
 {
 	struct claimwatch_extract	*x = arg;
-	char				*json;
+	struct claim			 sc = *c;
+	char				*json, why[512];
+	bool				 stored;
 
-	json = alert_claim_json(c, x->text + c->sent_offset, c->sent_length);
+	stored = story_assign(x->story, &sc, why, sizeof(why));
+	json = alert_claim_json(&sc, x->text + c->sent_offset,
+	    c->sent_length);
+	/* The why line quotes only gazetteer-matched words, made printable. */
+	if (x->explain)
+		printf("# %s %s (%s): %s\n", stored ? "key" : "not stored",
+		    sc.key, claim_role_name(sc.role), why);
 	puts(json);
 	free(json);
 	x->n++;
+}
+
+/* --gazetteer, else the config's, else the one beside the lexicon. */
+static struct gazetteer *
+claimwatch_gazetteer(const char *opt, const char *lexdir, char *err,
+    size_t errlen)
+{
+	struct gazetteer	*g;
+	char			*dir;
+
+	if (opt != NULL)
+		return gazetteer_load(opt, err, errlen);
+	xasprintf(&dir, "%s/../gazetteer", lexdir);
+	g = gazetteer_load(dir, err, errlen);
+	free(dir);
+	return g;
 }
 
 static int
@@ -141,12 +170,17 @@ claimwatch_cmd_extract(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'L' },
 		{ "lexicon", required_argument, NULL, 'x' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "gazetteer", required_argument, NULL, 'g' },
+		{ "explain", no_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct claimwatch_extract	 x = { 0 };
 	struct lexicon			*lex;
+	struct gazetteer		*gaz = NULL;
+	struct story_text		 story;
 	struct config			*conf = NULL;
 	const char			*lang = "auto", *lexopt = NULL;
+	char				*gazopt = NULL;
 	char				 err[CONFIG_ERR_LEN], *dir, *text;
 	size_t				 len;
 	int				 ch;
@@ -158,6 +192,13 @@ claimwatch_cmd_extract(int argc, char **argv)
 			break;
 		case 'x':
 			lexopt = optarg;
+			break;
+		case 'g':
+			free(gazopt);
+			gazopt = xstrdup(optarg);
+			break;
+		case 'e':
+			x.explain = true;
 			break;
 		case 'c':
 			if ((conf = config_load(optarg, err, sizeof(err))) ==
@@ -174,22 +215,32 @@ claimwatch_cmd_extract(int argc, char **argv)
 		claimwatch_usage();
 	if (lexopt == NULL && conf != NULL)
 		lexopt = conf->lexicon_dir;
+	if (gazopt == NULL && conf != NULL)
+		gazopt = xstrdup(conf->gazetteer_dir);
 	dir = claimwatch_lexicon_dir(lexopt, argv[0]);
-	lex = lexicon_load(dir, err, sizeof(err));
+	if ((lex = lexicon_load(dir, err, sizeof(err))) != NULL)
+		gaz = claimwatch_gazetteer(gazopt, dir, err, sizeof(err));
 	free(dir);
+	free(gazopt);
 	config_free(conf);
-	if (lex == NULL) {
+	if (lex == NULL || gaz == NULL) {
 		fprintf(stderr, "%s\n", err);
+		lexicon_free(lex);
 		return 1;
 	}
 	if (claimwatch_read_stdin(&text, &len) == -1) {
 		lexicon_free(lex);
+		gazetteer_free(gaz);
 		return 1;
 	}
 	x.text = text;
+	story_text_init(&story, gaz, text, len);
+	x.story = &story;
 	extract_text(lex, text, len, lang, claimwatch_extract_cb, &x);
+	story_text_free(&story);
 	free(text);
 	lexicon_free(lex);
+	gazetteer_free(gaz);
 	return 0;
 }
 
@@ -227,6 +278,7 @@ claimwatch_cmd_check_config(int argc, char **argv)
 {
 	struct config	*conf;
 	struct lexicon	*lex;
+	struct gazetteer *gaz;
 	const char	*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
 	char		 err[CONFIG_ERR_LEN];
 	int		 ch;
@@ -247,13 +299,16 @@ claimwatch_cmd_check_config(int argc, char **argv)
 		return 1;
 	}
 	if ((lex = lexicon_load(conf->lexicon_dir, err, sizeof(err))) ==
-	    NULL) {
+	    NULL || (gaz = gazetteer_load(conf->gazetteer_dir, err,
+	    sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
+		lexicon_free(lex);
 		config_free(conf);
 		return 1;
 	}
 	printf("%s: configuration OK, %zu feeds, lexicon %s\n", path,
 	    conf->nfeeds, conf->lexicon_dir);
+	gazetteer_free(gaz);
 	lexicon_free(lex);
 	config_free(conf);
 	return 0;

@@ -8,6 +8,7 @@
  */
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "extract.h"
+#include "gazetteer.h"
 #include "feed.h"
 #include "fetch.h"
 #include "http.h"
@@ -32,6 +34,7 @@
 #include "log.h"
 #include "scheduler.h"
 #include "store.h"
+#include "story.h"
 #include "util.h"
 
 /* Text handed to the extractor per item; longer bodies are cut here. */
@@ -76,6 +79,7 @@ struct claimwatchd_claims {
 	size_t			 n;
 	size_t			 cap;
 	const char		*text;		/* the item text being scanned */
+	const struct story_text	*story;		/* its names, for the scope */
 	size_t			 item;		/* batch index of that item */
 };
 
@@ -214,16 +218,22 @@ static void
 claimwatchd_claim_cb(const struct claim *c, void *arg)
 {
 	struct claimwatchd_claims	*cc = arg;
+	struct claim			 sc = *c;
 	size_t				 i;
 
+	/* A claim of no story we can tell apart is not stored. */
+	if (!story_assign(cc->story, &sc, NULL, 0))
+		return;
 	/*
-	 * One figure per key per item: the first, which is the headline's or
-	 * the lead sentence's.  Later ones for the same key are mostly parts
-	 * of it ("sekitar 14.000 tentara, termasuk 3.000 pasukan tambahan")
-	 * and would flip the key back and forth within one article.
+	 * One headline figure per key per item: the first, which is the
+	 * headline's or the lead sentence's.  Later ones for the same key
+	 * are mostly parts of it ("sekitar 14.000 tentara, termasuk 3.000
+	 * pasukan tambahan") and would flip the key within one article.
 	 */
 	for (i = cc->n; i > 0 && cc->sclaims[i - 1].item == cc->item; i--)
-		if (strcmp(cc->claims[i - 1].key, c->key) == 0)
+		if (sc.role == CLAIM_ROLE_HEADLINE &&
+		    cc->claims[i - 1].role == CLAIM_ROLE_HEADLINE &&
+		    strcmp(cc->claims[i - 1].key, sc.key) == 0)
 			return;
 	if (cc->n == cc->cap) {
 		cc->cap = cc->cap ? cc->cap * 2 : 16;
@@ -232,7 +242,7 @@ claimwatchd_claim_cb(const struct claim *c, void *arg)
 		cc->sclaims = xreallocarray(cc->sclaims, cc->cap,
 		    sizeof(*cc->sclaims));
 	}
-	cc->claims[cc->n] = *c;
+	cc->claims[cc->n] = sc;
 	/* The sentence is copied: the item text is rebuilt per item. */
 	cc->sclaims[cc->n].text = xstrndup(cc->text + c->sent_offset,
 	    c->sent_length);
@@ -270,6 +280,27 @@ claimwatchd_item_text(const struct feed_item *it, const char *article,
 		b->len = CLAIMWATCHD_TEXT_MAX;
 }
 
+/*
+ * The lexicon language for a feed's or item's language tag: its primary
+ * subtag in lower case ("id-ID" and "in" → "id", "en-us" → "en"), or
+ * "auto" when the lexicon has no such language.  buf has 8 bytes.
+ */
+static const char *
+claimwatchd_lang(const struct ctx *ctx, const char *tag, char *buf)
+{
+	size_t	 i;
+
+	for (i = 0; i < 7 && tag[i] != '\0' && tag[i] != '-' &&
+	    tag[i] != '_'; i++)
+		buf[i] = (char)tolower((unsigned char)tag[i]);
+	buf[i] = '\0';
+	if (strcmp(buf, "in") == 0)
+		util_strlcpy(buf, "id", 8);
+	if (lexicon_lang_index(ctx->lex, buf) == -1)
+		return "auto";
+	return buf;
+}
+
 /* Extracts claims from the poll's new items and writes them, oldest
    first, in one store_submit. */
 static void
@@ -281,10 +312,11 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	struct store_batch		 b;
 	struct store_item		*items;
 	struct util_buf			 text = { 0 };
+	struct story_text		 story;
 	const struct feed_item		*it;
 	const char			*lang;
 	size_t				 i, k;
-	char				 rbuf[1024];
+	char				 rbuf[1024], lbuf[8];
 
 	memset(&cc, 0, sizeof(cc));
 	items = xcalloc(p->nnew + 1, sizeof(*items));
@@ -297,12 +329,16 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 			lang = it->lang;
 		if (lang == NULL || strcmp(lang, "auto") == 0)
 			lang = ctx->conf->lang;
+		lang = claimwatchd_lang(ctx, lang, lbuf);
 		claimwatchd_item_text(it, p->articles != NULL ?
 		    p->articles[k] : NULL, &text);
 		cc.text = text.data != NULL ? text.data : "";
 		cc.item = k;
+		story_text_init(&story, ctx->gaz, cc.text, text.len);
+		cc.story = &story;
 		extract_text(ctx->lex, cc.text, text.len, lang,
 		    claimwatchd_claim_cb, &cc);
+		story_text_free(&story);
 	}
 	for (i = 0; i < cc.n; i++)
 		cc.sclaims[i].claim = &cc.claims[i];
@@ -475,7 +511,10 @@ claimwatchd_handle_feed(struct claimwatchd_poll *p)
 		p->items[i].title = fd->items[i].title;
 		p->items[i].lang = fd->items[i].lang != NULL ?
 		    fd->items[i].lang : fd->lang;
+		/* An Atom entry without <published> dates from <updated>. */
 		p->items[i].published = fd->items[i].published;
+		if (p->items[i].published == FEED_TIME_NONE)
+			p->items[i].published = fd->items[i].updated;
 		if (p->items[i].published == FEED_TIME_NONE)
 			p->items[i].published = INT64_MIN;
 	}
@@ -966,6 +1005,7 @@ claimwatchd_reload(struct ctx *ctx)
 {
 	struct config			*conf;
 	struct lexicon			*lex;
+	struct gazetteer		*gaz;
 	struct fetch_options		 fo;
 	struct scheduler_options	 so;
 	char				 err[CONFIG_ERR_LEN];
@@ -983,6 +1023,16 @@ claimwatchd_reload(struct ctx *ctx)
 		config_free(conf);
 		goto done;
 	}
+	if ((gaz = gazetteer_load(conf->gazetteer_dir, err, sizeof(err))) ==
+	    NULL) {
+		log_error("reload rejected, keeping the running configuration: "
+		    "%s", err);
+		lexicon_free(lex);
+		config_free(conf);
+		goto done;
+	}
+	gazetteer_free(ctx->gaz);
+	ctx->gaz = gaz;
 	if (strcmp(conf->redis_url, ctx->conf->redis_url) != 0 ||
 	    strcmp(conf->prefix, ctx->conf->prefix) != 0 ||
 	    strcmp(conf->channel, ctx->conf->channel) != 0)
@@ -1165,6 +1215,7 @@ claimwatchd_store_options(const struct config *c, struct store_options *o,
 	o->tolerance_abs = c->tolerance_abs;
 	o->tolerance_rel = c->tolerance_rel;
 	o->corroborated = c->corroborated;
+	o->max_age = c->max_age;
 	*watches = NULL;
 	if (c->nwatches > 0) {
 		*watches = xcalloc(c->nwatches, sizeof(**watches));
@@ -1264,7 +1315,8 @@ main(int argc, char **argv)
 	if (level == -1)
 		log_setlevel(ctx->conf->log_level);
 	if ((ctx->lex = lexicon_load(ctx->conf->lexicon_dir, err,
-	    sizeof(err))) == NULL) {
+	    sizeof(err))) == NULL || (ctx->gaz = gazetteer_load(
+	    ctx->conf->gazetteer_dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		ctx_free(ctx);
 		return 1;

@@ -108,6 +108,8 @@ static const struct config_key config_keys[] = {
 	{ "extract", "lexicon_dir", CONFIG_K_PATH, CONFIG_OFF(lexicon_dir),
 	    0, 0 },
 	{ "extract", "lang", CONFIG_K_LANG, CONFIG_OFF(lang), 0, 0 },
+	{ "extract", "gazetteer_dir", CONFIG_K_PATH,
+	    CONFIG_OFF(gazetteer_dir), 0, 0 },
 	{ "alerts", "tolerance_abs", CONFIG_K_DOUBLE,
 	    CONFIG_OFF(tolerance_abs), 0, 0 },
 	{ "alerts", "tolerance_rel", CONFIG_K_FRACTION,
@@ -115,6 +117,8 @@ static const struct config_key config_keys[] = {
 	{ "alerts", "corroborated", CONFIG_K_BOOL, CONFIG_OFF(corroborated),
 	    0, 0 },
 	{ "alerts", "watch", CONFIG_K_WATCH, 0, 0, 0 },
+	{ "alerts", "max_age", CONFIG_K_DURATION, CONFIG_OFF(max_age), 0,
+	    3650L * 86400 },
 	{ "http", "listen", CONFIG_K_LISTEN, CONFIG_OFF(http_listen), 0, 0 },
 	{ "http", "token", CONFIG_K_STRING, CONFIG_OFF(http_token), 0, 256 },
 	{ "daemon", "state_dir", CONFIG_K_PATH, CONFIG_OFF(state_dir), 0,
@@ -169,6 +173,7 @@ config_defaults(struct config *c)
 	c->protocols = CONFIG_PROTO_HTTP | CONFIG_PROTO_HTTPS;
 	c->lexicon_dir = xstrdup(CW_DATADIR "/lexicon");
 	c->lang = xstrdup("auto");
+	c->max_age = 2 * 86400;
 	c->http_listen = xstrdup("127.0.0.1:9187");
 	c->state_dir = xstrdup("/var/lib/claimwatch");
 	c->log_level = LOG_LEVEL_NOTICE;
@@ -566,6 +571,13 @@ config_finish(struct config_parse *p, const char *dir)
 	s = config_path_resolve(dir, c->lexicon_dir);
 	free(c->lexicon_dir);
 	c->lexicon_dir = s;
+	/* Unset: the gazetteer lives beside the lexicon, as installed. */
+	if (c->gazetteer_dir == NULL)
+		xasprintf(&s, "%s/../gazetteer", c->lexicon_dir);
+	else
+		s = config_path_resolve(dir, c->gazetteer_dir);
+	free(c->gazetteer_dir);
+	c->gazetteer_dir = s;
 	s = config_path_resolve(dir, c->state_dir);
 	free(c->state_dir);
 	c->state_dir = s;
@@ -691,6 +703,7 @@ config_free(struct config *c)
 	free(c->feeds_list);
 	free(c->user_agent);
 	free(c->lexicon_dir);
+	free(c->gazetteer_dir);
 	free(c->lang);
 	free(c->http_listen);
 	free(c->http_token);

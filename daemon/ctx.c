@@ -12,6 +12,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "fetch.h"
+#include "gazetteer.h"
 #include "http.h"
 #include "web.h"
 #include "lexicon.h"
@@ -104,6 +105,7 @@ ctx_free(struct ctx *ctx)
 	fetch_free(ctx->fetch);
 	store_free(ctx->store);
 	lexicon_free(ctx->lex);
+	gazetteer_free(ctx->gaz);
 	config_free(ctx->conf);
 	if (ctx->ev_sigterm != NULL)
 		event_free(ctx->ev_sigterm);

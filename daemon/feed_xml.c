@@ -42,6 +42,21 @@
  */
 #define FEED_XML_ARENA_BLK	(64 * 1024)
 #define FEED_XML_NS_XML		"http://www.w3.org/XML/1998/namespace"
+/*
+ * What one document may cost, whatever its content (issue 17): declared
+ * entities expand to at most FEED_XML_MAX_EXPAND bytes in all (a 6 MB feed
+ * referencing a 1,000-byte entity two million times asked for 2 GB); the
+ * open item's tree, and everything outside items, hold at most
+ * FEED_XML_MAX_ARENA bytes each (8 MB of <b/> cost 272 MB); and the byte
+ * pre-scan refuses an element with more than FEED_XML_MAX_ATTRS attributes
+ * (libxml2's duplicate check is quadratic) or more than FEED_XML_MAX_NODES
+ * pieces of markup.  A document over any of them is refused, not cut, so
+ * that the daemon backs off from it like from any failing feed.
+ */
+#define FEED_XML_MAX_EXPAND	(1024 * 1024)
+#define FEED_XML_MAX_ARENA	(8 * 1024 * 1024)
+#define FEED_XML_MAX_ATTRS	128
+#define FEED_XML_MAX_NODES	1000000
 
 struct feed_xml_blk {
 	struct feed_xml_blk	*next;
@@ -70,6 +85,11 @@ struct feed_xml_sax {
 	bool			 amplifies[FEED_XML_MAX_ENTS];
 	size_t			 nents;
 	bool			 ent_kept;	/* a reference stayed literal */
+	size_t			 expanded;	/* entity text inlined so far */
+	size_t			 item_bytes;	/* arena used by the open item */
+	size_t			 doc_bytes;	/* arena used outside items */
+	char			 refused[160];	/* a bound that was blown, or
+						   "" */
 };
 
 /*
@@ -84,6 +104,10 @@ feed_xml_alloc(struct feed_xml_sax *s, size_t n)
 	void			*p;
 
 	n = (n + al - 1) / al * al;
+	if (s->item != NULL)
+		s->item_bytes += n;
+	else
+		s->doc_bytes += n;
 	if (b == NULL || b->size - b->used < n) {
 		if (s->spare != NULL && s->spare->size >= n) {
 			b = s->spare;
@@ -124,6 +148,36 @@ feed_xml_release(struct feed_xml_sax *s)
 		s->spare = b;
 	}
 	b->used = s->mark_used;
+	s->item_bytes = 0;
+}
+
+/*
+ * Stops the parse for good: the document blew one of its bounds.  Callers
+ * return at once; libxml2 calls no further callback.
+ */
+static void
+feed_xml_refuse(struct feed_xml_sax *s, const char *what, size_t limit)
+{
+	if (s->refused[0] == '\0')
+		snprintf(s->refused, sizeof(s->refused), "document refused: "
+		    "%s over %zu bytes at line %d", what, limit,
+		    xmlSAX2GetLineNumber(s->ctxt));
+	xmlStopParser(s->ctxt);
+}
+
+/* True when the tree may grow: refuses the document when it may not. */
+static bool
+feed_xml_room(struct feed_xml_sax *s)
+{
+	if (s->refused[0] != '\0')
+		return false;
+	if (s->item_bytes > FEED_XML_MAX_ARENA)
+		feed_xml_refuse(s, "one item's elements and text",
+		    FEED_XML_MAX_ARENA);
+	else if (s->doc_bytes > FEED_XML_MAX_ARENA)
+		feed_xml_refuse(s, "elements and text outside items",
+		    FEED_XML_MAX_ARENA);
+	return s->refused[0] == '\0';
 }
 
 static void
@@ -679,7 +733,7 @@ feed_xml_flush(struct feed_xml_sax *s)
 	s->text_seen = 0;
 	if (s->text.len == 0)
 		return;
-	if (s->cur != NULL) {
+	if (s->cur != NULL && feed_xml_room(s)) {
 		t = feed_xml_alloc(s, sizeof(*t));
 		memset(t, 0, sizeof(*t));
 		t->type = FEED_XML_TEXT;
@@ -755,6 +809,8 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)namespaces;
 	(void)nb_defaulted;
 	feed_xml_flush(s);
+	if (!feed_xml_room(s))
+		return;
 	n = feed_xml_alloc(s, sizeof(*n));
 	memset(n, 0, sizeof(*n));
 	n->type = FEED_XML_ELEMENT;
@@ -873,6 +929,8 @@ feed_xml_ref_cb(void *ctx, const xmlChar *name)
 	if (s->cur == NULL)
 		return;
 	feed_xml_flush(s);
+	if (!feed_xml_room(s))
+		return;
 	n = feed_xml_alloc(s, sizeof(*n));
 	memset(n, 0, sizeof(*n));
 	n->type = FEED_XML_REF;
@@ -950,6 +1008,11 @@ feed_xml_get_entity_cb(void *ctx, const xmlChar *name)
 		    (const char *)name) == 0) {
 			if (s->amplifies[i])
 				s->ent_kept = true;
+			/* Every reference inlines the text once more. */
+			if ((s->expanded += (size_t)s->ents[i]->length) >
+			    FEED_XML_MAX_EXPAND)
+				feed_xml_refuse(s, "entity expansion",
+				    FEED_XML_MAX_EXPAND);
 			return s->ents[i];
 		}
 	return NULL;
@@ -1024,6 +1087,12 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 		    "empty");
 		return NULL;
 	}
+	if (util_markup_check(buf, len, FEED_XML_MAX_ATTRS,
+	    FEED_XML_MAX_NODES, s.refused, sizeof(s.refused)) == -1) {
+		free(fixed);
+		snprintf(err, errlen, "document refused: %s", s.refused);
+		return NULL;
+	}
 	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL)
 		fatalx("feed_xml_parse: out of memory");
 	memset(&s, 0, sizeof(s));
@@ -1062,6 +1131,12 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	feed_xml_flush(&s);
 	free(fixed);
 	e = &ctxt->lastError;
+	if (s.refused[0] != '\0') {
+		util_strlcpy(err, s.refused, errlen);
+		feed_free(f);
+		f = NULL;
+		goto done;
+	}
 	if (s.root == NULL) {
 		snprintf(err, errlen, "malformed XML at line %d: %s", e->line,
 		    e->message != NULL ? e->message : "no root element");

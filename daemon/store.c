@@ -123,6 +123,7 @@ struct store {
 	double			 tol_abs;
 	double			 tol_rel;
 	bool			 corroborated;
+	long			 max_age;	/* seconds, 0 = off */
 	struct store_watch	*watches;
 	size_t			 nwatches;
 	struct store_rejects	 rejects;	/* `claimwatch reject` */
@@ -490,6 +491,30 @@ store_init_cb(redisAsyncContext *ac, void *reply, void *priv)
 		store_ready(s);
 }
 
+/*
+ * The migration's answer: the number of keys moved to the current format,
+ * -1 when there was nothing to do, or an error (a cluster refuses keys
+ * across slots), which is logged and does not stop the daemon.
+ */
+static void
+store_migrate_cb(redisAsyncContext *ac, void *reply, void *priv)
+{
+	struct store	*s = ac->data;
+	redisReply	*r = reply;
+
+	(void)priv;
+	if (r == NULL || s->freeing || ac != s->ac)
+		return;
+	if (r->type == REDIS_REPLY_ERROR)
+		log_warn("redis: keys of the old format not migrated url=%s: "
+		    "%s", s->url, r->str);
+	else if (r->type == REDIS_REPLY_INTEGER && r->integer > 0)
+		log_notice("redis: migrated %lld claim keys to the story "
+		    "format", r->integer);
+	if (--s->ninit == 0)
+		store_ready(s);
+}
+
 static void
 store_connected_cb(const redisAsyncContext *ac, int status)
 {
@@ -571,6 +596,11 @@ store_connect(struct store *s)
 		    "SCRIPT LOAD %s", store_scripts[i]);
 		s->ninit++;
 	}
+	/* Before any batch: old keys must be in place when claims come. */
+	s->stats.commands++;
+	redisAsyncCommand(ac, store_migrate_cb, NULL, "EVAL %s 0 %s",
+	    store_lua_migrate, s->prefix);
+	s->ninit++;
 }
 
 static void
@@ -1150,6 +1180,7 @@ store_new(struct event_base *base, const struct store_options *o,
 	s->tol_abs = o->tolerance_abs;
 	s->tol_rel = o->tolerance_rel;
 	s->corroborated = o->corroborated;
+	s->max_age = o->max_age > 0 ? o->max_age : 0;
 	if (o->nwatches > 0) {
 		s->watches = xcalloc(o->nwatches, sizeof(*s->watches));
 		for (i = 0; i < o->nwatches; i++) {
@@ -1475,6 +1506,25 @@ store_watched(const struct store *s, const char *key, double *ta,
 	return false;
 }
 
+/*
+ * What the script does with a claim (its "watched" argument): '1' compare
+ * and alert, '0' compare and update without an alert (no watch names the
+ * key), 'h' history only: a sub-count, an earlier or a comparison figure,
+ * or an item published more than max_age before the batch (a feed's
+ * archive is quiet, and last year's flood is not this year's previous).
+ */
+static const char *
+store_claim_mode(const struct store *s, const struct store_batch *in,
+    const struct store_item *it, const struct claim *c, bool watched)
+{
+	if (c->role != CLAIM_ROLE_HEADLINE)
+		return "h";
+	if (s->max_age > 0 && it->published != INT64_MIN &&
+	    it->published < in->detected_at - s->max_age)
+		return "h";
+	return watched ? "1" : "0";
+}
+
 /* The dedupe token, figure and alert arguments of claim ci. */
 static void
 store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
@@ -1525,7 +1575,7 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	store_cmd_str(cmd, al);
 	store_cmd_num(cmd, ta);
 	store_cmd_num(cmd, tr);
-	store_cmd_str(cmd, watched ? "1" : "0");
+	store_cmd_str(cmd, store_claim_mode(s, in, it, c, watched));
 	store_cmd_str(cmd, it->url != NULL ? it->url : it->id);
 	store_cmd_fmt(cmd, "%zu", sc->item + 1);
 	free(fig);

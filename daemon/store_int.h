@@ -16,6 +16,8 @@
 extern const char	store_lua_batch[];
 /* The per-feed poll lease. */
 extern const char	store_lua_lease[];
+/* Keys of the pre-story format to the current one, once per database. */
+extern const char	store_lua_migrate[];
 
 #define STORE_BATCH_NHEAD	13	/* ARGV before the state strings */
 #define STORE_FEED_NKEYS	3	/* state, seen, seenz */

@@ -47,7 +47,8 @@
  * 0/1; then ns state strings, ni id/hash pairs, and per claim
  * STORE_CLAIM_NARGS strings: token, value, max or "", lo, hi, vague 0/1,
  * published seconds or "", figure JSON, "new" alert JSON, tol_abs,
- * tol_rel, watched 0/1, source id, item number (1-based).
+ * tol_rel, mode (1 compare and alert, 0 compare and update quietly, h
+ * history only: see store_claim_mode), source id, item number (1-based).
  * With the feed's keys, a claim whose item the seen hash already holds
  * with the same content hash is skipped (that item's claims ran in an
  * earlier call); without them (cluster) the claim's dedupe token decides.
@@ -76,10 +77,17 @@ const char store_lua_batch[] =
 "  by[kind] = by[kind] + 1\n"
 "end\n"
 /* Plain finds: an unescaped quote can only be JSON structure. */
-"local function splice(a, kind, prev)\n"
+"local function splice(a, kind, prev, nsrc)\n"
 "  local i, j = string.find(a, '\"type\":\"new\"', 1, true)\n"
 "  a = string.sub(a, 1, i - 1) .. '\"type\":\"' .. kind .. '\"' ..\n"
 "      string.sub(a, j + 1)\n"
+"  if nsrc then\n"
+"    i, j = string.find(a, '\"sources\":1,', 1, true)\n"
+"    if i then\n"
+"      a = string.sub(a, 1, i - 1) .. '\"sources\":' .. nsrc .. ',' ..\n"
+"          string.sub(a, j + 1)\n"
+"    end\n"
+"  end\n"
 "  i, j = string.find(a, '\"previous\":null', 1, true)\n"
 "  return string.sub(a, 1, i - 1) .. '\"previous\":' .. prev ..\n"
 "      string.sub(a, j + 1)\n"
@@ -116,6 +124,14 @@ const char store_lua_batch[] =
 /* `claimwatch mute` keeps the figures coming but silences the key. */
 "  if c[11] == '1' then watched = false end\n"
 "  local hn = tonumber(c[10]) or (c[1] and call('ZCARD', hist)) or 0\n"
+"  if A[a + 11] == 'h' then\n"
+"    if c[1] then\n"
+"      call('HSET', cur, 'hn', history(hist, fig, pub, hn))\n"
+"    else\n"
+"      history(hist, fig, pub, call('ZCARD', hist))\n"
+"    end\n"
+"    return\n"
+"  end\n"
 "  local kind = 'new'\n"
 "  if c[1] then\n"
 "    local cpub = tonumber(c[6])\n"
@@ -147,9 +163,9 @@ const char store_lua_batch[] =
 "        new = call('SADD', src, A[a + 12]) == 1\n"
 "      end\n"
 "      if new then\n"
-"        call('HINCRBY', cur, 'sources', 1)\n"
+"        local n = call('HINCRBY', cur, 'sources', 1)\n"
 "        if watched and corr then\n"
-"          deliver(splice(al, 'corroborated', c[7]), 'corroborated')\n"
+"          deliver(splice(al, 'corroborated', c[7], n), 'corroborated')\n"
 "        end\n"
 "      end\n"
 "      return\n"
@@ -225,3 +241,68 @@ const char store_lua_lease[] =
 "  return 1\n"
 "end\n"
 "return 0\n";
+
+/*
+ * Migration of keys written before stories (run once per database at
+ * connect, guarded by ARGV 1 .. "schema" = 2).  Keys then were
+ * entity/event/unit; now the unit part is a unit group in which human
+ * counts are one, "people" (claim_unit_fold).  Every claim key whose unit
+ * folds is renamed to the folded key, or merged into it when both exist:
+ * history and dedupe tokens are united, the current figure published last
+ * wins, and the history length the current hash caches is dropped so the
+ * batch script counts it again.  Keys of the old "-" entity mixed stories
+ * and are left as they are: no claim writes them any more.  It touches
+ * keys it was not given in KEYS, so it runs on a single Redis only: on a
+ * cluster it fails (CROSSSLOT) and the caller logs that the old keys stay
+ * where they are.  ARGV: 1 prefix.  Returns the number of keys migrated,
+ * or -1 when the database was migrated already.
+ */
+const char store_lua_migrate[] =
+"local call, p = redis.call, ARGV[1]\n"
+"local marker = p .. 'schema'\n"
+"if call('GET', marker) == '2' then return -1 end\n"
+"local fold = {troops = 'people', personnel = 'people',\n"
+"    soldiers = 'people', persons = 'people'}\n"
+"local sfx = {':cur', ':hist', ':done', ':src'}\n"
+"local function has(k) return call('EXISTS', k) == 1 end\n"
+"local function merge(b, nb)\n"
+"  if not has(nb .. ':cur') then\n"
+"    for _, x in ipairs(sfx) do\n"
+"      if has(b .. x) then call('RENAME', b .. x, nb .. x) end\n"
+"    end\n"
+"    return\n"
+"  end\n"
+"  for _, x in ipairs({':hist', ':done'}) do\n"
+"    if has(b .. x) then\n"
+"      call('ZUNIONSTORE', nb .. x, 2, nb .. x, b .. x, 'AGGREGATE', 'MIN')\n"
+"      call('DEL', b .. x)\n"
+"    end\n"
+"  end\n"
+"  local op = tonumber(call('HGET', b .. ':cur', 'published')) or 0\n"
+"  local np = tonumber(call('HGET', nb .. ':cur', 'published')) or 0\n"
+"  if op > np then\n"
+"    call('RENAME', b .. ':cur', nb .. ':cur')\n"
+"    call('DEL', nb .. ':src')\n"
+"    if has(b .. ':src') then call('RENAME', b .. ':src', nb .. ':src') end\n"
+"  else\n"
+"    call('DEL', b .. ':cur', b .. ':src')\n"
+"  end\n"
+"  call('HDEL', nb .. ':cur', 'hn')\n"
+"end\n"
+"local pat = '{' .. p:gsub('[%*%?%[%]\\\\]', '\\\\%0') .. 'k:*}:cur'\n"
+"local n, cursor = 0, '0'\n"
+"repeat\n"
+"  local r = call('SCAN', cursor, 'MATCH', pat, 'COUNT', 1000)\n"
+"  cursor = r[1]\n"
+"  for _, cur in ipairs(r[2]) do\n"
+"    local key = string.sub(cur, #p + 4, -6)\n"
+"    local s, e, u = string.match(key, '^([^/]*)/([^/]*)/([^/]*)$')\n"
+"    if u and fold[u] then\n"
+"      merge('{' .. p .. 'k:' .. key .. '}',\n"
+"          '{' .. p .. 'k:' .. s .. '/' .. e .. '/' .. fold[u] .. '}')\n"
+"      n = n + 1\n"
+"    end\n"
+"  end\n"
+"until cursor == '0'\n"
+"call('SET', marker, '2')\n"
+"return n\n";

@@ -4,11 +4,13 @@
  * end the process (tmux xmalloc.c); callers bound sizes that come from
  * input before they allocate.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -252,4 +254,152 @@ util_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The next pat in [p, end), or NULL.  Not memmem: ASan's memmem checks
+ * the whole rest of the buffer on every call, which made a page of
+ * 1,000,000 comments a quadratic scan under the sanitizer build.
+ */
+static const char *
+util_markup_find(const char *p, const char *end, const char *pat,
+    size_t plen)
+{
+	while ((p = memchr(p, pat[0], (size_t)(end - p))) != NULL) {
+		if ((size_t)(end - p) < plen)
+			return NULL;
+		if (memcmp(p, pat, plen) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* Past the next pat in [p, end), or end when there is none. */
+static const char *
+util_markup_skip(const char *p, const char *end, const char *pat, size_t plen)
+{
+	const char	*q = util_markup_find(p, end, pat, plen);
+
+	return q == NULL ? end : q + plen;
+}
+
+/* Past a quoted value that starts at p (its quote), or end. */
+static const char *
+util_markup_quoted(const char *p, const char *end)
+{
+	const char	*q = memchr(p + 1, *p, (size_t)(end - p - 1));
+
+	return q == NULL ? end : q + 1;
+}
+
+/* Counts the attributes of the tag whose name ends at p; p moves past. */
+static size_t
+util_markup_attrs(const char **pp, const char *end, size_t max)
+{
+	const char	*p = *pp;
+	size_t		 n = 0;
+
+	for (;;) {
+		while (p < end && (isspace((unsigned char)*p) || *p == '/'))
+			p++;
+		if (p >= end || *p == '>' || n > max)
+			break;
+		if (*p == '"' || *p == '\'') {
+			p = util_markup_quoted(p, end);
+			continue;
+		}
+		n++;
+		while (p < end && !isspace((unsigned char)*p) && *p != '=' &&
+		    *p != '>' && *p != '/')
+			p++;
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if (p >= end || *p != '=')
+			continue;
+		p++;
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if (p < end && (*p == '"' || *p == '\''))
+			p = util_markup_quoted(p, end);
+		else
+			while (p < end && !isspace((unsigned char)*p) &&
+			    *p != '>')
+				p++;
+	}
+	*pp = p;
+	return n;
+}
+
+/* Past the end tag of raw-text element name (script, style), or end. */
+static const char *
+util_markup_rawtext(const char *p, const char *end, const char *name,
+    size_t nlen)
+{
+	const char	*q;
+
+	while ((q = util_markup_find(p, end, "</", 2)) != NULL) {
+		if ((size_t)(end - q - 2) >= nlen &&
+		    strncasecmp(q + 2, name, nlen) == 0)
+			return q;
+		p = q + 2;
+	}
+	return end;
+}
+
+int
+util_markup_check(const char *buf, size_t len, size_t max_attrs,
+    size_t max_nodes, char *err, size_t errlen)
+{
+	const char	*p = buf, *end = buf + len, *name;
+	size_t		 nodes = 0, nlen, i, n;
+
+	while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		if (++p >= end || *p == '/')
+			continue;
+		if (*p != '!' && *p != '?' && !isalpha((unsigned char)*p) &&
+		    *p != '_' && *p != ':' && (unsigned char)*p < 0x80)
+			continue;	/* a bare '<' in text */
+		if (++nodes > max_nodes) {
+			snprintf(err, errlen, "more than %zu elements and "
+			    "attributes", max_nodes);
+			return -1;
+		}
+		if (end - p >= 3 && memcmp(p, "!--", 3) == 0) {
+			p = util_markup_skip(p + 3, end, "-->", 3);
+			continue;
+		}
+		if (end - p >= 8 && memcmp(p, "![CDATA[", 8) == 0) {
+			p = util_markup_skip(p + 8, end, "]]>", 3);
+			continue;
+		}
+		if (*p == '!' || *p == '?')
+			continue;	/* declarations: read on as text */
+		name = p;
+		while (p < end && !isspace((unsigned char)*p) && *p != '>' &&
+		    *p != '/')
+			p++;
+		nlen = (size_t)(p - name);
+		if ((n = util_markup_attrs(&p, end, max_attrs)) > max_attrs) {
+			/* The name is feed text: print only its tame part. */
+			for (i = 0; i < nlen && i < 32 &&
+			    (isalnum((unsigned char)name[i]) ||
+			    strchr(":_.-", name[i]) != NULL); i++)
+				;
+			snprintf(err, errlen, "more than %zu attributes on "
+			    "element <%.*s> at byte %zu", max_attrs, (int)i,
+			    name, (size_t)(name - 1 - buf));
+			return -1;
+		}
+		/* An attribute is a node of the tree too. */
+		if ((nodes += n) > max_nodes) {
+			snprintf(err, errlen, "more than %zu elements and "
+			    "attributes", max_nodes);
+			return -1;
+		}
+		if ((nlen == 6 && strncasecmp(name, "script", 6) == 0) ||
+		    (nlen == 5 && strncasecmp(name, "style", 5) == 0))
+			p = util_markup_rawtext(p, end, name, nlen);
+	}
+	return 0;
 }

@@ -51,7 +51,11 @@ struct claim {
 	char	unit_text[CLAIM_TEXT_MAX]; /* counted words as written */
 	char	event[CLAIM_NAME_MAX];	/* killed, deployed, ..., other */
 	char	entity[CLAIM_NAME_MAX];	/* gazetteer id; "" means null */
-	char	key[CLAIM_KEY_MAX];	/* entity/event/unit, entity "-" if "" */
+	char	scope[CLAIM_NAME_MAX];	/* story: "demak.flood", "north-korea";
+					   "" until story_assign, or none */
+	char	label[CLAIM_TEXT_MAX];	/* story label: "Banjir Demak" */
+	char	key[CLAIM_KEY_MAX];	/* scope/event/unit group, see
+					   claim_make_key */
 	char	lang[8];		/* "id", "en", ... */
 	size_t	offset;		/* claim words: byte offset in the input */
 	size_t	length;		/* claim words: byte length */
@@ -67,7 +71,17 @@ const char	*claim_role_name(enum claim_role);
 int		 claim_qualifier_parse(const char *);
 int		 claim_modality_parse(const char *);
 int		 claim_role_parse(const char *);
-/* Writes "entity/event/unit" into c->key from the other fields. */
+/*
+ * Writes "scope/event/group" into c->key: the scope (or, before a story
+ * is assigned, the entity; "-" for none), the event ("other" for none)
+ * and the unit group folded by claim_unit_fold().
+ */
 void		 claim_make_key(struct claim *);
+/*
+ * The unit group a key uses: human counts ("troops", "personnel",
+ * "people") are one group, "people", so that "3.000 tentara tewas" and
+ * "3,000 North Koreans killed" meet; others are kept.  Never NULL.
+ */
+const char	*claim_unit_fold(const char *unit);
 
 #endif

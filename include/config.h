@@ -66,11 +66,13 @@ struct config {
 	/* [extract] */
 	char	*lexicon_dir;	/* default CW_DATADIR/lexicon, resolved too */
 	char	*lang;		/* default language: "auto", "id", "en" */
+	char	*gazetteer_dir;	/* default lexicon_dir/../gazetteer */
 
 	/* [alerts] */
 	double	 tolerance_abs;	/* default for watches without one, 0 */
 	double	 tolerance_rel;	/* default for watches without one, 0 */
 	bool	 corroborated;	/* also alert "corroborated", no */
+	int	 max_age;	/* seconds; older items alert not, 2d; 0 off */
 	struct config_watch *watches;	/* empty means every key */
 	size_t	 nwatches;
 

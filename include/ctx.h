@@ -18,6 +18,7 @@ struct config;
 struct event;
 struct event_base;
 struct fetch;
+struct gazetteer;
 struct lexicon;
 struct scheduler;
 struct scheduler_feed;
@@ -94,6 +95,7 @@ struct ctx {
 	char			*conf_path;	/* as given with -c */
 	struct config		*conf;
 	struct lexicon		*lex;
+	struct gazetteer	*gaz;		/* places and kinds for stories */
 	struct fetch		*fetch;
 	struct scheduler	*sched;
 	struct store		*store;

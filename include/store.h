@@ -35,6 +35,9 @@ struct store_options {
 	double		 tolerance_abs;	/* for keys no watch names */
 	double		 tolerance_rel;
 	bool		 corroborated;	/* publish "corroborated" alerts */
+	long		 max_age;	/* seconds: claims of items published
+					   longer before the batch alert not,
+					   only update; 0 = off */
 	const struct store_watch *watches; /* NULL/0: every key alerts */
 	size_t		 nwatches;
 	long		 queue_max;	/* batches kept while away, 0: 10000 */

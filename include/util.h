@@ -49,6 +49,20 @@ void	 util_buf_free(struct util_buf *);	/* frees data, zeroes it */
 int	 util_read_file(const char *, size_t, char **, size_t *, char *,
 	    size_t);
 
+/*
+ * A cheap byte scan of XML or HTML before libxml2 sees it, so that what
+ * libxml2 does badly never starts: its duplicate-attribute check is
+ * quadratic (680,000 attributes on one element took minutes) and every
+ * element, comment or declaration costs a tree node.  Returns 0, or -1
+ * with "more than N attributes on element <name> at byte B" or "more than
+ * N elements and attributes" in err when one element has more than
+ * max_attrs attributes or the document more than max_nodes pieces of
+ * markup and attributes in all.  script and style
+ * contents are raw text, as in HTML, and are skipped.
+ */
+int	 util_markup_check(const char *, size_t, size_t, size_t, char *,
+	    size_t);
+
 /* UTC time as RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void	 util_iso8601(int64_t, char *, size_t);
 

@@ -57,6 +57,8 @@ max_per_host = 64
 allow_private = yes
 [extract]
 lexicon_dir = $ROOT/config/lexicon
+[alerts]
+max_age = 0
 [http]
 listen =
 EOF

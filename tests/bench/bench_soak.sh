@@ -63,6 +63,8 @@ max_per_host = 64
 allow_private = yes
 [extract]
 lexicon_dir = $ROOT/config/lexicon
+[alerts]
+max_age = 0
 [http]
 listen = 127.0.0.1:0
 EOF

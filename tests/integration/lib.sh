@@ -80,7 +80,9 @@ cw_start_httpd() {
 # Writes a test's daemon config to $1: Redis at $REDIS_URL (else on
 # 127.0.0.1:$REDIS_PORT), the feed list feeds.txt beside it, polls every
 # ${CW_INTERVAL:-1} s with loopback feeds allowed, the bundled lexicon,
-# metrics on a free port, state in ${CW_STATE:-$CW_TMP/state}.  Further
+# metrics on a free port, state in ${CW_STATE:-$CW_TMP/state}, alerts for
+# items of any age (max_age ${CW_MAX_AGE:-0}: the fixtures retell stories of
+# 2024-25; CW_MAX_AGE=default leaves the daemon's default).  Further
 # arguments are appended as lines (more sections and keys; a key written
 # here must not be given again).
 cw_config() {
@@ -98,6 +100,10 @@ cw_config() {
 		echo "allow_private = yes"
 		echo "[extract]"
 		echo "lexicon_dir = $CW_ROOT/config/lexicon"
+		if [ "${CW_MAX_AGE:-0}" != default ]; then
+			echo "[alerts]"
+			echo "max_age = ${CW_MAX_AGE:-0}"
+		fi
 		echo "[http]"
 		echo "listen = 127.0.0.1:0"
 		echo "[daemon]"

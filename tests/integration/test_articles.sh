@@ -34,7 +34,7 @@ sleep 0.3
 grep '^{' "$CW_TMP/alerts.raw" >"$CW_TMP/alerts.json" || true
 n=$(wc -l <"$CW_TMP/alerts.json")
 [ "$n" -eq 1 ] || { cat "$CW_TMP/alerts.json"; cw_fail "expected 1 alert from the article, got $n"; }
-jq -e '.key == "north-korea/deployed/troops" and .current.value == 14000 and
+jq -e '.key == "north-korea/deployed/people" and .current.value == 14000 and
     .current.qualifier == "approx" and (.current.text | test("14.000"))' \
     "$CW_TMP/alerts.json" >/dev/null || cw_fail "wrong alert: $(cat $CW_TMP/alerts.json)"
 echo "articles ok"

@@ -37,6 +37,8 @@ timeout = 5
 connect_timeout = 2
 [extract]
 lexicon_dir = $CW_ROOT/config/lexicon
+[alerts]
+max_age = 0
 [http]
 listen = 127.0.0.1:0
 EOC
@@ -67,7 +69,7 @@ grep "page.html" "$CW_TMP/daemon.log" | grep -qi "not a feed" ||
 grep -q "good.xml status=200" "$CW_TMP/daemon.log" ||
     cw_fail "good feed not polled"
 sleep 0.5
-grep '^{' "$CW_TMP/alerts.raw" | jq -e 'select(.key == "north-korea/killed/troops")' \
+grep '^{' "$CW_TMP/alerts.raw" | jq -e 'select(.key == "north-korea/killed/people")' \
     >/dev/null || cw_fail "good feed did not alert"
 
 # A wrong setting: FILE:LINE: message and exit status 1.

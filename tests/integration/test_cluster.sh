@@ -50,7 +50,7 @@ PY
 LUA=$(cat "$CW_TMP/batch.lua")
 C="redis-cli -c -p $P1"
 STREAM=cwc:alerts
-KEY=north-korea/killed/troops
+KEY=north-korea/killed/people
 
 # claim TOKEN VALUE MAX LO HI VAGUE PUB FIG ALERT: one claim-key call,
 # no feed keys, no stream key; prints the alerts it returns.

@@ -44,8 +44,8 @@ cw_wait_for '[ "$(count)" -ge 1 ]' 20 || { cat "$CW_TMP/daemon.log"; cw_fail "no
 sleep 1
 [ "$(count)" -eq 1 ] || cw_fail "expected 1 alert, got $(count)"
 a1=$(grep '^{' "$ALERTS.raw" | sed -n 1p)
-echo "$a1" | jq -e '.v == 1 and .type == "new" and
-    .key == "north-korea/deployed/troops" and .entity == "north-korea" and
+echo "$a1" | jq -e '.v == 2 and .type == "new" and
+    .key == "north-korea/deployed/people" and .entity == "north-korea" and
     .event == "deployed" and .unit == "troops" and .previous == null and
     .current.value == 1500 and .current.qualifier == "exact" and
     .current.published == "2024-10-22T07:18:00Z" and
@@ -60,11 +60,11 @@ feed deploy_14000 killed_100 deploy_1500
 cw_wait_for '[ "$(count)" -ge 3 ]' 20 || { cat "$CW_TMP/daemon.log"; cw_fail "no alerts after the feed grew"; }
 a2=$(grep '^{' "$ALERTS.raw" | sed -n 2p)
 a3=$(grep '^{' "$ALERTS.raw" | sed -n 3p)
-echo "$a2" | jq -e '.type == "new" and .key == "north-korea/killed/troops" and
+echo "$a2" | jq -e '.type == "new" and .key == "north-korea/killed/people" and
     .current.value == 100 and .current.qualifier == "approx"' >/dev/null ||
     cw_fail "second alert wrong: $a2"
 echo "$a3" | jq -e '.type == "changed" and
-    .key == "north-korea/deployed/troops" and
+    .key == "north-korea/deployed/people" and
     .previous.value == 1500 and .previous.qualifier == "exact" and
     .previous.published == "2024-10-22T07:18:00Z" and
     .current.value == 14000 and .current.qualifier == "approx" and

@@ -109,6 +109,8 @@ timeout = $1
 allow_private = yes
 [extract]
 lexicon_dir = $CW_ROOT/config/lexicon
+[alerts]
+max_age = 0
 [http]
 listen =
 EOC
@@ -193,7 +195,7 @@ reload() {
 
 # Warm-up: the healthy feed alerts once, a few polls settle the heap.
 start_daemon
-expect 1 north-korea/deployed/troops 1500
+expect 1 north-korea/deployed/people 1500
 healthy_polls warm-up
 healthy_polls warm-up
 BASE=$(rss)
@@ -222,10 +224,10 @@ drill() {
 	rss_check "$name"
 	echo "drill $name ok: $f faulty requests"
 }
-drill stall _/stall d3000 2 north-korea/deployed/troops 3000
-drill reset _/reset d11000 3 north-korea/deployed/troops 11000
-drill truncated _/truncated k100 4 north-korea/killed/troops 100
-drill drip '_/drip?bytes=3600' c3000 5 north-korea/casualties/troops 3000
+drill stall _/stall d3000 2 north-korea/deployed/people 3000
+drill reset _/reset d11000 3 north-korea/deployed/people 11000
+drill truncated _/truncated k100 4 north-korea/killed/people 100
+drill drip '_/drip?bytes=3600' c3000 5 north-korea/casualties/people 3000
 grep -q 'error=' "$DLOG" || cw_fail "no transfer error logged at all"
 
 # SIGTERM during a poll: a stalled and a dripping transfer outlive the
@@ -261,7 +263,7 @@ start_daemon
 need '[ "$(grep -c "started feeds=" "$DLOG")" -ge 2 ]' "no restart" 10
 healthy_polls restart
 healthy_polls restart
-expect 6 north-korea/deployed/troops 14000
+expect 6 north-korea/deployed/people 14000
 [ "$(cw_redis XLEN flt:alerts)" -eq 6 ] ||
     cw_fail "stream does not hold 6 alerts"
 echo "drill sigterm ok: d14000 alerted once across the restart"
@@ -293,7 +295,7 @@ sleep 1
 echo "SIGHUP storm: 100 signals in" \
     "$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')s," \
     "$(($(grep -c 'reloaded ' "$DLOG") - r0)) reloads logged"
-expect 7 north-korea/wounded/troops 1000
+expect 7 north-korea/wounded/people 1000
 healthy_polls "SIGHUP storm"
 sleep 2
 # Only the final set is polled now.

@@ -53,6 +53,8 @@ max_redirects = 3
 allow_private = $2
 [extract]
 lexicon_dir = $CW_ROOT/config/lexicon
+[alerts]
+max_age = 0
 [http]
 listen = 127.0.0.1:0
 EOC

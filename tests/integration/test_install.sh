@@ -28,7 +28,7 @@ make -s install B="$CW_TMP/build" SAN=0 PREFIX="$P" SYSCONFDIR="$P/etc" \
 "$P/sbin/claimwatchd" --check-config -c "$P/etc/claimwatch/claimwatch.conf" ||
     cw_fail "installed claimwatchd -n failed"
 out=$(echo "Sekitar 100 tentara Korea Utara tewas." | "$P/bin/claimwatch" extract)
-echo "$out" | jq -e 'select(.key == "north-korea/killed/troops" and .value == 100)' \
+echo "$out" | jq -e 'select(.key == "north-korea/killed/people" and .value == 100)' \
     >/dev/null || cw_fail "installed extract: $out"
 grep -q "ExecStart=$P/sbin/claimwatchd" "$P/lib/systemd/system/claimwatch.service" ||
     cw_fail "unit ExecStart not rewritten to the install path"

@@ -73,7 +73,7 @@ sleep 2
 n=$(grep -c '^{' "$CW_TMP/alerts2.raw" || true)
 [ "$n" -eq 1 ] || cw_fail "expected 1 alert after restart, got $n"
 grep '^{' "$CW_TMP/alerts2.raw" | jq -e '.type == "new" and
-    .key == "north-korea/killed/troops" and .current.value == 100' \
+    .key == "north-korea/killed/people" and .current.value == 100' \
     >/dev/null || cw_fail "wrong alert after restart"
 kill -TERM "$D2"
 wait "$D2" || cw_fail "exit status $? after restart"

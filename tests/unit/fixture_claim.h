@@ -21,6 +21,9 @@ test_claim(struct claim *c, double value, enum claim_qualifier q,
 	util_strlcpy(c->event, event, sizeof(c->event));
 	util_strlcpy(c->unit, unit, sizeof(c->unit));
 	util_strlcpy(c->lang, "id", sizeof(c->lang));
+	/* The story an owner gives, as story_assign would. */
+	util_strlcpy(c->scope, entity, sizeof(c->scope));
+	util_strlcpy(c->label, entity, sizeof(c->label));
 	claim_make_key(c);
 }
 

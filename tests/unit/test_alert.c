@@ -1,6 +1,6 @@
 /*
  * Unit tests for alert: golden JSON for each builder, every alert parsed
- * back with jansson and checked against tests/data/alert/alert-v1.schema.json
+ * back with jansson and checked against tests/data/alert/alert-v2.schema.json
  * (a small validator for the keywords that schema uses), number and UTF-8
  * rules, and the splice the store's script does on a "new" alert.
  */
@@ -20,7 +20,7 @@
 #include "claim.h"
 #include "util.h"
 
-#define TEST_SCHEMA	"tests/data/alert/alert-v1.schema.json"
+#define TEST_SCHEMA	"tests/data/alert/alert-v2.schema.json"
 #define TEST_DIR	"tests/data/alert/"
 
 static json_t	*test_schema;
@@ -223,7 +223,7 @@ test_nulls_and_range(void **state)
 	assert_true(json_is_null(json_object_get(j, "feed")));
 	assert_true(json_is_null(json_object_get(j, "detected_at")));
 	assert_string_equal(json_string_value(json_object_get(j, "key")),
-	    "-/deployed/troops");
+	    "-/deployed/people");
 	cur = json_object_get(j, "current");
 	assert_int_equal(json_integer_value(json_object_get(cur, "max")),
 	    12000);

@@ -124,6 +124,47 @@ test_article_invalid_utf8(void **state)
 	free(got);
 }
 
+/*
+ * Issue 17: a page with 129 attributes on one element, or 100,001
+ * elements, is refused before libxml2 builds its tree; 128 attributes
+ * are read.
+ */
+static void
+test_article_bounds(void **state)
+{
+	struct util_buf	 b = { 0 };
+	char		 err[256], *t;
+	int		 i;
+
+	(void)state;
+	util_buf_printf(&b, "<html><body><article><p");
+	for (i = 0; i < 128; i++)
+		util_buf_printf(&b, " data-x%d", i);
+	util_buf_printf(&b, ">The ministry said 14,000 troops were sent to "
+	    "the border this week.</p></article></body></html>");
+	t = article_text(b.data, b.len, NULL, err, sizeof(err));
+	assert_non_null(t);
+	assert_non_null(strstr(t, "14,000 troops"));
+	free(t);
+	util_buf_reset(&b);
+	util_buf_printf(&b, "<html><body><p data-x");
+	for (i = 0; i < 128; i++)
+		util_buf_printf(&b, " data-x%d", i);
+	util_buf_printf(&b, ">The ministry said 14,000 troops.</p></body>"
+	    "</html>");
+	assert_null(article_text(b.data, b.len, NULL, err, sizeof(err)));
+	assert_string_equal(err, "page refused: more than 128 attributes on "
+	    "element <p> at byte 12");
+	util_buf_reset(&b);
+	util_buf_printf(&b, "<html><body>");
+	for (i = 0; i < 100000; i++)
+		util_buf_printf(&b, "<b>");
+	assert_null(article_text(b.data, b.len, NULL, err, sizeof(err)));
+	assert_string_equal(err, "page refused: more than 100000 elements "
+	    "and attributes");
+	util_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -132,6 +173,7 @@ main(void)
 		cmocka_unit_test(test_article_drops_boilerplate),
 		cmocka_unit_test(test_article_bad_input),
 		cmocka_unit_test(test_article_invalid_utf8),
+		cmocka_unit_test(test_article_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -292,7 +292,7 @@ test_offsets(void **state)
 	assert_memory_equal(t + r.c[0].offset, want, strlen(want));
 	assert_int_equal(r.c[0].sent_length, strlen(sent));
 	assert_memory_equal(t + r.c[0].sent_offset, sent, strlen(sent));
-	assert_string_equal(r.c[0].key, "north-korea/killed/troops");
+	assert_string_equal(r.c[0].key, "north-korea/killed/people");
 	assert_string_equal(r.c[0].lang, "id");
 }
 

@@ -833,6 +833,145 @@ test_feed_json_feed(void **state)
 	feed_free(f);
 }
 
+/* A feed of one item whose description is body; a DOCTYPE when dtd. */
+static char *
+test_feed_one_item(const char *dtd, const char *title_attrs,
+    const char *body)
+{
+	char	*s;
+
+	xasprintf(&s, "<?xml version=\"1.0\"?>\n%s<rss version=\"2.0\">"
+	    "<channel><title>t</title><item><guid>b-1</guid><title%s>a</title>"
+	    "<description>%s</description></item></channel></rss>\n",
+	    dtd != NULL ? dtd : "", title_attrs != NULL ? title_attrs : "",
+	    body);
+	return s;
+}
+
+static char *
+test_feed_repeat(const char *unit, size_t n)
+{
+	struct util_buf	 b = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		util_buf_append(&b, unit, strlen(unit));
+	return b.data;
+}
+
+/* Parses s and expects it refused with a reason containing want. */
+static void
+test_feed_assert_refused(const char *s, const char *want)
+{
+	char		 err[FEED_ERR_LEN];
+	struct feed	*f;
+
+	f = feed_parse(s, strlen(s), NULL, NULL, err, sizeof(err));
+	if (f != NULL)
+		fail_msg("not refused (want \"%s\")", want);
+	if (strstr(err, want) == NULL)
+		fail_msg("refused for \"%s\", want \"%s\"", err, want);
+}
+
+/*
+ * Issue 17: a 1,000-byte entity referenced 2,000 times asks for 2 MB of
+ * expansion, over the 1 MiB a document may expand; 100 references
+ * (100 KB) are still expanded.
+ */
+static void
+test_feed_bound_entity_total(void **state)
+{
+	struct feed	*f;
+	char		*ent, *dtd, *refs, *doc;
+
+	(void)state;
+	ent = test_feed_repeat("x", 1000);
+	xasprintf(&dtd, "<!DOCTYPE rss [<!ENTITY a \"%s\">]>\n", ent);
+	refs = test_feed_repeat("&a;", 2000);
+	doc = test_feed_one_item(dtd, NULL, refs);
+	test_feed_assert_refused(doc, "entity expansion over 1048576 bytes");
+	free(refs);
+	free(doc);
+	refs = test_feed_repeat("&a; ", 100);
+	doc = test_feed_one_item(dtd, NULL, refs);
+	f = test_feed_parse_str(doc);
+	assert_int_equal(f->nitems, 1);
+	assert_non_null(f->items[0].summary);
+	/* Expanded, up to the 64 KiB field cap. */
+	assert_true(strlen(f->items[0].summary) > 60000);
+	feed_free(f);
+	free(refs);
+	free(doc);
+	free(dtd);
+	free(ent);
+}
+
+/* 129 attributes on one element are refused before libxml2 sees them,
+   quoted ">" and all; 128 are read. */
+static void
+test_feed_bound_attrs(void **state)
+{
+	struct util_buf	 b = { 0 };
+	struct feed	*f;
+	char		*doc;
+	int		 i;
+
+	(void)state;
+	for (i = 0; i < 128; i++)
+		util_buf_printf(&b, " a%d=\">%d\"", i, i);
+	doc = test_feed_one_item(NULL, b.data, "x");
+	f = test_feed_parse_str(doc);
+	assert_int_equal(f->nitems, 1);
+	assert_string_equal(f->items[0].title, "a");
+	feed_free(f);
+	free(doc);
+	util_buf_printf(&b, " z");
+	util_buf_printf(&b, "=\"1\"");
+	doc = test_feed_one_item(NULL, b.data, "x");
+	test_feed_assert_refused(doc, "more than 128 attributes on element "
+	    "<title>");
+	free(doc);
+	util_buf_free(&b);
+}
+
+/* 600,000 empty elements in one item (2.4 MB, under the element bound)
+   would be a 50 MB tree: refused at the item's 8 MiB. */
+static void
+test_feed_bound_item_tree(void **state)
+{
+	char	*els, *doc;
+
+	(void)state;
+	els = test_feed_repeat("<b/>", 600000);
+	doc = test_feed_one_item(NULL, NULL, els);
+	test_feed_assert_refused(doc, "one item's elements and text over");
+	free(doc);
+	free(els);
+	/* Beside the items, in the channel, the same bound holds. */
+	els = test_feed_repeat("<b/>", 600000);
+	xasprintf(&doc, "<rss version=\"2.0\"><channel><title>t</title>%s"
+	    "</channel></rss>", els);
+	test_feed_assert_refused(doc, "elements and text outside items "
+	    "over");
+	free(doc);
+	free(els);
+}
+
+/* 300,000 JSON values would be a 40 MB jansson tree: refused. */
+static void
+test_feed_bound_json_values(void **state)
+{
+	char	*arrs, *doc;
+
+	(void)state;
+	arrs = test_feed_repeat("[],", 300000);
+	xasprintf(&doc, "{\"version\":\"https://jsonfeed.org/version/1.1\","
+	    "\"items\":[{\"id\":\"1\",\"x\":[%s[]]}]}", arrs);
+	test_feed_assert_refused(doc, "more than 250000 JSON values");
+	free(doc);
+	free(arrs);
+}
+
 int
 main(void)
 {
@@ -858,6 +997,10 @@ main(void)
 		cmocka_unit_test(test_feed_hostile_large_text),
 		cmocka_unit_test(test_feed_hostile_deep),
 		cmocka_unit_test(test_feed_hostile_many_items),
+		cmocka_unit_test(test_feed_bound_entity_total),
+		cmocka_unit_test(test_feed_bound_attrs),
+		cmocka_unit_test(test_feed_bound_item_tree),
+		cmocka_unit_test(test_feed_bound_json_values),
 	};
 
 	/* Before libxml2 allocates anything, so every byte is counted. */

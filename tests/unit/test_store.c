@@ -351,16 +351,16 @@ test_semantics(void **state)
 	test_claim(&c, 3000, CLAIM_EXACT, "north-korea", "killed", "troops");
 	assert_int_equal(test_submit(s, TEST_FEED_B, "https://b.example/9",
 	    3, TEST_JAN16, &c), 0);
-	assert_int_equal(test_int("HGET {cwt:k:north-korea/killed/troops}:cur"
+	assert_int_equal(test_int("HGET {cwt:k:north-korea/killed/people}:cur"
 	    " sources"), 2);
 
 	/* "ratusan", published before the current figure: history only. */
 	test_claim(&c, 100, CLAIM_VAGUE, "north-korea", "killed", "troops");
 	assert_int_equal(test_submit(s, TEST_FEED_B, "https://b.example/3",
 	    4, TEST_DEC20, &c), 0);
-	assert_int_equal(test_int("ZCARD {cwt:k:north-korea/killed/troops}:"
+	assert_int_equal(test_int("ZCARD {cwt:k:north-korea/killed/people}:"
 	    "hist"), 3);
-	assert_int_equal(test_int("HGET {cwt:k:north-korea/killed/troops}:cur"
+	assert_int_equal(test_int("HGET {cwt:k:north-korea/killed/people}:cur"
 	    " value"), 3000);
 
 	/* The same item again, here and from a second daemon: no alert. */
@@ -1178,6 +1178,125 @@ test_teardown(void **state)
 	return 0;
 }
 
+/*
+ * Only headline figures move a key: a sub-count goes to history, and so
+ * do items published longer than max_age before the batch (a feed's
+ * archive is quiet); a corroboration says how many sources it has.
+ */
+static void
+test_roles_and_max_age(void **state)
+{
+	struct store_options	 o = {
+		.prefix = "cwt:", .channel = TEST_CHANNEL,
+		.stream = TEST_CHANNEL, .stream_maxlen = 1000,
+		.corroborated = true, .max_age = 2 * 86400,
+	};
+	const int64_t		 now = 1767225600;	/* test_submit's */
+	struct store		*s;
+	struct claim		 c;
+	json_t			*m;
+	char			 url[64], err[256];
+
+	(void)state;
+	snprintf(url, sizeof(url), "redis://127.0.0.1:%d/0", t.port);
+	o.url = url;
+	assert_non_null(s = store_new(t.base, &o, NULL, NULL, err,
+	    sizeof(err)));
+	assert_true(test_loop_until(test_is_connected, s, 5000));
+	test_subscribe();
+
+	/* A year-old archive item: history, no figure, no alert. */
+	test_claim(&c, 40, CLAIM_EXACT, "demak.flood", "killed", "people");
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://r.example/1",
+	    1, now - 365 * 86400, &c), 0);
+	assert_int_equal(test_int("EXISTS {cwt:k:demak.flood/killed/people}:"
+	    "cur"), 0);
+	/* Today's headline: new. */
+	c.value = 40;
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://r.example/0",
+	    5, now - 7200, &c), 1);
+	/* A sub-count of today's report: history, the figure stays. */
+	c.value = 7;
+	c.role = CLAIM_ROLE_SUBCOUNT;
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://r.example/2",
+	    2, now - 3600, &c), 0);
+	assert_int_equal(test_int("HGET {cwt:k:demak.flood/killed/people}:cur"
+	    " value"), 40);
+	assert_int_equal(test_int("ZCARD {cwt:k:demak.flood/killed/people}:"
+	    "hist"), 3);
+	/* The next headline: changed. */
+	c.value = 52;
+	c.role = CLAIM_ROLE_HEADLINE;
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://r.example/3",
+	    3, now - 3600, &c), 1);
+	/* The same figure from another source: corroborated, 2 sources. */
+	assert_int_equal(test_submit(s, TEST_FEED_B, "https://r.example/4",
+	    4, now - 1800, &c), 1);
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 3);
+	assert_string_equal(test_type(m, 0), "new");
+	json_array_remove(m, 0);
+	assert_string_equal(test_type(m, 0), "changed");
+	assert_int_equal(test_value(m, 0, "previous"), 40);
+	assert_int_equal(test_value(m, 0, "current"), 52);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(m,
+	    0), "sources")), 1);
+	assert_string_equal(test_type(m, 1), "corroborated");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(m,
+	    1), "sources")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    json_array_get(m, 1), "story"), "id")), "demak.flood");
+	json_decref(m);
+	store_free(s);
+}
+
+/*
+ * Keys of the format before stories (unit "troops") are migrated when a
+ * store connects: the figure they hold is the previous of the next change,
+ * and one that exists on both keys is merged, the later figure winning.
+ */
+static void
+test_migrate_old_keys(void **state)
+{
+	struct store	*s;
+	struct claim	 c;
+	json_t		*m;
+	static const char fig[] = "{\"value\":1000,\"qualifier\":\"exact\","
+	    "\"max\":null,\"modality\":\"actual\",\"published\":"
+	    "\"2024-12-19T00:00:00Z\",\"url\":\"https://old.example/1\","
+	    "\"title\":\"lama\",\"lang\":\"id\"}";
+
+	(void)state;
+	freeReplyObject(redisCommand(t.cmd, "DEL cwt:schema"));
+	freeReplyObject(redisCommand(t.cmd, "HSET {cwt:k:north-korea/wounded/"
+	    "troops}:cur value 1000 max \"\" lo 1000 hi 1000 vague 0 "
+	    "published %lld figure %s sources 1 src1 https://old.example/1",
+	    (long long)TEST_DEC19, fig));
+	freeReplyObject(redisCommand(t.cmd, "ZADD {cwt:k:north-korea/wounded/"
+	    "troops}:hist %lld %s", (long long)TEST_DEC19, fig));
+	/* An older figure already on the new key loses to it. */
+	freeReplyObject(redisCommand(t.cmd, "HSET {cwt:k:north-korea/wounded/"
+	    "people}:cur value 10 lo 10 hi 10 vague 0 published 1 figure {} "
+	    "sources 1"));
+	s = test_store(true, 0);
+	assert_int_equal(test_int("EXISTS {cwt:k:north-korea/wounded/troops}:"
+	    "cur"), 0);
+	assert_int_equal(test_int("HGET {cwt:k:north-korea/wounded/people}:cur"
+	    " value"), 1000);
+	assert_int_equal(test_int("GET cwt:schema"), 2);
+	test_subscribe();
+	test_claim(&c, 3000, CLAIM_EXACT, "north-korea", "wounded", "troops");
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://new.example/1",
+	    1, TEST_JAN15, &c), 1);
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 1);
+	assert_string_equal(test_type(m, 0), "changed");
+	assert_int_equal(test_value(m, 0, "previous"), 1000);
+	assert_int_equal(test_value(m, 0, "current"), 3000);
+	json_decref(m);
+	store_free(s);
+}
+
 int
 main(void)
 {
@@ -1185,6 +1304,8 @@ main(void)
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_semantics),
 		cmocka_unit_test(test_change_rules),
+		cmocka_unit_test(test_roles_and_max_age),
+		cmocka_unit_test(test_migrate_old_keys),
 		cmocka_unit_test(test_three_daemons_exactly_once),
 		cmocka_unit_test(test_items_and_state),
 		cmocka_unit_test(test_noscript_reload),

@@ -72,6 +72,39 @@ test_read_file_missing_names_path(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x"));
 }
 
+/* The markup pre-scan counts what libxml2 would: not quoted '>', not
+   script text, not comments. */
+static void
+test_markup_check(void **state)
+{
+	struct util_buf	 b = { 0 };
+	char		 err[160];
+	int		 i;
+
+	(void)state;
+	util_buf_printf(&b, "<p");
+	for (i = 0; i < 5; i++)
+		util_buf_printf(&b, " a%d='x>y' b%d c%d=u/v", i, i, i);
+	util_buf_printf(&b, "><script>if (a<b c d e f g) x = 1;</script>"
+	    "<!-- <q a b c d e f g h> --><![CDATA[<q a b c d e>]]></p>");
+	assert_int_equal(util_markup_check(b.data, b.len, 15, 100, err,
+	    sizeof(err)), 0);
+	assert_int_equal(util_markup_check(b.data, b.len, 14, 100, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "more than 14 attributes on element <p> at "
+	    "byte 0");
+	/* p, 15 attributes, script, comment, CDATA: 19 in all. */
+	assert_int_equal(util_markup_check(b.data, b.len, 15, 19, err,
+	    sizeof(err)), 0);
+	assert_int_equal(util_markup_check(b.data, b.len, 15, 18, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "more than 18 elements and attributes");
+	/* A bare '<' in text and an unterminated quote end cleanly. */
+	assert_int_equal(util_markup_check("a < b <p x=\"", 12, 1, 10, err,
+	    sizeof(err)), 0);
+	util_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -80,6 +113,7 @@ main(void)
 		cmocka_unit_test(test_buf_grows_and_terminates),
 		cmocka_unit_test(test_hash_known_value),
 		cmocka_unit_test(test_iso8601),
+		cmocka_unit_test(test_markup_check),
 		cmocka_unit_test(test_read_file_missing_names_path),
 	};
 

@@ -1,6 +1,8 @@
-# The alert schema of DESIGN.md ("Alert", version 1) as a jq predicate:
-# true for a valid alert, false otherwise.  Used by the store's
-# integration tests with jq -e.
+# The alert schema (version 2: v1's members, a story and the sources
+# count; tests/data/alert/alert-v2.schema.json) as a jq predicate: true
+# for a valid alert, false otherwise.  Used by the store's integration
+# tests with jq -e.  The key is the story's scope, the event and the unit
+# group (human counts fold into "people").
 def iso: type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$");
 def figure:
   type == "object"
@@ -9,11 +11,16 @@ def figure:
   and has("max") and (.max == null or (.max | type) == "number")
   and (.published == null or (.published | iso))
   and has("url") and has("title");
+def fold: if IN("troops", "personnel", "soldiers", "persons", "people")
+  then "people" else . end;
 type == "object"
-and .v == 1
+and .v == 2
 and (.type | IN("new", "changed", "corroborated"))
 and (.key | type) == "string"
-and .key == ((.entity // "-") + "/" + .event + "/" + .unit)
+and (.story | type) == "object" and (.story.id | type) == "string"
+and (.story.label | type) == "string" and (.story.label | length) > 0
+and (.sources | type) == "number" and .sources >= 1
+and .key == (.story.id + "/" + .event + "/" + (.unit | fold))
 and (if .type == "new" then .previous == null else (.previous | figure) end)
 and (.current | figure)
 and (.current.text | type) == "string" and (.current.text | length) > 0

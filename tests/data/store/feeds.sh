@@ -8,7 +8,7 @@
 cw_feed_key() {
 	e=$(( ($1 - 1) / 4 )); v=$(( ($1 - 1) % 4 ))
 	set -- north-korea russia ukraine; shift "$e"; ent=$1
-	set -- killed/troops wounded/troops missing/troops evacuated/people
+	set -- killed/people wounded/people missing/people evacuated/people
 	shift "$v"; echo "$ent/$1"
 }
 cw_feed_phrase() {

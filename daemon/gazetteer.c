@@ -1,0 +1,547 @@
+/*
+ * gazetteer: loads place names, event kinds and agencies from the "*.txt"
+ * files of one directory into a sorted array of normalised phrases, and
+ * finds them in text by binary search, longest phrase first.  It owns the
+ * nodes (one per id) and the phrases.  Like the lexicon it never logs or
+ * exits on bad data: every problem comes back as "FILE:LINE: message".
+ *
+ * Normalisation, the same for data and text: words are runs of ASCII
+ * letters and digits and of bytes >= 0x80 (UTF-8 letters), ASCII folded to
+ * lower case, joined by one space; everything else separates words.  So
+ * "Kab. Demak", "Kab Demak" and "KAB DEMAK" are one phrase.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gazetteer.h"
+#include "util.h"
+
+#define GAZETTEER_FILE_MAX	(4 * 1024 * 1024)
+#define GAZETTEER_FILES_MAX	256
+#define GAZETTEER_WORDS_MAX	6	/* words in one phrase */
+#define GAZETTEER_NORM_MAX	256	/* bytes of one normalised phrase */
+
+struct gazetteer_node {
+	char	*id;
+	char	*label_id;	/* first Indonesian (or "*") name */
+	char	*label_en;	/* first English (or "*") name */
+	char	*parent;	/* place: parent id or NULL; else NULL */
+	int	 up;		/* index of the parent, or -1 */
+	int	 depth;
+};
+
+struct gazetteer_name {
+	char			*norm;
+	enum gazetteer_kind	 kind;
+	int			 id;
+	size_t			 order;	/* load order: first wins a tie */
+};
+
+struct gazetteer_agency {
+	char	*entity;
+	char	*country;
+};
+
+struct gazetteer_list {
+	struct gazetteer_node	*v;
+	size_t			 n, cap;
+};
+
+struct gazetteer {
+	struct gazetteer_list	 nodes[2];	/* by enum gazetteer_kind */
+	struct gazetteer_name	*names;
+	size_t			 nnames, capnames;
+	struct gazetteer_agency	*agencies;
+	size_t			 nagencies;
+};
+
+/* One word of a text: where it is. */
+struct gazetteer_word {
+	size_t	 off, len;
+};
+
+static bool
+gazetteer_is_word(unsigned char ch)
+{
+	return isalnum(ch) || ch >= 0x80;
+}
+
+/*
+ * Splits text into words; returns how many, writing up to max.  The
+ * caller's array bounds the work, so hostile text costs no allocation.
+ */
+static size_t
+gazetteer_words(const char *s, size_t len, struct gazetteer_word *w,
+    size_t max)
+{
+	size_t	 i = 0, n = 0, start;
+
+	while (i < len) {
+		while (i < len && !gazetteer_is_word((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			break;
+		start = i;
+		while (i < len && gazetteer_is_word((unsigned char)s[i]))
+			i++;
+		if (n < max) {
+			w[n].off = start;
+			w[n].len = i - start;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* The normalised phrase of words w[0..n); false when it does not fit. */
+static bool
+gazetteer_norm(const char *s, const struct gazetteer_word *w, size_t n,
+    char *buf, size_t size)
+{
+	size_t	 i, j, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (o + w[i].len + 2 > size)
+			return false;
+		if (i > 0)
+			buf[o++] = ' ';
+		for (j = 0; j < w[i].len; j++)
+			buf[o++] = (char)tolower((unsigned char)s[w[i].off + j]);
+	}
+	buf[o] = '\0';
+	return true;
+}
+
+static int
+gazetteer_node_add(struct gazetteer_list *l, const char *id)
+{
+	size_t	 i;
+
+	/* Lines of one id follow each other: look at the last one first. */
+	if (l->n > 0 && strcmp(l->v[l->n - 1].id, id) == 0)
+		return (int)l->n - 1;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].id, id) == 0)
+			return (int)i;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+	l->v[l->n].id = xstrdup(id);
+	l->v[l->n].up = -1;
+	return (int)l->n++;
+}
+
+/* Sets the labels a name gives its node; "!" ends a label-only name. */
+static void
+gazetteer_label_set(struct gazetteer_node *nd, const char *lang,
+    const char *name)
+{
+	size_t	 len = strcspn(name, "!");
+
+	if ((strcmp(lang, "id") == 0 || strcmp(lang, "*") == 0) &&
+	    nd->label_id == NULL)
+		nd->label_id = xstrndup(name, len);
+	if ((strcmp(lang, "en") == 0 || strcmp(lang, "*") == 0) &&
+	    nd->label_en == NULL)
+		nd->label_en = xstrndup(name, len);
+}
+
+static int
+gazetteer_name_add(struct gazetteer *g, enum gazetteer_kind kind, int id,
+    const char *name)
+{
+	struct gazetteer_word	 w[GAZETTEER_WORDS_MAX + 1];
+	char			 buf[GAZETTEER_NORM_MAX];
+	size_t			 n;
+
+	if (strchr(name, '!') != NULL)
+		return 0;
+	n = gazetteer_words(name, strlen(name), w, GAZETTEER_WORDS_MAX + 1);
+	if (n == 0 || n > GAZETTEER_WORDS_MAX)
+		return -1;
+	if (!gazetteer_norm(name, w, n, buf, sizeof(buf)))
+		return -1;
+	if (g->nnames == g->capnames) {
+		g->capnames = g->capnames ? g->capnames * 2 : 1024;
+		g->names = xreallocarray(g->names, g->capnames,
+		    sizeof(*g->names));
+	}
+	g->names[g->nnames].norm = xstrdup(buf);
+	g->names[g->nnames].kind = kind;
+	g->names[g->nnames].id = id;
+	g->names[g->nnames].order = g->nnames;
+	g->nnames++;
+	return 0;
+}
+
+/* Splits off the next blank-separated field of *p, or NULL. */
+static char *
+gazetteer_field(char **p)
+{
+	char	*s = *p, *e;
+
+	s += strspn(s, " \t");
+	if (*s == '\0')
+		return NULL;
+	e = s + strcspn(s, " \t");
+	if (*e != '\0')
+		*e++ = '\0';
+	*p = e;
+	return s;
+}
+
+static bool
+gazetteer_lang_ok(const char *lang)
+{
+	return strcmp(lang, "*") == 0 || (strlen(lang) >= 2 &&
+	    strlen(lang) <= 3 && strspn(lang, "abcdefghijklmnopqrstuvwxyz") ==
+	    strlen(lang));
+}
+
+/* One line: "place ID PARENT LANG NAME", "kind ID LANG NAME", "agency E C". */
+static const char *
+gazetteer_line(struct gazetteer *g, char *line)
+{
+	struct gazetteer_node	*nd;
+	char			*p = line, *what, *id, *parent = NULL, *lang;
+	enum gazetteer_kind	 kind;
+	int			 i;
+
+	if ((what = gazetteer_field(&p)) == NULL || *what == '#')
+		return NULL;
+	if ((id = gazetteer_field(&p)) == NULL)
+		return "missing id";
+	if (strcmp(what, "agency") == 0) {
+		if ((lang = gazetteer_field(&p)) == NULL)
+			return "agency needs an entity and a country";
+		g->agencies = xreallocarray(g->agencies, g->nagencies + 1,
+		    sizeof(*g->agencies));
+		g->agencies[g->nagencies].entity = xstrdup(id);
+		g->agencies[g->nagencies++].country = xstrdup(lang);
+		return NULL;
+	}
+	if (strcmp(what, "place") == 0) {
+		kind = GAZETTEER_PLACE;
+		if ((parent = gazetteer_field(&p)) == NULL)
+			return "place needs a parent (\"-\" for none)";
+	} else if (strcmp(what, "kind") == 0)
+		kind = GAZETTEER_EVENT;
+	else
+		return "unknown entry (place, kind or agency)";
+	if ((lang = gazetteer_field(&p)) == NULL || !gazetteer_lang_ok(lang))
+		return "bad or missing language (id, en or *)";
+	p += strspn(p, " \t");
+	if (*p == '\0')
+		return "missing name";
+	if (strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(id))
+		return "id must be lower case letters, digits and '-'";
+	i = gazetteer_node_add(&g->nodes[kind], id);
+	nd = &g->nodes[kind].v[i];
+	if (parent != NULL && strcmp(parent, "-") != 0 && nd->parent == NULL)
+		nd->parent = xstrdup(parent);
+	gazetteer_label_set(nd, lang, p);
+	if (gazetteer_name_add(g, kind, i, p) == -1)
+		return "name has no words, or more than 6";
+	return NULL;
+}
+
+static int
+gazetteer_load_file(struct gazetteer *g, const char *path, char *err,
+    size_t errlen)
+{
+	char		*buf, *line, *next;
+	const char	*why;
+	size_t		 len;
+	int		 lineno = 0;
+
+	if (util_read_file(path, GAZETTEER_FILE_MAX, &buf, &len, err,
+	    errlen) == -1)
+		return -1;
+	for (line = buf; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
+		if ((why = gazetteer_line(g, line)) != NULL) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+			free(buf);
+			return -1;
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+static int
+gazetteer_name_cmp(const void *a, const void *b)
+{
+	const struct gazetteer_name	*x = a, *y = b;
+	int				 c;
+
+	if ((c = strcmp(x->norm, y->norm)) != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
+gazetteer_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Parents to indexes, depths, and the names sorted for the search. */
+static const char *
+gazetteer_index(struct gazetteer *g)
+{
+	struct gazetteer_list	*l = &g->nodes[GAZETTEER_PLACE];
+	size_t			 i, j, o;
+	int			 up, d;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].parent != NULL &&
+		    (l->v[i].up = gazetteer_place(g, l->v[i].parent)) == -1)
+			return l->v[i].id;
+	for (i = 0; i < l->n; i++) {
+		for (d = 0, up = l->v[i].up; up != -1 && d <= 8; d++)
+			up = l->v[up].up;
+		if (d > 8)
+			return l->v[i].id;
+		l->v[i].depth = d;
+	}
+	qsort(g->names, g->nnames, sizeof(*g->names), gazetteer_name_cmp);
+	/* A phrase named twice keeps its first meaning only. */
+	for (i = 0, o = 0; i < g->nnames; i = j) {
+		for (j = i + 1; j < g->nnames &&
+		    strcmp(g->names[j].norm, g->names[i].norm) == 0; j++)
+			free(g->names[j].norm);
+		g->names[o++] = g->names[i];
+	}
+	g->nnames = o;
+	return NULL;
+}
+
+struct gazetteer *
+gazetteer_load(const char *dir, char *err, size_t errlen)
+{
+	struct gazetteer	*g;
+	DIR			*d;
+	struct dirent		*de;
+	char			*names[GAZETTEER_FILES_MAX], *path;
+	const char		*bad;
+	size_t			 n = 0, i, len;
+	int			 rc = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, errlen, "%s:0: %s", dir, strerror(errno));
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL && n < GAZETTEER_FILES_MAX) {
+		len = strlen(de->d_name);
+		if (len > 4 && de->d_name[0] != '.' &&
+		    strcmp(de->d_name + len - 4, ".txt") == 0)
+			names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	/* Sorted: which file wins a phrase named twice must not vary. */
+	qsort(names, n, sizeof(names[0]), gazetteer_str_cmp);
+	g = xcalloc(1, sizeof(*g));
+	for (i = 0; i < n; i++) {
+		if (rc == 0) {
+			xasprintf(&path, "%s/%s", dir, names[i]);
+			rc = gazetteer_load_file(g, path, err, errlen);
+			free(path);
+		}
+		free(names[i]);
+	}
+	if (rc == 0 && g->nnames == 0) {
+		snprintf(err, errlen, "%s:0: no names (*.txt files)", dir);
+		rc = -1;
+	}
+	if (rc == 0 && (bad = gazetteer_index(g)) != NULL) {
+		snprintf(err, errlen, "%s:0: place %s: unknown parent or a "
+		    "cycle", dir, bad);
+		rc = -1;
+	}
+	if (rc == -1) {
+		gazetteer_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void
+gazetteer_free(struct gazetteer *g)
+{
+	struct gazetteer_list	*l;
+	size_t			 i, k;
+
+	if (g == NULL)
+		return;
+	for (k = 0; k < 2; k++) {
+		l = &g->nodes[k];
+		for (i = 0; i < l->n; i++) {
+			free(l->v[i].id);
+			free(l->v[i].label_id);
+			free(l->v[i].label_en);
+			free(l->v[i].parent);
+		}
+		free(l->v);
+	}
+	for (i = 0; i < g->nnames; i++)
+		free(g->names[i].norm);
+	free(g->names);
+	for (i = 0; i < g->nagencies; i++) {
+		free(g->agencies[i].entity);
+		free(g->agencies[i].country);
+	}
+	free(g->agencies);
+	free(g);
+}
+
+static const struct gazetteer_name *
+gazetteer_find(const struct gazetteer *g, const char *norm)
+{
+	size_t	 lo = 0, hi = g->nnames, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(norm, g->names[mid].norm)) == 0)
+			return &g->names[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* The longest name starting at word w[0] of the n left; its word count. */
+static size_t
+gazetteer_longest(const struct gazetteer *g, const char *s,
+    const struct gazetteer_word *w, size_t n,
+    const struct gazetteer_name **hit)
+{
+	char			 buf[GAZETTEER_NORM_MAX];
+	const struct gazetteer_name *nm;
+	size_t			 k;
+	unsigned char		 first;
+
+	for (k = n < GAZETTEER_WORDS_MAX ? n : GAZETTEER_WORDS_MAX; k > 0;
+	    k--) {
+		if (!gazetteer_norm(s, w, k, buf, sizeof(buf)) ||
+		    (nm = gazetteer_find(g, buf)) == NULL)
+			continue;
+		first = (unsigned char)s[w[k - 1].off];
+		if (nm->kind == GAZETTEER_PLACE && islower(first))
+			continue;
+		*hit = nm;
+		return k;
+	}
+	return 0;
+}
+
+#define GAZETTEER_SCAN_WORDS	4096	/* words looked at per call */
+
+size_t
+gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
+    struct gazetteer_match *m, size_t max)
+{
+	struct gazetteer_word		*w;
+	const struct gazetteer_name	*nm = NULL;
+	size_t				 nw, i = 0, k, n = 0;
+
+	w = xreallocarray(NULL, GAZETTEER_SCAN_WORDS, sizeof(*w));
+	nw = gazetteer_words(text, len, w, GAZETTEER_SCAN_WORDS);
+	if (nw > GAZETTEER_SCAN_WORDS)
+		nw = GAZETTEER_SCAN_WORDS;
+	while (i < nw) {
+		if ((k = gazetteer_longest(g, text, w + i, nw - i, &nm)) == 0) {
+			i++;
+			continue;
+		}
+		if (n < max) {
+			m[n].kind = nm->kind;
+			m[n].id = nm->id;
+			m[n].offset = w[i].off;
+			m[n].length = w[i + k - 1].off + w[i + k - 1].len -
+			    w[i].off;
+		}
+		n++;
+		i += k;
+	}
+	free(w);
+	return n;
+}
+
+const char *
+gazetteer_id(const struct gazetteer *g, enum gazetteer_kind kind, int id)
+{
+	return g->nodes[kind].v[id].id;
+}
+
+const char *
+gazetteer_label(const struct gazetteer *g, enum gazetteer_kind kind, int id,
+    const char *lang)
+{
+	const struct gazetteer_node	*nd = &g->nodes[kind].v[id];
+	const char			*l;
+
+	if (lang != NULL && strcmp(lang, "id") == 0)
+		l = nd->label_id != NULL ? nd->label_id : nd->label_en;
+	else
+		l = nd->label_en != NULL ? nd->label_en : nd->label_id;
+	return l != NULL ? l : nd->id;
+}
+
+int
+gazetteer_depth(const struct gazetteer *g, int place)
+{
+	return g->nodes[GAZETTEER_PLACE].v[place].depth;
+}
+
+int
+gazetteer_country(const struct gazetteer *g, int place)
+{
+	const struct gazetteer_list	*l = &g->nodes[GAZETTEER_PLACE];
+
+	while (l->v[place].up != -1)
+		place = l->v[place].up;
+	return place;
+}
+
+int
+gazetteer_place(const struct gazetteer *g, const char *id)
+{
+	const struct gazetteer_list	*l = &g->nodes[GAZETTEER_PLACE];
+	size_t				 i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+gazetteer_agency(const struct gazetteer *g, const char *entity)
+{
+	size_t	 i;
+
+	for (i = 0; i < g->nagencies; i++)
+		if (strcmp(g->agencies[i].entity, entity) == 0)
+			return g->agencies[i].country;
+	return NULL;
+}
+
+size_t
+gazetteer_size(const struct gazetteer *g)
+{
+	return g->nnames;
+}

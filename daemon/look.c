@@ -109,7 +109,9 @@ look_figure_parse(struct look_figure *f, const char *json, char *err,
 	    json_object_get(o, "published")));
 	f->first_seen = look_time_parse(json_string_value(
 	    json_object_get(o, "first_seen")));
-	if (json_is_true(json_object_get(o, "history_only")))
+	/* A claim role (sub_count, earlier, ...) never moved the key. */
+	if (json_is_true(json_object_get(o, "history_only")) ||
+	    json_is_string(json_object_get(o, "role")))
 		f->role = LOOK_ROLE_HISTORY;
 	if (json_is_true(json_object_get(o, "corrected")))
 		f->role = LOOK_ROLE_CORRECTION;
@@ -273,7 +275,8 @@ look_figure_obj(const struct look_figure *f, const char *key)
 	look_host(f->url, host, sizeof(host));
 	json_object_set_new(o, "outlet", look_json_str(host[0] != '\0' ?
 	    host : NULL));
-	json_object_set_new(o, "role", json_string(look_role_name(f->role)));
+	json_object_set_new(o, "status",
+	    json_string(look_role_name(f->role)));
 	json_object_set_new(o, "current", json_boolean(f->current));
 	json_object_set_new(o, "rejected", json_boolean(f->rejected));
 	if (f->editor != NULL)
@@ -485,7 +488,7 @@ look_correction(double value, int64_t at, const char *key, const char *who,
 	*member = look_dump(m);
 
 	a = json_object();
-	json_object_set_new(a, "v", json_integer(1));
+	json_object_set_new(a, "v", json_integer(2));
 	json_object_set_new(a, "type", json_string("corrected"));
 	json_object_set_new(a, "key", look_json_str(key));
 	/* entity/event/unit, entity "-" when the key has none */
@@ -503,7 +506,18 @@ look_correction(double value, int64_t at, const char *key, const char *who,
 		json_object_set_new(a, "entity", json_null());
 		json_object_set_new(a, "event", json_null());
 		json_object_set_new(a, "unit", json_null());
+		ent[0] = '\0';
 	}
+	/* Schema v2's story: the key's scope; the script puts the stored
+	   label in when the key has one. */
+	if (ent[0] != '\0' && strcmp(ent, "-") != 0) {
+		f = json_object();
+		json_object_set_new(f, "id", look_json_str(ent));
+		json_object_set_new(f, "label", look_json_str(ent));
+		json_object_set_new(a, "story", f);
+	} else
+		json_object_set_new(a, "story", json_null());
+	json_object_set_new(a, "sources", json_integer(1));
 	json_object_set_new(a, "previous", json_null());
 	json_object_set_new(a, "current",
 	    look_correction_obj(value, at, who, note));

@@ -46,20 +46,23 @@ static const char store_look_lua_mute[] =
  * member, 4 value, 5 alert (previous null), 6 channel, 7 stream maxlen,
  * 8 log entry, 9 source id.  The correction becomes the current figure,
  * as the batch script would write one, and one "corrected" alert goes out
- * on the channel and the stream, with the figure it replaced as previous.
+ * on the channel and the stream, with the figure it replaced as previous
+ * and the key's story label.
  */
 static const char store_look_lua_set[] =
 "local A, K, call = ARGV, KEYS, redis.call\n"
-"local prev = call('HGET', K[1], 'figure') or 'null'\n"
+"local c = call('HMGET', K[1], 'figure', 'story_label')\n"
 "call('ZADD', K[2], A[1], A[3])\n"
 "call('DEL', K[3])\n"
 "call('HSET', K[1], 'value', A[4], 'max', '', 'lo', A[4], 'hi', A[4],\n"
 "    'vague', '0', 'published', A[1], 'figure', A[2], 'sources', 1,\n"
 "    'updated', A[1], 'src1', A[9], 'hn', call('ZCARD', K[2]))\n"
-"local al = A[5]\n"
-"local i, j = string.find(al, '\"previous\":null', 1, true)\n"
-"al = string.sub(al, 1, i - 1) .. '\"previous\":' .. prev ..\n"
-"    string.sub(al, j + 1)\n"
+"local al = cjson.decode(A[5])\n"
+"if c[1] then al.previous = cjson.decode(c[1]) end\n"
+"if c[2] and c[2] ~= '' and type(al.story) == 'table' then\n"
+"  al.story.label = c[2]\n"
+"end\n"
+"al = cjson.encode(al)\n"
 "call('PUBLISH', A[6], al)\n"
 "call('XADD', K[5], 'MAXLEN', '~', A[7], '*', 'alert', al)\n"
 "call('RPUSH', K[4], A[8])\n"

@@ -134,8 +134,9 @@ char	*look_history_json(const struct look_history *);
 int	 look_event_parse(struct look_event *, const char *json);
 /*
  * An editor's correction of key to value at time at: the current hash's
- * figure, the history member and the "corrected" alert (previous null,
- * for the script to splice), each a new string the caller frees.
+ * figure, the history member and the "corrected" alert (schema v2,
+ * previous null and the scope as story label, for the script to fill in),
+ * each a new string the caller frees.
  */
 void	 look_correction(double value, int64_t at, const char *key,
 	    const char *who, const char *note, char **figure, char **member,

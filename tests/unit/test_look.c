@@ -147,6 +147,10 @@ test_correction_json(void **state)
 	    "killed");
 	assert_string_equal(json_string_value(json_object_get(a, "unit")),
 	    "troops");
+	assert_int_equal(json_integer_value(json_object_get(a, "v")), 2);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(a, "story"), "id")), "north-korea");
+	assert_int_equal(json_integer_value(json_object_get(a, "sources")), 1);
 	json_decref(a);
 	/* The script splices the previous figure at the one null. */
 	p = strstr(al, "\"previous\":null");

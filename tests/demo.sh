@@ -106,11 +106,11 @@ sleep 8
 PORT=$(sed -n 's/.*http listen=.* port=\([0-9]*\).*/\1/p' "$TMP/daemon.log")
 echo "---- claimwatch figures ----"
 "$B/claimwatch" figures -c "$TMP/claimwatch.conf"
-echo "---- claimwatch history north-korea/deployed/troops ----"
-"$B/claimwatch" history north-korea/deployed/troops -c "$TMP/claimwatch.conf"
+echo "---- claimwatch history north-korea/deployed/people ----"
+"$B/claimwatch" history north-korea/deployed/people -c "$TMP/claimwatch.conf"
 echo "---- the page ----"
 echo "demo: open http://127.0.0.1:$PORT/ (a quantity's timeline:" \
-    "http://127.0.0.1:$PORT/key/north-korea/deployed/troops)"
+    "http://127.0.0.1:$PORT/key/north-korea/deployed/people)"
 echo "demo: the page stays up ${DEMO_PAGE_SECONDS:-60} s; Ctrl-C ends the demo"
 sleep "${DEMO_PAGE_SECONDS:-60}"
 kill -TERM "$DPID"

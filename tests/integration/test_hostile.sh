@@ -117,7 +117,7 @@ echo "daemon VmHWM ${kb}kB (bound ${BOUND_KB}kB)"
 [ "$slow" -eq 0 ] || cw_fail "/healthz blocked $slow times"
 [ "$kb" -le "$BOUND_KB" ] || cw_fail "daemon VmHWM ${kb}kB over ${BOUND_KB}kB"
 grep '^{' "$CW_TMP/alerts.raw" |
-    jq -e 'select(.key == "north-korea/killed/troops")' >/dev/null ||
+    jq -e 'select(.key == "north-korea/killed/people")' >/dev/null ||
     cw_fail "the good feed did not alert"
 # A refused feed backs off like a failing one: far fewer than 15 fetches.
 n=$(grep -c "GET /attrs.xml" "$CW_TMP/httpd.log" || true)

@@ -219,7 +219,7 @@ test_config_example_matches_defaults(void **state)
 	}
 	fclose(f);
 	/* Every setting but list, password, watch and the two above. */
-	assert_int_equal(uncommented, 25);
+	assert_int_equal(uncommented, 27);
 	c = config_load(path, err, sizeof(err));
 	if (c == NULL)
 		fail_msg("%s", err);

@@ -3,7 +3,7 @@
 # sample feeds in three stages, plus a hostile feed and a late one) from a
 # loopback HTTP server into a real Redis; then
 # - `claimwatch figures`, `history`, `feeds` (text and --json) show what
-#   Redis holds;
+#   Redis holds; `poll URL` polls just that feed;
 # - the daemon's page, opened in headless Chromium: / and /key/KEY carry
 #   the keys, values and source links; an item titled
 #   <script>alert(1)</script> shows as text and no script element exists;
@@ -143,6 +143,22 @@ cw_redis HSET "{cw:k:north-korea/killed/people}:cur" story_label \
     'Kursk <front>' >/dev/null
 $CW figures north-korea/killed/people $CONF | grep -q ' Kursk <front>$' ||
     cw_fail "figures does not show the changed story label"
+
+# poll: one feed of the list, now, into a Redis prefix no daemon polls.
+CW_STATE=$CW_TMP/state3 cw_config "$CW_TMP/poll.conf" "[redis]" \
+    "prefix = pl:" "channel = pl:alerts"
+$CW poll "$HTTP_URL/world-desk.atom" -c "$CW_TMP/poll.conf" \
+    >"$CW_TMP/poll.out" 2>&1 || cw_fail "poll: $(cat "$CW_TMP/poll.out")"
+$CW feeds -c "$CW_TMP/poll.conf" --json | jq -s -e 'length == 1 and
+    (.[0].url | endswith("world-desk.atom")) and .[0].status == 200' \
+    >/dev/null || cw_fail "poll did not poll exactly that feed"
+$CW figures -c "$CW_TMP/poll.conf" --json | jq -s -e 'length >= 2 and
+    all(.current.url | startswith("https://world-desk.example/"))' \
+    >/dev/null || cw_fail "poll stored other feeds' figures"
+$CW poll "$HTTP_URL/not-listed.xml" -c "$CW_TMP/poll.conf" \
+    2>"$CW_TMP/poll.err" && cw_fail "poll of an unlisted feed succeeded"
+grep -q 'not in the feed list' "$CW_TMP/poll.err" ||
+    cw_fail "poll of an unlisted feed: $(cat "$CW_TMP/poll.err")"
 
 # The page in headless Chromium.
 dom() {

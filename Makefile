@@ -235,9 +235,13 @@ install: all
 	    systemd/claimwatch.service \
 	    >$(DESTDIR)$(UNITDIR)/claimwatch.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/claimwatch.service
+	@# The pages name the default paths; they are the ones built in.
 	for m in $(MANPAGES); do \
 	    s=$${m##*.}; \
-	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
+	    sed -e 's|/usr/local/share/claimwatch|$(DATADIR)|g' \
+	        -e 's|/etc/claimwatch|$(SYSCONFDIR)/claimwatch|g' $$m \
+	        >$(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	    chmod 644 $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
 	done
 
 uninstall:

@@ -17,12 +17,14 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "check.h"
 #include "claim.h"
 #include "claimwatch_look.h"
 #include "config.h"
 #include "extract.h"
 #include "feed.h"
 #include "gazetteer.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "log.h"
 #include "store.h"
@@ -33,63 +35,115 @@
 #define CLAIMWATCH_STDIN_MAX	(256UL * 1024 * 1024)
 #define CLAIMWATCH_FILE_MAX	(256UL * 1024 * 1024)
 
-static void
-claimwatch_usage(void)
+/* One line of usage per subcommand, in the order the help lists them. */
+static const struct {
+	const char	*name;
+	const char	*usage;
+	const char	*what;
+} claimwatch_cmds[] = {
+	{ "extract", "extract [--lang TAG|auto] [--lexicon DIR] "
+	    "[--gazetteer DIR] [--explain] [-c FILE]",
+	    "print the claims in the text on stdin, one JSON object a line" },
+	{ "parse", "parse FILE",
+	    "parse an RSS, Atom or JSON feed file and print it as JSON" },
+	{ "check-config", "check-config [-c FILE]",
+	    "report every error in a configuration and its feed list" },
+	{ "tail", "tail [-c FILE | --url URL] [--channel C] [--stream S] "
+	    "[--from-stream ID] [--raw]", "follow the alerts in Redis" },
+	{ "figures", "figures [GLOB] [-c FILE] [--json]",
+	    "each claim key's current figure, newest change first" },
+	{ "history", "history KEY [-c FILE] [--json]",
+	    "every figure of a key with its sources, and the editor's log" },
+	{ "feeds", "feeds [-c FILE] [--json]",
+	    "each feed's last poll, status, next due time, errors, items" },
+	{ "poll", "poll URL [-c FILE]", "poll one feed of the list now" },
+	{ "mute", "mute KEY [-c FILE] [--who NAME]",
+	    "keep a key's figures but send no alerts for it" },
+	{ "unmute", "unmute KEY [-c FILE] [--who NAME]", "undo mute" },
+	{ "reject", "reject URL|HOST [-c FILE] [--who NAME]",
+	    "a source's figures stop counting; current figures recomputed" },
+	{ "set", "set KEY VALUE --note TEXT [-c FILE] [--who NAME]",
+	    "an editor's correction: publishes one \"corrected\" alert" },
+	{ "version", "version", "print the version" },
+};
+#define CLAIMWATCH_NCMDS (sizeof(claimwatch_cmds) / sizeof(claimwatch_cmds[0]))
+
+/*
+ * Usage of one subcommand (cmd) or of all (NULL).  Status 0 (asked for
+ * with -h/--help) goes to stdout; anything else to stderr.
+ */
+static void __attribute__((noreturn))
+claimwatch_usage_of(const char *cmd, int status)
 {
-	fprintf(stderr,
-	    "usage: claimwatch extract [--lang id|en|auto] [--lexicon DIR] "
-	    "[--gazetteer DIR] [--explain] "
-	    "[-c FILE]\n"
-	    "       claimwatch parse FILE\n"
-	    "       claimwatch check-config [-c FILE]\n"
-	    "       claimwatch tail [-c FILE | --url URL] [--channel C] "
-	    "[--stream S] [--from-stream ID] [--raw]\n"
-	    "%s"
-	    "       claimwatch version\n", claimwatch_look_usage);
-	exit(1);
+	FILE	*out = status == 0 ? stdout : stderr;
+	size_t	 i;
+	bool	 first = true;
+
+	for (i = 0; i < CLAIMWATCH_NCMDS; i++) {
+		if (cmd != NULL && strcmp(cmd, claimwatch_cmds[i].name) != 0)
+			continue;
+		fprintf(out, "%s claimwatch %s\n", first ? "usage:" : "      ",
+		    claimwatch_cmds[i].usage);
+		first = false;
+	}
+	if (cmd == NULL) {
+		fprintf(out, "\n");
+		for (i = 0; i < CLAIMWATCH_NCMDS; i++)
+			fprintf(out, "  %-13s %s\n", claimwatch_cmds[i].name,
+			    claimwatch_cmds[i].what);
+		fprintf(out, "\n'claimwatch COMMAND --help' shows one command; "
+		    "see claimwatch(1).\n");
+	}
+	exit(status);
 }
 
-static bool
-claimwatch_is_dir(const char *path)
+/* The table's name for a subcommand, or NULL. */
+static const char *
+claimwatch_cmd_name(const char *name)
 {
-	struct stat	 st;
+	size_t	 i;
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	for (i = 0; i < CLAIMWATCH_NCMDS; i++)
+		if (strcmp(name, claimwatch_cmds[i].name) == 0)
+			return claimwatch_cmds[i].name;
+	return NULL;
+}
+
+/* Options of subcommands that take only -c. */
+static const struct option claimwatch_help_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void __attribute__((noreturn))
+claimwatch_usage(void)
+{
+	claimwatch_usage_of(NULL, 1);
 }
 
 /*
  * The lexicon directory: --lexicon, else $CLAIMWATCH_LEXICON, else the
- * installed one, else config/lexicon beside a build tree, so that the tool
- * works straight from `make` as well as after `make install`.
+ * configuration's [extract] lexicon_dir, else what the daemon would use
+ * (the checkout's when run from a build tree, else the installed one).
  */
-static char *
-claimwatch_lexicon_dir(const char *opt, const char *argv0)
+static struct lexicon *
+claimwatch_lexicon(const char *opt, const struct config *conf, char **used,
+    char *err, size_t errlen)
 {
-	char	 exe[PATH_MAX], *dir, *p;
-	ssize_t	 n;
+	const char	*p;
 
+	if (opt == NULL && (p = getenv("CLAIMWATCH_LEXICON")) != NULL &&
+	    *p != '\0')
+		opt = p;
 	if (opt != NULL)
-		return xstrdup(opt);
-	if ((p = getenv("CLAIMWATCH_LEXICON")) != NULL && *p != '\0')
-		return xstrdup(p);
-	if (claimwatch_is_dir(CW_DATADIR "/lexicon"))
-		return xstrdup(CW_DATADIR "/lexicon");
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		dir = dirname(exe);
-		/* build/claimwatch or build/san/claimwatch */
-		xasprintf(&p, "%s/../config/lexicon", dir);
-		if (claimwatch_is_dir(p))
-			return p;
-		free(p);
-		xasprintf(&p, "%s/../../config/lexicon", dir);
-		if (claimwatch_is_dir(p))
-			return p;
-		free(p);
-	}
-	(void)argv0;
-	return xstrdup(CW_DATADIR "/lexicon");
+		return lexicon_load_setting(opt, true, "--lexicon", used, err,
+		    errlen);
+	if (conf != NULL)
+		return lexicon_load_setting(conf->lexicon_dir,
+		    conf->lexicon_dir_set, conf->path, used, err, errlen);
+	return lexicon_load_setting(CW_DATADIR "/lexicon", false,
+	    "claimwatch", used, err, errlen);
 }
 
 static int
@@ -172,6 +226,7 @@ claimwatch_cmd_extract(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "gazetteer", required_argument, NULL, 'g' },
 		{ "explain", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct claimwatch_extract	 x = { 0 };
@@ -180,13 +235,15 @@ claimwatch_cmd_extract(int argc, char **argv)
 	struct story_text		 story;
 	struct config			*conf = NULL;
 	const char			*lang = "auto", *lexopt = NULL;
-	char				*gazopt = NULL;
-	char				 err[CONFIG_ERR_LEN], *dir, *text;
+	char				*gazopt = NULL, *lexdir = NULL;
+	char				 err[CONFIG_ERR_LEN], *text;
 	size_t				 len;
 	int				 ch;
 
-	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			claimwatch_usage_of("extract", 0);
 		case 'L':
 			lang = optarg;
 			break;
@@ -208,25 +265,34 @@ claimwatch_cmd_extract(int argc, char **argv)
 			}
 			break;
 		default:
-			claimwatch_usage();
+			claimwatch_usage_of("extract", 1);
 		}
 	}
 	if (optind != argc)
-		claimwatch_usage();
-	if (lexopt == NULL && conf != NULL)
-		lexopt = conf->lexicon_dir;
-	if (gazopt == NULL && conf != NULL)
+		claimwatch_usage_of("extract", 1);
+	if (gazopt == NULL && conf != NULL && conf->gazetteer_dir_set)
 		gazopt = xstrdup(conf->gazetteer_dir);
-	dir = claimwatch_lexicon_dir(lexopt, argv[0]);
-	if ((lex = lexicon_load(dir, err, sizeof(err))) != NULL)
-		gaz = claimwatch_gazetteer(gazopt, dir, err, sizeof(err));
-	free(dir);
+	if ((lex = claimwatch_lexicon(lexopt, conf, &lexdir, err,
+	    sizeof(err))) != NULL)
+		gaz = claimwatch_gazetteer(gazopt, lexdir, err, sizeof(err));
+	free(lexdir);
 	free(gazopt);
 	config_free(conf);
 	if (lex == NULL || gaz == NULL) {
 		fprintf(stderr, "%s\n", err);
 		lexicon_free(lex);
 		return 1;
+	}
+	if (!lang_is_known(lang_tag(lex, lang)) &&
+	    strcmp(lang_tag(lex, lang), LANG_AUTO) != 0) {
+		fprintf(stderr, "claimwatch extract: --lang %s: no lexicon for "
+		    "this language (have:", lang);
+		for (ch = 0; ch < lexicon_nlangs(lex); ch++)
+			fprintf(stderr, " %s", lexicon_lang_name(lex, ch));
+		fprintf(stderr, "; or auto)\n");
+		lexicon_free(lex);
+		gazetteer_free(gaz);
+		return 2;
 	}
 	if (claimwatch_read_stdin(&text, &len) == -1) {
 		lexicon_free(lex);
@@ -251,8 +317,11 @@ claimwatch_cmd_parse(int argc, char **argv)
 	char		 err[FEED_ERR_LEN], *data, *json;
 	size_t		 len;
 
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0))
+		claimwatch_usage_of("parse", 0);
 	if (argc != 2)
-		claimwatch_usage();
+		claimwatch_usage_of("parse", 1);
 	if (util_read_file(argv[1], CLAIMWATCH_FILE_MAX, &data, &len, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "claimwatch: %s\n", err);
@@ -276,42 +345,26 @@ claimwatch_cmd_parse(int argc, char **argv)
 static int
 claimwatch_cmd_check_config(int argc, char **argv)
 {
-	struct config	*conf;
-	struct lexicon	*lex;
-	struct gazetteer *gaz;
-	const char	*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
-	char		 err[CONFIG_ERR_LEN];
-	int		 ch;
+	struct check_result	 r;
+	const char		*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
+	int			 ch;
 
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:h", claimwatch_help_opts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			claimwatch_usage_of("check-config", 0);
 		case 'c':
 			path = optarg;
 			break;
 		default:
-			claimwatch_usage();
+			claimwatch_usage_of("check-config", 1);
 		}
 	}
 	if (optind != argc)
-		claimwatch_usage();
-	if ((conf = config_load(path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	if ((lex = lexicon_load(conf->lexicon_dir, err, sizeof(err))) ==
-	    NULL || (gaz = gazetteer_load(conf->gazetteer_dir, err,
-	    sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
-		lexicon_free(lex);
-		config_free(conf);
-		return 1;
-	}
-	printf("%s: configuration OK, %zu feeds, lexicon %s\n", path,
-	    conf->nfeeds, conf->lexicon_dir);
-	gazetteer_free(gaz);
-	lexicon_free(lex);
-	config_free(conf);
-	return 0;
+		claimwatch_usage_of("check-config", 1);
+	check_config(path, check_print_cb, NULL, &r);
+	return check_verdict(path, &r);
 }
 
 struct claimwatch_tail {
@@ -351,6 +404,7 @@ claimwatch_cmd_tail(int argc, char **argv)
 		{ "stream", required_argument, NULL, 'S' },
 		{ "from-stream", required_argument, NULL, 'f' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct claimwatch_tail	 t = { false };
@@ -361,8 +415,10 @@ claimwatch_cmd_tail(int argc, char **argv)
 	char			 err[CONFIG_ERR_LEN];
 	int			 ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			claimwatch_usage_of("tail", 0);
 		case 'c':
 			path = optarg;
 			break;
@@ -382,11 +438,11 @@ claimwatch_cmd_tail(int argc, char **argv)
 			t.raw = true;
 			break;
 		default:
-			claimwatch_usage();
+			claimwatch_usage_of("tail", 1);
 		}
 	}
 	if (optind != argc)
-		claimwatch_usage();
+		claimwatch_usage_of("tail", 1);
 	memset(&o, 0, sizeof(o));
 	if (url == NULL || path != NULL) {
 		if (path == NULL)
@@ -420,6 +476,10 @@ main(int argc, char **argv)
 	if (argc < 2)
 		claimwatch_usage();
 	optind = 1;
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		claimwatch_usage_of(argc > 2 && strcmp(argv[1], "help") == 0 ?
+		    claimwatch_cmd_name(argv[2]) : NULL, 0);
 	if (strcmp(argv[1], "extract") == 0)
 		return claimwatch_cmd_extract(argc - 1, argv + 1);
 	if (strcmp(argv[1], "parse") == 0)
@@ -431,9 +491,13 @@ main(int argc, char **argv)
 	if (claimwatch_look_is_cmd(argv[1]))
 		return claimwatch_look_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
-	    strcmp(argv[1], "--version") == 0) {
+	    strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		if (argc > 2 && (strcmp(argv[2], "-h") == 0 ||
+		    strcmp(argv[2], "--help") == 0))
+			claimwatch_usage_of("version", 0);
 		printf("claimwatch %s\n", CW_VERSION);
 		return 0;
 	}
+	fprintf(stderr, "claimwatch: unknown command %s\n", argv[1]);
 	claimwatch_usage();
 }

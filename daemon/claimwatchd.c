@@ -21,6 +21,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "article.h"
+#include "check.h"
 #include "claim.h"
 #include "config.h"
 #include "ctx.h"
@@ -29,6 +30,7 @@
 #include "feed.h"
 #include "fetch.h"
 #include "http.h"
+#include "lang.h"
 #include "web.h"
 #include "lexicon.h"
 #include "log.h"
@@ -87,10 +89,11 @@ static void	claimwatchd_poll_end(struct claimwatchd_poll *);
 static void	claimwatchd_schedule(struct ctx *, struct ctx_feed *);
 static void	claimwatchd_poll_fetch(struct claimwatchd_poll *);
 
-static void
-claimwatchd_usage(void)
+/* -h prints this on stdout and exits 0; a wrong option, stderr and 1. */
+static void __attribute__((noreturn))
+claimwatchd_usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == 0 ? stdout : stderr,
 	    "usage: claimwatchd -c FILE [-d] [--once] [--check-config]\n"
 	    "                   [--log-level LEVEL]\n"
 	    "  -c, --config FILE    daemon configuration (INI)\n"
@@ -101,8 +104,9 @@ claimwatchd_usage(void)
 	    "      --feed URL       with --once: only this feed of the list\n"
 	    "  -n, --check-config   validate the configuration and exit\n"
 	    "      --log-level L    error, warning, notice, info, debug\n"
-	    "  -V, --version        print the version and exit\n");
-	exit(1);
+	    "  -V, --version        print the version and exit\n"
+	    "  -h, --help           print this help and exit\n");
+	exit(status);
 }
 
 /*
@@ -112,17 +116,7 @@ claimwatchd_usage(void)
 static const char *
 claimwatchd_redact(const char *url, char *buf, size_t len)
 {
-	const char	*scheme, *at, *slash;
-
-	if ((scheme = strstr(url, "://")) == NULL)
-		return url;
-	scheme += 3;
-	at = strchr(scheme, '@');
-	slash = strchr(scheme, '/');
-	if (at == NULL || (slash != NULL && slash < at))
-		return url;
-	snprintf(buf, len, "%.*s***%s", (int)(scheme - url), url, at);
-	return buf;
+	return util_url_redact(url, buf, len);
 }
 
 /*
@@ -280,25 +274,52 @@ claimwatchd_item_text(const struct feed_item *it, const char *article,
 		b->len = CLAIMWATCHD_TEXT_MAX;
 }
 
-/*
- * The lexicon language for a feed's or item's language tag: its primary
- * subtag in lower case ("id-ID" and "in" → "id", "en-us" → "en"), or
- * "auto" when the lexicon has no such language.  buf has 8 bytes.
- */
-static const char *
-claimwatchd_lang(const struct ctx *ctx, const char *tag, char *buf)
+/* A tag with no lexicon, once per feed: printable and bounded. */
+static void
+claimwatchd_lang_unknown(struct ctx_feed *f, const char *tag)
 {
+	char	 shown[33], rbuf[1024];
 	size_t	 i;
 
-	for (i = 0; i < 7 && tag[i] != '\0' && tag[i] != '-' &&
-	    tag[i] != '_'; i++)
-		buf[i] = (char)tolower((unsigned char)tag[i]);
-	buf[i] = '\0';
-	if (strcmp(buf, "in") == 0)
-		util_strlcpy(buf, "id", 8);
-	if (lexicon_lang_index(ctx->lex, buf) == -1)
-		return "auto";
-	return buf;
+	if (f->lang_warned)
+		return;
+	f->lang_warned = true;
+	for (i = 0; tag[i] != '\0' && i < sizeof(shown) - 1; i++)
+		shown[i] = tag[i] > 0x20 && tag[i] < 0x7f ? tag[i] : '?';
+	shown[i] = '\0';
+	log_warn("feed=%s language '%s' has no lexicon; detecting the "
+	    "language of each item instead", claimwatchd_redact(f->url, rbuf,
+	    sizeof(rbuf)), shown);
+}
+
+/*
+ * The language to extract an item in.  The feed list's lang= is the
+ * operator's word and is kept as given; else the item's or the feed
+ * document's tag, else [extract] lang, each a BCP 47 tag that stands
+ * unless the text is plainly in another lexicon language (lang_choose).
+ */
+static const char *
+claimwatchd_item_lang(struct ctx_feed *f, const struct feed_item *it,
+    const char *text, size_t len)
+{
+	struct ctx	*ctx = f->ctx;
+	const char	*tag, *t;
+	bool		 unknown;
+
+	if (f->lang != NULL) {
+		t = lang_tag(ctx->lex, f->lang);
+		if (lang_is_known(t))
+			return t;
+		if (strcmp(t, LANG_NONE) == 0)
+			claimwatchd_lang_unknown(f, f->lang);
+	}
+	tag = it->lang;
+	if (tag == NULL || strcmp(lang_tag(ctx->lex, tag), LANG_AUTO) == 0)
+		tag = ctx->conf->lang;
+	t = lang_choose(ctx->lex, tag, text, len, &unknown);
+	if (unknown)
+		claimwatchd_lang_unknown(f, tag);
+	return t;
 }
 
 /* Extracts claims from the poll's new items and writes them, oldest
@@ -316,7 +337,7 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	const struct feed_item		*it;
 	const char			*lang;
 	size_t				 i, k;
-	char				 rbuf[1024], lbuf[8];
+	char				 rbuf[1024];
 
 	memset(&cc, 0, sizeof(cc));
 	items = xcalloc(p->nnew + 1, sizeof(*items));
@@ -324,16 +345,13 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 		i = p->newidx[k];
 		it = &p->parsed->items[i];
 		items[k] = p->items[i];
-		lang = p->feed->lang;
-		if (lang == NULL)
-			lang = it->lang;
-		if (lang == NULL || strcmp(lang, "auto") == 0)
-			lang = ctx->conf->lang;
-		lang = claimwatchd_lang(ctx, lang, lbuf);
 		claimwatchd_item_text(it, p->articles != NULL ?
 		    p->articles[k] : NULL, &text);
 		cc.text = text.data != NULL ? text.data : "";
 		cc.item = k;
+		lang = claimwatchd_item_lang(p->feed, it, cc.text, text.len);
+		/* Alerts name the lexicon language, not the feed's tag. */
+		items[k].lang = lang;
 		story_text_init(&story, ctx->gaz, cc.text, text.len);
 		cc.story = &story;
 		extract_text(ctx->lex, cc.text, text.len, lang,
@@ -564,7 +582,7 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 	} else if (r->status == 304) {
 		outcome = SCHEDULER_NOT_MODIFIED;
 		ctx->stats.not_modified++;
-		log_debug("%s: feed=%s status=304", __func__, url);
+		log_debug("feed=%s status=304", url);
 	} else if (r->status == 410) {
 		outcome = SCHEDULER_GONE;
 		f->gone = true;
@@ -617,6 +635,7 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 			log_notice("feed=%s recovered after %d failures", url,
 			    f->errors);
 		f->errors = 0;
+		f->last_ok = util_now();
 	}
 	if (p->parsed != NULL) {
 		/* Only a 200 carries validators worth keeping. */
@@ -713,10 +732,12 @@ claimwatchd_lease_cb(int granted, void *arg)
 {
 	struct claimwatchd_poll	*p = arg;
 	struct ctx_feed		*f = p->feed;
+	char			 rbuf[1024];
 
 	if (granted == 0) {
 		/* Another daemon polls this feed now; try again next time. */
-		log_debug("%s: feed=%s leased elsewhere", __func__, f->url);
+		log_debug("feed=%s leased elsewhere",
+		    claimwatchd_redact(f->url, rbuf, sizeof(rbuf)));
 		if (f->sf != NULL)
 			scheduler_defer(p->ctx->sched, f->sf);
 		p->result = CTX_RESULT_OK;
@@ -837,6 +858,66 @@ claimwatchd_poll_fetch(struct claimwatchd_poll *p)
 	}
 }
 
+/* When a feed is next due, at info, so an operator sees a long wait. */
+static void
+claimwatchd_log_due(struct ctx_feed *f, const char *why)
+{
+	char	 rbuf[1024], iso[32];
+	int64_t	 due;
+
+	if (f->sf == NULL)
+		return;
+	due = scheduler_next_due(f->sf);
+	util_iso8601(due, iso, sizeof(iso));
+	log_info("feed=%s %s: next poll at %s (in %llds, %d failures)",
+	    claimwatchd_redact(f->url, rbuf, sizeof(rbuf)), why, iso,
+	    (long long)(due > util_now() ? due - util_now() : 0),
+	    f->errors);
+}
+
+static void	claimwatchd_scheduler_options(const struct ctx *,
+		    struct scheduler_options *);
+
+/*
+ * Longest wait the current settings give a feed backing off after
+ * failures: a stored or running backoff beyond it was set by an earlier
+ * interval or max_interval and is cut to it.
+ */
+static long
+claimwatchd_backoff_max(struct ctx *ctx, int interval, int failures)
+{
+	struct scheduler_options	 so;
+
+	claimwatchd_scheduler_options(ctx, &so);
+	return scheduler_next_delay(&so, interval, SCHEDULER_ERROR, failures,
+	    0, 0, 1.0);
+}
+
+/*
+ * After a reload: a feed backing off longer than the new interval or
+ * max_interval would make it is rescheduled to what they give from now.
+ */
+static void
+claimwatchd_cut_backoff(struct ctx *ctx, struct ctx_feed *f)
+{
+	int64_t	 due, now = util_now();
+	int	 n;
+	long	 max;
+
+	/* f->errors counts failures across runs (stored with the state). */
+	n = f->errors;
+	if (f->sf == NULL || f->polling || n == 0 || f->status == 429 ||
+	    f->status == 503)
+		return;
+	due = scheduler_next_due(f->sf);
+	max = claimwatchd_backoff_max(ctx, f->interval, n);
+	if (due <= now + max)
+		return;
+	scheduler_remove(ctx->sched, f->sf);
+	f->sf = scheduler_add(ctx->sched, f->interval, now + max, f);
+	claimwatchd_log_due(f, "backoff cut to the new interval");
+}
+
 static void
 claimwatchd_schedule(struct ctx *ctx, struct ctx_feed *f)
 {
@@ -853,6 +934,7 @@ claimwatchd_schedule(struct ctx *ctx, struct ctx_feed *f)
 	}
 	f->sf = scheduler_add(ctx->sched, f->interval,
 	    ctx->once ? 0 : f->next_due, f);
+	claimwatchd_log_due(f, "scheduled");
 }
 
 static void
@@ -877,6 +959,14 @@ claimwatchd_state_cb(const struct store_feed_state *st, void *arg)
 		f->errors = st->errors;
 		f->gone = st->gone;
 		f->next_due = st->next_due;
+		/* Backing off from an earlier run under other settings; a
+		   server's Retry-After (429, 503) stands. */
+		if (st->errors > 0 && st->last_poll > 0 && st->next_due >
+		    st->last_poll + claimwatchd_backoff_max(f->ctx,
+		    f->interval, st->errors) && st->status != 429 &&
+		    st->status != 503)
+			f->next_due = st->last_poll + claimwatchd_backoff_max(
+			    f->ctx, f->interval, st->errors);
 	}
 	if (!f->removed && f->sf == NULL && !f->ctx->stopping)
 		claimwatchd_schedule(f->ctx, f);
@@ -982,6 +1072,7 @@ claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
 			}
 			f->interval = cf->interval;
 			claimwatchd_set_str(&f->lang, cf->lang);
+			f->lang_warned = false;
 			f->articles = cf->fetch_articles;
 			continue;
 		}
@@ -996,6 +1087,22 @@ claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
 		    added, removed);
 }
 
+/* Every error of a configuration, at start (stderr) and reload (log). */
+static void
+claimwatchd_conf_error_cb(const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void
+claimwatchd_reload_error_cb(const char *msg, void *arg)
+{
+	(void)arg;
+	log_error("reload rejected, keeping the running configuration: %s",
+	    msg);
+}
+
 /*
  * SIGHUP: the new configuration, feed list and lexicon are all loaded
  * before anything is swapped, so a bad file leaves the running set intact.
@@ -1008,26 +1115,22 @@ claimwatchd_reload(struct ctx *ctx)
 	struct gazetteer		*gaz;
 	struct fetch_options		 fo;
 	struct scheduler_options	 so;
+	struct ctx_feed			*f;
 	char				 err[CONFIG_ERR_LEN];
+	size_t				 n;
 
 	sd_notify(0, "RELOADING=1");
-	if ((conf = config_load(ctx->conf_path, err, sizeof(err))) == NULL) {
-		log_error("reload rejected, keeping the running configuration: "
-		    "%s", err);
-		goto done;
-	}
-	if ((lex = lexicon_load(conf->lexicon_dir, err, sizeof(err))) ==
-	    NULL) {
-		log_error("reload rejected, keeping the running configuration: "
-		    "%s", err);
+	ctx->stats.reload_time = util_now();
+	ctx->stats.reload_ok = false;
+	conf = config_load_all(ctx->conf_path, claimwatchd_reload_error_cb,
+	    NULL, &n);
+	if (n > 0) {
 		config_free(conf);
 		goto done;
 	}
-	if ((gaz = gazetteer_load(conf->gazetteer_dir, err, sizeof(err))) ==
-	    NULL) {
+	if (check_load_data(conf, &lex, &gaz, NULL, err, sizeof(err)) == -1) {
 		log_error("reload rejected, keeping the running configuration: "
 		    "%s", err);
-		lexicon_free(lex);
 		config_free(conf);
 		goto done;
 	}
@@ -1049,6 +1152,9 @@ claimwatchd_reload(struct ctx *ctx)
 	fetch_set_options(ctx->fetch, &fo);
 	claimwatchd_scheduler_options(ctx, &so);
 	scheduler_set_options(ctx->sched, &so);
+	TAILQ_FOREACH(f, &ctx->feeds, entry)
+		claimwatchd_cut_backoff(ctx, f);
+	ctx->stats.reload_ok = true;
 	log_notice("reloaded %s feeds=%zu", ctx->conf_path, ctx->nfeeds);
 done:
 	sd_notify(0, "READY=1");
@@ -1260,13 +1366,13 @@ main(int argc, char **argv)
 	const char			*conf_path = NULL, *only = NULL;
 	char				 err[CONFIG_ERR_LEN];
 	bool				 foreground, check = false, once = false;
-	int				 ch, level = -1;
+	int				 ch, level = -1, rc;
 	size_t				 i;
 
 	/* journald sets JOURNAL_STREAM for services it reads; elsewhere a
 	   human is reading. */
 	foreground = getenv("JOURNAL_STREAM") == NULL;
-	while ((ch = getopt_long(argc, argv, "c:dnV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dnVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			conf_path = optarg;
@@ -1293,12 +1399,20 @@ main(int argc, char **argv)
 		case 'V':
 			printf("claimwatchd %s\n", CW_VERSION);
 			return 0;
+		case 'h':
+			claimwatchd_usage(0);
 		default:
-			claimwatchd_usage();
+			claimwatchd_usage(1);
 		}
 	}
 	if (optind != argc || conf_path == NULL || (only != NULL && !once))
-		claimwatchd_usage();
+		claimwatchd_usage(1);
+	if (check) {
+		struct check_result	 r;
+
+		check_config(conf_path, check_print_cb, NULL, &r);
+		return check_verdict(conf_path, &r);
+	}
 	log_init(level != -1 ? level : LOG_LEVEL_NOTICE, foreground);
 	log_route_libevent();
 
@@ -1307,26 +1421,26 @@ main(int argc, char **argv)
 	ctx->once = once;
 	ctx->log_level = level;
 	ctx->conf_path = xstrdup(conf_path);
-	if ((ctx->conf = config_load(conf_path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
+	ctx->conf = config_load_all(conf_path, claimwatchd_conf_error_cb,
+	    NULL, &i);
+	if (i > 0) {
+		fprintf(stderr, "%s: %zu error%s\n", conf_path, i,
+		    i == 1 ? "" : "s");
+		config_free(ctx->conf);
+		ctx->conf = NULL;
 		ctx_free(ctx);
 		return 1;
 	}
 	if (level == -1)
 		log_setlevel(ctx->conf->log_level);
-	if ((ctx->lex = lexicon_load(ctx->conf->lexicon_dir, err,
-	    sizeof(err))) == NULL || (ctx->gaz = gazetteer_load(
-	    ctx->conf->gazetteer_dir, err, sizeof(err))) == NULL) {
+	if (check_load_data(ctx->conf, &ctx->lex, &ctx->gaz, NULL, err,
+	    sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		ctx_free(ctx);
 		return 1;
 	}
-	if (check) {
-		printf("%s: configuration OK, %zu feeds\n", conf_path,
-		    ctx->conf->nfeeds);
-		ctx_free(ctx);
-		return 0;
-	}
+	ctx->stats.reload_time = ctx->stats.started_at = util_now();
+	ctx->stats.reload_ok = true;
 	signal(SIGPIPE, SIG_IGN);
 	/* Past a file-size limit, a spool write must fail with EFBIG and be
 	   reported, not kill the daemon. */
@@ -1390,6 +1504,10 @@ main(int argc, char **argv)
 	}
 	log_notice("claimwatchd %s starting config=%s feeds=%zu%s",
 	    CW_VERSION, conf_path, ctx->nfeeds, once ? " once" : "");
+	/* Said once, up or down: the README's "When Redis is away". */
+	log_notice("waiting for Redis url=%s before the first poll (the "
+	    "items already seen are kept there); after that, polling goes "
+	    "on through Redis outages", ctx->conf->redis_url);
 
 	event_base_dispatch(ctx->base);
 
@@ -1411,6 +1529,16 @@ main(int argc, char **argv)
 
 	log_notice("stopped polls=%llu alerts=%llu",
 	    (unsigned long long)ctx->stats.polls, stats.alerts);
+	rc = 0;
+	/* --once is run from cron and scripts: total failure must show. */
+	if (once && ctx->nfeeds > 0 &&
+	    ctx->stats.by_result[CTX_RESULT_OK] == 0 &&
+	    ctx->stats.by_result[CTX_RESULT_NOT_MODIFIED] == 0) {
+		log_error("--once: every poll failed (%zu feeds, %llu "
+		    "polls); exit status 1", ctx->nfeeds,
+		    (unsigned long long)ctx->stats.polls);
+		rc = 1;
+	}
 	ctx_free(ctx);
-	return 0;
+	return rc;
 }

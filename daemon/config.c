@@ -134,7 +134,14 @@ static const char *const config_sections[] = {
 #define CONFIG_NSECTIONS (sizeof(config_sections) / \
 	sizeof(config_sections[0]) - 1)
 
-/* One parse: the input, where the reader is, and the first error. */
+/* One error of the INI file, kept to be sorted by line. */
+struct config_msg {
+	int	 line;		/* 0 when the error has no line */
+	size_t	 seq;		/* order found, for equal lines */
+	char	*text;
+};
+
+/* One parse: the input, where the reader is, and every error. */
 struct config_parse {
 	struct config	*cfg;
 	const char	*buf;		/* the whole file, NUL-terminated */
@@ -143,8 +150,9 @@ struct config_parse {
 	int		 key_line[CONFIG_NKEYS];
 	int		 section_line[CONFIG_NSECTIONS];
 	bool		 failed;
-	int		 err_line;	/* 0 when the error has no line */
-	char		 err[CONFIG_ERR_LEN];
+	struct config_msg *msgs;	/* the INI file's errors */
+	size_t		 nmsgs;
+	int		 syntax_line;	/* last line the reader called bad */
 	/* watches whose tolerances come from [alerts] defaults */
 	bool		*watch_abs_set;
 	bool		*watch_rel_set;
@@ -179,7 +187,11 @@ config_defaults(struct config *c)
 	c->log_level = LOG_LEVEL_NOTICE;
 }
 
-/* Records the first error only: later ones are often its echoes. */
+/*
+ * Records an error and goes on (OpenBSD parse.y style: count, continue),
+ * so that one run lists every mistake; one per line, as a line's later
+ * complaints are echoes of its first.
+ */
 static void
 config_fail(struct config_parse *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -188,14 +200,39 @@ static void
 config_fail(struct config_parse *p, int line, const char *fmt, ...)
 {
 	va_list	 ap;
+	size_t	 i;
 
-	if (p->failed)
-		return;
+	for (i = 0; i < p->nmsgs && line != 0; i++)
+		if (p->msgs[i].line == line)
+			return;
 	p->failed = true;
-	p->err_line = line;
+	p->msgs = xreallocarray(p->msgs, p->nmsgs + 1, sizeof(*p->msgs));
+	p->msgs[p->nmsgs].line = line;
+	p->msgs[p->nmsgs].seq = p->nmsgs;
 	va_start(ap, fmt);
-	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	xvasprintf(&p->msgs[p->nmsgs].text, fmt, ap);
 	va_end(ap);
+	p->nmsgs++;
+}
+
+/* A line inih will refuse: not blank, comment, section or key = value.
+   Indented lines may continue a value and are left to inih. */
+static void
+config_check_syntax(struct config_parse *p, const char *s, size_t len)
+{
+	size_t	 n = len;
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' ||
+	    s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || s[0] == ' ' || s[0] == '\t' || s[0] == ';' ||
+	    s[0] == '#' || (s[0] == '[' && memchr(s, ']', n) != NULL) ||
+	    (s[0] != '[' && (memchr(s, '=', n) != NULL ||
+	    memchr(s, ':', n) != NULL)))
+		return;
+	p->syntax_line = p->line;
+	config_fail(p, p->line, "syntax error: expected '[section]', "
+	    "'key = value' or a comment");
 }
 
 static int
@@ -264,6 +301,7 @@ config_reader(char *str, int num, void *arg)
 	} else {
 		memcpy(str, p->pos, len);
 		str[len] = '\0';
+		config_check_syntax(p, p->pos, len);
 		config_check_header(p, p->pos, len);
 	}
 	p->pos += len;
@@ -479,8 +517,6 @@ config_handler(void *arg, const char *section, const char *name,
 	char			 msg[CONFIG_ERR_LEN];
 	size_t			 i;
 
-	if (p->failed)
-		return 1;
 	if (*section == '\0') {
 		config_fail(p, p->line, "'%.64s' comes before any [section]",
 		    name);
@@ -565,9 +601,11 @@ config_finish(struct config_parse *p, const char *dir)
 		if (!p->watch_rel_set[i])
 			c->watches[i].tolerance_rel = c->tolerance_rel;
 	}
-	s = config_path_resolve(dir, c->feeds_list);
-	free(c->feeds_list);
-	c->feeds_list = s;
+	if (c->feeds_list != NULL) {
+		s = config_path_resolve(dir, c->feeds_list);
+		free(c->feeds_list);
+		c->feeds_list = s;
+	}
 	s = config_path_resolve(dir, c->lexicon_dir);
 	free(c->lexicon_dir);
 	c->lexicon_dir = s;
@@ -583,12 +621,36 @@ config_finish(struct config_parse *p, const char *dir)
 	c->state_dir = s;
 }
 
-/* Feeds whose scheme [poll] protocols does not allow are config errors. */
-static int
-config_check_feed_protocols(struct config_parse *p, char *err,
-    size_t errlen)
+/* Where config_load_all's messages go, and how many there were. */
+struct config_report {
+	config_error_cb	 cb;
+	void		*arg;
+	size_t		 n;
+};
+
+static void
+config_report(struct config_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+config_report(struct config_report *r, const char *fmt, ...)
 {
-	struct config	*c = p->cfg;
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r->cb != NULL)
+		r->cb(msg, r->arg);
+	free(msg);
+	r->n++;
+}
+
+/* Feeds whose scheme [poll] protocols does not allow are config errors. */
+static void
+config_check_feed_protocols(struct config *c, struct config_report *r)
+{
 	char		 msg[CONFIG_ERR_LEN];
 	unsigned	 proto;
 	size_t		 i;
@@ -597,28 +659,120 @@ config_check_feed_protocols(struct config_parse *p, char *err,
 		if (config_parse_feed_url(c->feeds[i].url, &proto, msg,
 		    sizeof(msg)) == -1 || (c->protocols & proto) != 0)
 			continue;
-		config_errf(err, errlen, c->feeds_list, c->feeds[i].line,
+		config_errf(msg, sizeof(msg), c->feeds_list, c->feeds[i].line,
 		    "'%s' URLs are not allowed by [poll] protocols in %s",
 		    proto == CONFIG_PROTO_FILE ? "file" :
 		    proto == CONFIG_PROTO_HTTP ? "http" : "https", c->path);
-		return -1;
+		config_report(r, "%s", msg);
 	}
-	return 0;
+}
+
+static int
+config_msg_cmp(const void *a, const void *b)
+{
+	const struct config_msg	*x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	/* Same line (0): keep the order they were found in. */
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The INI file's errors in line order, then freed. */
+static void
+config_report_msgs(struct config_parse *p, const char *path,
+    struct config_report *r)
+{
+	char	 msg[CONFIG_ERR_LEN];
+	size_t	 i;
+
+	if (p->nmsgs > 1)
+		qsort(p->msgs, p->nmsgs, sizeof(*p->msgs), config_msg_cmp);
+	for (i = 0; i < p->nmsgs; i++) {
+		config_errf(msg, sizeof(msg), path, p->msgs[i].line, "%s",
+		    p->msgs[i].text);
+		config_report(r, "%s", msg);
+		free(p->msgs[i].text);
+	}
+	free(p->msgs);
+	p->msgs = NULL;
+	p->nmsgs = 0;
+}
+
+/* Feed list errors; one that the list cannot be read is put at the line
+   naming it. */
+struct config_feeds_report {
+	struct config_report	*r;
+	const struct config	*c;
+	int			 line;
+};
+
+static void
+config_feeds_report_cb(const char *msg, void *arg)
+{
+	struct config_feeds_report	*fr = arg;
+	const char			*list = fr->c->feeds_list;
+	char				 buf[CONFIG_ERR_LEN];
+
+	if (strncmp(msg, list, strlen(list)) == 0 &&
+	    strncmp(msg + strlen(list), ": ", 2) == 0) {
+		config_errf(buf, sizeof(buf), fr->c->path, fr->line,
+		    "list: cannot read the feed list: %s", msg);
+		config_report(fr->r, "%s", buf);
+	} else
+		config_report(fr->r, "%s", msg);
+}
+
+/* Parses the INI text; errors go to p. */
+static void
+config_parse_ini(struct config_parse *p, const char *buf, size_t len)
+{
+	size_t	 i;
+	int	 ret, line;
+
+	ret = ini_parse_stream(config_reader, p, config_handler, p);
+	if (ret == -2)
+		config_fail(p, 0, "out of memory");
+	else if (ret > 0 && ret != p->syntax_line)
+		config_fail(p, ret, "syntax error: expected '[section]', "
+		    "'key = value' or a comment");
+	/* The reader stopped at a NUL byte, as if the file ended there. */
+	if (strlen(buf) != len) {
+		for (i = 0, line = 1; buf[i] != '\0'; i++)
+			if (buf[i] == '\n')
+				line++;
+		config_fail(p, line, "NUL byte: not a text file");
+	}
+	if (p->cfg->feeds_list == NULL) {
+		line = p->section_line[config_section_index("feeds")];
+		if (line != 0)
+			config_fail(p, line, "[feeds] has no 'list' (the feed "
+			    "list file is required)");
+		else
+			config_fail(p, 0, "no [feeds] section with 'list = "
+			    "FILE' (the feed list is required)");
+	}
+	config_check_poll(p);
 }
 
 struct config *
-config_load(const char *path, char *err, size_t errlen)
+config_load_all(const char *path, config_error_cb cb, void *arg,
+    size_t *nerrors)
 {
-	struct config_parse	 p;
-	struct config		*c;
-	char			 msg[CONFIG_ERR_LEN], *buf = NULL, *dir = NULL;
-	size_t			 len, i;
-	int			 ret, line;
+	struct config_parse		 p;
+	struct config_report		 r = { cb, arg, 0 };
+	struct config_feeds_report	 fr;
+	struct config			*c;
+	char				 msg[CONFIG_ERR_LEN], *buf = NULL;
+	char				*dir;
+	size_t				 len;
 
+	*nerrors = 0;
 	memset(&p, 0, sizeof(p));
 	if (util_read_file(path, CONFIG_FILE_MAX, &buf, &len, msg,
 	    sizeof(msg)) == -1) {
-		util_strlcpy(err, msg, errlen);
+		config_report(&r, "%s", msg);
+		*nerrors = r.n;
 		return NULL;
 	}
 	c = xcalloc(1, sizeof(*c));
@@ -626,65 +780,54 @@ config_load(const char *path, char *err, size_t errlen)
 	config_defaults(c);
 	p.cfg = c;
 	p.buf = p.pos = buf;
-	ret = ini_parse_stream(config_reader, &p, config_handler, &p);
-	if (ret == -2)
-		config_fail(&p, 0, "out of memory");
-	else if (ret > 0 && (!p.failed || ret < p.err_line)) {
-		p.failed = false;
-		config_fail(&p, ret, "syntax error: expected '[section]', "
-		    "'key = value' or a comment");
-	}
-	/* The reader stopped at a NUL byte, as if the file ended there. */
-	if (strlen(buf) != len) {
-		for (i = 0, line = 1; buf[i] != '\0'; i++)
-			if (buf[i] == '\n')
-				line++;
-		config_fail(&p, line, "NUL byte: not a text file");
-	}
-	if (!p.failed) {
-		if (c->feeds_list == NULL) {
-			line = p.section_line[config_section_index("feeds")];
-			if (line != 0)
-				config_fail(&p, line, "[feeds] has no 'list' "
-				    "(the feed list file is required)");
-			else
-				config_fail(&p, 0, "no [feeds] section with "
-				    "'list = FILE' (the feed list is required)");
-		} else
-			config_check_poll(&p);
-	}
-	if (p.failed) {
-		config_errf(err, errlen, path, p.err_line, "%s", p.err);
-		goto fail;
-	}
+	config_parse_ini(&p, buf, len);
+	config_report_msgs(&p, path, &r);
 	dir = config_path_dir(path);
 	config_finish(&p, dir);
-	if (config_feeds_load(c->feeds_list, &c->feeds, &c->nfeeds, msg,
-	    sizeof(msg)) == -1) {
-		/* Unreadable lists are reported at the line naming them. */
-		if (strncmp(msg, c->feeds_list, strlen(c->feeds_list)) == 0 &&
-		    strncmp(msg + strlen(c->feeds_list), ": ", 2) == 0)
-			config_errf(err, errlen, path, config_key_line(&p,
-			    "list"), "list: cannot read the feed list: %s",
-			    msg);
-		else
-			util_strlcpy(err, msg, errlen);
-		goto fail;
+	c->lexicon_dir_set = config_key_line(&p, "lexicon_dir") != 0;
+	c->gazetteer_dir_set = config_key_line(&p, "gazetteer_dir") != 0;
+	/* A list with errors still has its own checked, in the same run. */
+	if (c->feeds_list != NULL) {
+		fr.r = &r;
+		fr.c = c;
+		fr.line = config_key_line(&p, "list");
+		if (config_feeds_load_report(c->feeds_list, &c->feeds,
+		    &c->nfeeds, msg, sizeof(msg), config_feeds_report_cb,
+		    &fr) == 0)
+			config_check_feed_protocols(c, &r);
 	}
-	if (config_check_feed_protocols(&p, err, errlen) == -1)
-		goto fail;
 	free(dir);
-	free((char *)p.buf);
+	free(buf);
 	free(p.watch_abs_set);
 	free(p.watch_rel_set);
+	*nerrors = r.n;
 	return c;
-fail:
-	free(dir);
-	free((char *)p.buf);
-	free(p.watch_abs_set);
-	free(p.watch_rel_set);
-	config_free(c);
-	return NULL;
+}
+
+static void
+config_first_cb(const char *msg, void *arg)
+{
+	char	**first = arg;
+
+	if (*first == NULL)
+		*first = xstrdup(msg);
+}
+
+struct config *
+config_load(const char *path, char *err, size_t errlen)
+{
+	struct config	*c;
+	char		*first = NULL;
+	size_t		 n;
+
+	c = config_load_all(path, config_first_cb, &first, &n);
+	if (n > 0) {
+		util_strlcpy(err, first != NULL ? first : "error", errlen);
+		config_free(c);
+		c = NULL;
+	}
+	free(first);
+	return c;
 }
 
 void

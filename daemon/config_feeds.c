@@ -36,6 +36,9 @@ struct config_feeds_list {
 	size_t			 errlen;
 	int			 xml_line;	/* first XML error */
 	char			 xml_msg[256];
+	void			(*report)(const char *, void *);
+	void			*report_arg;	/* every error, when set */
+	size_t			 nreported;
 };
 
 static const char *const config_feeds_options[] = {
@@ -253,11 +256,16 @@ config_feeds_plain(struct config_feeds_list *l, char *buf, size_t len)
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		*nl = '\0';
-		if (config_feeds_plain_line(l, p, line) == -1)
-			return -1;
+		if (config_feeds_plain_line(l, p, line) == -1) {
+			if (l->report == NULL)
+				return -1;
+			/* Count and go on, so one run lists them all. */
+			l->report(l->err, l->report_arg);
+			l->nreported++;
+		}
 		p = nl + 1;
 	}
-	return 0;
+	return l->nreported > 0 ? -1 : 0;
 }
 
 /* An attribute's value as a new C string (entities never expanded). */
@@ -465,6 +473,15 @@ int
 config_feeds_load(const char *path, struct config_feed **feeds,
     size_t *nfeeds, char *err, size_t errlen)
 {
+	return config_feeds_load_report(path, feeds, nfeeds, err, errlen, NULL,
+	    NULL);
+}
+
+int
+config_feeds_load_report(const char *path, struct config_feed **feeds,
+    size_t *nfeeds, char *err, size_t errlen,
+    void (*report)(const char *, void *), void *arg)
+{
 	struct config_feeds_list l = { 0 };
 	struct stat	 st;
 	char		 msg[CONFIG_ERR_LEN], *buf, *nul;
@@ -478,27 +495,38 @@ config_feeds_load(const char *path, struct config_feed **feeds,
 	 */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", path);
+		if (report != NULL)
+			report(err, arg);
 		return -1;
 	}
 	if (util_read_file(path, CONFIG_FEEDS_FILE_MAX, &buf, &len, msg,
 	    sizeof(msg)) == -1) {
 		util_strlcpy(err, msg, errlen);
+		if (report != NULL)
+			report(err, arg);
 		return -1;
 	}
 	l.path = path;
 	l.err = err;
 	l.errlen = errlen;
+	l.report = report;
+	l.report_arg = arg;
 	if ((nul = memchr(buf, '\0', len)) != NULL) {
 		config_errf(err, errlen, path, config_feeds_line_of(buf, nul),
 		    "NUL byte: not a text file");
 		rc = -1;
 	} else if (config_feeds_is_xml(buf, len))
 		rc = config_feeds_opml(&l, buf, len);
+	else if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		/* Saved by an editor that marks UTF-8 with a BOM. */
+		rc = config_feeds_plain(&l, buf + 3, len - 3);
 	else
 		rc = config_feeds_plain(&l, buf, len);
 	free(buf);
 	free(l.slots);
 	if (rc == -1) {
+		if (report != NULL && l.nreported == 0)
+			report(err, arg);
 		config_feeds_free(l.feeds, l.nfeeds);
 		return -1;
 	}

@@ -45,6 +45,13 @@ int	 config_parse_token(const char *, size_t, char *, size_t);
  */
 void	 config_url_redact(const char *, char *, size_t);
 
+/*
+ * config_feeds_load reporting each error through cb too (when not NULL):
+ * a plain list goes on past a bad line, so that every one is reported.
+ */
+int	 config_feeds_load_report(const char *, struct config_feed **,
+	    size_t *, char *, size_t, void (*)(const char *, void *), void *);
+
 /* Feed URLs: absolute http, https or file; returns its CONFIG_PROTO_*. */
 int	 config_parse_feed_url(const char *, unsigned *, char *, size_t);
 

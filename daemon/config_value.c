@@ -43,25 +43,6 @@ config_errf(char *err, size_t errlen, const char *file, int line,
 	va_end(ap);
 }
 
-/* Digits only: strtol alone would take spaces, signs and "0x". */
-static int
-config_value_digits(const char *s, long max, long *out)
-{
-	long	 v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		if (v > (max - (*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 int
 config_parse_long(const char *s, long min, long max, long *out, char *err,
     size_t errlen)
@@ -74,7 +55,7 @@ config_parse_long(const char *s, long min, long max, long *out, char *err,
 		neg = true;
 		p++;
 	}
-	if (config_value_digits(p, LONG_MAX, &v) == -1 ||
+	if (util_digits(p, LONG_MAX, &v) == -1 ||
 	    (neg ? -v : v) < min || (neg ? -v : v) > max) {
 		snprintf(err, errlen, "expected an integer from %ld to %ld, "
 		    "not '" CONFIG_VALUE_SHOW "'", min, max, s);
@@ -126,7 +107,7 @@ config_value_scaled(const char *s, long (*mult)(int), long min, long max,
 			return -1;
 		num[len - 1] = '\0';
 	}
-	if (config_value_digits(num, LONG_MAX, &v) == -1 || v > max / m)
+	if (util_digits(num, LONG_MAX, &v) == -1 || v > max / m)
 		return -1;
 	v *= m;
 	if (v < min || v > max)
@@ -261,118 +242,10 @@ config_parse_double(const char *s, bool percent, double *out, char *err,
 	return -1;
 }
 
-static bool
-config_value_is_hostname(const char *s, size_t len)
-{
-	size_t	 i;
-
-	if (len == 0 || len > 253)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
-		    s[i] != '.' && s[i] != '_')
-			return false;
-	return true;
-}
-
-static bool
-config_value_is_ipv6(const char *s, size_t len)
-{
-	size_t	 i;
-
-	if (len < 2)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!isxdigit((unsigned char)s[i]) && s[i] != ':' &&
-		    s[i] != '.')
-			return false;
-	return true;
-}
-
-/*
- * "HOST[:PORT]" with HOST a name, an IPv4 address or "[IPv6]".  *port is
- * left alone when there is none; need_port makes a missing port an error
- * and also allows port 0 (a listener on any free port, for tests).
- */
-static int
-config_value_hostport(const char *s, size_t len, bool need_port, long *port)
-{
-	const char	*colon, *end = s + len;
-	char		 num[8];
-	size_t		 hlen;
-
-	if (len > 0 && *s == '[') {
-		if ((colon = memchr(s, ']', len)) == NULL ||
-		    !config_value_is_ipv6(s + 1, (size_t)(colon - s - 1)))
-			return -1;
-		colon++;
-		if (colon != end && *colon != ':')
-			return -1;
-	} else {
-		colon = memchr(s, ':', len);
-		hlen = colon != NULL ? (size_t)(colon - s) : len;
-		if (!config_value_is_hostname(s, hlen))
-			return -1;
-		if (colon == NULL)
-			colon = end;
-	}
-	if (colon == end)
-		return need_port ? -1 : 0;
-	colon++;
-	if ((size_t)(end - colon) >= sizeof(num))
-		return -1;
-	memcpy(num, colon, (size_t)(end - colon));
-	num[end - colon] = '\0';
-	if (config_value_digits(num, 65535, port) == -1 ||
-	    (*port == 0 && !need_port))
-		return -1;
-	return 0;
-}
-
 int
 config_parse_redis_url(const char *s, char *err, size_t errlen)
 {
-	const char	*p, *slash;
-	long		 port, db;
-
-	if (strncasecmp(s, "unix://", 7) == 0) {
-		p = s + 7;
-		/* sun_path holds 108 bytes with the NUL. */
-		if (*p != '/' || strlen(p) > 107 || strpbrk(p, " \t?#") !=
-		    NULL) {
-			snprintf(err, errlen, "expected unix:///ABSOLUTE/PATH "
-			    "(at most 107 bytes), not '" CONFIG_VALUE_SHOW "'",
-			    s);
-			return -1;
-		}
-		return 0;
-	}
-	if (strncasecmp(s, "rediss://", 9) == 0) {
-		snprintf(err, errlen, "TLS (rediss://) is not supported; use "
-		    "redis:// or unix://");
-		return -1;
-	}
-	if (strncasecmp(s, "redis://", 8) != 0)
-		goto bad;
-	p = s + 8;
-	slash = strchr(p, '/');
-	/* A URL is logged; a password in it would be too. */
-	if (memchr(p, '@', slash != NULL ? (size_t)(slash - p) : strlen(p))) {
-		snprintf(err, errlen, "put the password in 'password', not in "
-		    "the url (the url appears in logs)");
-		return -1;
-	}
-	if (config_value_hostport(p, slash != NULL ? (size_t)(slash - p) :
-	    strlen(p), false, &port) == -1)
-		goto bad;
-	if (slash != NULL && slash[1] != '\0' &&
-	    config_value_digits(slash + 1, INT_MAX, &db) == -1)
-		goto bad;
-	return 0;
-bad:
-	snprintf(err, errlen, "expected redis://HOST[:PORT][/DB] or "
-	    "unix:///PATH, not '" CONFIG_VALUE_SHOW "'", s);
-	return -1;
+	return util_redis_url(s, NULL, err, errlen);
 }
 
 int
@@ -421,22 +294,34 @@ config_parse_protocols(const char *s, unsigned *out, char *err,
 	return 0;
 }
 
+/*
+ * A BCP 47 language tag as feeds write it: a two- or three-letter primary
+ * subtag in any case, then subtags of 1-8 letters or digits after '-' or
+ * '_' ("en", "en-US", "id_ID", "in").  Whether a lexicon covers it is the
+ * daemon's question (lang_tag), not the syntax's.
+ */
 int
 config_parse_lang(const char *s, bool allow_auto, char *err, size_t errlen)
 {
-	size_t	 len = strlen(s), i;
+	size_t	 i = 0, n;
 
 	if (allow_auto && strcmp(s, "auto") == 0)
 		return 0;
-	if (len >= 2 && len <= 3) {
-		for (i = 0; i < len; i++)
-			if (s[i] < 'a' || s[i] > 'z')
+	while (isalpha((unsigned char)s[i]))
+		i++;
+	if (i >= 2 && i <= 3) {
+		while (s[i] == '-' || s[i] == '_') {
+			for (n = 0; isalnum((unsigned char)s[i + 1 + n]); n++)
+				;
+			if (n == 0 || n > 8)
 				break;
-		if (i == len)
+			i += 1 + n;
+		}
+		if (s[i] == '\0')
 			return 0;
 	}
-	snprintf(err, errlen, "expected %sa two- or three-letter language "
-	    "code such as 'id' or 'en', not '" CONFIG_VALUE_SHOW "'",
+	snprintf(err, errlen, "expected %sa language tag such as 'id', 'en' "
+	    "or 'en-US', not '" CONFIG_VALUE_SHOW "'",
 	    allow_auto ? "'auto' or " : "", s);
 	return -1;
 }
@@ -447,7 +332,7 @@ config_parse_listen(const char *s, char *err, size_t errlen)
 	long	 port;
 
 	if (*s == '\0' ||
-	    config_value_hostport(s, strlen(s), true, &port) == 0)
+	    util_hostport(s, strlen(s), true, &port) == 0)
 		return 0;
 	snprintf(err, errlen, "expected HOST:PORT such as 127.0.0.1:9187, or "
 	    "nothing to turn it off, not '" CONFIG_VALUE_SHOW "'", s);
@@ -529,7 +414,7 @@ config_parse_feed_url(const char *s, unsigned *proto, char *err,
 	for (i = hlen; i > 0; i--)
 		if (p[i - 1] == '@')
 			break;
-	if (config_value_hostport(p + i, hlen - i, false, &(long){ 0 }) ==
+	if (util_hostport(p + i, hlen - i, false, &(long){ 0 }) ==
 	    -1) {
 		snprintf(err, errlen, "bad URL '%s': missing or malformed "
 		    "host", show);

@@ -125,7 +125,8 @@ ctx_free(struct ctx *ctx)
 }
 
 static const double ctx_hist_bounds[CTX_HIST_BUCKETS] = {
-	0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+	0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+	900, 3600
 };
 
 void
@@ -179,9 +180,16 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 	struct store_stats	 st;
 	struct ctx_feed		*f;
 	size_t			 ok = 0, failing = 0, gone = 0, polling = 0;
-	size_t			 i;
+	size_t			 i, stale = 0;
+	int64_t			 now, iv;
 
+	now = util_now();
 	TAILQ_FOREACH(f, &ctx->feeds, entry) {
+		iv = f->interval > 0 ? f->interval : ctx->conf != NULL ?
+		    ctx->conf->interval : 300;
+		if (!f->gone && (f->last_ok > 0 ? f->last_ok :
+		    s->started_at) < now - CTX_STALE_INTERVALS * iv)
+			stale++;
 		if (f->polling)
 			polling++;
 		if (f->gone)
@@ -191,6 +199,15 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 		else
 			ok++;
 	}
+	util_buf_printf(b, "# HELP claimwatch_build_info The running "
+	    "version.\n# TYPE claimwatch_build_info gauge\n"
+	    "claimwatch_build_info{version=\"%s\"} 1\n", CW_VERSION);
+	ctx_metric(b, "claimwatch_config_last_reload_successful", "gauge",
+	    "1 when the last configuration load (start or SIGHUP) was taken.",
+	    s->reload_ok);
+	ctx_metric(b, "claimwatch_config_last_reload_timestamp_seconds",
+	    "gauge", "Unix time of the last configuration load, taken or "
+	    "rejected.", (unsigned long long)s->reload_time);
 	util_buf_printf(b, "# HELP claimwatch_feeds Feeds in the list by "
 	    "state.\n# TYPE claimwatch_feeds gauge\n"
 	    "claimwatch_feeds{state=\"ok\"} %zu\n"
@@ -198,6 +215,9 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 	    "claimwatch_feeds{state=\"gone\"} %zu\n"
 	    "claimwatch_feeds{state=\"polling\"} %zu\n",
 	    ok, failing, gone, polling);
+	ctx_metric(b, "claimwatch_feeds_stale", "gauge",
+	    "Feeds without a successful poll within 3 of their intervals.",
+	    stale);
 	util_buf_printf(b, "# HELP claimwatch_polls_total Finished polls by "
 	    "result.\n# TYPE claimwatch_polls_total counter\n");
 	for (i = 0; i < CTX_RESULT_MAX; i++)

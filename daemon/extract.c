@@ -15,12 +15,12 @@
 
 #include "claim.h"
 #include "extract.h"
+#include "lang.h"
 #include "lexicon.h"
 #include "util.h"
 
 #define EXTRACT_TOKENS_MAX	384	/* a longer "sentence" is cut */
 #define EXTRACT_DIGITS_MAX	15	/* longer digit runs are identifiers */
-#define EXTRACT_DETECT_MAX	(64 * 1024)	/* bytes read to guess lang */
 #define EXTRACT_UNIT_GAP	2	/* words between number and noun */
 #define EXTRACT_LOOKBACK	4	/* tokens searched before a number */
 
@@ -1005,8 +1005,10 @@ extract_text(const struct lexicon *lex, const char *text, size_t len,
 
 	if (lex == NULL || text == NULL)
 		return 0;
-	if (lang == NULL || strcmp(lang, "auto") == 0)
-		lang = extract_detect_lang(lex, text, len);
+	/* A BCP 47 tag selects its lexicon: "en-US" is "en". */
+	lang = lang_tag(lex, lang);
+	if (strcmp(lang, LANG_AUTO) == 0)
+		lang = lang_detect_name(lex, text, len);
 	/* Only the header is cleared: the token array is written first. */
 	memset(&x, 0, offsetof(struct extract_ctx, tok));
 	x.lex = lex;
@@ -1055,31 +1057,5 @@ extract_text(const struct lexicon *lex, const char *text, size_t len,
 const char *
 extract_detect_lang(const struct lexicon *lex, const char *text, size_t len)
 {
-	const struct lexicon_entry	*e;
-	const unsigned char		*s = (const unsigned char *)text;
-	size_t				 i = 0, j, count[16] = { 0 };
-	int				 l, best = 0;
-
-	if (lex == NULL || lexicon_nlangs(lex) == 0)
-		return NULL;
-	if (len > EXTRACT_DETECT_MAX)
-		len = EXTRACT_DETECT_MAX;
-	while (i < len) {
-		if (!extract_is_alpha(s[i])) {
-			i++;
-			continue;
-		}
-		for (j = i; j < len && extract_is_alpha(s[j]); j++)
-			;
-		for (e = lexicon_first(lex, lexicon_hash(text + i, j - i));
-		    e != NULL; e = lexicon_entry(lex, e->next))
-			if (e->kind == LEXICON_DETECT && e->nwords == 1 &&
-			    e->lang >= 0 && e->lang < 16)
-				count[e->lang]++;
-		i = j;
-	}
-	for (l = 1; l < lexicon_nlangs(lex) && l < 16; l++)
-		if (count[l] > count[best])
-			best = l;
-	return lexicon_lang_name(lex, best);
+	return lang_detect_name(lex, text, len);
 }

@@ -44,7 +44,7 @@ struct fetch_slot {
 	struct fetch_slot	*next;		/* on the idle list */
 	CURL			*easy;
 	struct util_buf		 body;
-	char			 refused[96];
+	char			 refused[160];
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -189,7 +189,8 @@ fetch_opensocket_cb(void *clientp, curlsocktype purpose,
 	    fetch_addr_is_private(&addr->addr)) {
 		fetch_addr_text(&addr->addr, text, sizeof(text));
 		snprintf(x->slot->refused, sizeof(x->slot->refused),
-		    "refused private address %s", text);
+		    "refused private address %s ([poll] allow_private = yes "
+		    "allows it)", text);
 		return CURL_SOCKET_BAD;
 	}
 	return socket(addr->family, addr->socktype | SOCK_CLOEXEC,
@@ -378,7 +379,7 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 	r.bytes = (long)dl + hdr;
 	r.seconds = (double)tt / 1e6;
 	if (err != NULL)
-		log_debug("%s: url=%s error=%s", __func__, x->url, err);
+		log_debug("fetch: url=%s error=%s", x->url, err);
 	x->cb(&r, x->arg);
 	free(err);
 	free(etag);

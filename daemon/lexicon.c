@@ -7,12 +7,17 @@
  * data: every problem is reported as "FILE:LINE: message" in err, and
  * reading happens only at start and reload.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "claim.h"
 #include "lexicon.h"
@@ -23,12 +28,15 @@
 #define LEXICON_LANGS_MAX	16
 #define LEXICON_FILES_MAX	256
 #define LEXICON_LINE_MAX	1024
+#define LEXICON_ALIASES_MAX	8
 
 struct lexicon_lang {
 	char	 name[8];
 	char	 decimal;
 	char	 group;
 	char	 suffix[16];
+	char	 alias[LEXICON_ALIASES_MAX][16]; /* other tags: "in", "ind" */
+	int	 nalias;
 };
 
 struct lexicon_slot {
@@ -86,6 +94,8 @@ static const struct {
 	{ "away",	LEXICON_AWAY,		false, LEXICON_ARG_NONE },
 	{ "inherit",	LEXICON_INHERIT,	false, LEXICON_ARG_NONE },
 	{ "detect",	LEXICON_DETECT,		false, LEXICON_ARG_NONE },
+	{ "detectpre",	LEXICON_DETECT_PRE,	false, LEXICON_ARG_NONE },
+	{ "detectsuf",	LEXICON_DETECT_SUF,	false, LEXICON_ARG_NONE },
 };
 
 #define LEXICON_NITEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -211,6 +221,30 @@ lexicon_field(char **p)
 	return start;
 }
 
+/* Another tag naming the language: an old code, a three-letter one. */
+static int
+lexicon_alias_line(struct lexicon_lang *l, const char *v, char *msg,
+    size_t msglen)
+{
+	const char	*p;
+
+	for (p = v; *p != '\0'; p++)
+		if (!islower((unsigned char)*p))
+			break;
+	if (*p != '\0' || p - v < 2 || (size_t)(p - v) >= sizeof(l->alias[0])) {
+		snprintf(msg, msglen, "bad alias \"%s\" (2-15 lower-case "
+		    "letters)", v);
+		return -1;
+	}
+	if (l->nalias == LEXICON_ALIASES_MAX) {
+		snprintf(msg, msglen, "more than %d aliases",
+		    LEXICON_ALIASES_MAX);
+		return -1;
+	}
+	util_strlcpy(l->alias[l->nalias++], v, sizeof(l->alias[0]));
+	return 0;
+}
+
 static int
 lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
     char *rest, char *msg, size_t msglen)
@@ -250,6 +284,8 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 		return -1;
 	}
 	l = &lex->langs[*lang];
+	if (strcmp(key, "alias") == 0)
+		return lexicon_alias_line(l, v, msg, msglen);
 	if (strcmp(key, "suffix") == 0) {
 		if (strlen(v) >= sizeof(l->suffix)) {
 			snprintf(msg, msglen, "suffix too long");
@@ -330,6 +366,11 @@ lexicon_entry_line(struct lexicon *lex, int lang, char *key, char *rest,
 		    LEXICON_PHRASE_MAX);
 		return -1;
 	}
+	if ((lexicon_kinds[k].kind == LEXICON_DETECT_PRE ||
+	    lexicon_kinds[k].kind == LEXICON_DETECT_SUF) && e->nwords != 1) {
+		snprintf(msg, msglen, "%s takes one affix of letters", key);
+		return -1;
+	}
 	e->kind = lexicon_kinds[k].kind;
 	e->weak = lexicon_kinds[k].weak;
 	e->lang = lang;
@@ -407,7 +448,8 @@ lexicon_load_file(struct lexicon *lex, const char *path, bool gazetteer,
 			    sizeof(msg));
 		else if (strcmp(key, "lang") == 0 ||
 		    strcmp(key, "decimal") == 0 ||
-		    strcmp(key, "group") == 0 || strcmp(key, "suffix") == 0)
+		    strcmp(key, "group") == 0 || strcmp(key, "suffix") == 0 ||
+		    strcmp(key, "alias") == 0)
 			rc = lexicon_lang_line(lex, &lang, key, p, msg,
 			    sizeof(msg));
 		else
@@ -559,6 +601,69 @@ lexicon_load(const char *dir, char *err, size_t errlen)
 	return lex;
 }
 
+static bool
+lexicon_is_dir(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *
+lexicon_tree_dir(void)
+{
+	char		 exe[PATH_MAX], *dir, *p;
+	ssize_t		 n;
+	const char	*up[] = { "..", "../.." };
+	size_t		 i;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((dir = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*dir = '\0';
+	/* build/claimwatch or build/san/claimwatch, next to the Makefile. */
+	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		xasprintf(&p, "%s/%s/Makefile", exe, up[i]);
+		if (access(p, F_OK) == 0) {
+			free(p);
+			xasprintf(&p, "%s/%s/config/lexicon", exe, up[i]);
+			if (lexicon_is_dir(p))
+				return p;
+		}
+		free(p);
+	}
+	return NULL;
+}
+
+struct lexicon *
+lexicon_load_setting(const char *dir, bool set, const char *conf,
+    char **used, char *err, size_t errlen)
+{
+	struct lexicon	*lex;
+	char		*tree = NULL, msg[1024];
+	const char	*d = dir;
+	size_t		 n;
+
+	if (!set && (tree = lexicon_tree_dir()) != NULL)
+		d = tree;
+	if ((lex = lexicon_load(d, msg, sizeof(msg))) == NULL) {
+		n = strlen(d);
+		/* "DIR:0: ..." is about the directory, not a line in it. */
+		if (strncmp(msg, d, n) == 0 && strncmp(msg + n, ":0: ", 4) ==
+		    0)
+			snprintf(err, errlen, "%s: [extract] lexicon_dir%s: "
+			    "%s: %s", conf, set ? "" : " (not set; the "
+			    "default)", d, msg + n + 4);
+		else
+			util_strlcpy(err, msg, errlen);
+	} else if (used != NULL)
+		*used = xstrdup(d);
+	free(tree);
+	return lex;
+}
+
 void
 lexicon_free(struct lexicon *lex)
 {
@@ -606,6 +711,23 @@ lexicon_lang_index(const struct lexicon *lex, const char *name)
 	for (i = 0; i < lex->nlangs; i++)
 		if (strcmp(lex->langs[i].name, name) == 0)
 			return i;
+	return -1;
+}
+
+int
+lexicon_lang_find(const struct lexicon *lex, const char *s, size_t len)
+{
+	int	 i, k;
+
+	for (i = 0; i < lex->nlangs; i++) {
+		if (strlen(lex->langs[i].name) == len &&
+		    strncasecmp(lex->langs[i].name, s, len) == 0)
+			return i;
+		for (k = 0; k < lex->langs[i].nalias; k++)
+			if (strlen(lex->langs[i].alias[k]) == len &&
+			    strncasecmp(lex->langs[i].alias[k], s, len) == 0)
+				return i;
+	}
 	return -1;
 }
 

@@ -181,60 +181,14 @@ int
 store_url_split(const char *url, struct store_addr *a, char *err,
     size_t errlen)
 {
-	const char	*p, *colon, *slash;
-	char		*end;
-	long		 v;
+	struct util_redis_addr	 u = { 0 };
 
-	if (strncmp(url, "unix://", 7) == 0) {
-		if (url[7] != '/') {
-			snprintf(err, errlen, "redis url %s: need an absolute "
-			    "socket path", url);
-			return -1;
-		}
-		a->path = xstrdup(url + 7);
-		return 0;
-	}
-	if (strncmp(url, "redis://", 8) != 0) {
-		snprintf(err, errlen, "redis url %s: want redis://host:port/db "
-		    "or unix:///path", url);
+	if (util_redis_url(url, &u, err, errlen) == -1)
 		return -1;
-	}
-	p = url + 8;
-	if (strchr(p, '@') != NULL) {
-		snprintf(err, errlen, "redis url: put the password in the "
-		    "password setting, not in the url");
-		return -1;
-	}
-	slash = strchr(p, '/');
-	colon = memchr(p, ':', slash != NULL ? (size_t)(slash - p) :
-	    strlen(p));
-	a->port = 6379;
-	if (colon != NULL) {
-		errno = 0;
-		v = strtol(colon + 1, &end, 10);
-		if (errno != 0 || end == colon + 1 || v < 1 || v > 65535 ||
-		    (*end != '\0' && *end != '/')) {
-			snprintf(err, errlen, "redis url %s: bad port", url);
-			return -1;
-		}
-		a->port = (int)v;
-	}
-	end = (char *)(colon != NULL ? colon : slash != NULL ? slash :
-	    p + strlen(p));
-	if (end == p) {
-		snprintf(err, errlen, "redis url %s: no host", url);
-		return -1;
-	}
-	a->host = xstrndup(p, (size_t)(end - p));
-	if (slash != NULL && slash[1] != '\0') {
-		errno = 0;
-		v = strtol(slash + 1, &end, 10);
-		if (errno != 0 || *end != '\0' || v < 0 || v > 1000000) {
-			snprintf(err, errlen, "redis url %s: bad db", url);
-			return -1;
-		}
-		a->db = (int)v;
-	}
+	a->host = u.host;
+	a->port = u.port;
+	a->path = u.path;
+	a->db = u.db;
 	return 0;
 }
 
@@ -379,7 +333,7 @@ store_lost(struct store *s, const char *why)
 		    "retrying", s->url, why);
 		s->down = true;
 	} else
-		log_debug("%s: url=%s: %s", __func__, s->url, why);
+		log_debug("redis: still unreachable url=%s: %s", s->url, why);
 	if (was_ready && s->cb != NULL)
 		s->cb(false, s->arg);
 	store_schedule(s);
@@ -477,7 +431,7 @@ store_init_cb(redisAsyncContext *ac, void *reply, void *priv)
 		return;
 	if (r->type == REDIS_REPLY_ERROR) {
 		if (store_is_transient(r))
-			log_debug("%s: %s", __func__, r->str);
+			log_debug("redis: setup: %s", r->str);
 		else
 			log_error("redis: setup refused url=%s: %s", s->url,
 			    r->str);
@@ -661,6 +615,48 @@ store_send_batch(struct store *s, struct store_qbatch *b)
 			store_send_cmd(s, &b->cmds[i], false);
 }
 
+/*
+ * One notice per alert, so that `journalctl | grep` finds them: the
+ * script's "TYPE\tCURKEY\tOLD\tNEW" lines, CURKEY being
+ * "{PREFIXk:KEY}:cur".
+ */
+static void
+store_log_alerts(struct store *s, const struct store_qbatch *b,
+    const redisReply *lines)
+{
+	const char	*t, *key, *old, *new, *end, *feed;
+	char		 line[1024], url[1024];
+	size_t		 i, plen = strlen(s->prefix);
+	int		 klen;
+
+	if (lines->type != REDIS_REPLY_ARRAY)
+		return;
+	feed = util_url_redact(b->feed_url, url, sizeof(url));
+	for (i = 0; i < lines->elements; i++) {
+		if (lines->element[i]->type != REDIS_REPLY_STRING)
+			continue;
+		util_strlcpy(line, lines->element[i]->str, sizeof(line));
+		t = line;
+		if ((key = strchr(t, '\t')) == NULL ||
+		    (old = strchr(key + 1, '\t')) == NULL ||
+		    (new = strchr(old + 1, '\t')) == NULL)
+			continue;
+		line[key++ - line] = '\0';
+		line[old++ - line] = '\0';
+		line[new++ - line] = '\0';
+		/* "{" prefix "k:" ... "}:cur" */
+		if (strncmp(key, "{", 1) == 0 && strncmp(key + 1, s->prefix,
+		    plen) == 0 && strncmp(key + 1 + plen, "k:", 2) == 0 &&
+		    (end = strstr(key, "}:cur")) != NULL)
+			key += 3 + plen;
+		else
+			end = key + strlen(key);
+		klen = (int)(end - key);
+		log_notice("alert %s key=%.*s %s -> %s feed=%s", t, klen, key,
+		    *old != '\0' ? old : "none", new, feed);
+	}
+}
+
 static void
 store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 {
@@ -683,8 +679,8 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 			return;
 		}
 		if (store_is_transient(r)) {
-			log_debug("%s: feed=%s: %s", __func__, b->feed_url,
-			    r->str);
+			log_debug("redis: batch for feed=%s: %s; reconnecting",
+			    b->feed_url, r->str);
 			s->ready = false;
 			redisAsyncDisconnect(ac);
 			return;
@@ -695,10 +691,11 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 			    b->feed_url, r->str);
 		b->error = true;
 	} else if (r->type == REDIS_REPLY_ARRAY &&
-	    r->elements == STORE_ALERT_TYPES) {
+	    r->elements == STORE_ALERT_TYPES + 1) {
 		size_t	 i;
 
 		/* Alerts published by type: new, changed, corroborated. */
+		store_log_alerts(s, b, r->element[STORE_ALERT_TYPES]);
 		for (i = 0; i < STORE_ALERT_TYPES; i++) {
 			if (r->element[i]->type != REDIS_REPLY_INTEGER)
 				continue;
@@ -771,7 +768,7 @@ store_spool_append(struct store *s, const struct store_qbatch *b)
 	if (store_spool_write_batch(fd, b) == -1 || fstat(fd, &st) == -1) {
 		err = errno;
 		if (ftruncate(fd, s->spool_size) == -1)
-			log_debug("%s: ftruncate: %s", __func__,
+			log_debug("spool: ftruncate %s: %s", s->spool_path,
 			    strerror(errno));
 		close(fd);
 		store_spool_error(s, "write", err);

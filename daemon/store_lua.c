@@ -52,8 +52,9 @@
  * With the feed's keys, a claim whose item the seen hash already holds
  * with the same content hash is skipped (that item's claims ran in an
  * earlier call); without them (cluster) the claim's dedupe token decides.
- * Returns the number of alerts published when it XADDed them itself, else
- * the array of alerts for the caller to XADD.  The oldest seen ids beyond
+ * Returns, when it XADDed them itself, the number of alerts published by
+ * type (new, changed, corroborated) and one "TYPE\tCURKEY\tOLD\tNEW" line
+ * per alert for the log; else the array of alerts for the caller to XADD.  The oldest seen ids beyond
  * the limit are forgotten.
  */
 const char store_lua_batch[] =
@@ -64,12 +65,14 @@ const char store_lua_batch[] =
 "local k, fk, stream = 1, nil, nil\n"
 "if A[12] == '1' then fk = 1; k = 4 end\n"
 "if A[13] == '1' then stream = K[k]; k = k + 1 end\n"
-"local out, nal = {}, 0\n"
+"local out, nal, lg = {}, 0, {}\n"
 "local by = {new = 0, changed = 0, corroborated = 0}\n"
-"local function deliver(msg, kind)\n"
+"local function deliver(msg, kind, prev, value)\n"
 "  call('PUBLISH', chan, msg)\n"
 "  if stream then\n"
 "    call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'alert', msg)\n"
+"    lg[#lg + 1] = kind .. '\\t' .. K[k] .. '\\t' .. (prev or '') ..\n"
+"        '\\t' .. value\n"
 "  else\n"
 "    out[#out + 1] = msg\n"
 "  end\n"
@@ -182,7 +185,8 @@ const char store_lua_batch[] =
 "      if new then\n"
 "        local n = call('HINCRBY', cur, 'sources', 1)\n"
 "        if watched and corr then\n"
-"          deliver(splice(al, 'corroborated', c[7], n), 'corroborated')\n"
+"          deliver(splice(al, 'corroborated', c[7], n), 'corroborated',\n"
+"              c[1], A[a + 1])\n"
 "        end\n"
 "      end\n"
 "      return\n"
@@ -196,8 +200,8 @@ const char store_lua_batch[] =
 "      'figure', fig, 'sources', 1, 'updated', A[1], 'src1', A[a + 12],\n"
 "      'hn', hn, 'story_label', story_label(al))\n"
 "  if watched then\n"
-"    if kind == 'new' then deliver(al, kind)\n"
-"    else deliver(splice(al, kind, c[7]), kind) end\n"
+"    if kind == 'new' then deliver(al, kind, nil, A[a + 1])\n"
+"    else deliver(splice(al, kind, c[7]), kind, c[1], A[a + 1]) end\n"
 "  end\n"
 "end\n"
 /* An item seen with this content hash was written by another call. */
@@ -241,7 +245,7 @@ const char store_lua_batch[] =
 "    call('ZREMRANGEBYRANK', K[3], 0, n - smax - 1)\n"
 "  end\n"
 "end\n"
-"if stream then return {by.new, by.changed, by.corroborated} end\n"
+"if stream then return {by.new, by.changed, by.corroborated, lg} end\n"
 "return out\n";
 
 /*

@@ -256,6 +256,22 @@ util_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+const char *
+util_url_redact(const char *url, char *buf, size_t len)
+{
+	const char	*scheme, *at, *slash;
+
+	if ((scheme = strstr(url, "://")) == NULL)
+		return url;
+	scheme += 3;
+	at = strchr(scheme, '@');
+	slash = strchr(scheme, '/');
+	if (at == NULL || (slash != NULL && slash < at))
+		return url;
+	snprintf(buf, len, "%.*s***%s", (int)(scheme - url), url, at);
+	return buf;
+}
+
 /*
  * The next pat in [p, end), or NULL.  Not memmem: ASan's memmem checks
  * the whole rest of the buffer on every call, which made a page of

@@ -65,8 +65,10 @@ struct config {
 
 	/* [extract] */
 	char	*lexicon_dir;	/* default CW_DATADIR/lexicon, resolved too */
+	bool	 lexicon_dir_set; /* given in the file, not the default */
 	char	*lang;		/* default language: "auto", "id", "en" */
 	char	*gazetteer_dir;	/* default lexicon_dir/../gazetteer */
+	bool	 gazetteer_dir_set; /* given in the file, not the default */
 
 	/* [alerts] */
 	double	 tolerance_abs;	/* default for watches without one, 0 */
@@ -92,13 +94,26 @@ struct config {
 /*
  * Loads the INI file at path and the feed list it names.  Returns a new
  * config (free with config_free) or NULL with "FILE:LINE: message" in err
- * (the first error only; FILE is the feed list for errors in it).
+ * (the first error only, see config_load_all; FILE is the feed list for
+ * errors in it).
  * Unknown sections and keys are errors.  Relative paths (list,
  * lexicon_dir, state_dir) come back joined to the config file's directory;
  * watches without tolerances get [alerts]'s; feeds whose scheme is not in
  * [poll] protocols are errors.  Lines are at most 198 characters.
  */
 struct config	*config_load(const char *path, char *err, size_t errlen);
+
+/* Receives one "FILE:LINE: message"; msg lives until the call returns. */
+typedef void (*config_error_cb)(const char *msg, void *arg);
+/*
+ * Like config_load, but reports every error, not only the first (OpenBSD
+ * parse.y style: count and go on), in order: the INI file's by line, then
+ * the feed list's, each through cb.  Sets *nerrors.  Returns the config
+ * even when there were errors (defaults stand in for bad values; free it
+ * with config_free), or NULL when the file could not be read at all.
+ */
+struct config	*config_load_all(const char *path, config_error_cb cb,
+		    void *arg, size_t *nerrors);
 
 /*
  * Loads only a feed list (plain: one URL per line, '#' comments, optional

@@ -32,7 +32,7 @@ struct ctx_feed {
 	struct ctx		*ctx;		/* back pointer, borrowed */
 	char			*url;		/* as listed: the feed's identity */
 	char			*fetch_url;	/* after permanent redirects */
-	char			*lang;		/* "id", "en" or NULL = auto */
+	char			*lang;		/* BCP 47 tag or NULL = auto */
 	int			 interval;	/* seconds, 0 = default */
 	bool			 articles;	/* fetch_articles */
 	char			*etag;		/* validators from the last 200 */
@@ -49,13 +49,16 @@ struct ctx_feed {
 	struct scheduler_feed	*sf;		/* NULL until scheduled */
 	bool			 waiting;	/* due, queued behind the cap */
 	bool			 due_again;	/* fell due while polling */
+	bool			 lang_warned;	/* logged: tag has no lexicon */
+	int64_t			 last_ok;	/* last 200/304, 0 = none yet */
 	TAILQ_ENTRY(ctx_feed)	 entry;
 	TAILQ_ENTRY(ctx_feed)	 wentry;	/* in ctx->waiting */
 };
 TAILQ_HEAD(ctx_feeds, ctx_feed);
 
-/* A Prometheus histogram over fixed second buckets. */
-#define CTX_HIST_BUCKETS 10
+/* A Prometheus histogram over fixed second buckets, up to [poll]
+   timeout's ceiling (3600 s), so a slow poll is never only "+Inf". */
+#define CTX_HIST_BUCKETS 16
 struct ctx_hist {
 	uint64_t	 counts[CTX_HIST_BUCKETS + 1];	/* last: +Inf */
 	double		 sum;
@@ -88,6 +91,9 @@ struct ctx_stats {
 						   start of alerts_day */
 	int64_t		 alerts_day;		/* UTC day of that base */
 	uint64_t	 bytes;
+	int64_t		 started_at;		/* UTC seconds */
+	int64_t		 reload_time;		/* last load: start or SIGHUP */
+	bool		 reload_ok;		/* and whether it was taken */
 };
 
 struct ctx {
@@ -130,6 +136,9 @@ struct ctx_feed	*ctx_feed_add(struct ctx *, const char *url, const char *lang,
 void		 ctx_feed_free(struct ctx *, struct ctx_feed *);
 struct ctx_feed	*ctx_feed_find(struct ctx *, const char *url);
 void		 ctx_hist_observe(struct ctx_hist *, double seconds);
+/* Feeds not polled successfully within this many of their intervals
+   count as stale in /metrics. */
+#define CTX_STALE_INTERVALS	3
 /* Appends the Prometheus exposition of the daemon's state to out. */
 void		 ctx_metrics(struct ctx *, struct util_buf *out);
 /* Appends a JSON health object to out; true when Redis is connected. */

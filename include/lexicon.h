@@ -38,7 +38,9 @@ enum lexicon_kind {
 	LEXICON_AWAY,		/* entity after it is no owner: "ke", "to" */
 	LEXICON_INHERIT,	/* clause goes on from the last claim */
 	LEXICON_DETECT,		/* frequent word for language detection */
-	LEXICON_ENTITY		/* gazetteer phrase, id: canonical entity */
+	LEXICON_ENTITY,		/* gazetteer phrase, id: canonical entity */
+	LEXICON_DETECT_PRE,	/* word prefix for detection: "meng" */
+	LEXICON_DETECT_SUF	/* word suffix for detection: "kan" */
 };
 
 struct lexicon_entry {
@@ -60,6 +62,20 @@ struct lexicon_entry {
  * lexicon_free) or NULL with "FILE:LINE: message" in err.
  */
 struct lexicon	*lexicon_load(const char *dir, char *err, size_t errlen);
+/*
+ * config/lexicon of the source tree the running program was built in
+ * (it runs as build/PROG or build/san/PROG), or NULL; caller frees.
+ */
+char		*lexicon_tree_dir(void);
+/*
+ * Loads the lexicon a configuration names: dir when the setting was given
+ * (set), else the checkout's when the program runs from its build tree,
+ * else dir (the installed default).  Errors about the directory itself
+ * name the setting: "FILE: [extract] lexicon_dir: ..." (FILE is conf).
+ * *used, when not NULL, gets the directory loaded (caller frees).
+ */
+struct lexicon	*lexicon_load_setting(const char *dir, bool set,
+		    const char *conf, char **used, char *err, size_t errlen);
 /* NULL is a no-op. */
 void		 lexicon_free(struct lexicon *);
 
@@ -77,6 +93,9 @@ const struct lexicon_entry *lexicon_entry(const struct lexicon *, int32_t);
 int		 lexicon_nlangs(const struct lexicon *);
 int		 lexicon_lang_index(const struct lexicon *, const char *);
 const char	*lexicon_lang_name(const struct lexicon *, int);
+/* Index of the language named or aliased s[0..len) in any case, or -1. */
+int		 lexicon_lang_find(const struct lexicon *, const char *s,
+		    size_t len);
 /* Decimal and digit-group separators of a language ('.' or ','). */
 char		 lexicon_decimal(const struct lexicon *, int);
 char		 lexicon_group(const struct lexicon *, int);

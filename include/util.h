@@ -26,6 +26,38 @@ int	 xvasprintf(char **, const char *, va_list)
 /* BSD strlcpy: always NUL-terminates, returns strlen(src). */
 size_t	 util_strlcpy(char *, const char *, size_t);
 
+/* Decimal digits only (no sign, space, "0x"), at most max: 0, else -1. */
+int	 util_digits(const char *, long max, long *);
+/* A host name or IPv4 address: letters, digits, '-', '.', '_'. */
+bool	 util_is_hostname(const char *, size_t);
+/*
+ * "HOST[:PORT]" with HOST a name, an IPv4 address or "[IPv6]": 0, else
+ * -1.  *port is left alone when there is none; need_port makes a missing
+ * port an error and also allows port 0 (any free port, for tests).
+ */
+int	 util_hostport(const char *, size_t, bool need_port, long *port);
+
+/* A Redis address: host and port, or a unix socket path. */
+struct util_redis_addr {
+	char	*host;		/* or NULL for a unix socket; caller frees */
+	int	 port;		/* 6379 when the URL has none */
+	char	*path;		/* unix socket, or NULL; caller frees */
+	int	 db;
+};
+/*
+ * The one Redis URL parser: redis://HOST[:PORT][/DB] or unix:///PATH,
+ * scheme in any case.  Fills a (when not NULL) and returns 0, else -1
+ * with a message in err.
+ */
+int	 util_redis_url(const char *, struct util_redis_addr *, char *err,
+	    size_t errlen);
+
+/*
+ * url with any "user:password@" shown as "***@", for logs: url itself
+ * when it has none, else buf (len bytes, cut to fit).
+ */
+const char *util_url_redact(const char *url, char *buf, size_t len);
+
 /* 64-bit FNV-1a over len bytes, continuing from seed (use UTIL_HASH_SEED). */
 #define UTIL_HASH_SEED 0xcbf29ce484222325ULL
 uint64_t util_hash64(const void *, size_t, uint64_t);

@@ -444,3 +444,83 @@ event affected burnt
 event affected inundated
 event affected swept away
 unit people miners
+
+# ----------------------------------------------------------------------
+# Language tags and detection (daemon/lang.c).  Kept last, in one block.
+# alias: other tags naming English (BCP 47 primary subtag, any case).
+alias eng
+alias english
+# detect: very frequent function words (a detect word scores 3, any other
+# entry of this file 2, an affix 1; see config/lexicon/README).
+detect a
+detect an
+detect as
+detect at
+detect after
+detect over
+detect from
+detect it
+detect its
+detect says
+detect say
+detect new
+detect more
+detect than
+detect about
+detect this
+detect be
+detect will
+detect are
+detect amid
+detect into
+detect up
+detect out
+detect but
+detect not
+detect his
+detect her
+detect their
+detect they
+detect who
+detect year
+detect week
+detect small
+detect young
+detect wins
+detect win
+detect prices
+detect price
+detect police
+detect president
+detect government
+detect party
+detect seats
+detect rise
+detect rises
+detect fall
+detect falls
+detect jump
+detect past
+detect across
+detect so
+detect far
+detect ahead
+detect off
+detect down
+# detectpre/detectsuf: letter patterns of English words, tried only on
+# words no lexicon knows.
+detectpre th
+detectpre wh
+detectsuf ing
+detectsuf tion
+detectsuf ions
+detectsuf ches
+detectsuf sion
+detectsuf ment
+detectsuf ed
+detectsuf ly
+detectsuf ness
+detectsuf ies
+detectsuf ous
+detectsuf ght
+detectsuf ck

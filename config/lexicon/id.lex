@@ -441,3 +441,86 @@ event affected roboh
 event affected ambruk
 event affected hanyut
 unit people awak kapal
+
+# ----------------------------------------------------------------------
+# Language tags and detection (daemon/lang.c).  Kept last, in one block.
+# alias: other tags naming Indonesian (BCP 47 primary subtag, any case).
+alias in
+alias ind
+alias indonesian
+# detect: very frequent function words (a detect word scores 3, any other
+# entry of this file 2, an affix 1; see config/lexicon/README).
+detect jadi
+detect usai
+detect saat
+detect hingga
+detect oleh
+detect atas
+detect bagi
+detect para
+detect sejak
+detect karena
+detect juga
+detect masih
+detect sudah
+detect belum
+detect bisa
+detect harus
+detect kata
+detect ujar
+detect tersebut
+detect sebagai
+detect antara
+detect serta
+detect atau
+detect kepada
+detect agar
+detect secara
+detect terkait
+detect jelang
+detect versi
+detect lagi
+detect baru
+detect kecil
+detect besar
+detect muda
+detect tim
+detect warga
+detect rumah
+detect harga
+detect kota
+detect desa
+detect pemerintah
+detect presiden
+detect polisi
+detect juara
+detect partai
+detect kursi
+detect naik
+detect turun
+detect menang
+detect kalah
+detect hari
+detect ini
+detect akan
+detect mereka
+detect kami
+detect kita
+detect ada
+detect tak
+detect pun
+detect lebih
+detect tahun
+# detectpre/detectsuf: affixes of Indonesian words (meN-, ber-, ter-,
+# di-, peN-, -kan, -nya), tried only on words no lexicon knows.
+detectpre meng
+detectpre meny
+detectpre mem
+detectpre men
+detectpre ber
+detectpre ter
+detectpre di
+detectpre peng
+detectpre pem
+detectsuf kan
+detectsuf nya

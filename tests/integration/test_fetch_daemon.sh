@@ -218,9 +218,13 @@ printf '%s\n' "$U/private.xml" \
 cp "$WWW/cond.xml" "$WWW/private.xml"
 cp "$WWW/cond.xml" "$WWW/private2.xml"
 conf private.txt no >"$CW_TMP/private.conf"
+# Every poll fails, so --once says so and exits 1.
+rc=0
 timeout 20 "$CW_BUILD/claimwatchd" -d -c "$CW_TMP/private.conf" --once \
-    >"$CW_TMP/private.log" 2>&1 || { cat "$CW_TMP/private.log"; cw_fail "--once failed"; }
-grep -q "feed=$U/private.xml status=0 error=\"refused private address 127.0.0.1\"" \
+    >"$CW_TMP/private.log" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$CW_TMP/private.log"; cw_fail "--once exited $rc with every poll failed"; }
+grep -q "every poll failed" "$CW_TMP/private.log" || cw_fail "--once did not say every poll failed"
+grep -q "feed=$U/private.xml status=0 error=\"refused private address 127.0.0.1 (\[poll\] allow_private = yes allows it)\"" \
     "$CW_TMP/private.log" || { cat "$CW_TMP/private.log"; cw_fail "127.0.0.1 not refused"; }
 grep -q "feed=http://localhost:$HTTP_PORT/private2.xml status=0 error=\"refused private address" \
     "$CW_TMP/private.log" || { cat "$CW_TMP/private.log"; cw_fail "localhost not refused"; }

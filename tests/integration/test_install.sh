@@ -36,6 +36,12 @@ mandoc -T lint -W warning "$P"/share/man/man*/claimwatch* ||
     cw_fail "man pages have mandoc warnings"
 man -l "$P/share/man/man5/claimwatch.conf.5" >/dev/null ||
     cw_fail "claimwatch.conf.5 does not render"
+# The pages show the paths this build uses, not placeholders.
+grep -q "$P/share/claimwatch/lexicon" "$P/share/man/man5/claimwatch.conf.5" ||
+    cw_fail "claimwatch.conf.5 does not show the installed lexicon path"
+grep -q "$P/etc/claimwatch/claimwatch.conf" "$P/share/man/man1/claimwatch.1" ||
+    cw_fail "claimwatch.1 does not show the installed config path"
+grep -q "DATADIR" "$P"/share/man/man*/claimwatch* && cw_fail "a man page says DATADIR"
 
 make -s uninstall B="$CW_TMP/build" PREFIX="$P" SYSCONFDIR="$P/etc" \
     UNITDIR="$P/lib/systemd/system" >/dev/null

@@ -211,15 +211,16 @@ test_config_example_matches_defaults(void **state)
 		if (line[0] == '#' && line[1] >= 'a' && line[1] <= 'z' &&
 		    strstr(line, " = ") != NULL &&
 		    strncmp(line, "#user_agent", 11) != 0 &&
-		    strncmp(line, "#lexicon_dir", 12) != 0) {
+		    strncmp(line, "#lexicon_dir", 12) != 0 &&
+		    strncmp(line, "#gazetteer_dir", 14) != 0) {
 			line++;
 			uncommented++;
 		}
 		fprintf(f, "%s\n", line);
 	}
 	fclose(f);
-	/* Every setting but list, password, watch and the two above. */
-	assert_int_equal(uncommented, 27);
+	/* Every setting but list, password, watch and the three above. */
+	assert_int_equal(uncommented, 26);
 	c = config_load(path, err, sizeof(err));
 	if (c == NULL)
 		fail_msg("%s", err);
@@ -397,9 +398,8 @@ static const struct {
 	    "unknown protocol 'htps' (did you mean 'https'?)" },
 	{ B "level.conf", B "level.conf:4: log_level: expected error, "
 	    "warning, notice, info or debug, not 'verbose'" },
-	{ B "lang.conf", B "lang.conf:4: lang: expected 'auto' or a two- or "
-	    "three-letter language code such as 'id' or 'en', not "
-	    "'Indonesian'" },
+	{ B "lang.conf", B "lang.conf:4: lang: expected 'auto' or a language "
+	    "tag such as 'id', 'en' or 'en-US', not 'Indonesian'" },
 	{ B "watch_many.conf", B "watch_many.conf:4: watch: expected 'GLOB "
 	    "[ABS [REL]]', not 'a/* 1 0.1 extra'" },
 	{ B "watch_abs.conf", B "watch_abs.conf:4: watch: expected a number "
@@ -567,6 +567,75 @@ test_config_free_null(void **state)
 	config_feeds_free(NULL, 0);
 }
 
+/* config_load_all: every mistake in one run, in order, FILE:LINE each. */
+struct test_msgs {
+	char	*msg[16];
+	size_t	 n;
+};
+
+static void
+test_msgs_cb(const char *msg, void *arg)
+{
+	struct test_msgs	*m = arg;
+
+	if (m->n < 16)
+		m->msg[m->n++] = xstrdup(msg);
+}
+
+static void
+test_config_every_error(void **state)
+{
+	static const char *const want[] = {
+		D "many/five.conf:5: unknown key 'prefx' in [redis]",
+		D "many/five.conf:7: interval: expected a duration",
+		D "many/five.conf:8: max_per_host: expected an integer",
+		D "many/five.conf:9: syntax error",
+		D "many/five.conf:13: log_level: expected error",
+		D "many/feeds.txt:2: bad URL 'ftp://",
+		D "many/feeds.txt:3: unknown option 'intervall'",
+	};
+	struct test_msgs	 m = { { NULL }, 0 };
+	struct config		*c;
+	char			 err[CONFIG_ERR_LEN];
+	size_t			 i, n;
+
+	(void)state;
+	c = config_load_all(D "many/five.conf", test_msgs_cb, &m, &n);
+	assert_non_null(c);
+	config_free(c);
+	for (i = 0; i < m.n; i++)
+		fprintf(stderr, "%s\n", m.msg[i]);
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	assert_int_equal(m.n, n);
+	for (i = 0; i < n; i++) {
+		assert_true(strncmp(m.msg[i], want[i], strlen(want[i])) == 0);
+		free(m.msg[i]);
+	}
+	/* config_load keeps its contract: the first error, no config. */
+	assert_null(config_load(D "many/five.conf", err, sizeof(err)));
+	assert_true(strncmp(err, want[0], strlen(want[0])) == 0);
+}
+
+/* A plain list saved with a UTF-8 byte order mark. */
+static void
+test_config_bom_list(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "many/bom.conf", err, sizeof(err));
+	if (c == NULL)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(c);
+	assert_int_equal(c->nfeeds, 1);
+	assert_string_equal(c->feeds[0].url, "http://news.example.test/a.xml");
+	assert_string_equal(c->feeds[0].lang, "in");
+	assert_int_equal(c->feeds[0].line, 2);
+	assert_false(c->lexicon_dir_set);
+	config_free(c);
+}
+
 int
 main(void)
 {
@@ -583,6 +652,8 @@ main(void)
 		cmocka_unit_test(test_config_feeds_error_keeps_output),
 		cmocka_unit_test(test_config_large_list),
 		cmocka_unit_test(test_config_free_null),
+		cmocka_unit_test(test_config_every_error),
+		cmocka_unit_test(test_config_bom_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -603,7 +603,8 @@ test_fetch_private_refused(void **state)
 	before = test_fetch_log_count("GET /feed");
 	test_fetch_run(&o, urls, NULL, a, 2);
 	after = test_fetch_log_count("GET /feed");
-	assert_string_equal(a[0].error, "refused private address 127.0.0.1");
+	assert_string_equal(a[0].error, "refused private address 127.0.0.1 "
+	    "([poll] allow_private = yes allows it)");
 	assert_int_equal(a[0].status, 0);
 	assert_non_null(a[1].error);
 	assert_true(strncmp(a[1].error, "refused private address ",

@@ -72,6 +72,62 @@ test_read_file_missing_names_path(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x"));
 }
 
+/* One Redis URL parser for the config check and the connect. */
+static void
+test_redis_url(void **state)
+{
+	struct util_redis_addr	 a;
+	char			 err[256];
+	static const char *const bad[] = {
+		"http://127.0.0.1", "redis://", "redis://host:0",
+		"redis://host:70000", "redis://host/x", "redis://a b",
+		"redis://u:p@host", "rediss://host", "unix://rel/path",
+		"redis://[zz]:1", NULL
+	};
+	size_t			 i;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(util_redis_url("REDIS://LocalHost:6380/2", &a, err,
+	    sizeof(err)), 0);
+	assert_string_equal(a.host, "LocalHost");
+	assert_int_equal(a.port, 6380);
+	assert_int_equal(a.db, 2);
+	assert_null(a.path);
+	free(a.host);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(util_redis_url("redis://[::1]", &a, err,
+	    sizeof(err)), 0);
+	assert_string_equal(a.host, "::1");
+	assert_int_equal(a.port, 6379);
+	free(a.host);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(util_redis_url("Unix:///run/redis.sock", &a, err,
+	    sizeof(err)), 0);
+	assert_string_equal(a.path, "/run/redis.sock");
+	assert_null(a.host);
+	free(a.path);
+	for (i = 0; bad[i] != NULL; i++) {
+		err[0] = '\0';
+		if (util_redis_url(bad[i], NULL, err, sizeof(err)) != -1)
+			fail_msg("accepted %s", bad[i]);
+		assert_true(err[0] != '\0');
+	}
+}
+
+/* Credentials never reach a log line. */
+static void
+test_url_redact(void **state)
+{
+	char	 buf[128];
+
+	(void)state;
+	assert_string_equal(util_url_redact("https://u:pw@h.test/f", buf,
+	    sizeof(buf)), "https://***@h.test/f");
+	assert_string_equal(util_url_redact("https://h.test/a@b", buf,
+	    sizeof(buf)), "https://h.test/a@b");
+}
+
 /* The markup pre-scan counts what libxml2 would: not quoted '>', not
    script text, not comments. */
 static void
@@ -115,6 +171,8 @@ main(void)
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_markup_check),
 		cmocka_unit_test(test_read_file_missing_names_path),
+		cmocka_unit_test(test_redis_url),
+		cmocka_unit_test(test_url_redact),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

@@ -1,0 +1,250 @@
+/*
+ * lang: BCP 47 tags to lexicon languages, and language detection.
+ *
+ * Detection is data-driven: every word of the text is looked up once in
+ * the lexicon, and each language scores the heaviest kind of entry it has
+ * for that word (a "detect" function word outweighs any other entry of
+ * the language, which outweighs a "detectpre"/"detectsuf" affix, tried
+ * only on words no language knows).  A one-line headline has few function
+ * words but its counted nouns, event verbs and number words are all in
+ * the lexicon ("Gempa Cianjur: 162 orang tewas"), so it is detected too.
+ * Nothing is allocated; the lexicon is only read.
+ */
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lang.h"
+#include "lexicon.h"
+
+#define LANG_DETECT_MAX	(64 * 1024)	/* bytes of text scored */
+#define LANG_TAG_MAX	8		/* letters in a primary subtag */
+#define LANG_W_DETECT	3		/* a "detect" function word */
+#define LANG_W_ENTRY	2		/* any other entry of the language */
+#define LANG_W_AFFIX	1		/* a detection affix */
+#define LANG_AFFIX_MIN	2		/* shortest affix tried */
+#define LANG_AFFIX_MAX	5		/* longest affix tried */
+#define LANG_STEM_MIN	3		/* letters left beside an affix */
+/*
+ * "Plainly another language": the detected language outscores the
+ * declared one at least twice over and by two content words, so a quote
+ * or a name in the other language never overrides a feed's tag.
+ */
+#define LANG_PLAIN_RATIO	2
+#define LANG_PLAIN_MIN		(2 * LANG_W_ENTRY)
+
+static bool
+lang_is_letter(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+lang_is_subtag_char(unsigned char c)
+{
+	return lang_is_letter(c) || (c >= '0' && c <= '9');
+}
+
+static bool
+lang_is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Checks the subtags after the primary one: 1-8 letters or digits each,
+ * separated by '-' (or '_', as POSIX locales write "en_GB").
+ */
+static bool
+lang_tag_rest_valid(const char *p, const char *end)
+{
+	size_t	 n;
+
+	while (p < end) {
+		if (*p != '-' && *p != '_')
+			return false;
+		p++;
+		for (n = 0; p + n < end && lang_is_subtag_char(p[n]); n++)
+			;
+		if (n == 0 || n > 8)
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+const char *
+lang_tag(const struct lexicon *lex, const char *tag)
+{
+	const char	*end;
+	size_t		 n;
+	int		 i;
+
+	if (tag == NULL)
+		return LANG_AUTO;
+	while (lang_is_space((unsigned char)*tag))
+		tag++;
+	end = tag + strlen(tag);
+	while (end > tag && lang_is_space((unsigned char)end[-1]))
+		end--;
+	if (end == tag)
+		return LANG_AUTO;
+	for (n = 0; tag + n < end && lang_is_letter((unsigned char)tag[n]);
+	    n++)
+		;
+	/* "x-private" and "i-default" have one-letter prefixes: none. */
+	if (n < 2 || n > LANG_TAG_MAX || !lang_tag_rest_valid(tag + n, end))
+		return LANG_NONE;
+	if ((n == 4 && strncasecmp(tag, "auto", 4) == 0) ||
+	    (n == 3 && (strncasecmp(tag, "und", 3) == 0 ||
+	    strncasecmp(tag, "mul", 3) == 0)))
+		return LANG_AUTO;
+	if (lex == NULL || (i = lexicon_lang_find(lex, tag, n)) == -1)
+		return LANG_NONE;
+	return lexicon_lang_name(lex, i);
+}
+
+bool
+lang_is_known(const char *name)
+{
+	return name != NULL && strcmp(name, LANG_AUTO) != 0 &&
+	    strcmp(name, LANG_NONE) != 0;
+}
+
+/* Adds weight w for lang l unless this word already gave l as much. */
+static void
+lang_credit(unsigned char *word, int l, unsigned char w)
+{
+	if (l >= 0 && l < LANG_MAX && word[l] < w)
+		word[l] = w;
+}
+
+/* Credits the languages whose affix of kind k starts or ends w[0..n). */
+static void
+lang_affixes(const struct lexicon *lex, const char *w, size_t n,
+    unsigned char *word)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k;
+	int				 pass;
+	enum lexicon_kind		 kind;
+
+	for (pass = 0; pass < 2; pass++) {
+		kind = pass == 0 ? LEXICON_DETECT_PRE : LEXICON_DETECT_SUF;
+		for (k = LANG_AFFIX_MIN; k <= LANG_AFFIX_MAX &&
+		    k + LANG_STEM_MIN <= n; k++) {
+			e = lexicon_first(lex, lexicon_hash(pass == 0 ? w :
+			    w + n - k, k));
+			if (e == NULL || (e->kinds & (1U << kind)) == 0)
+				continue;
+			for (; e != NULL; e = lexicon_entry(lex, e->next))
+				if (e->kind == kind)
+					lang_credit(word, e->lang,
+					    LANG_W_AFFIX);
+		}
+	}
+}
+
+/* Scores one word w[0..n) into g. */
+static void
+lang_word(const struct lexicon *lex, const char *w, size_t n, bool caps,
+    struct lang_guess *g)
+{
+	const struct lexicon_entry	*e;
+	unsigned char			 word[LANG_MAX] = { 0 };
+	bool				 known = false;
+	int				 l;
+
+	for (e = lexicon_first(lex, lexicon_hash(w, n)); e != NULL;
+	    e = lexicon_entry(lex, e->next)) {
+		if (e->kind == LEXICON_ENTITY || e->kind ==
+		    LEXICON_DETECT_PRE || e->kind == LEXICON_DETECT_SUF)
+			continue;
+		/* An acronym entry ("AS") is not the word "as". */
+		if ((e->upper & 1) && !caps)
+			continue;
+		lang_credit(word, e->lang, e->kind == LEXICON_DETECT ?
+		    LANG_W_DETECT : LANG_W_ENTRY);
+		known = true;
+	}
+	if (!known)
+		lang_affixes(lex, w, n, word);
+	for (l = 0; l < LANG_MAX; l++)
+		g->score[l] += word[l];
+}
+
+void
+lang_detect(const struct lexicon *lex, const char *text, size_t len,
+    struct lang_guess *g)
+{
+	const unsigned char	*s = (const unsigned char *)text;
+	size_t			 i = 0, j;
+	bool			 caps;
+	int			 l, n;
+
+	memset(g, 0, sizeof(*g));
+	g->best = -1;
+	if (lex == NULL || text == NULL)
+		return;
+	if (len > LANG_DETECT_MAX)
+		len = LANG_DETECT_MAX;
+	while (i < len) {
+		if (!lang_is_letter(s[i])) {
+			i++;
+			continue;
+		}
+		caps = true;
+		for (j = i; j < len && lang_is_letter(s[j]); j++)
+			if (s[j] >= 'a')
+				caps = false;
+		/* Part of a longer non-ASCII word ("café"): skipped. */
+		if ((i == 0 || s[i - 1] < 0x80) && (j == len || s[j] < 0x80))
+			lang_word(lex, text + i, j - i, caps, g);
+		i = j;
+	}
+	n = lexicon_nlangs(lex);
+	for (l = 0; l < n && l < LANG_MAX; l++) {
+		if (g->score[l] == 0)
+			continue;
+		if (g->best == -1 || g->score[l] > g->score[g->best])
+			g->best = l;
+	}
+	for (l = 0; g->best != -1 && l < n && l < LANG_MAX; l++)
+		if (l != g->best && g->score[l] == g->score[g->best])
+			g->best = -1;
+}
+
+const char *
+lang_detect_name(const struct lexicon *lex, const char *text, size_t len)
+{
+	struct lang_guess	 g;
+
+	if (lex == NULL || lexicon_nlangs(lex) == 0)
+		return NULL;
+	lang_detect(lex, text, len, &g);
+	return lexicon_lang_name(lex, g.best != -1 ? g.best : 0);
+}
+
+const char *
+lang_choose(const struct lexicon *lex, const char *tag, const char *text,
+    size_t len, bool *unknown)
+{
+	struct lang_guess	 g;
+	const char		*t;
+	int			 d;
+
+	t = lang_tag(lex, tag);
+	*unknown = strcmp(t, LANG_NONE) == 0;
+	if (lex == NULL || lexicon_nlangs(lex) == 0)
+		return NULL;
+	lang_detect(lex, text, len, &g);
+	if (lang_is_known(t)) {
+		d = lexicon_lang_index(lex, t);
+		if (g.best != -1 && g.best != d && d >= 0 && d < LANG_MAX &&
+		    g.score[g.best] >= LANG_PLAIN_RATIO * g.score[d] +
+		    LANG_PLAIN_MIN)
+			return lexicon_lang_name(lex, g.best);
+		return t;
+	}
+	return lexicon_lang_name(lex, g.best != -1 ? g.best : 0);
+}

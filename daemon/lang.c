@@ -135,7 +135,7 @@ lang_affixes(const struct lexicon *lex, const char *w, size_t n,
 		    k + LANG_STEM_MIN <= n; k++) {
 			e = lexicon_first(lex, lexicon_hash(pass == 0 ? w :
 			    w + n - k, k));
-			if (e == NULL || (e->kinds & (1U << kind)) == 0)
+			if (e == NULL || (e->kinds & LEXICON_BIT(kind)) == 0)
 				continue;
 			for (; e != NULL; e = lexicon_entry(lex, e->next))
 				if (e->kind == kind)

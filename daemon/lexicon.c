@@ -28,6 +28,8 @@
 #define LEXICON_LANGS_MAX	16
 #define LEXICON_FILES_MAX	256
 #define LEXICON_LINE_MAX	1024
+#define LEXICON_PREFIXES_MAX	8
+#define LEXICON_EVMAP_MAX	16
 #define LEXICON_ALIASES_MAX	8
 
 struct lexicon_lang {
@@ -35,6 +37,17 @@ struct lexicon_lang {
 	char	 decimal;
 	char	 group;
 	char	 suffix[16];
+	char	 plural[LEXICON_PREFIXES_MAX][2][8]; /* ending, singular */
+	int	 nplural;
+	bool	 head_last;
+	char	 prefix[LEXICON_PREFIXES_MAX][8];
+	size_t	 prefixlen[LEXICON_PREFIXES_MAX];
+	size_t	 plurallen[LEXICON_PREFIXES_MAX];
+	uint8_t	 plurallast[32];	/* bit set: last letters of endings */
+	int	 nprefix;
+	/* "eventmap arrived troops deployed": event, unit group, event. */
+	char	 evmap[LEXICON_EVMAP_MAX][3][CLAIM_NAME_MAX];
+	int	 nevmap;
 	char	 alias[LEXICON_ALIASES_MAX][16]; /* other tags: "in", "ind" */
 	int	 nalias;
 };
@@ -61,7 +74,8 @@ enum lexicon_arg {
 	LEXICON_ARG_VALUE,
 	LEXICON_ARG_NAME,
 	LEXICON_ARG_QUAL,
-	LEXICON_ARG_MODAL
+	LEXICON_ARG_MODAL,
+	LEXICON_ARG_ROLE
 };
 
 static const struct {
@@ -94,11 +108,26 @@ static const struct {
 	{ "away",	LEXICON_AWAY,		false, LEXICON_ARG_NONE },
 	{ "inherit",	LEXICON_INHERIT,	false, LEXICON_ARG_NONE },
 	{ "detect",	LEXICON_DETECT,		false, LEXICON_ARG_NONE },
+	{ "classifier",	LEXICON_CLASSIFIER,	false, LEXICON_ARG_NONE },
+	{ "elide",	LEXICON_ELIDE,		false, LEXICON_ARG_NONE },
+	{ "role",	LEXICON_ROLE,		false, LEXICON_ARG_ROLE },
+	{ "notnoun",	LEXICON_NOTNOUN,	false, LEXICON_ARG_NONE },
+	{ "locative",	LEXICON_LOCATIVE,	false, LEXICON_ARG_NONE },
+	{ "aux",	LEXICON_AUX,		false, LEXICON_ARG_NONE },
+	{ "conj",	LEXICON_CONJ,		false, LEXICON_ARG_NONE },
+	{ "det",	LEXICON_DET,		false, LEXICON_ARG_NONE },
+	{ "source",	LEXICON_SOURCE,		false, LEXICON_ARG_NONE },
+	{ "purpose",	LEXICON_PURPOSE,	false, LEXICON_ARG_NONE },
+	{ "rate",	LEXICON_RATE,		false, LEXICON_ARG_NONE },
+	{ "ratejoin",	LEXICON_RATEJOIN,	false, LEXICON_ARG_NONE },
 	{ "detectpre",	LEXICON_DETECT_PRE,	false, LEXICON_ARG_NONE },
 	{ "detectsuf",	LEXICON_DETECT_SUF,	false, LEXICON_ARG_NONE },
 };
 
 #define LEXICON_NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Every kind has a bit in a 64-bit kinds mask. */
+_Static_assert(LEXICON_DETECT_SUF < 64, "too many lexicon kinds for a mask");
 
 uint64_t
 lexicon_hash(const char *s, size_t len)
@@ -221,6 +250,82 @@ lexicon_field(char **p)
 	return start;
 }
 
+static bool
+lexicon_short_word(const char *v)
+{
+	size_t	 i;
+
+	for (i = 0; v[i] != '\0'; i++)
+		if (!islower((unsigned char)v[i]))
+			return false;
+	return i < 8;
+}
+
+/* "plural ies y", "plural s", "verbprefix me": short lower-case words. */
+static int
+lexicon_word_line(struct lexicon_lang *l, const char *key, char *rest,
+    char *msg, size_t msglen)
+{
+	char		*v, *rep;
+	unsigned char	 c;
+
+	v = lexicon_field(&rest);
+	rep = lexicon_field(&rest);
+	if (v == NULL || *v == '\0' || !lexicon_short_word(v) ||
+	    (rep != NULL && !lexicon_short_word(rep)) ||
+	    lexicon_field(&rest) != NULL ||
+	    (rep != NULL && strcmp(key, "plural") != 0)) {
+		snprintf(msg, msglen, "%s takes 1-7 lower-case letters%s", key,
+		    strcmp(key, "plural") == 0 ? " and a singular ending" : "");
+		return -1;
+	}
+	if ((strcmp(key, "plural") == 0 ? l->nplural : l->nprefix) ==
+	    LEXICON_PREFIXES_MAX) {
+		snprintf(msg, msglen, "more than %d %s lines",
+		    LEXICON_PREFIXES_MAX, key);
+		return -1;
+	}
+	if (strcmp(key, "plural") == 0) {
+		l->plurallen[l->nplural] = strlen(v);
+		c = (unsigned char)v[strlen(v) - 1];
+		l->plurallast[c >> 3] |= 1U << (c & 7);
+		util_strlcpy(l->plural[l->nplural][0], v, 8);
+		util_strlcpy(l->plural[l->nplural++][1], rep != NULL ? rep : "",
+		    8);
+	} else {
+		l->prefixlen[l->nprefix] = strlen(v);
+		util_strlcpy(l->prefix[l->nprefix++], v, 8);
+	}
+	return 0;
+}
+
+/* "eventmap arrived troops deployed": troops that arrive are deployed. */
+static int
+lexicon_evmap_line(struct lexicon_lang *l, char *rest, char *msg,
+    size_t msglen)
+{
+	char	*f[3];
+	int	 i;
+
+	for (i = 0; i < 3; i++)
+		if ((f[i] = lexicon_field(&rest)) == NULL ||
+		    !lexicon_valid_id(f[i]))
+			break;
+	if (i < 3 || lexicon_field(&rest) != NULL) {
+		snprintf(msg, msglen, "eventmap takes EVENT GROUP EVENT");
+		return -1;
+	}
+	if (l->nevmap == LEXICON_EVMAP_MAX) {
+		snprintf(msg, msglen, "more than %d eventmap lines",
+		    LEXICON_EVMAP_MAX);
+		return -1;
+	}
+	for (i = 0; i < 3; i++)
+		util_strlcpy(l->evmap[l->nevmap][i], f[i], CLAIM_NAME_MAX);
+	l->nevmap++;
+	return 0;
+}
+
 /* Another tag naming the language: an old code, a three-letter one. */
 static int
 lexicon_alias_line(struct lexicon_lang *l, const char *v, char *msg,
@@ -252,6 +357,13 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 	struct lexicon_lang	*l;
 	char			*v;
 
+	if (*lang != LEXICON_ANY_LANG && strcmp(key, "eventmap") == 0)
+		return lexicon_evmap_line(&lex->langs[*lang], rest, msg,
+		    msglen);
+	if (*lang != LEXICON_ANY_LANG && (strcmp(key, "plural") == 0 ||
+	    strcmp(key, "verbprefix") == 0))
+		return lexicon_word_line(&lex->langs[*lang], key, rest, msg,
+		    msglen);
 	v = lexicon_field(&rest);
 	if (v == NULL || lexicon_field(&rest) != NULL) {
 		snprintf(msg, msglen, "%s takes one value", key);
@@ -284,6 +396,14 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 		return -1;
 	}
 	l = &lex->langs[*lang];
+	if (strcmp(key, "head") == 0) {
+		if (strcmp(v, "first") != 0 && strcmp(v, "last") != 0) {
+			snprintf(msg, msglen, "head must be first or last");
+			return -1;
+		}
+		l->head_last = strcmp(v, "last") == 0;
+		return 0;
+	}
 	if (strcmp(key, "alias") == 0)
 		return lexicon_alias_line(l, v, msg, msglen);
 	if (strcmp(key, "suffix") == 0) {
@@ -348,6 +468,12 @@ lexicon_entry_line(struct lexicon *lex, int lang, char *key, char *rest,
 	case LEXICON_ARG_MODAL:
 		if (claim_modality_parse(arg) == -1) {
 			snprintf(msg, msglen, "unknown modality \"%s\"", arg);
+			return -1;
+		}
+		break;
+	case LEXICON_ARG_ROLE:
+		if (claim_role_parse(arg) == -1) {
+			snprintf(msg, msglen, "unknown role \"%s\"", arg);
 			return -1;
 		}
 		break;
@@ -449,6 +575,9 @@ lexicon_load_file(struct lexicon *lex, const char *path, bool gazetteer,
 		else if (strcmp(key, "lang") == 0 ||
 		    strcmp(key, "decimal") == 0 ||
 		    strcmp(key, "group") == 0 || strcmp(key, "suffix") == 0 ||
+		    strcmp(key, "plural") == 0 || strcmp(key, "head") == 0 ||
+		    strcmp(key, "verbprefix") == 0 ||
+		    strcmp(key, "eventmap") == 0 ||
 		    strcmp(key, "alias") == 0)
 			rc = lexicon_lang_line(lex, &lang, key, p, msg,
 			    sizeof(msg));
@@ -486,14 +615,14 @@ static void
 lexicon_chain_kinds(struct lexicon *lex, int32_t head, int32_t *stack)
 {
 	size_t		 n = 0;
-	uint32_t	 kinds = 0;
+	uint64_t	 kinds = 0;
 	int32_t		 i;
 
 	for (i = head; i != -1; i = lex->entries[i].next)
 		stack[n++] = i;
 	while (n > 0) {
 		i = stack[--n];
-		kinds |= 1U << lex->entries[i].kind;
+		kinds |= LEXICON_BIT(lex->entries[i].kind);
 		lex->entries[i].kinds = kinds;
 	}
 }
@@ -507,7 +636,9 @@ lexicon_index(struct lexicon *lex)
 	int32_t			*pp, *stack;
 	size_t			 i, size = 16;
 
-	while (size < lex->nentries * 2)
+	/* Sparse: most words of a text are misses, and a miss probes until
+	 * an empty slot. */
+	while (size < lex->nentries * 8)
 		size *= 2;
 	lex->slots = xcalloc(size, sizeof(*lex->slots));
 	lex->mask = size - 1;
@@ -757,6 +888,88 @@ lexicon_suffix(const struct lexicon *lex, int i)
 	if (i < 0 || i >= lex->nlangs || lex->langs[i].suffix[0] == '\0')
 		return NULL;
 	return lex->langs[i].suffix;
+}
+
+bool
+lexicon_singular(const struct lexicon *lex, int i, const char *w, size_t n,
+    char *out, size_t outlen)
+{
+	const struct lexicon_lang	*l;
+	size_t				 m, k;
+	int				 p;
+
+	if (i < 0 || i >= lex->nlangs)
+		return false;
+	l = &lex->langs[i];
+	if (n == 0)
+		return false;
+	k = (unsigned char)tolower((unsigned char)w[n - 1]);
+	if (!(l->plurallast[k >> 3] & (1U << (k & 7))))
+		return false;
+	for (p = 0; p < l->nplural; p++) {
+		m = l->plurallen[p];
+		/* A word is longer than its ending, and "ss" is no plural. */
+		/* The last letter first: most words end in none. */
+		if (n < m + 3 || tolower((unsigned char)w[n - 1]) !=
+		    l->plural[p][0][m - 1] ||
+		    strncasecmp(w + n - m, l->plural[p][0], m) != 0 ||
+		    (m == 1 && tolower((unsigned char)w[n - 2]) == w[n - 1]))
+			continue;
+		if (out != NULL && outlen > 0) {
+			k = n - m < outlen - 1 ? n - m : outlen - 1;
+			memmove(out, w, k);
+			out[k] = '\0';
+			util_strlcpy(out + k, l->plural[p][1], outlen - k);
+		}
+		return true;
+	}
+	return false;
+}
+
+const char *
+lexicon_event_for(const struct lexicon *lex, int i, const char *event,
+    const char *group)
+{
+	const struct lexicon_lang	*l;
+	int				 k;
+
+	if (i < 0 || i >= lex->nlangs)
+		return event;
+	l = &lex->langs[i];
+	for (k = 0; k < l->nevmap; k++)
+		if (strcmp(l->evmap[k][0], event) == 0 &&
+		    strcmp(l->evmap[k][1], group) == 0)
+			return l->evmap[k][2];
+	return event;
+}
+
+bool
+lexicon_head_last(const struct lexicon *lex, int i)
+{
+	return i >= 0 && i < lex->nlangs && lex->langs[i].head_last;
+}
+
+bool
+lexicon_verb_prefix(const struct lexicon *lex, int i, const char *w, size_t n)
+{
+	const struct lexicon_lang	*l;
+	size_t				 k, m;
+	int				 p;
+
+	if (i < 0 || i >= lex->nlangs)
+		return false;
+	l = &lex->langs[i];
+	for (p = 0; p < l->nprefix; p++) {
+		m = l->prefixlen[p];
+		if (n <= m + 2)
+			continue;
+		for (k = 0; k < m; k++)
+			if (tolower((unsigned char)w[k]) != l->prefix[p][k])
+				break;
+		if (k == m)
+			return true;
+	}
+	return false;
 }
 
 size_t

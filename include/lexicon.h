@@ -39,9 +39,24 @@ enum lexicon_kind {
 	LEXICON_INHERIT,	/* clause goes on from the last claim */
 	LEXICON_DETECT,		/* frequent word for language detection */
 	LEXICON_ENTITY,		/* gazetteer phrase, id: canonical entity */
+	LEXICON_CLASSIFIER,	/* counter word before the real noun: "orang" */
+	LEXICON_ELIDE,		/* the count's noun is the last claim's: "lainnya" */
+	LEXICON_ROLE,		/* marks a claim's role, id: "earlier" */
+	LEXICON_NOTNOUN,	/* word after a number that is no noun: "lagi" */
+	LEXICON_LOCATIVE,	/* an entity after it is where things are: "di" */
+	LEXICON_AUX,		/* marks a finite predicate: "have been" */
+	LEXICON_CONJ,		/* joins list items: "serta", "and" */
+	LEXICON_DET,		/* an event word after it is an adjective */
+	LEXICON_SOURCE,		/* an entity before it reports: "says" */
+	LEXICON_PURPOSE,	/* events after it are aims, not facts */
+	LEXICON_RATE,		/* after a count, makes it a rate: "per" */
+	LEXICON_RATEJOIN,	/* between two numbers, a rate: "one in five" */
 	LEXICON_DETECT_PRE,	/* word prefix for detection: "meng" */
 	LEXICON_DETECT_SUF	/* word suffix for detection: "kan" */
 };
+
+/* A kind's bit in a kinds mask: there are more kinds than 32. */
+#define LEXICON_BIT(k)	((uint64_t)1 << (k))
 
 struct lexicon_entry {
 	enum lexicon_kind kind;
@@ -53,7 +68,7 @@ struct lexicon_entry {
 	const char	*id;	/* unit group, event, entity, qualifier... */
 	uint64_t	 words[LEXICON_PHRASE_MAX]; /* lexicon_hash of each */
 	int32_t		 next;	/* next entry with the same first word */
-	uint32_t	 kinds;	/* bit (1 << kind) of this and later ones */
+	uint64_t	 kinds;	/* bit LEXICON_BIT(kind) of this and later ones */
 };
 
 /*
@@ -101,6 +116,23 @@ char		 lexicon_decimal(const struct lexicon *, int);
 char		 lexicon_group(const struct lexicon *, int);
 /* Word suffix that may be stripped to find a noun ("nya"), or NULL. */
 const char	*lexicon_suffix(const struct lexicon *, int);
+/*
+ * Whether word w (n bytes) ends in one of the language's plural endings
+ * ("plural ies y"); if so and out is not NULL, its singular is written to
+ * out (lower-case ending, the rest as in w).
+ */
+bool		 lexicon_singular(const struct lexicon *, int, const char *,
+		    size_t, char *, size_t);
+/* The event an event reads as for a unit group ("eventmap arrived troops
+ * deployed"), or event itself. */
+const char	*lexicon_event_for(const struct lexicon *, int, const char *,
+		    const char *);
+/* Whether a noun phrase's head is its last word (en) or first (id). */
+bool		 lexicon_head_last(const struct lexicon *, int);
+/* Whether word w (n bytes) starts with one of the language's verb
+ * prefixes ("me", "di"): such a word is no counted noun. */
+bool		 lexicon_verb_prefix(const struct lexicon *, int, const char *,
+		    size_t);
 /* Number of entries loaded (for tests and the bench). */
 size_t		 lexicon_size(const struct lexicon *);
 

@@ -2,6 +2,14 @@
 lang en
 decimal .
 group ,
+plural ies y
+plural ches ch
+plural shes sh
+plural sses ss
+plural uses us
+plural xes x
+plural s
+head last
 
 num 1 one
 num 2 two
@@ -31,7 +39,7 @@ num 70 seventy
 num 80 eighty
 num 90 ninety
 num 12 a dozen
-num 12 dozen
+mult 12 dozen
 num 100 a hundred
 num 1000 a thousand
 num 1000000 a million
@@ -45,14 +53,13 @@ mult 1000000 million
 mult 1000000000 billion
 mult 1000000000000 trillion
 
-vague 12 dozens
+vague 10 dozens
 vague 100 hundreds
 vague 1000 thousands
 vague 1000000 millions
 vague 1000000000 billions
 vague 10000 tens of thousands
 vague 100000 hundreds of thousands
-vague 10 several
 vague 100 several hundred
 vague 1000 several thousand
 vague 1000000 several million
@@ -60,7 +67,11 @@ vague 100 a few hundred
 vague 1000 a few thousand
 vague 100 some hundreds
 vague 10 scores
-vague 12 dozens of
+vague 10 dozens of
+vague 10 tens
+vague 10000000 tens of millions
+vague 100000000 hundreds of millions
+vague 1000000 millions of
 
 qual approx about
 qual approx around
@@ -94,7 +105,6 @@ qual range between
 qual range from
 postqual at_least or more
 postqual at_least plus
-postqual at_least and more
 range -
 range to
 range or
@@ -253,7 +263,6 @@ event evacuated flee
 event evacuated homeless
 event rescued rescued
 event rescued saved
-event rescued survived
 event arrived arrived
 event arrived landed
 event arrived landing
@@ -269,7 +278,6 @@ event funding budget
 event funding funds
 event funding package
 weakevent deployed additional
-weakevent deployed more
 weakevent deployed training
 weakevent deployed reinforcements
 
@@ -331,7 +339,6 @@ notcount storey
 prenot aged
 prenot age
 prenot year
-prenot in
 prenot since
 prenot until
 prenot by
@@ -397,12 +404,12 @@ stop the
 link of
 link from
 away to
-away in
+locative in
 away into
 away against
-away at
+locative at
 away by
-away on
+locative on
 away toward
 away towards
 away for
@@ -445,6 +452,309 @@ event affected inundated
 event affected swept away
 unit people miners
 
+# Locatives: an entity after them is where the counted things are.
+locative inside
+locative across
+locative within
+
+# Sources and agents: an entity after them is not the owner.
+away according to
+away citing
+away quoting
+away cited by
+
+# Counter words and nouns the number may skip.
+elide another
+elide a further
+elide further
+elide others
+elide other
+elide more
+inherit of them
+inherit among whom
+inherit of those
+inherit consisting of
+role earlier previously
+role earlier earlier reported
+role earlier previously reported
+role earlier instead of
+role comparison up from
+role comparison down from
+role comparison compared with
+role comparison compared to
+notnoun its
+notnoun his
+notnoun this
+notnoun thus
+notnoun always
+notnoun perhaps
+notnoun whereas
+notnoun yes
+notnoun across
+notnoun towards
+notnoun does
+notnoun as
+notnoun us
+notnoun hours
+notnoun times
+
+# More counted nouns.
+unit troops sappers
+unit troops sapper
+unit troops engineers
+unit troops forces
+unit troops paratroopers
+unit troops conscripts
+unit personnel staff
+unit personnel staffers
+unit personnel guards
+unit personnel firefighters
+unit personnel rescuers
+unit personnel rescue workers
+unit personnel emergency workers
+unit personnel health workers
+unit personnel medics
+unit personnel doctors
+unit personnel nurses
+unit personnel policemen
+unit people survivors
+unit people evacuees
+unit people asylum seekers
+unit people bodies
+unit people persons
+unit people adults
+unit people hostages
+unit people suspects
+unit people fatalities
+unit people onboard
+unit people on board
+unit houses houses
+unit houses house
+unit houses home
+unit houses buildings
+unit houses building
+unit households households
+unit voters voters
+weakunit people injured
+weakunit people wounded
+weakunit people missing
+
+# Events, every form.
+event killed shot dead
+event killed lives lost
+event killed confirmed dead
+event killed death
+event killed fatalities
+event killed bodies
+event killed drowned
+event killed murdered
+event killed massacred
+event killed executed
+event killed dying
+event killed claimed the lives of
+event killed lost their lives
+event wounded wounding
+event wounded injure
+event wounded injures
+event wounded taken to hospital
+event wounded taken to hospitals
+event wounded hospitalised
+event wounded hospitalized
+event wounded treated for injuries
+event wounded in critical condition
+event wounded critically injured
+event wounded seriously injured
+event wounded injured people
+event missing under rubble
+event missing under the rubble
+event missing still missing
+event missing lost at sea
+event missing feared dead
+event missing remain missing
+event captured arresting
+event captured arrest
+event captured detaining
+event captured detain
+event captured apprehended
+event captured apprehend
+event captured apprehending
+event captured taken into custody
+event captured rounded up
+event captured jailed
+event captured imprisoned
+event captured seized
+event deployed dispatch
+event deployed dispatches
+event deployed dispatching
+event deployed sends
+event deployed shipped
+event deployed shipping
+event deployed deploys
+event deployed mobilising
+event deployed mobilizing
+event deployed redeployed
+event enlisted enlist
+event enlisted enlisting
+event enlisted recruit
+event enlisted recruiting
+event enlisted conscripted
+event enlisted drafted
+event evacuated evacuate
+event evacuated evacuating
+event evacuated evacuees
+event evacuated fleeing
+event evacuated flees
+event evacuated forced from their homes
+event evacuated forced to flee
+event evacuated relocated
+event evacuated had to evacuate
+event rescued rescuing
+event rescued pulled to safety
+event rescued pulled
+event rescued recovered alive
+event rescued brought to safety
+event arrived arrive
+event arrived arriving
+event arrived arrives
+event arrived came ashore
+event arrived disembarked
+event affected collapsed
+event affected collapse
+event affected razed
+event affected flattened
+event affected levelled
+event affected leveled
+event affected damaging
+event affected destroying
+event affected burying
+event affected closed
+event funding pledges
+event funding pledged
+event funding donated
+qual at_least topped
+qual at_least surpassed
+qual at_least exceed
+qual approx close to
+qual approx an estimated
+qual exact a margin of
+link of its
+link of their
+link of his
+notcount terms
+notcount term
+notnoun their
+notnoun lost
+aux have
+aux has
+aux had
+aux have been
+aux has been
+aux had been
+aux were
+aux was
+aux are
+aux is
+aux been
+aux be
+aux reportedly
+aux confirmed
+aux now
+aux still
+aux remain
+aux later
+conj and
+conj or
+conj plus
+conj then
+conj as well as
+conj and another
+det the
+det an
+det its
+det their
+det this
+det these
+det those
+prenot scale
+clause because
+event other on board
+event other onboard
+event other carrying
+event other capacity
+event other a capacity of
+event other built for
+source says
+source said
+source say
+source claims
+source claimed
+source reported
+source reports
+source estimates
+source confirmed
+event affected aid for
+event affected assistance for
+event affected in need
+mult 1000000000 bn
+mult 1000000 mn
+mult 1000000000000 tn
+event affected knocked out
+event affected cut off
+event affected washed away
+eventmap arrived troops deployed
+eventmap arrived personnel deployed
+event casualties killed or missing
+event casualties dead or missing
+modal planned are expected
+modal planned is expected
+modal planned expected to
+purpose in order to
+purpose to help
+purpose to guard
+purpose to secure
+purpose to support
+purpose to assist
+event rescued brought out alive
+event rescued rescued alive
+event rescued found alive
+aux managed to
+unit acres acres
+unit acres acre
+event affected scorched
+event affected charred
+link among
+unit troops force
+link strong
+# Amount predicates: "the death toll rose to 1,418".
+qual exact rose to
+qual exact rises to
+qual exact risen to
+qual exact rise to
+qual exact rising to
+qual exact climbed to
+qual exact climbs to
+qual exact jumped to
+qual exact increased to
+qual exact grew to
+qual exact stood at
+qual exact stands at
+qual exact numbering
+qual exact reached
+qual exact reaching
+qual exact put the figure at
+qual exact put the number at
+qual exact put the toll at
+rate per
+rate for every
+rate in every
+rate out of every
+ratejoin in
+ratejoin out of
+ratejoin in every
+event rescued survivors
+aux became
+aux become
+aux becoming
 # ----------------------------------------------------------------------
 # Language tags and detection (daemon/lang.c).  Kept last, in one block.
 # alias: other tags naming English (BCP 47 primary subtag, any case).

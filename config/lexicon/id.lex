@@ -3,6 +3,10 @@ lang id
 decimal ,
 group .
 suffix nya
+verbprefix me
+verbprefix di
+verbprefix ber
+verbprefix ter
 
 # Number words.  The se- forms carry their own one.
 num 1 satu
@@ -59,7 +63,7 @@ qual at_least minimal
 qual at_least paling sedikit
 qual at_least melampaui
 qual at_least melebihi
-qual at_least mencapai
+qual exact mencapai
 qual at_least lebih dari sekitar
 qual at_most kurang dari
 qual at_most hingga
@@ -377,7 +381,7 @@ stop ini
 link dari
 link asal
 away ke
-away di
+locative di
 away menuju
 away melawan
 away terhadap
@@ -418,7 +422,6 @@ event affected porak-poranda
 prenot bermagnitudo
 prenot salah          # "salah satu": one of, not a count
 prenot lantai
-num 1 seorang
 unit people penambang
 unit people anak muda
 unit people anak buah kapal
@@ -442,6 +445,243 @@ event affected ambruk
 event affected hanyut
 unit people awak kapal
 
+# Locatives, sources and agents.
+locative dalam
+locative di wilayah
+locative di kawasan
+away menurut
+away mengutip
+away dikutip
+away kata
+away ujar
+
+# Counter words, elided nouns, sub-counts and roles.
+classifier orang
+classifier ekor
+classifier buah
+elide lainnya
+elide lagi
+elide yang lain
+elide sisanya
+inherit antara lain
+inherit terdiri dari
+inherit terdiri atas
+inherit rinciannya
+inherit dengan rincian
+inherit rincian
+inherit sebagian di antaranya
+role earlier sebelumnya
+role earlier bukan
+role earlier semula
+role comparison naik dari
+role comparison turun dari
+role comparison dibandingkan
+role comparison dibanding
+role comparison dari sebelumnya
+notnoun saja
+notnoun pun
+notnoun juga
+notnoun kini
+notnoun masih
+notnoun hanya
+notnoun lebih
+notnoun sebagian
+notnoun tersebut
+notnoun itu
+notnoun ini
+notnoun langsung
+notnoun sendiri
+notnoun semua
+notnoun seluruhnya
+notnoun total
+notnoun totalnya
+notnoun per
+notnoun kalinya
+
+# More counted nouns.
+unit troops pejuang
+unit troops marinir
+unit troops militer
+unit troops milisi
+unit personnel anggota
+unit personnel staf
+unit personnel petugas keamanan
+unit personnel petugas gabungan
+unit personnel vaksinator
+unit personnel tim SAR
+unit personnel nakes
+unit personnel perwira
+unit personnel tenaga medis
+unit people pendemo
+unit people penderita
+unit people tersangka
+unit people korban selamat
+unit people jenazah
+unit people pria
+unit people laki-laki
+unit people lansia
+unit people ahli waris
+unit people sopir
+unit people supir
+unit people penghuni
+unit people masyarakat
+unit people imigran
+unit children bayi
+unit children santri
+unit houses hunian
+unit houses rumah ibadah
+unit houses rumah sakit
+unit households KK
+unit households kepala keluarga
+
+# More event forms.
+event killed membunuh
+event killed korban meninggal
+event killed korban meninggal dunia
+event killed jenazah
+event killed ditemukan tewas
+event killed ditemukan meninggal
+event killed kehilangan nyawa
+event killed merenggut nyawa
+event killed menelan korban jiwa
+event killed tewas seketika
+event wounded mengalami luka
+event wounded mengalami luka-luka
+event wounded mengalami luka berat
+event wounded mengalami luka ringan
+event wounded luka bakar
+event wounded mencederai
+event wounded dirawat
+event wounded dilarikan ke rumah sakit
+event missing dinyatakan hilang
+event missing masih hilang
+event missing dalam pencarian
+event missing masih dalam pencarian
+event missing masih dicari
+event missing dicari
+event missing di bawah reruntuhan
+event missing tertimbun reruntuhan
+event missing terseret arus
+event missing tenggelam
+event captured mengamankan
+event captured diamankan
+event captured dibekuk
+event captured membekuk
+event captured diringkus
+event captured meringkus
+event captured tertangkap
+event captured menawan
+event captured dicokok
+event deployed menugaskan
+event deployed ditugaskan
+event deployed menurunkan
+event deployed diturunkan
+event deployed dimobilisasi
+event deployed memobilisasi
+event deployed bersiaga
+event deployed dipersiapkan
+event enlisted mendaftarkan
+event evacuated lari
+event evacuated kabur
+event evacuated terpaksa mengungsi
+event evacuated mengungsikan
+event evacuated diungsikan
+event evacuated jumlah pengungsi
+event evacuated kehilangan rumah
+event rescued ditemukan selamat
+event rescued ditemukan hidup
+event rescued berhasil diselamatkan
+event arrived turun dari kapal
+event arrived terdampar
+event arrived tiba di
+event affected rusak ringan
+event affected rusak sedang
+event affected penderita
+event affected terserang
+event affected terpapar
+event affected mengalami kerusakan
+event affected kerusakan
+qual approx sekitar hampir
+qual exact hanya
+qual exact menjadi
+qual exact jadi
+qual at_least melampaui angka
+aux telah
+aux sudah
+aux dilaporkan
+aux dikabarkan
+aux dipastikan
+aux dinyatakan
+aux diduga
+aux diketahui
+aux tercatat
+aux masih
+aux kemudian
+aux langsung
+conj dan
+conj serta
+conj lalu
+conj kemudian
+conj atau
+conj sedangkan
+prenot skala
+clause karena
+notnoun tidak
+notnoun belum
+notnoun sangat
+notnoun cukup
+event other berkapasitas
+event other kapasitas
+event other membawa
+event other berisi
+event other berpenumpang
+event other mengangkut
+source menyebut
+source menyebutkan
+source mengatakan
+source menyatakan
+source melaporkan
+source mengklaim
+source mencatat
+source memperkirakan
+event affected bantuan untuk
+event affected bantuan bagi
+vague 100 seratusan
+vague 1000 seribuan
+vague 10 sepuluhan
+event missing mengubur
+event missing terkubur
+event missing tertimbun longsor
+event affected memutus
+event affected terputus
+eventmap arrived troops deployed
+eventmap arrived personnel deployed
+event casualties tewas atau hilang
+event casualties meninggal atau hilang
+event casualties meninggal dunia atau hilang
+purpose untuk
+purpose guna
+event rescued dievakuasi dalam keadaan hidup
+event rescued ditemukan dalam keadaan hidup
+event rescued dalam keadaan selamat
+aux berhasil
+link di antara
+link antara
+# Amount predicates: "jumlah korban bertambah menjadi 71 orang".
+qual exact bertambah menjadi
+qual exact bertambah jadi
+qual exact naik menjadi
+qual exact meningkat menjadi
+qual exact berjumlah
+qual exact sebanyak-banyaknya
+classifier unit
+weakunit houses unit
+rate per
+rate untuk setiap
+rate setiap
+event rescued korban selamat
+aux menjadi
+aux jadi
 # ----------------------------------------------------------------------
 # Language tags and detection (daemon/lang.c).  Kept last, in one block.
 # alias: other tags naming Indonesian (BCP 47 primary subtag, any case).

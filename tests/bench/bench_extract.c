@@ -142,6 +142,19 @@ bench_extract_cb(const struct claim *c, void *arg)
 	*sum += c->length;
 }
 
+static int
+bench_extract_save(const char *path, const struct util_buf *b)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "w")) == NULL ||
+	    fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0) {
+		fprintf(stderr, "bench_extract: %s: cannot write\n", path);
+		return -1;
+	}
+	return 0;
+}
+
 static double
 bench_extract_now(void)
 {
@@ -165,11 +178,14 @@ main(int argc, char **argv)
 
 	dir = argc > 1 ? argv[1] : "config/lexicon";
 	mb = argc > 2 ? (size_t)atoi(argv[2]) : 8;
+	/* argv[3]: where to write the text, for the wc -w comparison. */
 	if ((lex = lexicon_load(dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "bench_extract: %s\n", err);
 		return 1;
 	}
 	bench_extract_generate(&b, mb * 1024 * 1024);
+	if (argc > 3 && bench_extract_save(argv[3], &b) == -1)
+		return 1;
 	printf("%-6s %10s %8s %10s %10s %12s %14s\n", "lang", "bytes",
 	    "MB/s/cpu", "claims", "claims/MB", "allocations", "allocs/claim");
 	for (m = 0; m < 3; m++) {

@@ -99,18 +99,22 @@ test_same(double a, double b)
 	return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b));
 }
 
-/* Compares one claim with "VALUE QUAL UNIT EVENT ENTITY MODALITY". */
+/*
+ * Compares one claim with "VALUE QUAL UNIT EVENT ENTITY MODALITY [ROLE]";
+ * without ROLE the claim must be a headline.
+ */
 static bool
 test_claim_matches(const struct claim *c, const char *spec, char *why,
     size_t whylen)
 {
 	char	 val[64], qual[32], unit[64], event[64], ent[64], mod[32];
+	char	 role[32] = "headline";
 	char	*dash;
 	double	 lo, hi = 0;
 	bool	 range = false;
 
-	if (sscanf(spec, "%63s %31s %63s %63s %63s %31s", val, qual, unit,
-	    event, ent, mod) != 6) {
+	if (sscanf(spec, "%63s %31s %63s %63s %63s %31s %31s", val, qual,
+	    unit, event, ent, mod, role) < 6) {
 		snprintf(why, whylen, "bad spec \"%s\"", spec);
 		return false;
 	}
@@ -120,17 +124,23 @@ test_claim_matches(const struct claim *c, const char *spec, char *why,
 		range = true;
 	}
 	lo = strtod(val, NULL);
-	snprintf(why, whylen, "got %.17g%s%.17g %s %s %s %s %s [%s]",
-	    c->value, c->has_max ? "-" : "", c->has_max ? c->max : 0.0,
+	if (c->has_max)
+		snprintf(why, whylen, "got %.17g-%.17g", c->value, c->max);
+	else
+		snprintf(why, whylen, "got %.17g", c->value);
+	snprintf(why + strlen(why), whylen - strlen(why),
+	    " %s %s %s %s %s %s [%s]",
 	    claim_qualifier_name(c->qualifier), c->unit, c->event,
 	    c->entity[0] != '\0' ? c->entity : "-",
-	    claim_modality_name(c->modality), c->unit_text);
+	    claim_modality_name(c->modality), claim_role_name(c->role),
+	    c->unit_text);
 	if (!test_same(c->value, lo) || range != c->has_max ||
 	    (range && !test_same(c->max, hi)))
 		return false;
 	if (strcmp(qual, claim_qualifier_name(c->qualifier)) != 0 ||
 	    strcmp(unit, c->unit) != 0 || strcmp(event, c->event) != 0 ||
-	    strcmp(mod, claim_modality_name(c->modality)) != 0)
+	    strcmp(mod, claim_modality_name(c->modality)) != 0 ||
+	    strcmp(role, claim_role_name(c->role)) != 0)
 		return false;
 	if (strcmp(ent, "-") == 0)
 		return c->entity[0] == '\0';

@@ -140,6 +140,15 @@ static const struct {
 	{ "x.lex", "lang xx\ndecimal ;\n", "x.lex:2: decimal must be" },
 	{ "x.lex", "decimal ,\n", "x.lex:1: decimal before lang" },
 	{ "x.lex", "# only a comment\n", "x.lex:2: no lang line" },
+	{ "x.lex", "lang xx\nrole later sesudahnya\n",
+	    "x.lex:2: unknown role" },
+	{ "x.lex", "lang xx\nplural S\n", "x.lex:2: plural takes" },
+	{ "x.lex", "lang xx\nplural ies y z\n", "x.lex:2: plural takes" },
+	{ "x.lex", "lang xx\nverbprefix me di\n", "x.lex:2: verbprefix takes" },
+	{ "x.lex", "lang xx\nhead middle\n", "x.lex:2: head must be" },
+	{ "x.lex", "lang xx\neventmap arrived troops\n",
+	    "x.lex:2: eventmap takes" },
+	{ "x.lex", "plural s\n", "x.lex:1: plural before lang" },
 	{ "e.txt", "North-Korea Korut\n", "e.txt:1: bad entity id" },
 	{ "e.txt", "\n\nnorth-korea\n", "e.txt:3: missing phrase" },
 };
@@ -188,6 +197,48 @@ test_bad_files(void **state)
 	assert_non_null(strstr(err, dir));
 }
 
+/* The language lines: plural endings, head side, verb prefixes, events
+ * by unit group. */
+static void
+test_lang_lines(void **state)
+{
+	struct lexicon	*lex;
+	char		 dir[] = "/tmp/test_lexicon.XXXXXX", path[512];
+	char		 err[512], out[32];
+	FILE		*f;
+	int		 l;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/zz.lex", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("lang zz\nplural ies y\nplural s\nhead last\n"
+	    "verbprefix me\neventmap arrived troops deployed\n", f);
+	fclose(f);
+	lex = lexicon_load(dir, err, sizeof(err));
+	if (lex == NULL)
+		fail_msg("%s", err);
+	l = lexicon_lang_index(lex, "zz");
+	assert_true(lexicon_head_last(lex, l));
+	assert_true(lexicon_singular(lex, l, "Bodies", 6, out, sizeof(out)));
+	assert_string_equal(out, "Body");
+	assert_true(lexicon_singular(lex, l, "bridges", 7, out, sizeof(out)));
+	assert_string_equal(out, "bridge");
+	/* Too short, or "ss": no plural. */
+	assert_false(lexicon_singular(lex, l, "gas", 3, NULL, 0));
+	assert_false(lexicon_singular(lex, l, "press", 5, NULL, 0));
+	assert_false(lexicon_singular(lex, l, "troop", 5, NULL, 0));
+	assert_true(lexicon_verb_prefix(lex, l, "Mengirim", 8));
+	assert_false(lexicon_verb_prefix(lex, l, "meja", 4));
+	assert_string_equal(lexicon_event_for(lex, l, "arrived", "troops"),
+	    "deployed");
+	assert_string_equal(lexicon_event_for(lex, l, "arrived", "people"),
+	    "arrived");
+	lexicon_free(lex);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* A third language is a new file, and other files are ignored. */
 static void
 test_third_language(void **state)
@@ -230,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_hash_folds_ascii_only),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_third_language),
+		cmocka_unit_test(test_lang_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

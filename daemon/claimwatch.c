@@ -29,6 +29,7 @@
 #include "log.h"
 #include "store.h"
 #include "story.h"
+#include "story_reg.h"
 #include "util.h"
 
 /* Input bounds: the tool reads whole inputs into memory. */
@@ -179,7 +180,22 @@ struct claimwatch_extract {
 	const struct story_text	*story;
 	bool			 explain;
 	size_t			 n;
+	struct claim		 prev[8];	/* the last claims, for parts */
 };
+
+/* The names the daemon would ask the story registry about. */
+static void
+claimwatch_explain_names(const struct story_text *st)
+{
+	char	 names[STORY_REG_NAMES][STORY_NAME_LEN];
+	size_t	 i, n;
+
+	n = story_names(st, names, STORY_REG_NAMES);
+	printf("#   the story registry may place it by its item's names:");
+	for (i = 0; i < n; i++)
+		printf(" %s", names[i]);
+	printf("%s\n", n == 0 ? " none" : "");
+}
 
 static void
 claimwatch_extract_cb(const struct claim *c, void *arg)
@@ -187,15 +203,22 @@ claimwatch_extract_cb(const struct claim *c, void *arg)
 	struct claimwatch_extract	*x = arg;
 	struct claim			 sc = *c;
 	char				*json, why[512];
+	size_t				 i;
 	bool				 stored;
 
 	stored = story_assign(x->story, &sc, why, sizeof(why));
+	for (i = 0; i < x->n && i < 8; i++)
+		if (story_is_part(&x->prev[i], &sc))
+			sc.role = CLAIM_ROLE_SUBCOUNT;
+	x->prev[x->n % 8] = sc;
 	json = alert_claim_json(&sc, x->text + c->sent_offset,
 	    c->sent_length);
 	/* The why line quotes only gazetteer-matched words, made printable. */
 	if (x->explain)
-		printf("# %s %s (%s): %s\n", stored ? "key" : "not stored",
+		printf("# %s %s (%s): %s\n", stored ? "key" : "no story",
 		    sc.key, claim_role_name(sc.role), why);
+	if (x->explain && !stored)
+		claimwatch_explain_names(x->story);
 	puts(json);
 	free(json);
 	x->n++;

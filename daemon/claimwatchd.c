@@ -37,6 +37,7 @@
 #include "scheduler.h"
 #include "store.h"
 #include "story.h"
+#include "story_reg.h"
 #include "util.h"
 
 /* Text handed to the extractor per item; longer bodies are cut here. */
@@ -69,6 +70,7 @@ struct claimwatchd_poll {
 	size_t			 articles_left;	/* article fetches running */
 	struct claimwatchd_article *article_args; /* callback args, one per
 						   new item */
+	struct claimwatchd_claims *cc;		/* extracted, not yet stored */
 	TAILQ_ENTRY(claimwatchd_poll) entry;	/* in ctx->polls */
 	int64_t			 due_ms;	/* when the poll started */
 	int64_t			 fetched_ms;	/* when the response was in */
@@ -83,6 +85,9 @@ struct claimwatchd_claims {
 	const char		*text;		/* the item text being scanned */
 	const struct story_text	*story;		/* its names, for the scope */
 	size_t			 item;		/* batch index of that item */
+	struct store_item	*items;		/* the batch's items */
+	struct story_reg_item	*ritems;	/* per item: names, date */
+	struct story_reg	 reg;		/* completing the stories */
 };
 
 static void	claimwatchd_poll_end(struct claimwatchd_poll *);
@@ -215,9 +220,11 @@ claimwatchd_claim_cb(const struct claim *c, void *arg)
 	struct claim			 sc = *c;
 	size_t				 i;
 
-	/* A claim of no story we can tell apart is not stored. */
-	if (!story_assign(cc->story, &sc, NULL, 0))
-		return;
+	/* Without a story yet: the registry may know it (story_reg). */
+	story_assign(cc->story, &sc, NULL, 0);
+	for (i = cc->n; i > 0 && cc->sclaims[i - 1].item == cc->item; i--)
+		if (story_is_part(&cc->claims[i - 1], &sc))
+			sc.role = CLAIM_ROLE_SUBCOUNT;
 	/*
 	 * One headline figure per key per item: the first, which is the
 	 * headline's or the lead sentence's.  Later ones for the same key
@@ -322,16 +329,103 @@ claimwatchd_item_lang(struct ctx_feed *f, const struct feed_item *it,
 	return t;
 }
 
-/* Extracts claims from the poll's new items and writes them, oldest
-   first, in one store_submit. */
+static void
+claimwatchd_claims_free(struct claimwatchd_claims *cc)
+{
+	size_t	 i;
+
+	if (cc == NULL)
+		return;
+	for (i = 0; i < cc->n; i++)
+		free((char *)cc->sclaims[i].text);
+	story_reg_clear(&cc->reg);
+	free(cc->claims);
+	free(cc->sclaims);
+	free(cc->items);
+	free(cc->ritems);
+	free(cc);
+}
+
+/* Claims of no story the daemon can tell apart are not stored. */
+static void
+claimwatchd_claims_drop_unscoped(struct claimwatchd_claims *cc)
+{
+	size_t	 i, o = 0;
+
+	for (i = 0; i < cc->n; i++) {
+		if (cc->claims[i].scope[0] == '\0') {
+			free((char *)cc->sclaims[i].text);
+			continue;
+		}
+		cc->claims[o] = cc->claims[i];
+		cc->sclaims[o] = cc->sclaims[i];
+		cc->sclaims[o].claim = &cc->claims[o];
+		o++;
+	}
+	cc->n = o;
+}
+
+/*
+ * Writes the poll's claims, oldest item first, in one store_submit, and
+ * tells the story registry what they say.
+ */
+static void
+claimwatchd_claims_submit(void *arg)
+{
+	struct claimwatchd_poll		*p = arg;
+	struct claimwatchd_claims	*cc = p->cc;
+	struct store_feed_state		 st;
+	struct store_batch		 b;
+	char				 rbuf[1024];
+	int				 rc;
+
+	claimwatchd_claims_drop_unscoped(cc);
+	cc->reg.n = cc->n;
+	story_reg_note(p->ctx->store, &cc->reg);
+	claimwatchd_feed_state(p->feed, &st);
+	memset(&b, 0, sizeof(b));
+	b.feed_url = p->feed->url;
+	b.state = &st;
+	b.items = cc->items;
+	b.nitems = p->nnew;
+	b.claims = cc->sclaims;
+	b.nclaims = cc->n;
+	b.detected_at = util_now();
+	rc = store_submit(p->ctx->store, &b, claimwatchd_submit_cb, p);
+	claimwatchd_claims_free(cc);
+	p->cc = NULL;
+	if (rc == -1) {
+		log_warn("feed=%s store queue full; items will be seen again "
+		    "next poll", claimwatchd_redact(p->feed->url, rbuf,
+		    sizeof(rbuf)));
+		claimwatchd_poll_end(p);
+	}
+}
+
+/* Completes the claims' stories from the registry, then submits. */
+static void
+claimwatchd_claims_resolve(struct claimwatchd_poll *p)
+{
+	struct claimwatchd_claims	*cc = p->cc;
+
+	cc->reg.g = p->ctx->gaz;
+	cc->reg.claims = cc->claims;
+	cc->reg.sclaims = cc->sclaims;
+	cc->reg.n = cc->n;
+	cc->reg.items = cc->ritems;
+	cc->reg.cb = claimwatchd_claims_submit;
+	cc->reg.arg = p;
+	if (story_reg_resolve(p->ctx->store, &cc->reg) == -1)
+		claimwatchd_claims_submit(p);
+}
+
+/* Extracts claims from the poll's new items, gives each its story, and
+   writes them. */
 static void
 claimwatchd_extract_submit(struct claimwatchd_poll *p)
 {
 	struct ctx			*ctx = p->ctx;
-	struct claimwatchd_claims	 cc;
-	struct store_feed_state		 st;
-	struct store_batch		 b;
-	struct store_item		*items;
+	struct claimwatchd_claims	*cc;
 	struct util_buf			 text = { 0 };
 	struct story_text		 story;
 	const struct feed_item		*it;
@@ -339,55 +433,39 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	size_t				 i, k;
 	char				 rbuf[1024];
 
-	memset(&cc, 0, sizeof(cc));
-	items = xcalloc(p->nnew + 1, sizeof(*items));
+	cc = p->cc = xcalloc(1, sizeof(*cc));
+	cc->items = xcalloc(p->nnew + 1, sizeof(*cc->items));
+	cc->ritems = xcalloc(p->nnew + 1, sizeof(*cc->ritems));
 	for (k = 0; k < p->nnew; k++) {
 		i = p->newidx[k];
 		it = &p->parsed->items[i];
-		items[k] = p->items[i];
+		cc->items[k] = p->items[i];
 		claimwatchd_item_text(it, p->articles != NULL ?
 		    p->articles[k] : NULL, &text);
-		cc.text = text.data != NULL ? text.data : "";
-		cc.item = k;
-		lang = claimwatchd_item_lang(p->feed, it, cc.text, text.len);
+		cc->text = text.data != NULL ? text.data : "";
+		cc->item = k;
+		lang = claimwatchd_item_lang(p->feed, it, cc->text, text.len);
 		/* Alerts name the lexicon language, not the feed's tag. */
-		items[k].lang = lang;
-		story_text_init(&story, ctx->gaz, cc.text, text.len);
-		cc.story = &story;
-		extract_text(ctx->lex, cc.text, text.len, lang,
-		    claimwatchd_claim_cb, &cc);
+		cc->items[k].lang = lang;
+		story_text_init(&story, ctx->gaz, cc->text, text.len);
+		cc->story = &story;
+		extract_text(ctx->lex, cc->text, text.len, lang,
+		    claimwatchd_claim_cb, cc);
+		cc->ritems[k].published = cc->items[k].published;
+		cc->ritems[k].nnames = story_names(&story,
+		    cc->ritems[k].names, STORY_REG_NAMES);
 		story_text_free(&story);
 	}
-	for (i = 0; i < cc.n; i++)
-		cc.sclaims[i].claim = &cc.claims[i];
+	util_buf_free(&text);
+	for (i = 0; i < cc->n; i++)
+		cc->sclaims[i].claim = &cc->claims[i];
 	ctx->stats.items_new += p->nnew;
 	ctx->stats.items_seen += p->parsed->nitems - p->nnew;
-	ctx->stats.claims += cc.n;
+	ctx->stats.claims += cc->n;
 	log_info("feed=%s status=%d items=%zu new=%zu claims=%zu",
 	    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)), p->status,
-	    p->parsed->nitems, p->nnew, cc.n);
-
-	claimwatchd_feed_state(p->feed, &st);
-	memset(&b, 0, sizeof(b));
-	b.feed_url = p->feed->url;
-	b.state = &st;
-	b.items = items;
-	b.nitems = p->nnew;
-	b.claims = cc.sclaims;
-	b.nclaims = cc.n;
-	b.detected_at = util_now();
-	if (store_submit(ctx->store, &b, claimwatchd_submit_cb, p) == -1) {
-		log_warn("feed=%s store queue full; items will be seen again "
-		    "next poll", claimwatchd_redact(p->feed->url, rbuf,
-		    sizeof(rbuf)));
-		claimwatchd_poll_end(p);
-	}
-	for (i = 0; i < cc.n; i++)
-		free((char *)cc.sclaims[i].text);
-	free(cc.claims);
-	free(cc.sclaims);
-	free(items);
-	util_buf_free(&text);
+	    p->parsed->nitems, p->nnew, cc->n);
+	claimwatchd_claims_resolve(p);
 }
 
 static void
@@ -476,16 +554,16 @@ claimwatchd_items_cb(const enum store_item_state *states, size_t n, int error,
 static int
 claimwatchd_order_cmp(const void *a, const void *b, void *arg)
 {
-	const struct feed	*f = arg;
+	const struct store_item	*it = arg;
 	size_t			 ia = *(const size_t *)a, ib = *(const size_t *)b;
-	int64_t			 pa = f->items[ia].published;
-	int64_t			 pb = f->items[ib].published;
+	int64_t			 pa = it[ia].published;
+	int64_t			 pb = it[ib].published;
 
 	/* Undated items go last, in reverse document order (newest first
 	   is the norm in feeds). */
-	if (pa == FEED_TIME_NONE)
+	if (pa == INT64_MIN)
 		pa = INT64_MAX;
-	if (pb == FEED_TIME_NONE)
+	if (pb == INT64_MIN)
 		pb = INT64_MAX;
 	if (pa != pb)
 		return pa < pb ? -1 : 1;
@@ -537,7 +615,7 @@ claimwatchd_handle_feed(struct claimwatchd_poll *p)
 			p->items[i].published = INT64_MIN;
 	}
 	qsort_r(p->order, fd->nitems, sizeof(*p->order),
-	    claimwatchd_order_cmp, fd);
+	    claimwatchd_order_cmp, p->items);
 	if (store_items_check(p->ctx->store, p->feed->url, p->items,
 	    fd->nitems, claimwatchd_items_cb, p) == -1) {
 		log_info("feed=%s Redis not connected; retrying later",
@@ -679,6 +757,7 @@ claimwatchd_poll_free(struct claimwatchd_poll *p)
 			free(p->articles[i]);
 	free(p->articles);
 	free(p->article_args);
+	claimwatchd_claims_free(p->cc);
 	free(p->newidx);
 	feed_free(p->parsed);
 	free(p->order);

@@ -298,6 +298,7 @@ config_feeds_outline(struct config_feeds_list *l, xmlNode *n)
 	const char		*name;
 	int			 line = (int)xmlGetLineNo(n), rc = -1;
 	unsigned		 seen = 0;
+	size_t			 slot;
 
 	for (a = n->properties; a != NULL; a = a->next) {
 		if (a->ns != NULL)
@@ -312,6 +313,13 @@ config_feeds_outline(struct config_feeds_list *l, xmlNode *n)
 	}
 	if (url == NULL) {
 		rc = 0;		/* a folder: the walk visits its children */
+		goto out;
+	}
+	/* Feed readers export a feed once per folder it is filed in: one
+	   feed, its first outline's options and title. */
+	config_feeds_index_grow(l);
+	if (config_feeds_index_find(l, url, &slot) != SIZE_MAX) {
+		rc = 0;
 		goto out;
 	}
 	if ((f = config_feeds_add(l, url, line)) == NULL)

@@ -378,8 +378,12 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 	r.max_age = fetch_max_age(cc);
 	r.bytes = (long)dl + hdr;
 	r.seconds = (double)tt / 1e6;
-	if (err != NULL)
-		log_debug("fetch: url=%s error=%s", x->url, err);
+	if (err != NULL) {
+		char	 shown[UTIL_URL_SHOWN];
+
+		log_debug("fetch: url=%s error=%s", util_url_redact(x->url,
+		    shown, sizeof(shown)), err);
+	}
 	x->cb(&r, x->arg);
 	free(err);
 	free(etag);

@@ -33,6 +33,7 @@ struct gazetteer_node {
 	char	*parent;	/* place: parent id or NULL; else NULL */
 	int	 up;		/* index of the parent, or -1 */
 	int	 depth;
+	bool	 owned;		/* event kind told by its owners ("war") */
 };
 
 struct gazetteer_name {
@@ -53,7 +54,7 @@ struct gazetteer_list {
 };
 
 struct gazetteer {
-	struct gazetteer_list	 nodes[2];	/* by enum gazetteer_kind */
+	struct gazetteer_list	 nodes[3];	/* by enum gazetteer_kind */
 	struct gazetteer_name	*names;
 	size_t			 nnames, capnames;
 	struct gazetteer_agency	*agencies;
@@ -205,7 +206,10 @@ gazetteer_lang_ok(const char *lang)
 	    strlen(lang));
 }
 
-/* One line: "place ID PARENT LANG NAME", "kind ID LANG NAME", "agency E C". */
+/*
+ * One line: "place ID PARENT LANG NAME", "kind ID LANG NAME", "common ID
+ * LANG NAME", "owned ID" or "agency ENTITY COUNTRY".
+ */
 static const char *
 gazetteer_line(struct gazetteer *g, char *line)
 {
@@ -218,6 +222,11 @@ gazetteer_line(struct gazetteer *g, char *line)
 		return NULL;
 	if ((id = gazetteer_field(&p)) == NULL)
 		return "missing id";
+	if (strcmp(what, "owned") == 0) {
+		i = gazetteer_node_add(&g->nodes[GAZETTEER_EVENT], id);
+		g->nodes[GAZETTEER_EVENT].v[i].owned = true;
+		return NULL;
+	}
 	if (strcmp(what, "agency") == 0) {
 		if ((lang = gazetteer_field(&p)) == NULL)
 			return "agency needs an entity and a country";
@@ -233,8 +242,10 @@ gazetteer_line(struct gazetteer *g, char *line)
 			return "place needs a parent (\"-\" for none)";
 	} else if (strcmp(what, "kind") == 0)
 		kind = GAZETTEER_EVENT;
+	else if (strcmp(what, "common") == 0)
+		kind = GAZETTEER_COMMON;
 	else
-		return "unknown entry (place, kind or agency)";
+		return "unknown entry (place, kind, common, owned or agency)";
 	if ((lang = gazetteer_field(&p)) == NULL || !gazetteer_lang_ok(lang))
 		return "bad or missing language (id, en or *)";
 	p += strspn(p, " \t");
@@ -384,7 +395,7 @@ gazetteer_free(struct gazetteer *g)
 
 	if (g == NULL)
 		return;
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 3; k++) {
 		l = &g->nodes[k];
 		for (i = 0; i < l->n; i++) {
 			free(l->v[i].id);
@@ -423,12 +434,16 @@ gazetteer_find(const struct gazetteer *g, const char *norm)
 	return NULL;
 }
 
-/* The longest name starting at word w[0] of the n left; its word count. */
+/*
+ * The longest name starting at word w[0] of the n left; its word count.
+ * s has len bytes.  A place followed by "$" is a currency ("US$", "S$").
+ */
 static size_t
-gazetteer_longest(const struct gazetteer *g, const char *s,
+gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
     const struct gazetteer_word *w, size_t n,
     const struct gazetteer_name **hit)
 {
+	size_t			 end;
 	char			 buf[GAZETTEER_NORM_MAX];
 	const struct gazetteer_name *nm;
 	size_t			 k;
@@ -440,7 +455,9 @@ gazetteer_longest(const struct gazetteer *g, const char *s,
 		    (nm = gazetteer_find(g, buf)) == NULL)
 			continue;
 		first = (unsigned char)s[w[k - 1].off];
-		if (nm->kind == GAZETTEER_PLACE && islower(first))
+		end = w[k - 1].off + w[k - 1].len;
+		if (nm->kind == GAZETTEER_PLACE && (islower(first) ||
+		    (end < len && s[end] == '$')))
 			continue;
 		*hit = nm;
 		return k;
@@ -463,7 +480,8 @@ gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
 	if (nw > GAZETTEER_SCAN_WORDS)
 		nw = GAZETTEER_SCAN_WORDS;
 	while (i < nw) {
-		if ((k = gazetteer_longest(g, text, w + i, nw - i, &nm)) == 0) {
+		if ((k = gazetteer_longest(g, text, len, w + i, nw - i,
+		    &nm)) == 0) {
 			i++;
 			continue;
 		}
@@ -501,6 +519,12 @@ gazetteer_label(const struct gazetteer *g, enum gazetteer_kind kind, int id,
 	return l != NULL ? l : nd->id;
 }
 
+bool
+gazetteer_owned(const struct gazetteer *g, int event)
+{
+	return g->nodes[GAZETTEER_EVENT].v[event].owned;
+}
+
 int
 gazetteer_depth(const struct gazetteer *g, int place)
 {
@@ -517,16 +541,27 @@ gazetteer_country(const struct gazetteer *g, int place)
 	return place;
 }
 
-int
-gazetteer_place(const struct gazetteer *g, const char *id)
+static int
+gazetteer_lookup(const struct gazetteer_list *l, const char *id)
 {
-	const struct gazetteer_list	*l = &g->nodes[GAZETTEER_PLACE];
-	size_t				 i;
+	size_t	 i;
 
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->v[i].id, id) == 0)
 			return (int)i;
 	return -1;
+}
+
+int
+gazetteer_place(const struct gazetteer *g, const char *id)
+{
+	return gazetteer_lookup(&g->nodes[GAZETTEER_PLACE], id);
+}
+
+int
+gazetteer_event(const struct gazetteer *g, const char *id)
+{
+	return gazetteer_lookup(&g->nodes[GAZETTEER_EVENT], id);
 }
 
 const char *

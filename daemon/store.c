@@ -53,6 +53,7 @@
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
 #define STORE_ITEMS_MAX		100000	/* items in one check or batch */
 #define STORE_REJECTS_EVERY	5	/* s between reads of the rejects */
+#define STORE_STORY_WINDOW	"7776000" /* 90 days, for place stories */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
 #define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
 
@@ -158,6 +159,8 @@ struct store_read {
 	store_state_cb	 state_cb;
 	store_items_cb	 items_cb;
 	store_lease_cb	 lease_cb;
+	store_story_cb	 story_cb;
+	int64_t		 since;		/* story registry: oldest time kept */
 	store_done_cb	 done_cb;
 	void		*arg;
 	size_t		 n;
@@ -664,6 +667,7 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 	struct store_qbatch	*b = cmd->batch;
 	struct store		*s = b->s;
 	redisReply		*r = reply;
+	char			 shown[UTIL_URL_SHOWN];
 
 	if (s->freeing)
 		return;
@@ -680,7 +684,8 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 		}
 		if (store_is_transient(r)) {
 			log_debug("redis: batch for feed=%s: %s; reconnecting",
-			    b->feed_url, r->str);
+			    util_url_redact(b->feed_url, shown, sizeof(shown)),
+			    r->str);
 			s->ready = false;
 			redisAsyncDisconnect(ac);
 			return;
@@ -688,7 +693,8 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 		s->stats.errors++;
 		if (!b->error)
 			log_error("redis: script failed feed=%s: %s",
-			    b->feed_url, r->str);
+			    util_url_redact(b->feed_url, shown, sizeof(shown)),
+			    r->str);
 		b->error = true;
 	} else if (r->type == REDIS_REPLY_ARRAY &&
 	    r->elements == STORE_ALERT_TYPES + 1) {
@@ -1440,6 +1446,113 @@ store_lease(struct store *s, const char *feed_url, long ttl_ms,
 	return 0;
 }
 
+/*
+ * The story registry (README "Stories and keys"): hashes of field -> UTC
+ * seconds under one hash tag, `{<prefix>story}:<id>`: "p:<place>" holds
+ * the kinds of event reported at a place, "n:<name>" the scopes of the
+ * items that named a name.
+ */
+static void
+store_story_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
+{
+	struct store_read	*rd = priv;
+	redisReply		*r = reply, *h;
+	struct store_story_hit	*hits;
+	int64_t			 t;
+	size_t			 i, j;
+
+	(void)ac;
+	if (rd->s->freeing || r == NULL || r->type != REDIS_REPLY_ARRAY ||
+	    r->elements != rd->n) {
+		if (!rd->s->freeing)
+			rd->story_cb(NULL, 0, rd->arg);
+		store_read_free(rd);
+		return;
+	}
+	hits = xcalloc(rd->n + 1, sizeof(*hits));
+	for (i = 0; i < rd->n; i++) {
+		h = r->element[i];
+		for (j = 0; h->type == REDIS_REPLY_ARRAY && j + 1 < h->elements;
+		    j += 2) {
+			if (h->element[j]->type != REDIS_REPLY_STRING ||
+			    h->element[j + 1]->type != REDIS_REPLY_STRING)
+				continue;
+			t = strtoll(h->element[j + 1]->str, NULL, 10);
+			if (t < rd->since)
+				continue;
+			hits[i].nrecent++;
+			if (hits[i].field == NULL || t > hits[i].time) {
+				hits[i].field = h->element[j]->str;
+				hits[i].time = t;
+			}
+		}
+	}
+	rd->story_cb(hits, rd->n, rd->arg);
+	free(hits);
+	store_read_free(rd);
+}
+
+int
+store_story_get(struct store *s, const char *const *ids, size_t n,
+    int64_t since, store_story_cb cb, void *arg)
+{
+	static const char	 lua[] = "local o = {} for i, k in ipairs(KEYS) "
+				    "do o[i] = redis.call('HGETALL', k) end "
+				    "return o";
+	struct store_read	*rd;
+	const char		**argv;
+	size_t			*argvlen, i;
+	char			 num[32];
+
+	if (!s->ready || n == 0 || n > STORE_ITEMS_MAX)
+		return -1;
+	argv = xcalloc(n + 3, sizeof(*argv));
+	argvlen = xcalloc(n + 3, sizeof(*argvlen));
+	snprintf(num, sizeof(num), "%zu", n);
+	argv[0] = "EVAL";
+	argv[1] = lua;
+	argv[2] = num;
+	for (i = 0; i < n; i++)
+		xasprintf((char **)&argv[i + 3], "{%sstory}:%s", s->prefix,
+		    ids[i]);
+	for (i = 0; i < n + 3; i++)
+		argvlen[i] = strlen(argv[i]);
+	rd = store_read_new(s, arg);
+	rd->story_cb = cb;
+	rd->n = n;
+	rd->since = since;
+	s->stats.commands++;
+	redisAsyncCommandArgv(s->ac, store_story_reply_cb, rd, (int)n + 3,
+	    argv, argvlen);
+	for (i = 0; i < n; i++)
+		free((char *)argv[i + 3]);
+	free(argv);
+	free(argvlen);
+	return 0;
+}
+
+void
+store_story_note(struct store *s, const char *id, const char *field,
+    int64_t t)
+{
+	const char	*argv[4];
+	size_t		 argvlen[4], i;
+	char		 key[256], num[32];
+
+	if (!s->ready)
+		return;
+	snprintf(key, sizeof(key), "{%sstory}:%s", s->prefix, id);
+	snprintf(num, sizeof(num), "%lld", (long long)t);
+	argv[0] = "HSET";
+	argv[1] = key;
+	argv[2] = field;
+	argv[3] = num;
+	for (i = 0; i < 4; i++)
+		argvlen[i] = strlen(argv[i]);
+	s->stats.commands++;
+	redisAsyncCommandArgv(s->ac, NULL, NULL, 4, argv, argvlen);
+}
+
 const char *
 store_instance_id(const struct store *s)
 {
@@ -1519,6 +1632,14 @@ store_claim_mode(const struct store *s, const struct store_batch *in,
 	if (s->max_age > 0 && it->published != INT64_MIN &&
 	    it->published < in->detected_at - s->max_age)
 		return "h";
+	/*
+	 * A place's story (a flood, a quake) that went quiet for longer than
+	 * the window is over: next year's flood is new, not a change.  An
+	 * owner's story (a war) may go on for years and has no window.
+	 */
+	if (strchr(c->scope, '.') != NULL)
+		return watched ? "1w" STORE_STORY_WINDOW : "0w"
+		    STORE_STORY_WINDOW;
 	return watched ? "1" : "0";
 }
 
@@ -1535,6 +1656,7 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	char				*fig, *al;
 	size_t				 j, occ = 0;
 	bool				 watched;
+	char				 shown[UTIL_URL_SHOWN];
 
 	/*
 	 * The dedupe token names this claim across daemons and replays:
@@ -1552,7 +1674,9 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	src.text = sc->text;
 	src.lang = it->lang;
 	src.published = it->published;
-	al = alert_new_pair(c, &src, in->feed_url, in->detected_at, &fig);
+	/* A password in the feed URL never reaches alerts or Redis. */
+	al = alert_new_pair(c, &src, util_url_redact(in->feed_url, shown,
+	    sizeof(shown)), in->detected_at, &fig);
 
 	store_cmd_fmt(cmd, "%s\037%016" PRIx64 "\037%zu", it->id, it->hash,
 	    occ);
@@ -1585,11 +1709,13 @@ store_build_state(const struct store_batch *in, struct store_cmd *cmd)
 {
 	const struct store_feed_state	*st = in->state;
 	int				 argc = cmd->argc;
+	char				 shown[UTIL_URL_SHOWN];
 
 	if (st == NULL)
 		return 0;
 	store_cmd_str(cmd, "url");
-	store_cmd_str(cmd, in->feed_url);
+	store_cmd_str(cmd, util_url_redact(in->feed_url, shown,
+	    sizeof(shown)));
 #define STORE_FIELD_STR(f) do {						\
 		if (st->f != NULL) {					\
 			store_cmd_str(cmd, #f);				\
@@ -1711,28 +1837,31 @@ store_submit(struct store *s, const struct store_batch *in,
 {
 	struct store_qbatch	*b;
 	size_t			 i;
+	char			 shown[UTIL_URL_SHOWN];
+	const char		*url;
 
 	if (in->feed_url == NULL || in->nitems > STORE_ITEMS_MAX ||
 	    in->nclaims > STORE_ITEMS_MAX) {
 		log_error("redis: batch refused: no feed url or too large");
 		return -1;
 	}
+	url = util_url_redact(in->feed_url, shown, sizeof(shown));
 	for (i = 0; i < in->nitems; i++)
 		if (in->items[i].id == NULL) {
 			log_error("redis: batch refused feed=%s: item without "
-			    "id", in->feed_url);
+			    "id", url);
 			return -1;
 		}
 	for (i = 0; i < in->nclaims; i++)
 		if (in->claims[i].item >= in->nitems ||
 		    in->claims[i].claim == NULL) {
 			log_error("redis: batch refused feed=%s: claim %zu "
-			    "names no item", in->feed_url, i);
+			    "names no item", url, i);
 			return -1;
 		}
 	if (s->nbatches >= (size_t)s->queue_max && s->spool_path == NULL) {
 		log_error("redis: queue full (%zu batches), dropping "
-		    "feed=%s", s->nbatches, in->feed_url);
+		    "feed=%s", s->nbatches, url);
 		return -1;
 	}
 	b = xcalloc(1, sizeof(*b));
@@ -1755,7 +1884,7 @@ store_submit(struct store *s, const struct store_batch *in,
 		}
 		if (s->nbatches >= (size_t)s->queue_max) {
 			log_error("redis: queue full (%zu batches), dropping "
-			    "feed=%s", s->nbatches, in->feed_url);
+			    "feed=%s", s->nbatches, url);
 			store_qbatch_free(b);
 			return -1;
 		}

@@ -48,7 +48,9 @@
  * STORE_CLAIM_NARGS strings: token, value, max or "", lo, hi, vague 0/1,
  * published seconds or "", figure JSON, "new" alert JSON, tol_abs,
  * tol_rel, mode (1 compare and alert, 0 compare and update quietly, h
- * history only: see store_claim_mode), source id, item number (1-based).
+ * history only: see store_claim_mode; "1w<seconds>" and "0w<seconds>":
+ * a story window, a figure published longer than that after the current
+ * one starts the story afresh, "new"), source id, item number (1-based).
  * With the feed's keys, a claim whose item the seen hash already holds
  * with the same content hash is skipped (that item's claims ran in an
  * earlier call); without them (cluster) the claim's dedupe token decides.
@@ -137,13 +139,15 @@ const char store_lua_batch[] =
 "  local value, max = tonumber(A[a + 1]), tonumber(A[a + 2])\n"
 "  local lo, hi = tonumber(A[a + 3]), tonumber(A[a + 4])\n"
 "  local vague, pub = A[a + 5] == '1', tonumber(A[a + 6])\n"
-"  local fig, al, watched = A[a + 7], A[a + 8], A[a + 11] == '1'\n"
+"  local mode = string.sub(A[a + 11], 1, 1)\n"
+"  local win = tonumber(string.match(A[a + 11], '^.w(%d+)$'))\n"
+"  local fig, al, watched = A[a + 7], A[a + 8], mode == '1'\n"
 "  local c = call('HMGET', cur, 'value', 'max', 'lo', 'hi', 'vague',\n"
 "      'published', 'figure', 'sources', 'src1', 'hn', 'muted')\n"
 /* `claimwatch mute` keeps the figures coming but silences the key. */
 "  if c[11] == '1' then watched = false end\n"
 "  local hn = tonumber(c[10]) or (c[1] and call('ZCARD', hist)) or 0\n"
-"  if A[a + 11] == 'h' then\n"
+"  if mode == 'h' then\n"
 "    local only = '\"history_only\":true,'\n"
 "    if c[1] then\n"
 "      call('HSET', cur, 'hn', history(hist, fig, pub, hn, only))\n"
@@ -153,8 +157,12 @@ const char store_lua_batch[] =
 "    return\n"
 "  end\n"
 "  local kind = 'new'\n"
+"  local cpub = tonumber(c[6])\n"
+"  if c[1] and win and pub and cpub and pub - cpub > win then\n"
+"    if not (c[8] == '1' and c[9]) then call('DEL', src) end\n"
+"    c[1] = nil\n"
+"  end\n"
 "  if c[1] then\n"
-"    local cpub = tonumber(c[6])\n"
 "    if pub and cpub and pub < cpub then\n"
 "      call('HSET', cur, 'hn',\n"
 "          history(hist, fig, pub, hn, '\"history_only\":true,'))\n"

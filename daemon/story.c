@@ -116,17 +116,29 @@ story_find(const struct story_text *st, const struct claim *c,
 	return story_pick_in(st, kind, skip, 0, st->len, "item", p);
 }
 
-/* Whether the owner is the country the event happens in. */
+/*
+ * Whether the owner is the country a place-bound event happens in: a kind
+ * is named that is not told by its owners (a flood, not a war), and the
+ * place is in the owner's country, or no other place is named ("Gempa
+ * Turki menewaskan 5.000 warga Turki": the place is the owner itself,
+ * which place is then set to).
+ */
 static bool
 story_owner_is_home(const struct story_text *st, const char *owner,
-    const struct story_pick *place, const struct story_pick *kind)
+    struct story_pick *place, const struct story_pick *kind)
 {
 	int	 oc;
 
-	if (place->id == -1 || kind->id == -1)
+	if (kind->id == -1 || gazetteer_owned(st->g, kind->id))
 		return false;
 	if ((oc = gazetteer_place(st->g, owner)) == -1)
 		return false;
+	if (place->id == -1) {
+		place->id = oc;
+		place->off = place->len = 0;
+		place->where = "owner";
+		return true;
+	}
 	return gazetteer_country(st->g, place->id) == oc;
 }
 
@@ -153,19 +165,49 @@ story_why_pick(struct util_buf *b, const struct story_text *st,
 	util_buf_printf(b, "\" (%s)", p->where);
 }
 
+/* Where the sentence names the owner ("North Korean"), if it does. */
+static void
+story_owner_words(const struct story_text *st, const struct claim *c,
+    struct story_pick *p)
+{
+	size_t	 i;
+	int	 owner = gazetteer_place(st->g, c->entity);
+
+	p->id = -1;
+	for (i = 0; owner != -1 && i < st->n; i++)
+		if (st->m[i].kind == GAZETTEER_PLACE && st->m[i].id == owner &&
+		    st->m[i].offset >= c->sent_offset &&
+		    st->m[i].offset < c->sent_offset + c->sent_length) {
+			p->id = owner;
+			p->off = st->m[i].offset;
+			p->len = st->m[i].length;
+			p->where = "sentence";
+			return;
+		}
+}
+
 static void
 story_why(const struct story_text *st, const struct claim *c,
     const char *decided, const struct story_pick *place,
     const struct story_pick *kind, char *why, size_t whylen)
 {
-	struct util_buf	 b = { 0 };
+	struct util_buf		 b = { 0 };
+	struct story_pick	 owner;
 
 	if (why == NULL || whylen == 0)
 		return;
-	util_buf_printf(&b, "%s; owner %s", decided,
-	    c->entity[0] != '\0' ? c->entity : "none");
+	util_buf_printf(&b, "%s", decided);
+	story_owner_words(st, c, &owner);
+	if (owner.id != -1)
+		story_why_pick(&b, st, "owner", GAZETTEER_PLACE, &owner);
+	else
+		util_buf_printf(&b, "; owner %s", c->entity[0] != '\0' ?
+		    c->entity : "none");
 	story_why_pick(&b, st, "place", GAZETTEER_PLACE, place);
 	story_why_pick(&b, st, "kind", GAZETTEER_EVENT, kind);
+	if (strcmp(c->unit, claim_unit_fold(c->unit)) != 0)
+		util_buf_printf(&b, "; unit %s counts as %s", c->unit,
+		    claim_unit_fold(c->unit));
 	util_strlcpy(why, b.data, whylen);
 	util_buf_free(&b);
 }
@@ -196,14 +238,64 @@ story_place_scope(const struct story_text *st, struct claim *c,
 		snprintf(c->label, sizeof(c->label), "%s in %s", kl, pl);
 }
 
+/*
+ * The other party of a transfer: the first country or union (depth 0)
+ * other than the owner in the sentence, else the title; or -1.
+ */
+static int
+story_party(const struct story_text *st, const struct claim *c, int owner)
+{
+	const struct gazetteer_match	*m;
+	size_t				 i, from, to;
+	int				 pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		from = pass == 0 ? c->sent_offset : 0;
+		to = pass == 0 ? c->sent_offset + c->sent_length :
+		    st->title_len;
+		for (i = 0; i < st->n; i++) {
+			m = &st->m[i];
+			if (m->kind == GAZETTEER_PLACE && m->id != owner &&
+			    m->offset >= from && m->offset + m->length <= to &&
+			    gazetteer_depth(st->g, m->id) == 0)
+				return m->id;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The owner's scope.  Funding is a story of its two parties, whichever
+ * the sentence makes the owner: "EU pledges $75 million to Ukraine" and
+ * "Ukraina menerima US$90 juta dari Uni Eropa" are both "eu+ukraine".
+ */
 static void
 story_owner_scope(const struct story_text *st, struct claim *c)
 {
-	int	 p = gazetteer_place(st->g, c->entity);
+	int		 p = gazetteer_place(st->g, c->entity), q = -1, t;
+	const char	*a, *b;
 
-	util_strlcpy(c->scope, c->entity, sizeof(c->scope));
-	util_strlcpy(c->label, p != -1 ? gazetteer_label(st->g,
-	    GAZETTEER_PLACE, p, c->lang) : c->entity, sizeof(c->label));
+	if (p != -1 && strcmp(c->event, "funding") == 0)
+		q = story_party(st, c, p);
+	if (q == -1) {
+		util_strlcpy(c->scope, c->entity, sizeof(c->scope));
+		util_strlcpy(c->label, p != -1 ? gazetteer_label(st->g,
+		    GAZETTEER_PLACE, p, c->lang) : c->entity,
+		    sizeof(c->label));
+		return;
+	}
+	if (strcmp(gazetteer_id(st->g, GAZETTEER_PLACE, p),
+	    gazetteer_id(st->g, GAZETTEER_PLACE, q)) > 0) {
+		t = p;
+		p = q;
+		q = t;
+	}
+	a = gazetteer_id(st->g, GAZETTEER_PLACE, p);
+	b = gazetteer_id(st->g, GAZETTEER_PLACE, q);
+	snprintf(c->scope, sizeof(c->scope), "%s+%s", a, b);
+	snprintf(c->label, sizeof(c->label), "%s \xe2\x80\x93 %s",
+	    gazetteer_label(st->g, GAZETTEER_PLACE, p, c->lang),
+	    gazetteer_label(st->g, GAZETTEER_PLACE, q, c->lang));
 }
 
 bool
@@ -241,4 +333,182 @@ story_assign(const struct story_text *st, struct claim *c, char *why,
 	claim_make_key(c);
 	story_why(st, c, decided, &place, &kind, why, whylen);
 	return c->scope[0] != '\0';
+}
+
+bool
+story_place(const struct claim *c, char *buf, size_t len)
+{
+	if (c->scope[0] == '\0' || strpbrk(c->scope, ".+") != NULL ||
+	    strcmp(c->scope, c->entity) == 0)
+		return false;
+	util_strlcpy(buf, c->scope, len);
+	return true;
+}
+
+/* The label of a two-party scope "a+b". */
+static void
+story_pair_label(const struct gazetteer *g, struct claim *c, const char *a,
+    size_t alen, const char *b)
+{
+	char	 id[CLAIM_NAME_MAX];
+	int	 p, q;
+
+	snprintf(id, sizeof(id), "%.*s", (int)alen, a);
+	if ((p = gazetteer_place(g, id)) == -1 ||
+	    (q = gazetteer_place(g, b)) == -1)
+		return;
+	snprintf(c->label, sizeof(c->label), "%s \xe2\x80\x93 %s",
+	    gazetteer_label(g, GAZETTEER_PLACE, p, c->lang),
+	    gazetteer_label(g, GAZETTEER_PLACE, q, c->lang));
+}
+
+void
+story_set_scope(const struct gazetteer *g, struct claim *c,
+    const char *scope)
+{
+	struct story_text	 st = { .g = g };
+	struct story_pick	 place = { .id = -1 }, k = { .id = -1 };
+	const char		*sep = strpbrk(scope, ".+");
+	char			 id[CLAIM_NAME_MAX];
+	int			 p;
+
+	util_strlcpy(c->scope, scope, sizeof(c->scope));
+	util_strlcpy(c->label, scope, sizeof(c->label));
+	if (sep != NULL && *sep == '+')
+		story_pair_label(g, c, scope, (size_t)(sep - scope), sep + 1);
+	else if (sep != NULL) {
+		snprintf(id, sizeof(id), "%.*s", (int)(sep - scope), scope);
+		place.id = gazetteer_place(g, id);
+		k.id = gazetteer_event(g, sep + 1);
+		if (place.id != -1 && k.id != -1)
+			story_place_scope(&st, c, &place, &k);
+	} else if ((p = gazetteer_place(g, scope)) != -1)
+		util_strlcpy(c->label, gazetteer_label(g, GAZETTEER_PLACE, p,
+		    c->lang), sizeof(c->label));
+	claim_make_key(c);
+}
+
+void
+story_set_kind(const struct gazetteer *g, struct claim *c, const char *kind)
+{
+	char	 scope[2 * CLAIM_NAME_MAX + 1];
+
+	/* Truncated like every scope: story_set_scope keeps what fits. */
+	snprintf(scope, sizeof(scope), "%s.%s", c->scope, kind);
+	story_set_scope(g, c, scope);
+}
+
+bool
+story_split(const struct claim *c, char *place, size_t plen, char *kind,
+    size_t klen)
+{
+	const char	*dot = strchr(c->scope, '.');
+
+	if (dot == NULL || strcmp(c->scope, c->entity) == 0)
+		return false;
+	snprintf(place, plen, "%.*s", (int)(dot - c->scope), c->scope);
+	util_strlcpy(kind, dot + 1, klen);
+	return true;
+}
+
+bool
+story_is_part(const struct claim *whole, const struct claim *c)
+{
+	static const char *const parts[] = { "children", "women" };
+	size_t	 i;
+
+	if (whole->sent_offset != c->sent_offset || whole->offset >= c->offset ||
+	    strcmp(whole->scope, c->scope) != 0 ||
+	    strcmp(whole->event, c->event) != 0 ||
+	    strcmp(claim_unit_fold(whole->unit), "people") != 0)
+		return false;
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strcmp(c->unit, parts[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the word at p (len bytes) is a capitalised word: "Wulan". */
+static bool
+story_is_name_word(const char *p, size_t len)
+{
+	size_t	 i;
+
+	if (len < 2 || !isupper((unsigned char)p[0]))
+		return false;
+	for (i = 1; i < len; i++)
+		if (!islower((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* Whether offset off is covered by a gazetteer name of the item. */
+static bool
+story_is_known(const struct story_text *st, size_t off)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->n; i++)
+		if (off >= st->m[i].offset &&
+		    off < st->m[i].offset + st->m[i].length)
+			return true;
+	return false;
+}
+
+/* Adds the run of words [from, to) as a name if it is new; the count. */
+static size_t
+story_name_add(const struct story_text *st, size_t from, size_t to,
+    char (*names)[STORY_NAME_LEN], size_t n)
+{
+	char	 buf[STORY_NAME_LEN];
+	size_t	 i, o = 0;
+
+	for (i = from; i < to && o + 1 < sizeof(buf); i++)
+		buf[o++] = st->text[i] == ' ' ? '-' :
+		    (char)tolower((unsigned char)st->text[i]);
+	buf[o] = '\0';
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], buf) == 0)
+			return n;
+	util_strlcpy(names[n], buf, STORY_NAME_LEN);
+	return n + 1;
+}
+
+size_t
+story_names(const struct story_text *st, char (*names)[STORY_NAME_LEN],
+    size_t max)
+{
+	const char	*t = st->text;
+	size_t		 i = 0, w, run = 0, start = 0, nwords = 0, n = 0;
+	bool		 initial = true, lead = true;
+
+	while (i <= st->len && n < max) {
+		for (w = i; w < st->len && isalpha((unsigned char)t[w]); w++)
+			;
+		if (w > i && story_is_name_word(t + i, w - i) &&
+		    !story_is_known(st, i) && nwords < 3) {
+			if (nwords++ == 0) {
+				start = i;
+				lead = initial;
+			}
+			run = w;
+		} else if (nwords > 0) {
+			/* One capitalised word opening a sentence is no name. */
+			if (nwords > 1 || !lead)
+				n = story_name_add(st, start, run, names, n);
+			nwords = 0;
+		}
+		if (w > i)
+			initial = false;
+		i = w < st->len ? w + 1 : st->len + 1;
+		/* A name is words joined by single spaces only. */
+		if (w < st->len && t[w] != ' ' && nwords > 0) {
+			if (nwords > 1 || !lead)
+				n = story_name_add(st, start, run, names, n);
+			nwords = 0;
+		}
+		if (w < st->len && strchr(".!?:;\n\"", t[w]) != NULL)
+			initial = true;
+	}
+	return n;
 }

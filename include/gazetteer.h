@@ -8,13 +8,15 @@
 #ifndef CLAIMWATCH_GAZETTEER_H
 #define CLAIMWATCH_GAZETTEER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct gazetteer;
 
 enum gazetteer_kind {
 	GAZETTEER_PLACE,	/* "Kabupaten Demak", "Korea Utara" */
-	GAZETTEER_EVENT		/* "banjir bandang", "earthquake" */
+	GAZETTEER_EVENT,	/* "banjir bandang", "earthquake" */
+	GAZETTEER_COMMON	/* capitalised but names no story: "Senin" */
 };
 
 /* One name found in a text. */
@@ -49,12 +51,15 @@ const char	*gazetteer_id(const struct gazetteer *, enum gazetteer_kind,
 /* The label in lang ("id", "en"; others get English), never NULL. */
 const char	*gazetteer_label(const struct gazetteer *, enum gazetteer_kind,
 		    int id, const char *lang);
+/* Whether an event kind's stories belong to its owners ("war"). */
+bool		 gazetteer_owned(const struct gazetteer *, int event);
 /* A place's depth: 0 country or world region, 1 province, 2 regency. */
 int		 gazetteer_depth(const struct gazetteer *, int place);
 /* The country of a place (itself for a country); an index. */
 int		 gazetteer_country(const struct gazetteer *, int place);
-/* The place with this id, or -1. */
+/* The place, or the event kind, with this id, or -1. */
 int		 gazetteer_place(const struct gazetteer *, const char *id);
+int		 gazetteer_event(const struct gazetteer *, const char *id);
 /* The country id an agency entity ("tni", "bnpb") belongs to, or NULL. */
 const char	*gazetteer_agency(const struct gazetteer *, const char *entity);
 /* Names loaded (for tests). */

@@ -151,6 +151,26 @@ int		 store_submit(struct store *, const struct store_batch *,
  */
 int		 store_lease(struct store *, const char *feed_url, long ttl_ms,
 		    store_lease_cb cb, void *arg);
+/*
+ * The story registry (README "Stories and keys"): hashes of field -> UTC
+ * seconds, one per id ("p:<place>": kinds of event reported there;
+ * "n:<name>": scopes of the items that named it).  store_story_get reads n
+ * of them: cb gets per id the latest field at or after since, and how
+ * many fields are that recent (hits valid until cb returns), or NULL and
+ * 0 when Redis failed.  Returns -1 (cb not called) when not connected.
+ * store_story_note sets field of id to t; nothing when not connected.
+ */
+struct store_story_hit {
+	const char	*field;		/* latest recent field, or NULL */
+	int64_t		 time;		/* its time */
+	size_t		 nrecent;	/* fields at or after since */
+};
+typedef void (*store_story_cb)(const struct store_story_hit *, size_t n,
+    void *arg);
+int		 store_story_get(struct store *, const char *const *ids,
+		    size_t n, int64_t since, store_story_cb cb, void *arg);
+void		 store_story_note(struct store *, const char *id,
+		    const char *field, int64_t t);
 /* This instance's lease id, "host:pid:random"; lives as long as the store. */
 const char	*store_instance_id(const struct store *);
 /* Commands sent or queued and not yet answered. */

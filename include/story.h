@@ -47,4 +47,37 @@ void	 story_text_free(struct story_text *st);
 bool	 story_assign(const struct story_text *, struct claim *c, char *why,
 	    size_t whylen);
 
+/*
+ * A scope of a place alone ("demak": the item named no kind of event)
+ * can be completed from the story registry: story_place writes the place
+ * id to buf and returns true for such a claim; story_set_kind makes it
+ * "place.kind" (label and key too).  story_split gives place and kind of a
+ * complete place scope, false for owner and place-only scopes.
+ */
+bool	 story_place(const struct claim *c, char *buf, size_t len);
+/* Gives c this scope (from the registry) with its label and key. */
+void	 story_set_scope(const struct gazetteer *, struct claim *c,
+	    const char *scope);
+/*
+ * The item's salient names, for grouping items that name neither owner
+ * nor place: runs of one to three capitalised words ("Sungai Wulan") the
+ * gazetteer does not know, lower case joined by "-" ("sungai-wulan"); a
+ * single word opening a sentence is not one.  Writes up to max names;
+ * returns how many.
+ */
+#define STORY_NAME_LEN	40
+size_t	 story_names(const struct story_text *, char (*names)[STORY_NAME_LEN],
+	    size_t max);
+/*
+ * Whether c counts a part of whole, a claim before it in the same
+ * sentence of the same story and event: children or women among people
+ * ("12 orang tewas, termasuk 4 anak-anak").  Such a claim is a sub-count
+ * even when the extractor called it a headline.
+ */
+bool	 story_is_part(const struct claim *whole, const struct claim *c);
+void	 story_set_kind(const struct gazetteer *, struct claim *c,
+	    const char *kind);
+bool	 story_split(const struct claim *c, char *place, size_t plen,
+	    char *kind, size_t klen);
+
 #endif

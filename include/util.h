@@ -57,6 +57,7 @@ int	 util_redis_url(const char *, struct util_redis_addr *, char *err,
  * when it has none, else buf (len bytes, cut to fit).
  */
 const char *util_url_redact(const char *url, char *buf, size_t len);
+#define UTIL_URL_SHOWN	2112	/* a buffer for any feed URL redacted */
 
 /* 64-bit FNV-1a over len bytes, continuing from seed (use UTIL_HASH_SEED). */
 #define UTIL_HASH_SEED 0xcbf29ce484222325ULL

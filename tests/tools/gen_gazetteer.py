@@ -134,6 +134,10 @@ def write_indonesia(sql, out):
                       ("en", "City of " + bare)]
         if m.group(2):
             names.append(("*", name))
+        if bare.startswith("Kep. "):
+            # The official list abbreviates; news writes it out.
+            full = "Kepulauan " + bare[len("Kep. "):]
+            names += [("*", full), ("*", "Kabupaten " + full)]
         if clash or bare.lower() in WEAK:
             # Only a prefixed form names it: the bare word means other
             # things (or the province of the same name).  "!" marks a

@@ -159,9 +159,12 @@ test_config_check_defaults(const struct config *c)
 	assert_int_equal(c->protocols, CONFIG_PROTO_HTTP | CONFIG_PROTO_HTTPS);
 	assert_string_equal(c->lexicon_dir, CW_DATADIR "/lexicon");
 	assert_string_equal(c->lang, "auto");
+	assert_string_equal(c->gazetteer_dir,
+	    CW_DATADIR "/lexicon/../gazetteer");
 	assert_true(c->tolerance_abs == 0.0);
 	assert_true(c->tolerance_rel == 0.0);
 	assert_false(c->corroborated);
+	assert_int_equal(c->max_age, 2 * 86400);
 	assert_int_equal(c->nwatches, 0);
 	assert_string_equal(c->http_listen, "127.0.0.1:9187");
 	assert_string_equal(c->state_dir, "/var/lib/claimwatch");
@@ -185,8 +188,8 @@ test_config_defaults(void **state)
 /*
  * config/claimwatch.conf documents each default as "#key = value": with
  * those lines uncommented it must load to exactly the defaults, so the
- * example cannot drift from the code.  user_agent and lexicon_dir depend
- * on the build (VERSION, PREFIX) and stay commented.
+ * example cannot drift from the code.  user_agent, lexicon_dir and
+ * gazetteer_dir depend on the build (VERSION, PREFIX) and stay commented.
  */
 static void
 test_config_example_matches_defaults(void **state)
@@ -459,8 +462,6 @@ static const struct {
 	    "<body>" },
 	{ B "opml_entity.conf", B "entity.opml:3: entity declarations are "
 	    "not allowed in a feed list" },
-	{ B "opml_dup.conf", B "dup.opml:5: duplicate feed "
-	    "'https://news.example.com/a.xml' (first at line 3)" },
 	{ B "opml_nsopt.conf", B "nsopt.opml:4: unknown option 'intervall' "
 	    "(did you mean 'interval'?)" },
 	{ B "opml_badurl.conf", B "badurl.opml:4: bad URL '': not an "
@@ -616,6 +617,24 @@ test_config_every_error(void **state)
 	assert_true(strncmp(err, want[0], strlen(want[0])) == 0);
 }
 
+/* Feed readers export a feed once per folder: one feed in OPML. */
+static void
+test_config_opml_folders(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "many/opml_dup.conf", err, sizeof(err));
+	if (c == NULL)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(c);
+	assert_int_equal(c->nfeeds, 1);
+	assert_string_equal(c->feeds[0].url, "https://news.example.com/a.xml");
+	assert_int_equal(c->feeds[0].line, 3);
+	config_free(c);
+}
+
 /* A plain list saved with a UTF-8 byte order mark. */
 static void
 test_config_bom_list(void **state)
@@ -654,6 +673,7 @@ main(void)
 		cmocka_unit_test(test_config_free_null),
 		cmocka_unit_test(test_config_every_error),
 		cmocka_unit_test(test_config_bom_list),
+		cmocka_unit_test(test_config_opml_folders),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

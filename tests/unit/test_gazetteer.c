@@ -127,6 +127,9 @@ test_capitals(void **state)
 	/* Places are proper nouns; kinds match in any case. */
 	assert_string_equal(test_first("demak", NULL), "");
 	assert_string_equal(test_first("BANJIR", NULL), "flood");
+	/* "US$" is a currency, "US" a country. */
+	assert_string_equal(test_first("US$75", NULL), "");
+	assert_string_equal(test_first("US", NULL), "united-states");
 }
 
 static void

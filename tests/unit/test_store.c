@@ -1247,6 +1247,13 @@ test_roles_and_max_age(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 	    json_array_get(m, 1), "story"), "id")), "demak.flood");
 	json_decref(m);
+	/* A place's story quiet for more than 90 days is over: new again. */
+	c.value = 3;
+	assert_int_equal(test_submit(s, TEST_FEED_A, "https://r.example/5",
+	    6, now + 100 * 86400, &c), 1);
+	m = test_messages();
+	assert_string_equal(test_type(m, 0), "new");
+	json_decref(m);
 	store_free(s);
 }
 

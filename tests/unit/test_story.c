@@ -104,9 +104,36 @@ test_home_owner_and_agency(void **state)
 	assert_string_equal(test_key("Banjir di Demak menewaskan 12 warga "
 	    "Indonesia.", "12", "indonesia", "killed", "people", "id"),
 	    "demak.flood/killed/people");
+	/* The owner is the place: "5,000 Turkish citizens" of a Turkish quake. */
+	assert_string_equal(test_key("An earthquake in Turkey killed 5,000 "
+	    "Turkish citizens.", "5,000", "turkey", "killed", "people", "en"),
+	    "turkey.earthquake/killed/people");
+	/* A war is its owners' story wherever it is fought. */
+	assert_string_equal(test_key("Some 300 North Korean soldiers were "
+	    "killed in fighting.", "300", "north-korea", "killed", "troops",
+	    "en"), "north-korea/killed/people");
+	/* Owners abroad keep their own count. */
+	assert_string_equal(test_key("The earthquake in Turkey killed 3 "
+	    "Indonesians.", "3", "indonesia", "killed", "people", "en"),
+	    "indonesia/killed/people");
 	assert_string_equal(test_key("TNI kerahkan 500 personel ke lokasi "
 	    "banjir Demak.", "500", "tni", "deployed", "personnel", "id"),
 	    "demak.flood/deployed/people");
+}
+
+/* A transfer is its two parties' story, whichever one owns the count. */
+static void
+test_funding_parties(void **state)
+{
+	(void)state;
+	assert_string_equal(test_key("The EU pledged $75 million to Ukraine.",
+	    "75", "eu", "funding", "usd", "en"), "eu+ukraine/funding/usd");
+	assert_string_equal(test_key("Ukraina menerima bantuan US$90 juta "
+	    "dari Uni Eropa.", "90", "ukraine", "funding", "usd", "id"),
+	    "eu+ukraine/funding/usd");
+	assert_string_equal(test_key("Amerika Serikat memberi Ukraina US$500 "
+	    "juta.", "500", "united-states", "funding", "usd", "id"),
+	    "ukraine+united-states/funding/usd");
 }
 
 static void
@@ -140,6 +167,51 @@ test_label(void **state)
 	story_text_free(&st);
 }
 
+/* Children among people of the same sentence are a part, not news. */
+static void
+test_parts(void **state)
+{
+	struct claim	 whole, part;
+
+	(void)state;
+	memset(&whole, 0, sizeof(whole));
+	util_strlcpy(whole.scope, "bantul.flood", sizeof(whole.scope));
+	util_strlcpy(whole.event, "killed", sizeof(whole.event));
+	util_strlcpy(whole.unit, "people", sizeof(whole.unit));
+	whole.offset = 20;
+	part = whole;
+	util_strlcpy(part.unit, "children", sizeof(part.unit));
+	part.offset = 40;
+	assert_true(story_is_part(&whole, &part));
+	assert_false(story_is_part(&part, &whole));
+	part.sent_offset = 100;		/* another sentence */
+	assert_false(story_is_part(&whole, &part));
+	part.sent_offset = 0;
+	util_strlcpy(part.unit, "civilians", sizeof(part.unit));
+	assert_false(story_is_part(&whole, &part));
+}
+
+/* Salient names: unknown capitalised runs, not days, places or openers. */
+static void
+test_names(void **state)
+{
+	static const char	 text[] = "Banjir bandang terjang Demak.\n\n"
+	    "Hujan deras sejak Senin malam membuat Sungai Wulan meluap. "
+	    "Warga Desa Wonorejo mengungsi, kata Agus.";
+	struct story_text	 st;
+	char			 names[8][STORY_NAME_LEN];
+	size_t			 n;
+
+	(void)state;
+	story_text_init(&st, test_g, text, strlen(text));
+	n = story_names(&st, names, 8);
+	story_text_free(&st);
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "sungai-wulan");
+	assert_string_equal(names[1], "warga-desa-wonorejo");
+	assert_string_equal(names[2], "agus");
+}
+
 static int
 test_setup(void **state)
 {
@@ -170,8 +242,11 @@ main(void)
 		cmocka_unit_test(test_place_and_kind),
 		cmocka_unit_test(test_title_and_item),
 		cmocka_unit_test(test_home_owner_and_agency),
+		cmocka_unit_test(test_funding_parties),
 		cmocka_unit_test(test_no_story),
 		cmocka_unit_test(test_label),
+		cmocka_unit_test(test_parts),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests_name("story", tests, test_setup,

@@ -278,6 +278,15 @@ alert_new_pair(const struct claim *c, const struct alert_source *src,
 }
 
 /* "3000 (at_least, 2025-01-15)" for a figure object, into b. */
+/* s (or "?") made safe for a terminal: feed text may carry escapes. */
+static void
+alert_pretty_str(struct util_buf *b, const char *s)
+{
+	if (s == NULL)
+		s = "?";
+	util_buf_escape(b, s, strlen(s));
+}
+
 static void
 alert_pretty_figure(struct util_buf *b, json_t *f)
 {
@@ -295,8 +304,14 @@ alert_pretty_figure(struct util_buf *b, json_t *f)
 		util_buf_printf(b, "%g", json_number_value(v));
 	if (json_is_number(m))
 		util_buf_printf(b, "-%g", json_number_value(m));
-	util_buf_printf(b, " (%s, %.10s)", q != NULL ? q : "?",
-	    p != NULL ? p : "undated");
+	util_buf_printf(b, " (");
+	alert_pretty_str(b, q);
+	util_buf_printf(b, ", ");
+	if (p != NULL)
+		util_buf_escape(b, p, strnlen(p, 10));	/* the date only */
+	else
+		util_buf_printf(b, "undated");
+	util_buf_printf(b, ")");
 }
 
 char *
@@ -315,16 +330,23 @@ alert_pretty(const char *json)
 	cur = json_object_get(j, "current");
 	prev = json_object_get(j, "previous");
 	title = json_string_value(json_object_get(cur, "title"));
-	util_buf_printf(&b, "%-12s %s: ",
-	    type != NULL ? type : "?", key != NULL ? key : "?");
+	alert_pretty_str(&b, type);
+	while (b.len < 12)
+		util_buf_append(&b, " ", 1);
+	util_buf_append(&b, " ", 1);
+	alert_pretty_str(&b, key);
+	util_buf_printf(&b, ": ");
 	if (json_is_object(prev)) {
 		alert_pretty_figure(&b, prev);
 		util_buf_printf(&b, "  ->  ");
 	}
 	if (json_is_object(cur))
 		alert_pretty_figure(&b, cur);
-	if (title != NULL)
-		util_buf_printf(&b, "\n             \"%s\"", title);
+	if (title != NULL) {
+		util_buf_printf(&b, "\n             \"");
+		alert_pretty_str(&b, title);
+		util_buf_printf(&b, "\"");
+	}
 	json_decref(j);
 	return b.data != NULL ? b.data : xstrdup("");
 }

@@ -398,17 +398,27 @@ static int
 claimwatch_tail_cb(const char *id, const char *alert, void *arg)
 {
 	struct claimwatch_tail	*t = arg;
-	char			*line;
+	struct util_buf		 b = { 0 };
+	char			*line = NULL;
 
-	if (t->raw || (line = alert_pretty(alert)) == NULL)
-		printf("%s%s%s\n", id != NULL ? id : "", id != NULL ? " " : "",
-		    alert);
-	else {
-		if (id != NULL)
-			printf("[%s] ", id);
-		printf("%s\n", line);
-		free(line);
+	/*
+	 * Whatever is on the channel reaches a terminal: escaped, except
+	 * --raw into a pipe, which gets the JSON byte for byte.
+	 */
+	if (id != NULL) {
+		util_buf_printf(&b, t->raw ? "" : "[");
+		util_buf_escape(&b, id, strlen(id));
+		util_buf_printf(&b, t->raw ? " " : "] ");
 	}
+	if (t->raw && !isatty(STDOUT_FILENO))
+		util_buf_append(&b, alert, strlen(alert));
+	else if (t->raw || (line = alert_pretty(alert)) == NULL)
+		util_buf_escape(&b, alert, strlen(alert));
+	else
+		util_buf_append(&b, line, strlen(line));	/* escaped */
+	printf("%s\n", b.data);
+	free(line);
+	util_buf_free(&b);
 	fflush(stdout);
 	return ferror(stdout) ? 1 : 0;
 }

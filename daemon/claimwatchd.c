@@ -39,6 +39,7 @@
 #include "story.h"
 #include "story_reg.h"
 #include "util.h"
+#include "work.h"
 
 /* Text handed to the extractor per item; longer bodies are cut here. */
 #define CLAIMWATCHD_TEXT_MAX	(1024 * 1024)
@@ -93,6 +94,11 @@ struct claimwatchd_claims {
 static void	claimwatchd_poll_end(struct claimwatchd_poll *);
 static void	claimwatchd_schedule(struct ctx *, struct ctx_feed *);
 static void	claimwatchd_poll_fetch(struct claimwatchd_poll *);
+struct claimwatchd_job;
+static void	claimwatchd_article_done(const struct fetch_result *,
+		    struct claimwatchd_article *, struct claimwatchd_job *);
+static void	claimwatchd_fetch_done(const struct fetch_result *,
+		    struct claimwatchd_poll *, struct claimwatchd_job *);
 
 /* -h prints this on stdout and exits 0; a wrong option, stderr and 1. */
 static void __attribute__((noreturn))
@@ -468,17 +474,124 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 	claimwatchd_claims_resolve(p);
 }
 
+/*
+ * A fetched document read on a worker thread (ctx->work), so that no
+ * document holds up the loop: the fetch result is copied (the fetcher's
+ * lives only for its callback), the job touches nothing but itself, and
+ * its done callback on the loop goes on where the fetch callback stopped.
+ * The job owns its copy and results until the done callback takes them.
+ */
+struct claimwatchd_job {
+	struct claimwatchd_poll		*p;
+	struct claimwatchd_article	*a;	/* an article page, or NULL */
+	struct fetch_result		*r;	/* owned copy */
+	char				*base;	/* feed: URL links resolve
+						   against */
+	struct feed			*feed;	/* feed: the result */
+	char				*text;	/* article: the result */
+	char				 err[FEED_ERR_LEN];
+};
+
+/*
+ * Bytes of bodies copied for jobs not yet delivered, at most (two bodies
+ * at the default max_body): beyond, documents are read on the loop as
+ * before, so that copies cannot pile up while the workers are busy.
+ */
+#define CLAIMWATCHD_JOBS_BYTES	(16 * 1024 * 1024)
+
+/* Runs on a worker: pure functions on the job's own copy only. */
 static void
-claimwatchd_article_cb(const struct fetch_result *r, void *arg)
+claimwatchd_job_fn(void *arg)
 {
-	struct claimwatchd_article	*a = arg;
+	struct claimwatchd_job		*j = arg;
+	const struct fetch_result	*r = j->r;
+
+	if (j->a != NULL)
+		j->text = article_text(r->body, r->len, r->content_type,
+		    j->err, sizeof(j->err));
+	else
+		j->feed = feed_parse(r->body, r->len, j->base,
+		    r->content_type, j->err, sizeof(j->err));
+}
+
+static void
+claimwatchd_job_done(void *arg, bool cancelled)
+{
+	struct claimwatchd_job	*j = arg;
+
+	/* Cancelled at exit: the poll is being freed; touch nothing. */
+	if (!cancelled && j->a != NULL)
+		claimwatchd_article_done(j->r, j->a, j);
+	else if (!cancelled)
+		claimwatchd_fetch_done(j->r, j->p, j);
+	feed_free(j->feed);
+	free(j->text);
+	free(j->base);
+	fetch_result_free(j->r);
+	free(j);
+}
+
+/* Hands r's body to a worker: 0, or -1 when it is to be read here. */
+static int
+claimwatchd_job_submit(struct claimwatchd_poll *p,
+    struct claimwatchd_article *a, const struct fetch_result *r,
+    const char *base)
+{
+	struct work		*w = p->ctx->work;
+	struct claimwatchd_job	*j;
+
+	if (w == NULL || (work_pending(w) > 0 &&
+	    work_weight(w) + r->len > CLAIMWATCHD_JOBS_BYTES))
+		return -1;
+	j = xcalloc(1, sizeof(*j));
+	j->p = p;
+	j->a = a;
+	j->r = fetch_result_copy(r);
+	j->base = base != NULL ? xstrdup(base) : NULL;
+	if (work_submit(w, claimwatchd_job_fn, claimwatchd_job_done, j,
+	    r->len) == -1) {
+		fetch_result_free(j->r);
+		free(j->base);
+		free(j);
+		return -1;
+	}
+	return 0;
+}
+
+/* The feed a worker parsed (taken from j), or parsed here. */
+static struct feed *
+claimwatchd_job_feed(struct claimwatchd_job *j, const struct fetch_result *r,
+    const struct ctx_feed *f, char *err, size_t errlen)
+{
+	struct feed	*fd;
+
+	if (j == NULL)
+		return feed_parse(r->body, r->len, r->effective_url != NULL ?
+		    r->effective_url : f->fetch_url, r->content_type, err,
+		    errlen);
+	fd = j->feed;
+	j->feed = NULL;
+	util_strlcpy(err, j->err, errlen);
+	return fd;
+}
+
+/* An article page fetched, its text read on a worker (j) or here. */
+static void
+claimwatchd_article_done(const struct fetch_result *r,
+    struct claimwatchd_article *a, struct claimwatchd_job *j)
+{
 	struct claimwatchd_poll		*p = a->p;
 	char				 err[256], rbuf[1024];
 
 	if (r->error == NULL && r->status >= 200 && r->status <= 299 &&
 	    r->body != NULL) {
-		p->articles[a->k] = article_text(r->body, r->len,
-		    r->content_type, err, sizeof(err));
+		if (j != NULL) {
+			p->articles[a->k] = j->text;
+			j->text = NULL;
+			util_strlcpy(err, j->err, sizeof(err));
+		} else
+			p->articles[a->k] = article_text(r->body, r->len,
+			    r->content_type, err, sizeof(err));
 		if (p->articles[a->k] == NULL)
 			log_info("feed=%s article=%s error=\"%s\"; using the "
 			    "item's own text", claimwatchd_redact(p->feed->url,
@@ -490,6 +603,18 @@ claimwatchd_article_cb(const struct fetch_result *r, void *arg)
 		    r->error != NULL ? r->error : "HTTP status");
 	if (--p->articles_left == 0)
 		claimwatchd_extract_submit(p);
+}
+
+static void
+claimwatchd_article_cb(const struct fetch_result *r, void *arg)
+{
+	struct claimwatchd_article	*a = arg;
+
+	/* The page is read on a worker; the loop goes on meanwhile. */
+	if (r->error == NULL && r->status >= 200 && r->status <= 299 &&
+	    r->body != NULL && claimwatchd_job_submit(a->p, a, r, NULL) == 0)
+		return;
+	claimwatchd_article_done(r, a, NULL);
 }
 
 /* Fetches the pages of new items whose feed asks for articles. */
@@ -515,6 +640,8 @@ claimwatchd_fetch_articles(struct claimwatchd_poll *p)
 		a->k = k;
 		memset(&req, 0, sizeof(req));
 		req.url = it->link;
+		/* Never file://, never http:// under an https feed. */
+		req.protocols = fetch_follow_protocols(p->feed->url);
 		p->articles_left++;
 		if (fetch_start(p->ctx->fetch, &req, claimwatchd_article_cb,
 		    a) == -1)
@@ -590,9 +717,19 @@ static void
 claimwatchd_handle_feed(struct claimwatchd_poll *p)
 {
 	struct feed	*fd = p->parsed;
-	size_t		 i;
-	char		 rbuf[1024];
+	struct util_buf	 e = { 0 };
+	size_t		 i, ndup;
+	char		 rbuf[1024], dup[256];
 
+	/* Two items of one id would alert "changed" on every poll. */
+	if ((ndup = feed_dedup(fd, dup, sizeof(dup))) > 0) {
+		util_buf_escape(&e, dup, strlen(dup));
+		log_info("feed=%s duplicate item ids: dropped %zu items, the "
+		    "first id=\"%s\"; the first item of each id is kept",
+		    claimwatchd_redact(p->feed->url, rbuf, sizeof(rbuf)), ndup,
+		    e.data);
+		util_buf_free(&e);
+	}
 	if (fd->nitems == 0) {
 		claimwatchd_submit_state(p);
 		return;
@@ -631,10 +768,11 @@ claimwatchd_set_str(char **dst, const char *src)
 	*dst = src != NULL ? xstrdup(src) : NULL;
 }
 
+/* A feed fetched, its body parsed on a worker (j) or here. */
 static void
-claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
+claimwatchd_fetch_done(const struct fetch_result *r,
+    struct claimwatchd_poll *p, struct claimwatchd_job *j)
 {
-	struct claimwatchd_poll	*p = arg;
 	struct ctx_feed		*f = p->feed;
 	struct ctx		*ctx = p->ctx;
 	enum scheduler_outcome	 outcome = SCHEDULER_OK;
@@ -644,7 +782,6 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 	bool			 was_failing;
 
 	url = claimwatchd_redact(f->url, rbuf, sizeof(rbuf));
-	p->fetched_ms = util_now_ms();
 	p->status = r->status;
 	if (r->status >= 0 && r->status < 600)
 		ctx->stats.by_status[r->status]++;
@@ -674,9 +811,8 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 	} else if (r->status < 200 || r->status > 299) {
 		outcome = SCHEDULER_ERROR;
 		log_warn("feed=%s status=%d", url, r->status);
-	} else if ((p->parsed = feed_parse(r->body, r->len,
-	    r->effective_url != NULL ? r->effective_url : f->fetch_url,
-	    r->content_type, err, sizeof(err))) == NULL) {
+	} else if ((p->parsed = claimwatchd_job_feed(j, r, f, err,
+	    sizeof(err))) == NULL) {
 		outcome = SCHEDULER_ERROR;
 		ctx->stats.parse_errors++;
 		log_warn("feed=%s status=%d error=\"%s\"", url, r->status,
@@ -744,6 +880,20 @@ claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
 		claimwatchd_handle_feed(p);
 	else
 		claimwatchd_submit_state(p);
+}
+
+static void
+claimwatchd_fetch_cb(const struct fetch_result *r, void *arg)
+{
+	struct claimwatchd_poll	*p = arg;
+
+	p->fetched_ms = util_now_ms();
+	/* A 2xx body is parsed on a worker; the loop goes on meanwhile. */
+	if (r->error == NULL && r->status >= 200 && r->status <= 299 &&
+	    claimwatchd_job_submit(p, NULL, r, r->effective_url != NULL ?
+	    r->effective_url : p->feed->fetch_url) == 0)
+		return;
+	claimwatchd_fetch_done(r, p, NULL);
 }
 
 /* Frees a poll and everything it owns; it must be off ctx->polls. */
@@ -926,6 +1076,9 @@ claimwatchd_poll_fetch(struct claimwatchd_poll *p)
 	req.url = f->fetch_url;
 	req.etag = f->etag;
 	req.last_modified = f->last_modified;
+	/* An https feed is never redirected down to http. */
+	if (strncasecmp(f->url, "https:", 6) == 0)
+		req.protocols = fetch_follow_protocols(f->url);
 	if (fetch_start(ctx->fetch, &req, claimwatchd_fetch_cb, p) == -1) {
 		log_warn("feed=%s refused by the fetcher (protocol or URL)",
 		    claimwatchd_redact(f->url, rbuf, sizeof(rbuf)));
@@ -1588,6 +1741,11 @@ main(int argc, char **argv)
 	    "items already seen are kept there); after that, polling goes "
 	    "on through Redis outages", ctx->conf->redis_url);
 
+	/* Two workers: parsing uses the second core, never the loop. */
+	feed_init();
+	if ((ctx->work = work_new(ctx->base, 2, err, sizeof(err))) == NULL)
+		log_warn("no worker threads (%s): documents are read on the "
+		    "event loop", err);
 	event_base_dispatch(ctx->base);
 
 	store_get_stats(ctx->store, &stats);
@@ -1601,6 +1759,8 @@ main(int argc, char **argv)
 	ctx->fetch = NULL;
 	store_free(ctx->store);
 	ctx->store = NULL;
+	work_free(ctx->work);	/* cancels jobs: their polls go next */
+	ctx->work = NULL;
 	while ((p = TAILQ_FIRST(&ctx->polls)) != NULL) {
 		TAILQ_REMOVE(&ctx->polls, p, entry);
 		claimwatchd_poll_free(p);

@@ -47,6 +47,7 @@ enum config_kind {
 	CONFIG_K_DOUBLE,	/* >= 0 */
 	CONFIG_K_FRACTION,	/* 0 to 1, or 0% to 100% */
 	CONFIG_K_REDIS_URL,
+	CONFIG_K_REDIS_CLUSTER,	/* seed nodes: sets the url */
 	CONFIG_K_PROTOCOLS,
 	CONFIG_K_LANG,
 	CONFIG_K_LOG_LEVEL,
@@ -68,6 +69,8 @@ struct config_key {
 /* Every setting; defaults are in config_defaults and claimwatch.conf. */
 static const struct config_key config_keys[] = {
 	{ "redis", "url", CONFIG_K_REDIS_URL, CONFIG_OFF(redis_url), 0, 0 },
+	{ "redis", "cluster", CONFIG_K_REDIS_CLUSTER, CONFIG_OFF(redis_url),
+	    0, 0 },
 	{ "redis", "password", CONFIG_K_STRING, CONFIG_OFF(redis_password),
 	    0, 512 },
 	{ "redis", "prefix", CONFIG_K_TOKEN, CONFIG_OFF(prefix), 0, 64 },
@@ -156,7 +159,17 @@ struct config_parse {
 	/* watches whose tolerances come from [alerts] defaults */
 	bool		*watch_abs_set;
 	bool		*watch_rel_set;
+	char		*long_value;	/* the value of a line too long for
+					   inih, handed over as CONFIG_LONG */
 };
+
+/*
+ * Debian's libinih is built with a 200-byte line buffer, too short for
+ * the documented 256-character user_agent or 512-character password.
+ * The reader hands inih "key = CONFIG_LONG" for such a line and keeps its
+ * value; the handler swaps it back in.
+ */
+#define CONFIG_LONG	"\x01long\x01"
 
 static void
 config_defaults(struct config *c)
@@ -280,6 +293,44 @@ config_check_header(struct config_parse *p, const char *s, size_t len)
 		    "feeds poll extract alerts http daemon)", name);
 }
 
+/*
+ * A line longer than inih's buffer: a comment is dropped, "key = value"
+ * goes over as "key = CONFIG_LONG" with the value kept aside (trimmed,
+ * without an inline "; comment", as inih would), anything else is an
+ * error.
+ */
+static void
+config_reader_long(struct config_parse *p, char *str, size_t max,
+    size_t len)
+{
+	const char	*s = p->pos, *end = p->pos + len, *eq, *v, *c;
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	str[0] = '\n';
+	str[1] = '\0';
+	if (s < end && (*s == ';' || *s == '#'))
+		return;
+	eq = memchr(s, '=', (size_t)(end - s));
+	if (*s == '[' || eq == NULL || (size_t)(eq - p->pos) + 1 +
+	    sizeof(CONFIG_LONG) + 1 > max) {
+		config_fail(p, p->line, "line longer than %zu characters",
+		    max - 1);
+		return;
+	}
+	for (v = eq + 1; v < end && (*v == ' ' || *v == '\t'); v++)
+		;
+	for (c = v; c < end; c++)
+		if (*c == ';' && (c[-1] == ' ' || c[-1] == '\t'))
+			break;
+	end = c;
+	while (end > v && strchr(" \t\r\n", end[-1]) != NULL)
+		end--;
+	p->long_value = xstrndup(v, (size_t)(end - v));
+	snprintf(str, max + 1, "%.*s= %s\n", (int)(eq - p->pos), p->pos,
+	    CONFIG_LONG);
+}
+
 /* inih's fgets: one line per call, so p->line is the handler's line. */
 static char *
 config_reader(char *str, int num, void *arg)
@@ -293,12 +344,11 @@ config_reader(char *str, int num, void *arg)
 	p->line++;
 	nl = strchr(p->pos, '\n');
 	len = nl != NULL ? (size_t)(nl - p->pos) + 1 : strlen(p->pos);
-	if (len > max) {
-		config_fail(p, p->line, "line longer than %zu characters",
-		    max - 1);
-		str[0] = '\n';
-		str[1] = '\0';
-	} else {
+	free(p->long_value);
+	p->long_value = NULL;
+	if (len > max)
+		config_reader_long(p, str, max, len);
+	else {
 		memcpy(str, p->pos, len);
 		str[len] = '\0';
 		config_check_syntax(p, p->pos, len);
@@ -382,6 +432,7 @@ config_set(struct config_parse *p, const struct config_key *k,
 	long		 v;
 	double		 d;
 	int		 level;
+	char		*url;
 
 	switch (k->kind) {
 	case CONFIG_K_STRING:
@@ -440,6 +491,13 @@ config_set(struct config_parse *p, const struct config_key *k,
 		if (config_parse_redis_url(value, msg, msglen) == -1)
 			return -1;
 		config_set_string(c, k->off, value);
+		return 0;
+	case CONFIG_K_REDIS_CLUSTER:
+		if (config_parse_cluster_nodes(value, msg, msglen) == -1)
+			return -1;
+		xasprintf(&url, "redis+cluster://%s", value);
+		config_set_string(c, k->off, url);
+		free(url);
 		return 0;
 	case CONFIG_K_PROTOCOLS:
 		return config_parse_protocols(value, (unsigned *)field, msg,
@@ -517,6 +575,8 @@ config_handler(void *arg, const char *section, const char *name,
 	char			 msg[CONFIG_ERR_LEN];
 	size_t			 i;
 
+	if (p->long_value != NULL && strcmp(value, CONFIG_LONG) == 0)
+		value = p->long_value;
 	if (*section == '\0') {
 		config_fail(p, p->line, "'%.64s' comes before any [section]",
 		    name);
@@ -798,6 +858,7 @@ config_load_all(const char *path, config_error_cb cb, void *arg,
 	}
 	free(dir);
 	free(buf);
+	free(p.long_value);
 	free(p.watch_abs_set);
 	free(p.watch_rel_set);
 	*nerrors = r.n;

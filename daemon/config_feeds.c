@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -36,6 +37,7 @@ struct config_feeds_list {
 	size_t			 errlen;
 	int			 xml_line;	/* first XML error */
 	char			 xml_msg[256];
+	int			 ent_line;	/* first entity declaration */
 	void			(*report)(const char *, void *);
 	void			*report_arg;	/* every error, when set */
 	size_t			 nreported;
@@ -407,34 +409,53 @@ config_feeds_xml_error_cb(void *arg, xmlError *e)
 		l->xml_msg[--len] = '\0';
 }
 
+/*
+ * The parser's own entity-declaration hook: an entity could expand
+ * without bound or pull in a local file, and no feed list needs one.
+ * Unlike a byte search this sees the declaration whatever the encoding
+ * (encoding="UTF-7" hid "<!ENTITY" from memmem).
+ */
+static void
+config_feeds_entity_cb(void *arg, const xmlChar *name, int type,
+    const xmlChar *publicid, const xmlChar *systemid, xmlChar *content)
+{
+	xmlParserCtxt		*ctxt = arg;
+	struct config_feeds_list *l = ctxt->_private;
+
+	(void)name;
+	(void)type;
+	(void)publicid;
+	(void)systemid;
+	(void)content;
+	if (l->ent_line == 0)
+		l->ent_line = xmlSAX2GetLineNumber(ctxt) > 0 ?
+		    xmlSAX2GetLineNumber(ctxt) : 1;
+	xmlStopParser(ctxt);
+}
+
 static int
 config_feeds_opml(struct config_feeds_list *l, const char *buf, size_t len)
 {
 	xmlParserCtxt	*ctxt;
 	xmlDoc		*doc = NULL;
 	xmlNode		*root, *n;
-	const char	*ent;
 	int		 rc = -1;
 
-	/*
-	 * Refused before parsing: an entity could expand without bound or
-	 * pull in a local file, and no feed list needs one.
-	 */
-	if ((ent = memmem(buf, len, "<!ENTITY", 8)) != NULL) {
-		config_errf(l->err, l->errlen, l->path,
-		    config_feeds_line_of(buf, ent), "entity declarations are "
-		    "not allowed in a feed list");
-		return -1;
-	}
 	if ((ctxt = xmlNewParserCtxt()) == NULL) {
 		config_errf(l->err, l->errlen, l->path, 0, "out of memory");
 		return -1;
 	}
 	ctxt->_private = l;
 	ctxt->sax->serror = config_feeds_xml_error_cb;
+	ctxt->sax->entityDecl = config_feeds_entity_cb;
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, l->path, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	    XML_PARSE_BIG_LINES);
+	if (l->ent_line != 0) {
+		config_errf(l->err, l->errlen, l->path, l->ent_line,
+		    "entity declarations are not allowed in a feed list");
+		goto out;
+	}
 	if (doc == NULL || !ctxt->wellFormed || l->xml_line != 0) {
 		config_errf(l->err, l->errlen, l->path, l->xml_line,
 		    "malformed OPML: %s", l->xml_line != 0 ? l->xml_msg :
@@ -491,22 +512,11 @@ config_feeds_load_report(const char *path, struct config_feed **feeds,
     void (*report)(const char *, void *), void *arg)
 {
 	struct config_feeds_list l = { 0 };
-	struct stat	 st;
 	char		 msg[CONFIG_ERR_LEN], *buf, *nul;
 	size_t		 len;
 	int		 rc;
 
-	/*
-	 * A FIFO or a device ("list = /dev/stdin", a /dev/fd/N left open)
-	 * would block the daemon's loop on SIGHUP: only regular files are
-	 * feed lists.
-	 */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		if (report != NULL)
-			report(err, arg);
-		return -1;
-	}
+	/* A FIFO or a device ("list = /dev/stdin") is refused there. */
 	if (util_read_file(path, CONFIG_FEEDS_FILE_MAX, &buf, &len, msg,
 	    sizeof(msg)) == -1) {
 		util_strlcpy(err, msg, errlen);

@@ -34,6 +34,8 @@ int	 config_parse_duration(const char *, long, long, long *, char *,
 /* A number >= 0; with percent, "5%" is also accepted and means 0.05. */
 int	 config_parse_double(const char *, bool, double *, char *, size_t);
 int	 config_parse_redis_url(const char *, char *, size_t);
+/* Seed nodes "HOST:PORT[,HOST:PORT...]" of a Redis Cluster. */
+int	 config_parse_cluster_nodes(const char *, char *, size_t);
 int	 config_parse_protocols(const char *, unsigned *, char *, size_t);
 int	 config_parse_lang(const char *, bool, char *, size_t);
 int	 config_parse_listen(const char *, char *, size_t);

@@ -242,9 +242,40 @@ config_parse_double(const char *s, bool percent, double *out, char *err,
 	return -1;
 }
 
+/* A cluster's seed nodes: "HOST:PORT[,HOST:PORT...]". */
+int
+config_parse_cluster_nodes(const char *s, char *err, size_t errlen)
+{
+	const char	*p = s;
+	size_t		 len, n = 0;
+	long		 port;
+
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " \t,");
+		if (util_hostport(p, len, true, &port) == -1 || port == 0) {
+			snprintf(err, errlen, "expected HOST:PORT[,HOST:PORT...] "
+			    "for the cluster's nodes, not '" CONFIG_VALUE_SHOW
+			    "'", s);
+			return -1;
+		}
+		p += len;
+		n++;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no cluster node given");
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_parse_redis_url(const char *s, char *err, size_t errlen)
 {
+	if (strncasecmp(s, "redis+cluster://", 16) == 0)
+		return config_parse_cluster_nodes(s + 16, err, errlen);
 	return util_redis_url(s, NULL, err, errlen);
 }
 
@@ -372,6 +403,25 @@ config_url_redact(const char *url, char *buf, size_t len)
 		snprintf(buf, len, "%.*s***%.200s", (int)(host - url), url, at);
 }
 
+/*
+ * True when s looks meant as a URL: it has "://", or starts with a host
+ * name ("news.example.com/rss.xml").  A line of /etc/shadow ("root:$y$...")
+ * or of any other file named as a feed list by mistake does not, and is
+ * then not echoed into the error (nor the log).
+ */
+static bool
+config_value_url_like(const char *s)
+{
+	size_t	 n;
+
+	if (*s == '\0' || strstr(s, "://") != NULL)
+		return true;	/* "" shows nothing */
+	n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-");
+	return n > 0 && memchr(s, '.', n) != NULL &&
+	    (s[n] == '\0' || s[n] == '/');
+}
+
 int
 config_parse_feed_url(const char *s, unsigned *proto, char *err,
     size_t errlen)
@@ -404,6 +454,10 @@ config_parse_feed_url(const char *s, unsigned *proto, char *err,
 	} else if (strncasecmp(s, "https://", 8) == 0) {
 		*proto = CONFIG_PROTO_HTTPS;
 		p = s + 8;
+	} else if (!config_value_url_like(s)) {
+		snprintf(err, errlen, "not a URL (the line is not shown: is "
+		    "this file a feed list?)");
+		return -1;
 	} else {
 		snprintf(err, errlen, "bad URL '%s': not an absolute http, "
 		    "https or file URL", show);

@@ -270,6 +270,9 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 	    st.errors);
 	ctx_metric(b, "claimwatch_redis_connects_total", "counter",
 	    "Successful connections to Redis.", st.connects);
+	ctx_metric(b, "claimwatch_redis_stalls_total", "counter",
+	    "Redis links dropped after 10 s without a reply while commands "
+	    "waited.", st.stalls);
 	ctx_metric(b, "claimwatch_redis_pending", "gauge",
 	    "Redis commands sent or queued and not yet answered.",
 	    ctx->store != NULL ? store_pending(ctx->store) : 0);

@@ -281,22 +281,29 @@ extract_is_space(unsigned char c)
 static size_t
 extract_junk_chunk(const char *s, size_t i, size_t len)
 {
-	size_t	 j;
-	uint8_t	 all = 0, cl;
-	bool	 slash = false, junk;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 j = i;
+	uint8_t			 all = 0, cl;
+	bool			 slash = false, junk;
 
-	/* One cheap pass; the rare chunk with '/', '@', '_', ':' gets a
-	 * closer look. */
+	/*
+	 * Most chunks hold none of '/', '@', '_', ':': one tight pass to the
+	 * chunk's end or the first of those, then only "www." is junk.
+	 */
+	while (j < len && !(extract_class[p[j]] & (EXTRACT_C_SPACE |
+	    EXTRACT_C_NL | EXTRACT_C_JUNK)))
+		j++;
+	if (j == len || !(extract_class[p[j]] & EXTRACT_C_JUNK))
+		return j - i >= 4 && (p[i] | 0x20) == 'w' &&
+		    strncasecmp(s + i, "www.", 4) == 0 ? j : 0;
+	/* The rare chunk: its whole extent and every class in it. */
 	for (j = i; j < len; j++) {
-		cl = extract_class[(unsigned char)s[j]];
+		cl = extract_class[p[j]];
 		if (cl & (EXTRACT_C_SPACE | EXTRACT_C_NL))
 			break;
 		all |= cl;
 	}
-	junk = j - i >= 4 && (s[i] | 0x20) == 'w' &&
-	    strncasecmp(s + i, "www.", 4) == 0;
-	if (!(all & EXTRACT_C_JUNK))
-		return junk ? j : 0;
+	junk = j - i >= 4 && strncasecmp(s + i, "www.", 4) == 0;
 	if (memchr(s + i, '@', j - i) != NULL ||
 	    memchr(s + i, '_', j - i) != NULL ||
 	    memmem(s + i, j - i, "://", 3) != NULL)
@@ -742,6 +749,31 @@ extract_token(struct extract_ctx *x, size_t i, bool space)
 	return i + n;
 }
 
+/*
+ * The token at i, which starts a chunk, into *j; or true (token undone,
+ * *j past the chunk) when the chunk is junk.  A word that the chunk ends
+ * with holds no junk byte, so only other chunks need the junk check: it
+ * runs after the token instead of before every one.
+ */
+static bool
+extract_token_junk(struct extract_ctx *x, size_t i, size_t *j)
+{
+	size_t	 nt = x->ntok, k;
+	bool	 had = x->has_num;
+
+	*j = extract_token(x, i, true);
+	if (x->tok[nt].type == EXTRACT_WORD && (*j == x->len ||
+	    (extract_class[(unsigned char)x->text[*j]] & (EXTRACT_C_SPACE |
+	    EXTRACT_C_NL))))
+		return false;
+	if ((k = extract_junk_chunk(x->text, i, x->len)) == 0)
+		return false;
+	x->ntok = nt;
+	x->has_num = had;
+	*j = k;
+	return true;
+}
+
 static bool
 extract_sentence_end(const struct extract_ctx *x, size_t i)
 {
@@ -814,13 +846,19 @@ extract_text(const struct lexicon *lex, const char *text, size_t len,
 			i += c == 0xc2 ? 2 : 1;
 			continue;
 		}
-		if (space && (j = extract_junk_chunk(text, i, len)) != 0) {
+		if (space && x.ntok == EXTRACT_TOKENS_MAX &&
+		    (j = extract_junk_chunk(text, i, len)) != 0) {
 			i = j;
 			continue;
 		}
 		if (x.ntok == EXTRACT_TOKENS_MAX)
 			extract_sentence(&x);
-		j = extract_token(&x, i, space);
+		if (!space)
+			j = extract_token(&x, i, false);
+		else if (extract_token_junk(&x, i, &j)) {
+			i = j;
+			continue;
+		}
 		space = false;
 		if (j == i + 1 && extract_sentence_end(&x, i))
 			extract_sentence(&x);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <libxml/parser.h>
 #include <libxml/uri.h>
 
 #include "feed_int.h"
@@ -154,6 +155,67 @@ feed_parse(const char *buf, size_t len, const char *base_url,
 	return f;
 }
 
+static void
+feed_item_clear(struct feed_item *it)
+{
+	free(it->id);
+	free(it->title);
+	free(it->link);
+	free(it->summary);
+	free(it->content);
+	free(it->lang);
+}
+
+/* One slot of feed_dedup's table: an id's hash and its kept item. */
+struct feed_dedup_slot {
+	uint64_t	 hash;		/* 0: empty */
+	size_t		 item;
+};
+
+size_t
+feed_dedup(struct feed *f, char *first, size_t firstlen)
+{
+	struct feed_dedup_slot	*slots, *sl;
+	uint64_t		 h;
+	size_t			 cap, i, j, k, n = 0;
+
+	if (firstlen > 0)
+		first[0] = '\0';
+	if (f->nitems < 2)
+		return 0;
+	/* Open addressing, at most half full. */
+	for (cap = 16; cap < f->nitems * 2; cap *= 2)
+		;
+	slots = xcalloc(cap, sizeof(*slots));
+	for (i = k = 0; i < f->nitems; i++) {
+		h = util_hash64(f->items[i].id, strlen(f->items[i].id),
+		    UTIL_HASH_SEED) | 1;
+		for (j = h & (cap - 1); (sl = &slots[j])->hash != 0;
+		    j = (j + 1) & (cap - 1))
+			if (sl->hash == h &&
+			    strcmp(f->items[sl->item].id, f->items[i].id) == 0)
+				break;
+		if (sl->hash != 0) {
+			if (n++ == 0 && firstlen > 0)
+				util_strlcpy(first, f->items[i].id, firstlen);
+			feed_item_clear(&f->items[i]);
+			continue;
+		}
+		sl->hash = h;
+		sl->item = k;
+		f->items[k++] = f->items[i];
+	}
+	f->nitems = k;
+	free(slots);
+	return n;
+}
+
+void
+feed_init(void)
+{
+	xmlInitParser();
+}
+
 void
 feed_free(struct feed *f)
 {
@@ -161,14 +223,8 @@ feed_free(struct feed *f)
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->nitems; i++) {
-		free(f->items[i].id);
-		free(f->items[i].title);
-		free(f->items[i].link);
-		free(f->items[i].summary);
-		free(f->items[i].content);
-		free(f->items[i].lang);
-	}
+	for (i = 0; i < f->nitems; i++)
+		feed_item_clear(&f->items[i]);
 	free(f->items);
 	free(f->version);
 	free(f->title);

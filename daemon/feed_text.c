@@ -287,24 +287,37 @@ feed_text_html(struct feed_text_out *o, const char *s, size_t n)
  * titles, ids, links and dates are, and then one copy replaces the
  * byte-by-byte pass.
  */
+#define FEED_TEXT_P_SPACE	0x01	/* fine unless after a space */
+#define FEED_TEXT_P_MARKUP	0x02	/* '<', '&': decoded in HTML */
+#define FEED_TEXT_P_BAD		0x04	/* controls, 0xc2 (NBSP, C1) */
+static const unsigned char feed_text_pclass[256] = {
+	[0 ... 31] = FEED_TEXT_P_BAD, [' '] = FEED_TEXT_P_SPACE,
+	['<'] = FEED_TEXT_P_MARKUP, ['&'] = FEED_TEXT_P_MARKUP,
+	[0xc2] = FEED_TEXT_P_BAD,
+};
+
 static bool
 feed_text_is_plain(const char *s, size_t n, enum feed_text_type type)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
+	unsigned char		 stop = FEED_TEXT_P_SPACE | FEED_TEXT_P_BAD;
+	size_t			 i = 0;
 
 	if (n == 0 || n > FEED_MAX_FIELD || p[0] == ' ' || p[n - 1] == ' ')
 		return false;
-	for (i = 0; i < n; i++) {
-		if (p[i] > ' ' && p[i] != 0xc2 && p[i] != '<' && p[i] != '&')
-			continue;
-		if (p[i] == ' ' && p[i - 1] != ' ')
-			continue;
-		if ((p[i] == '<' || p[i] == '&') && type != FEED_TEXT_HTML)
-			continue;
-		return false;
+	if (type == FEED_TEXT_HTML)
+		stop |= FEED_TEXT_P_MARKUP;
+	/* One table look-up per byte; p[0] is no space, so p[i - 1] is. */
+	for (;;) {
+		while (i < n && !(feed_text_pclass[p[i]] & stop))
+			i++;
+		if (i == n)
+			return true;
+		if (feed_text_pclass[p[i]] != FEED_TEXT_P_SPACE ||
+		    p[i - 1] == ' ')
+			return false;
+		i++;
 	}
-	return true;
 }
 
 /*

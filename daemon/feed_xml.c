@@ -86,7 +86,7 @@ struct feed_xml_sax {
 	size_t			 nents;
 	bool			 ent_kept;	/* a reference stayed literal */
 	size_t			 expanded;	/* entity text inlined so far */
-	size_t			 item_bytes;	/* arena used by the open item */
+	size_t			 item_bytes;	/* arena of the open item */
 	size_t			 doc_bytes;	/* arena used outside items */
 	char			 refused[160];	/* a bound that was blown, or
 						   "" */

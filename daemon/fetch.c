@@ -87,6 +87,7 @@ struct fetch_xfer {
 	fetch_done_cb		 cb;
 	void			*arg;
 	long			 max_body;
+	unsigned		 protocols;	/* the request's mask, or 0 */
 	bool			 allow_private;
 	bool			 over_limit;
 	bool			 all_permanent;	/* every 3xx so far 301/308 */
@@ -126,6 +127,9 @@ fetch_addr_is_private(const struct sockaddr *sa)
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
 	};
 	static const unsigned char	 zero[12] = { 0 };
+	static const unsigned char	 siit[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0
+	};
 	static const unsigned char	 nat64[12] = {
 		0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0
 	};
@@ -144,10 +148,10 @@ fetch_addr_is_private(const struct sockaddr *sa)
 	/*
 	 * Forms that carry a v4 address are judged by it: mapped, the old
 	 * compatible form (which also covers :: and ::1 via 0.0.0.0/8),
-	 * NAT64 and 6to4.
+	 * SIIT's translated form ::ffff:0:a.b.c.d, NAT64 and 6to4.
 	 */
 	if (memcmp(b, mapped, 12) == 0 || memcmp(b, zero, 12) == 0 ||
-	    memcmp(b, nat64, 12) == 0)
+	    memcmp(b, siit, 12) == 0 || memcmp(b, nat64, 12) == 0)
 		return fetch_v4_is_private(fetch_v4_at(b + 12));
 	if (b[0] == 0x20 && b[1] == 0x02)
 		return fetch_v4_is_private(fetch_v4_at(b + 2));
@@ -611,6 +615,7 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 {
 	const struct fetch_options	*o = &f->opts;
 	const char			*protos, *redir;
+	unsigned			 mask = o->protocols;
 	CURLMcode			 mrc;
 
 	if ((x->slot = fetch_slot_get(f)) == NULL)
@@ -623,7 +628,10 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	x->redirects = 0;
 	curl_slist_free_all(x->headers);
 	x->headers = NULL;
-	switch (o->protocols & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
+	/* A request may narrow the options' schemes, never widen them. */
+	if (x->protocols != 0)
+		mask &= x->protocols;
+	switch (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
 	case FETCH_PROTO_HTTP:
 		protos = redir = "http";
 		break;
@@ -635,11 +643,11 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		break;
 	}
 	/* Redirects never lead to file://, even when feeds may use it. */
-	if (o->protocols & FETCH_PROTO_FILE)
-		protos = (o->protocols & (FETCH_PROTO_HTTP |
-		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTP ? "http,file" :
-		    (o->protocols & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
-		    FETCH_PROTO_HTTPS ? "https,file" : "http,https,file";
+	if (mask & FETCH_PROTO_FILE)
+		protos = (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
+		    FETCH_PROTO_HTTP ? "http,file" : (mask & (FETCH_PROTO_HTTP |
+		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTPS ? "https,file" :
+		    "http,https,file";
 	fetch_add_header(x, "If-None-Match", x->etag);
 	fetch_add_header(x, "If-Modified-Since", x->last_modified);
 	x->headers = curl_slist_append(x->headers, "Accept: "
@@ -747,6 +755,7 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 	x->cb = cb;
 	x->arg = arg;
 	x->url = xstrdup(req->url);
+	x->protocols = req->protocols;
 	if (req->etag != NULL)
 		x->etag = xstrndup(req->etag, FETCH_MAX_VALIDATOR + 1);
 	if (req->last_modified != NULL)
@@ -767,6 +776,60 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 	}
 	f->pending++;
 	return 0;
+}
+
+static const char *
+fetch_dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+struct fetch_result *
+fetch_result_copy(const struct fetch_result *r)
+{
+	struct fetch_result	*c = xmalloc(sizeof(*c));
+	char			*body = NULL;
+
+	*c = *r;
+	if (r->body != NULL) {
+		/* Bodies are NUL-terminated, and may hold NULs themselves. */
+		body = xmalloc(r->len + 1);
+		memcpy(body, r->body, r->len);
+		body[r->len] = '\0';
+	}
+	c->body = body;
+	c->url = fetch_dup_or_null(r->url);
+	c->error = fetch_dup_or_null(r->error);
+	c->content_type = fetch_dup_or_null(r->content_type);
+	c->etag = fetch_dup_or_null(r->etag);
+	c->last_modified = fetch_dup_or_null(r->last_modified);
+	c->effective_url = fetch_dup_or_null(r->effective_url);
+	c->moved_to = fetch_dup_or_null(r->moved_to);
+	return c;
+}
+
+void
+fetch_result_free(struct fetch_result *r)
+{
+	if (r == NULL)
+		return;
+	free((char *)r->url);
+	free((char *)r->error);
+	free((char *)r->body);
+	free((char *)r->content_type);
+	free((char *)r->etag);
+	free((char *)r->last_modified);
+	free((char *)r->effective_url);
+	free((char *)r->moved_to);
+	free(r);
+}
+
+unsigned
+fetch_follow_protocols(const char *url)
+{
+	if (url != NULL && strncasecmp(url, "https:", 6) == 0)
+		return FETCH_PROTO_HTTPS;
+	return FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS;
 }
 
 size_t

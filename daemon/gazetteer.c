@@ -53,12 +53,24 @@ struct gazetteer_list {
 	size_t			 n, cap;
 };
 
+/*
+ * A phrase some name starts with (or is): its first len bytes of a name's
+ * norm, and that name when the phrase is all of it.
+ */
+struct gazetteer_phrase {
+	const char	*norm;		/* NULL: a free slot */
+	size_t		 len;
+	int		 name;		/* index into names, or -1 */
+};
+
 struct gazetteer {
 	struct gazetteer_list	 nodes[3];	/* by enum gazetteer_kind */
 	struct gazetteer_name	*names;
 	size_t			 nnames, capnames;
 	struct gazetteer_agency	*agencies;
 	size_t			 nagencies;
+	struct gazetteer_phrase	*phrases;	/* open addressing */
+	size_t			 nphrases;	/* slots, a power of two */
 };
 
 /* One word of a text: where it is. */
@@ -69,7 +81,20 @@ struct gazetteer_word {
 static bool
 gazetteer_is_word(unsigned char ch)
 {
-	return isalnum(ch) || ch >= 0x80;
+	/* isalnum(3) of the C locale (the daemon's) or UTF-8, one look-up. */
+	static const bool word[256] = {
+		['0' ... '9'] = true, ['A' ... 'Z'] = true,
+		['a' ... 'z'] = true, [0x80 ... 0xff] = true,
+	};
+
+	return word[ch];
+}
+
+/* tolower(3) of the C locale, inline. */
+static char
+gazetteer_lower(unsigned char ch)
+{
+	return (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
 }
 
 /*
@@ -112,7 +137,8 @@ gazetteer_norm(const char *s, const struct gazetteer_word *w, size_t n,
 		if (i > 0)
 			buf[o++] = ' ';
 		for (j = 0; j < w[i].len; j++)
-			buf[o++] = (char)tolower((unsigned char)s[w[i].off + j]);
+			buf[o++] = gazetteer_lower((unsigned char)s[w[i].off +
+			    j]);
 	}
 	buf[o] = '\0';
 	return true;
@@ -290,6 +316,64 @@ gazetteer_load_file(struct gazetteer *g, const char *path, char *err,
 	return 0;
 }
 
+/*
+ * The phrase slot for the len bytes at p whose FNV-1a hash is h: the one
+ * holding them, or the free slot where they would go.
+ */
+static struct gazetteer_phrase *
+gazetteer_phrase_slot(const struct gazetteer *g, const char *p, size_t len,
+    uint64_t h)
+{
+	struct gazetteer_phrase	*e;
+	size_t			 i;
+
+	for (i = h & (g->nphrases - 1);; i = (i + 1) & (g->nphrases - 1)) {
+		e = &g->phrases[i];
+		if (e->norm == NULL ||
+		    (e->len == len && memcmp(e->norm, p, len) == 0))
+			return e;
+	}
+}
+
+/*
+ * Every word prefix of every name ("kabupaten", "kabupaten demak"), so a
+ * scan extends a phrase word by word only while some name goes on, and
+ * most words (that start no name) cost one look-up.
+ */
+static void
+gazetteer_index_phrases(struct gazetteer *g)
+{
+	struct gazetteer_phrase	*e;
+	const char		*norm;
+	size_t			 i, len, all = 0;
+
+	for (i = 0; i < g->nnames; i++)
+		for (norm = g->names[i].norm; *norm != '\0'; norm++)
+			all += *norm == ' ';
+	all += g->nnames;
+	for (g->nphrases = 64; g->nphrases < 2 * all; g->nphrases *= 2)
+		;
+	g->phrases = xcalloc(g->nphrases, sizeof(*g->phrases));
+	for (i = 0; i < g->nnames; i++) {
+		norm = g->names[i].norm;
+		for (len = 0;; len++) {
+			if (norm[len] != ' ' && norm[len] != '\0')
+				continue;
+			e = gazetteer_phrase_slot(g, norm, len,
+			    util_hash64(norm, len, UTIL_HASH_SEED));
+			if (e->norm == NULL) {
+				e->norm = norm;
+				e->len = len;
+				e->name = -1;
+			}
+			if (norm[len] == '\0') {
+				e->name = (int)i;
+				break;
+			}
+		}
+	}
+}
+
 static int
 gazetteer_name_cmp(const void *a, const void *b)
 {
@@ -335,6 +419,7 @@ gazetteer_index(struct gazetteer *g)
 		g->names[o++] = g->names[i];
 	}
 	g->nnames = o;
+	gazetteer_index_phrases(g);
 	return NULL;
 }
 
@@ -413,59 +498,60 @@ gazetteer_free(struct gazetteer *g)
 		free(g->agencies[i].country);
 	}
 	free(g->agencies);
+	free(g->phrases);
 	free(g);
 }
 
-static const struct gazetteer_name *
-gazetteer_find(const struct gazetteer *g, const char *norm)
-{
-	size_t	 lo = 0, hi = g->nnames, mid;
-	int	 c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = strcmp(norm, g->names[mid].norm)) == 0)
-			return &g->names[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
+#define GAZETTEER_SCAN_WORDS	4096	/* words looked at per call */
 
 /*
- * The longest name starting at word w[0] of the n left; its word count.
- * s has len bytes.  A place followed by "$" is a currency ("US$", "S$").
+ * The longest name that the words at w (n of them; s has len bytes)
+ * start with, as the number of its words (0: none) and *hit.  A place
+ * whose last word is lower-case is no match, nor one followed by "$" (a
+ * currency: "US$", "S$"); a shorter name may be.
  */
 static size_t
 gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
     const struct gazetteer_word *w, size_t n,
     const struct gazetteer_name **hit)
 {
-	size_t			 end;
-	char			 buf[GAZETTEER_NORM_MAX];
-	const struct gazetteer_name *nm;
-	size_t			 k;
-	unsigned char		 first;
+	const struct gazetteer_phrase	*e;
+	const struct gazetteer_name	*nm;
+	char				 buf[GAZETTEER_NORM_MAX];
+	uint64_t			 h = UTIL_HASH_SEED;
+	size_t				 k, j, o = 0, best = 0, end;
 
-	for (k = n < GAZETTEER_WORDS_MAX ? n : GAZETTEER_WORDS_MAX; k > 0;
-	    k--) {
-		if (!gazetteer_norm(s, w, k, buf, sizeof(buf)) ||
-		    (nm = gazetteer_find(g, buf)) == NULL)
+	if (n > GAZETTEER_WORDS_MAX)
+		n = GAZETTEER_WORDS_MAX;
+	for (k = 0; k < n; k++) {
+		/* buf and h grow by " word", as gazetteer_norm writes. */
+		if (o + w[k].len + 2 > sizeof(buf))
+			break;
+		if (k > 0) {
+			buf[o++] = ' ';
+			h = (h ^ ' ') * 0x100000001b3ULL;
+		}
+		for (j = 0; j < w[k].len; j++) {
+			buf[o] = gazetteer_lower((unsigned char)s[w[k].off +
+			    j]);
+			h = (h ^ (unsigned char)buf[o++]) * 0x100000001b3ULL;
+		}
+		e = gazetteer_phrase_slot(g, buf, o, h);
+		if (e->norm == NULL)
+			break;		/* no name goes on like this */
+		if (e->name == -1)
 			continue;
-		first = (unsigned char)s[w[k - 1].off];
-		end = w[k - 1].off + w[k - 1].len;
-		if (nm->kind == GAZETTEER_PLACE && (islower(first) ||
+		nm = &g->names[e->name];
+		end = w[k].off + w[k].len;
+		if (nm->kind == GAZETTEER_PLACE &&
+		    (islower((unsigned char)s[w[k].off]) ||
 		    (end < len && s[end] == '$')))
 			continue;
 		*hit = nm;
-		return k;
+		best = k + 1;
 	}
-	return 0;
+	return best;
 }
-
-#define GAZETTEER_SCAN_WORDS	4096	/* words looked at per call */
 
 size_t
 gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,

@@ -17,13 +17,27 @@
 #include <strings.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
 #include "http.h"
+#include "log.h"
 #include "util.h"
+
+/*
+ * Monitoring needs a handful of connections.  1,100 held ones took the
+ * daemon to its fd limit and every fetch failed (issue 17).  libevent 2.1
+ * has no evhttp_set_max_connections, so each accepted connection's
+ * bufferevent is made here (evhttp_set_bevcb) and counted; its close is
+ * learnt from evhttp's own close callback, set on the connection right
+ * after evhttp made it.  At the cap the listener stops accepting: further
+ * clients wait in the kernel's backlog and take none of the fds fetches
+ * need.  Idle connections end after the 10-second timeout.
+ */
+#define HTTP_MAX_CONNS	32
 
 struct http {
 	struct evhttp		*evh;
@@ -32,6 +46,12 @@ struct http {
 	http_health_cb		 health_cb;
 	void			*arg;
 	int			 port;
+	size_t			 nconns;	/* connections open */
+	bool			 paused;	/* not accepting: at the cap */
+	bool			 freeing;	/* in http_free */
+	struct event		*ev_adopt;	/* adopts what was accepted */
+	struct bufferevent	**fresh;	/* accepted, not adopted yet */
+	size_t			 nfresh, cfresh;
 	http_page_cb		 page_cb;	/* NULL: no page routes */
 	void			*page_arg;
 	char			*token;		/* bearer token, or NULL */
@@ -43,6 +63,78 @@ struct http {
 struct http_req {
 	struct evhttp_request	*req;
 };
+
+static void
+http_conn_close_cb(struct evhttp_connection *evcon, void *arg)
+{
+	struct http	*h = arg;
+
+	(void)evcon;
+	if (h->freeing)
+		return;
+	h->nconns--;
+	if (h->paused && h->nconns < HTTP_MAX_CONNS) {
+		h->paused = false;
+		evconnlistener_enable(
+		    evhttp_bound_socket_get_listener(h->sock));
+	}
+}
+
+/*
+ * Runs in the same loop turn as the accepts, before any of those sockets
+ * can have an event: evhttp has by now made each connection around our
+ * bufferevent and set itself as the bufferevent's callback argument
+ * (libevent 2.1's evhttp_connection_base_bufferevent_new), which is how
+ * the connection is found to hang our close callback on.
+ */
+static void
+http_adopt_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http			*h = arg;
+	struct evhttp_connection	*evcon;
+	void				*cbarg;
+	size_t				 i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < h->nfresh; i++) {
+		cbarg = NULL;
+		bufferevent_getcb(h->fresh[i], NULL, NULL, NULL, &cbarg);
+		if ((evcon = cbarg) != NULL &&
+		    evhttp_connection_get_bufferevent(evcon) == h->fresh[i])
+			evhttp_connection_set_closecb(evcon,
+			    http_conn_close_cb, h);
+		else
+			h->nconns--;	/* not evhttp's: never counted out */
+	}
+	h->nfresh = 0;
+}
+
+static struct bufferevent *
+http_conn_bev_cb(struct event_base *base, void *arg)
+{
+	struct http		*h = arg;
+	struct bufferevent	*bev;
+
+	if ((bev = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		return NULL;
+	if (h->nfresh == h->cfresh) {
+		h->cfresh = h->cfresh == 0 ? 16 : h->cfresh * 2;
+		h->fresh = xreallocarray(h->fresh, h->cfresh,
+		    sizeof(*h->fresh));
+	}
+	h->fresh[h->nfresh++] = bev;
+	event_active(h->ev_adopt, EV_TIMEOUT, 0);
+	if (++h->nconns >= HTTP_MAX_CONNS && !h->paused) {
+		h->paused = true;
+		evconnlistener_disable(evhttp_bound_socket_get_listener(
+		    h->sock));
+		log_warn("http: %d connections open; accepting no more until "
+		    "one closes", HTTP_MAX_CONNS);
+	}
+	return bev;
+}
 
 static void
 http_reply(struct evhttp_request *req, int code, const char *reason,
@@ -278,11 +370,21 @@ http_new(struct event_base *base, const char *listen, http_metrics_cb mcb,
 	evhttp_set_cb(h->evh, "/metrics", http_metrics_handler, h);
 	evhttp_set_cb(h->evh, "/healthz", http_health_handler, h);
 	evhttp_set_gencb(h->evh, http_notfound_handler, h);
+	if ((h->ev_adopt = event_new(base, -1, 0, http_adopt_cb, h)) ==
+	    NULL) {
+		snprintf(err, errlen, "cannot create the http events");
+		evhttp_free(h->evh);
+		free(h);
+		return NULL;
+	}
+	evhttp_set_bevcb(h->evh, http_conn_bev_cb, h);
 	h->sock = evhttp_bind_socket_with_handle(h->evh, host,
 	    (ev_uint16_t)port);
 	if (h->sock == NULL) {
 		snprintf(err, errlen, "cannot listen on %s", listen);
+		h->freeing = true;
 		evhttp_free(h->evh);
+		event_free(h->ev_adopt);
 		free(h);
 		return NULL;
 	}
@@ -309,7 +411,10 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
+	h->freeing = true;
 	evhttp_free(h->evh);
+	event_free(h->ev_adopt);
+	free(h->fresh);
 	free(h->token);
 	free(h);
 }

@@ -12,10 +12,10 @@
  * daemon on a Redis or disk error, never log the password, and never let a
  * redisAsyncContext leave this file.
  *
- * Cluster note: the batch script also runs per claim key (its four keys
- * share one hash tag) with the stream write left to the caller, which is
- * how tests/integration/test_cluster.sh drives it through redis-cli -c;
- * this client itself talks to one node and follows no MOVED redirects.
+ * On Redis Cluster (a redis+cluster:// url) the same batch calls go to
+ * store_cluster.c instead of the one connection, which splits each into
+ * calls of one slot; reads and leases are routed by their key's slot.
+ * The queue, the spool and the offline answers are the same in both.
  */
 #include <sys/queue.h>
 #include <sys/random.h>
@@ -48,6 +48,9 @@
 
 #define STORE_BACKOFF_MIN_MS	100
 #define STORE_BACKOFF_MAX_MS	30000
+/* Seconds without any reply, commands waiting, before the link is
+   declared stalled. */
+#define STORE_STALL_SECONDS	10
 #define STORE_QUEUE_MAX		10000
 #define STORE_DONE_MAX		20000	/* dedupe tokens kept per key */
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
@@ -55,6 +58,7 @@
 #define STORE_REJECTS_EVERY	5	/* s between reads of the rejects */
 #define STORE_STORY_WINDOW	"7776000" /* 90 days, for place stories */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
+#define STORE_CLUSTER_SCHEME	"redis+cluster://"
 #define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
 
 
@@ -101,7 +105,13 @@ TAILQ_HEAD(store_reads, store_read);
 struct store {
 	struct event_base	*base;
 	redisAsyncContext	*ac;		/* NULL while disconnected */
+	struct store_cluster	*cluster;	/* or NULL: one Redis */
+	struct util_buf		 resp;		/* a command being formatted */
 	struct event		*timer;		/* reconnect */
+	struct event		*ev_stall;	/* each second: any reply? */
+	unsigned long long	 replies;	/* replies received */
+	unsigned long long	 stall_mark;	/* replies at the last check */
+	int			 stall_secs;	/* seconds without one */
 	bool			 ready;		/* set up, scripts loaded */
 	bool			 down;		/* outage already logged */
 	bool			 freeing;
@@ -175,6 +185,7 @@ static const char *const store_scripts[STORE_NSCRIPTS] = {
 };
 
 static void	store_connect(struct store *);
+static void	store_lost(struct store *, const char *);
 static void	store_send_batch(struct store *, struct store_qbatch *);
 static void	store_spool_load(struct store *);
 static void	store_defer_done(struct store *, store_done_cb, void *);
@@ -207,6 +218,36 @@ store_parse_url(struct store *s, const char *url, char *err, size_t errlen)
 	s->path = a.path;
 	s->db = a.db;
 	return rc;
+}
+
+/*
+ * argv on the one connection, formatted here: hiredis formats each
+ * argument with a printf, a few per cent of a cold cycle.
+ */
+static void
+store_send_argv(struct store *s, redisCallbackFn *cb, void *priv, int argc,
+    const char **argv, const size_t *argvlen)
+{
+	util_buf_reset(&s->resp);
+	rcluster_format_argv(&s->resp, argc, argv, argvlen);
+	s->stats.commands++;
+	redisAsyncFormattedCommand(s->ac, cb, priv, s->resp.data,
+	    s->resp.len);
+	if (s->resp.cap > 1024 * 1024)
+		util_buf_free(&s->resp);	/* keep no huge batch's room */
+}
+
+/* One command on the connection, or to the master of key's slot. */
+static void
+store_command(struct store *s, const char *key, redisCallbackFn *cb,
+    void *priv, int argc, const char **argv, const size_t *argvlen)
+{
+	if (s->cluster != NULL) {
+		store_cluster_command(s->cluster, key, cb, priv, argc, argv,
+		    argvlen);
+		return;
+	}
+	store_send_argv(s, cb, priv, argc, argv, argvlen);
 }
 
 static void
@@ -281,6 +322,18 @@ store_qbatch_free(struct store_qbatch *b)
 	free(b);
 }
 
+/* v as 16 lower-case hex digits and a NUL, as "%016" PRIx64 prints it. */
+static void
+store_hex64(char buf[17], uint64_t v)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	int			 i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		buf[i] = digits[v & 0xf];
+	buf[16] = '\0';
+}
+
 /* The hash tag of a feed's keys: FNV-1a of its URL, so any URL fits. */
 static void
 store_feed_tag(const struct store *s, const char *feed_url, char *buf,
@@ -288,6 +341,54 @@ store_feed_tag(const struct store *s, const char *feed_url, char *buf,
 {
 	snprintf(buf, len, "{%sf:%016" PRIx64 "}", s->prefix,
 	    util_hash64(feed_url, strlen(feed_url), UTIL_HASH_SEED));
+}
+
+/* Any reply is progress: the stall watch counts them. */
+static void
+store_progress(const redisAsyncContext *ac, const void *reply)
+{
+	struct store	*s = ac->data;
+
+	if (reply != NULL && s != NULL)
+		s->replies++;
+}
+
+/*
+ * hiredis 0.14 has no command timeout (redisAsyncSetTimeout came in 1.0),
+ * so a stopped Redis (SIGSTOP, a hung host: the socket stays open) used
+ * to stall every write silently.  Once a second: commands are waiting
+ * and no reply came for STORE_STALL_SECONDS, so the connection is dropped
+ * like a lost one (its batches go back to the queue, the scripts make a
+ * replay a no-op), logged and counted.
+ */
+static void
+store_stall_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+
+	(void)fd;
+	(void)what;
+	if (s->ac == NULL || s->ac->replies.head == NULL ||
+	    s->replies != s->stall_mark) {
+		s->stall_mark = s->replies;
+		s->stall_secs = 0;
+		return;
+	}
+	if (++s->stall_secs < STORE_STALL_SECONDS)
+		return;
+	s->stall_secs = 0;
+	s->stats.stalls++;
+	if (!s->down)
+		log_warn("redis: no reply for %d s with commands waiting "
+		    "url=%s; reconnecting", STORE_STALL_SECONDS, s->url);
+	/*
+	 * Pending callbacks get NULL, then the disconnect callback's
+	 * store_lost requeues; hiredis calls it only for a connection that
+	 * was up, so a stalled connect is declared lost here.
+	 */
+	redisAsyncFree(s->ac);
+	if (s->ac != NULL)
+		store_lost(s, "no reply");
 }
 
 static void
@@ -430,6 +531,7 @@ store_init_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply	*r = reply;
 	intptr_t	 which = (intptr_t)priv;
 
+	store_progress(ac, reply);
 	if (r == NULL || s->freeing || ac != s->ac)
 		return;
 	if (r->type == REDIS_REPLY_ERROR) {
@@ -487,6 +589,28 @@ store_disconnected_cb(const redisAsyncContext *ac, int status)
 	struct store	*s = ac->data;
 
 	store_lost(s, status == REDIS_OK ? "disconnected" : ac->errstr);
+}
+
+/*
+ * The cluster's slot map is complete or lost a master.  Calls already
+ * sent stay with the cluster client, which retries them until answered;
+ * only batches submitted meanwhile wait in the queue.
+ */
+static void
+store_cluster_state(bool ready, void *arg)
+{
+	struct store	*s = arg;
+
+	if (ready) {
+		store_ready(s);
+		return;
+	}
+	s->ready = false;
+	s->stats.errors++;
+	log_warn("redis: cluster url=%s lost a master; queueing", s->url);
+	s->down = true;
+	if (s->cb != NULL)
+		s->cb(false, s->arg);
 }
 
 static void
@@ -576,6 +700,18 @@ store_batch_done(struct store *s, struct store_qbatch *b)
 }
 
 static void	store_cmd_cb(redisAsyncContext *, void *, void *);
+static void	store_cmd_finish(struct store *, struct store_cmd *,
+		    const long long *);
+
+static void
+store_cluster_done(const long long *by, void *arg)
+{
+	struct store_cmd	*cmd = arg;
+
+	if (by == NULL)
+		cmd->batch->error = true;
+	store_cmd_finish(cmd->batch->s, cmd, by);
+}
 
 static void
 store_send_cmd(struct store *s, struct store_cmd *cmd, bool eval)
@@ -585,6 +721,17 @@ store_send_cmd(struct store *s, struct store_cmd *cmd, bool eval)
 	size_t		 lens[64];
 	size_t		*lv = lens, n = (size_t)cmd->argc + 2, i;
 
+	if (s->cluster != NULL) {
+		if (store_cluster_batch(s->cluster, cmd->argc, cmd->off,
+		    cmd->argvlen, cmd->buf.data, store_cluster_done, cmd) ==
+		    -1) {
+			log_error("redis: bad batch call feed=%s",
+			    cmd->batch->feed_url);
+			cmd->batch->error = true;
+			store_cmd_finish(s, cmd, NULL);
+		}
+		return;
+	}
 	if (n > sizeof(argv) / sizeof(argv[0])) {
 		av = xreallocarray(NULL, n, sizeof(*av));
 		lv = xreallocarray(NULL, n, sizeof(*lv));
@@ -596,8 +743,7 @@ store_send_cmd(struct store *s, struct store_cmd *cmd, bool eval)
 	for (i = 0; i < (size_t)cmd->argc; i++)
 		av[i + 2] = store_cmd_arg(cmd, (int)i);
 	memcpy(lv + 2, cmd->argvlen, (size_t)cmd->argc * sizeof(*lv));
-	s->stats.commands++;
-	redisAsyncCommandArgv(s->ac, store_cmd_cb, cmd, (int)n, av, lv);
+	store_send_argv(s, store_cmd_cb, cmd, (int)n, av, lv);
 	if (av != argv) {
 		free(av);
 		free(lv);
@@ -669,6 +815,7 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply		*r = reply;
 	char			 shown[UTIL_URL_SHOWN];
 
+	store_progress(ac, reply);
 	if (s->freeing)
 		return;
 	if (r == NULL) {
@@ -698,19 +845,31 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 		b->error = true;
 	} else if (r->type == REDIS_REPLY_ARRAY &&
 	    r->elements == STORE_ALERT_TYPES + 1) {
-		size_t	 i;
+		long long	 by[STORE_ALERT_TYPES];
+		size_t		 i;
 
 		/* Alerts published by type: new, changed, corroborated. */
 		store_log_alerts(s, b, r->element[STORE_ALERT_TYPES]);
-		for (i = 0; i < STORE_ALERT_TYPES; i++) {
-			if (r->element[i]->type != REDIS_REPLY_INTEGER)
-				continue;
-			b->nalerts += (int)r->element[i]->integer;
-			s->stats.alerts += (unsigned long long)
-			    r->element[i]->integer;
-			s->stats.alerts_by_type[i] += (unsigned long long)
-			    r->element[i]->integer;
-		}
+		for (i = 0; i < STORE_ALERT_TYPES; i++)
+			by[i] = r->element[i]->type == REDIS_REPLY_INTEGER ?
+			    r->element[i]->integer : 0;
+		store_cmd_finish(s, cmd, by);
+		return;
+	}
+	store_cmd_finish(s, cmd, NULL);
+}
+
+/* cmd is answered; by: alerts published by type (new, changed, corr.). */
+static void
+store_cmd_finish(struct store *s, struct store_cmd *cmd, const long long *by)
+{
+	struct store_qbatch	*b = cmd->batch;
+	size_t			 i;
+
+	for (i = 0; by != NULL && i < STORE_ALERT_TYPES; i++) {
+		b->nalerts += (int)by[i];
+		s->stats.alerts += (unsigned long long)by[i];
+		s->stats.alerts_by_type[i] += (unsigned long long)by[i];
 	}
 	cmd->done = true;
 	if (++b->ndone == b->ncmds)
@@ -765,8 +924,8 @@ store_spool_append(struct store *s, const struct store_qbatch *b)
 	struct stat	 st;
 	int		 fd, err;
 
-	fd = open(s->spool_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0600);
+	fd = open(s->spool_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
 	if (fd == -1) {
 		store_spool_error(s, "open", errno);
 		return -1;
@@ -935,7 +1094,9 @@ store_spool_save(struct store *s)
 		return;
 	}
 	xasprintf(&tmp, "%s.tmp", s->spool_path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* A symlink planted as spool.tmp must not be followed (truncated). */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
 	if (fd == -1)
 		goto fail;
 	TAILQ_FOREACH(b, &s->batches, entry)
@@ -1145,6 +1306,7 @@ store_new(struct event_base *base, const struct store_options *o,
 {
 	struct store	*s;
 	struct stat	 st;
+	struct timeval	 stall_tv = { 1, 0 };
 	size_t		 i;
 
 	if (o->url == NULL) {
@@ -1153,7 +1315,9 @@ store_new(struct event_base *base, const struct store_options *o,
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->spool_lock = -1;
-	if (store_parse_url(s, o->url, err, errlen) != 0)
+	if (strncmp(o->url, STORE_CLUSTER_SCHEME,
+	    strlen(STORE_CLUSTER_SCHEME)) != 0 &&
+	    store_parse_url(s, o->url, err, errlen) != 0)
 		goto fail;
 	for (i = 0; i < o->nwatches; i++) {
 		if (o->watches[i].pattern == NULL ||
@@ -1200,10 +1364,12 @@ store_new(struct event_base *base, const struct store_options *o,
 	s->backoff_ms = STORE_BACKOFF_MIN_MS;
 	s->timer = evtimer_new(base, store_timer_cb, s);
 	s->ev_defer = event_new(base, -1, 0, store_defer_cb, s);
-	if (s->timer == NULL || s->ev_defer == NULL) {
+	s->ev_stall = event_new(base, -1, EV_PERSIST, store_stall_cb, s);
+	if (s->timer == NULL || s->ev_defer == NULL || s->ev_stall == NULL) {
 		snprintf(err, errlen, "cannot create the store's events");
 		goto fail;
 	}
+	event_add(s->ev_stall, &stall_tv);
 	if (o->spool_path != NULL && o->spool_path[0] != '\0' &&
 	    store_spool_lock(s, o->spool_path) == 0) {
 		s->spool_path = xstrdup(o->spool_path);
@@ -1214,7 +1380,15 @@ store_new(struct event_base *base, const struct store_options *o,
 			    (long long)st.st_size);
 		}
 	}
-	store_connect(s);
+	if (strncmp(o->url, STORE_CLUSTER_SCHEME,
+	    strlen(STORE_CLUSTER_SCHEME)) == 0) {
+		s->cluster = store_cluster_new(base, o->url +
+		    strlen(STORE_CLUSTER_SCHEME), o->password, s->stream,
+		    s->stream_maxlen, store_cluster_state, s, err, errlen);
+		if (s->cluster == NULL)
+			goto fail;
+	} else
+		store_connect(s);
 	return s;
 fail:
 	store_free(s);
@@ -1235,6 +1409,7 @@ store_state_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply		*r = reply, *k, *v;
 	size_t			 i;
 
+	store_progress(ac, reply);
 	(void)ac;
 	if (rd->s->freeing) {
 		store_read_free(rd);
@@ -1283,6 +1458,8 @@ store_feed_state_get(struct store *s, const char *feed_url,
     store_state_cb cb, void *arg)
 {
 	struct store_read	*rd;
+	const char		*argv[2];
+	size_t			 argvlen[2];
 	char			 tag[64], *key;
 
 	if (!s->ready)
@@ -1291,8 +1468,11 @@ store_feed_state_get(struct store *s, const char *feed_url,
 	xasprintf(&key, "%s:state", tag);
 	rd = store_read_new(s, arg);
 	rd->state_cb = cb;
-	s->stats.commands++;
-	redisAsyncCommand(s->ac, store_state_reply_cb, rd, "HGETALL %s", key);
+	argv[0] = "HGETALL";
+	argv[1] = key;
+	argvlen[0] = 7;
+	argvlen[1] = strlen(key);
+	store_command(s, key, store_state_reply_cb, rd, 2, argv, argvlen);
 	free(key);
 	return 0;
 }
@@ -1306,6 +1486,7 @@ store_items_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	char			 hex[17];
 	size_t			 i;
 
+	store_progress(ac, reply);
 	(void)ac;
 	if (rd->s->freeing) {
 		store_read_free(rd);
@@ -1327,7 +1508,7 @@ store_items_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	st = xcalloc(rd->n, sizeof(*st));
 	for (i = 0; i < rd->n; i++) {
 		e = r->element[i];
-		snprintf(hex, sizeof(hex), "%016" PRIx64, rd->hashes[i]);
+		store_hex64(hex, rd->hashes[i]);
 		if (e->type != REDIS_REPLY_STRING)
 			st[i] = STORE_ITEM_NEW;
 		else if (strcmp(e->str, hex) == 0)
@@ -1385,9 +1566,8 @@ store_items_check(struct store *s, const char *feed_url,
 		argv[i + 2] = items[i].id;
 		argvlen[i + 2] = strlen(items[i].id);
 	}
-	s->stats.commands++;
-	redisAsyncCommandArgv(s->ac, store_items_reply_cb, rd, (int)n + 2,
-	    argv, argvlen);
+	store_command(s, key, store_items_reply_cb, rd, (int)n + 2, argv,
+	    argvlen);
 	free(argv);
 	free(argvlen);
 	free(key);
@@ -1401,6 +1581,7 @@ store_lease_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply		*r = reply;
 	int			 granted = -1;
 
+	store_progress(ac, reply);
 	(void)ac;
 	if (rd->s->freeing) {
 		store_read_free(rd);
@@ -1440,9 +1621,7 @@ store_lease(struct store *s, const char *feed_url, long ttl_ms,
 		argvlen[i] = strlen(argv[i]);
 	rd = store_read_new(s, arg);
 	rd->lease_cb = cb;
-	s->stats.commands++;
-	redisAsyncCommandArgv(s->ac, store_lease_reply_cb, rd, 6, argv,
-	    argvlen);
+	store_command(s, key, store_lease_reply_cb, rd, 6, argv, argvlen);
 	return 0;
 }
 
@@ -1758,7 +1937,7 @@ static void
 store_build_batch(struct store *s, const struct store_batch *in,
     struct store_cmd *cmd)
 {
-	char		 tag[64], iso[32], num[32];
+	char		 tag[64], iso[32], num[32], hex[17];
 	size_t		 i;
 	int		 nsidx, ns;
 
@@ -1798,7 +1977,8 @@ store_build_batch(struct store *s, const struct store_batch *in,
 	store_cmd_set(cmd, nsidx, num);
 	for (i = 0; i < in->nitems; i++) {
 		store_cmd_str(cmd, in->items[i].id);
-		store_cmd_fmt(cmd, "%016" PRIx64, in->items[i].hash);
+		store_hex64(hex, in->items[i].hash);
+		store_cmd_add(cmd, hex, 16);
 	}
 	for (i = 0; i < in->nclaims; i++)
 		store_build_claim(s, in, i, cmd);
@@ -1916,6 +2096,8 @@ store_get_stats(const struct store *s, struct store_stats *st)
 {
 	*st = s->stats;
 	st->rejected = s->rejects.n;
+	if (s->cluster != NULL)
+		st->commands += store_cluster_commands(s->cluster);
 	st->queued = s->nbatches;
 	st->spool_bytes = (long long)(s->spool_size - s->spool_done);
 }
@@ -1933,6 +2115,8 @@ store_free(struct store *s)
 	if (s->ac != NULL)
 		redisAsyncFree(s->ac);	/* NULL replies, ignored above */
 	s->ac = NULL;
+	store_cluster_free(s->cluster);	/* likewise */
+	s->cluster = NULL;
 	store_spool_save(s);
 	while ((b = TAILQ_FIRST(&s->batches)) != NULL) {
 		TAILQ_REMOVE(&s->batches, b, entry);
@@ -1946,6 +2130,8 @@ store_free(struct store *s)
 		event_free(s->ev_defer);
 	if (s->timer != NULL)
 		event_free(s->timer);
+	if (s->ev_stall != NULL)
+		event_free(s->ev_stall);
 	free(s->spool_path);
 	if (s->spool_lock != -1)
 		close(s->spool_lock);
@@ -1960,5 +2146,6 @@ store_free(struct store *s)
 	free(s->prefix);
 	free(s->channel);
 	free(s->stream);
+	util_buf_free(&s->resp);
 	free(s);
 }

@@ -12,10 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rcluster.h"
+
+struct event_base;
+
 /* A polled feed, or one claim key of it on a cluster; see store_lua.c. */
 extern const char	store_lua_batch[];
 /* The per-feed poll lease. */
 extern const char	store_lua_lease[];
+/* On a cluster: XADD alerts once each, by token (store_cluster.c). */
+extern const char	store_lua_stream[];
 /* Keys of the pre-story format to the current one, once per database. */
 extern const char	store_lua_migrate[];
 
@@ -79,5 +85,40 @@ int	store_spool_write(int fd, const char *feed_url, int argc,
 int	store_spool_read(int fd, off_t *pos, off_t end,
 	    struct store_spool_rec *r);
 void	store_spool_rec_free(struct store_spool_rec *);
+
+/*
+ * The store on Redis Cluster (store_cluster.c): owns an rcluster and runs
+ * a batch script call, laid out as store_build_batch makes it, as calls
+ * of one slot each.  seeds "host:port,..."; stream names the alert stream.
+ */
+struct store_cluster;
+enum store_cluster_script {
+	STORE_CLUSTER_BATCH,
+	STORE_CLUSTER_STREAM_SCRIPT,
+	STORE_CLUSTER_NSCRIPTS
+};
+/* ready: slot map complete and scripts loaded. */
+typedef void (*store_cluster_state_cb)(bool ready, void *arg);
+/* by: alerts XADDed per type (store.h order), NULL when a script failed. */
+typedef void (*store_cluster_done_cb)(const long long *by, void *arg);
+struct store_cluster *store_cluster_new(struct event_base *, const char *seeds,
+	    const char *password, const char *stream, long stream_maxlen,
+	    store_cluster_state_cb, void *arg, char *err, size_t errlen);
+bool	store_cluster_is_ready(const struct store_cluster *);
+/*
+ * Runs one batch call (args as for store_spool_write); cb is called once
+ * it is all through, never from inside this.  Returns -1 (cb not called)
+ * when the layout is not a batch's.
+ */
+int	store_cluster_batch(struct store_cluster *, int argc,
+	    const size_t *off, const size_t *argvlen, const char *buf,
+	    store_cluster_done_cb cb, void *arg);
+/* One command routed by key's slot (any master for NULL). */
+int	store_cluster_command(struct store_cluster *, const char *key,
+	    rcluster_cb cb, void *priv, int argc, const char **argv,
+	    const size_t *argvlen);
+unsigned long long store_cluster_commands(const struct store_cluster *);
+/* Disconnects; unanswered calls get no callback.  NULL: no-op. */
+void	store_cluster_free(struct store_cluster *);
 
 #endif

@@ -56,8 +56,11 @@
  * earlier call); without them (cluster) the claim's dedupe token decides.
  * Returns, when it XADDed them itself, the number of alerts published by
  * type (new, changed, corroborated) and one "TYPE\tCURKEY\tOLD\tNEW" line
- * per alert for the log; else the array of alerts for the caller to XADD.  The oldest seen ids beyond
- * the limit are forgotten.
+ * per alert for the log; else per alert: type, stream token (cur key,
+ * \031, dedupe token), the alert, the cur key; each also kept in the cur
+ * hash as field "o:<token>" until the caller has XADDed it and deletes
+ * the field (a replay whose token is already done returns the kept copy
+ * again).  The oldest seen ids beyond the limit are forgotten.
  */
 const char store_lua_batch[] =
 "local A, K, call = ARGV, KEYS, redis.call\n"
@@ -69,14 +72,21 @@ const char store_lua_batch[] =
 "if A[13] == '1' then stream = K[k]; k = k + 1 end\n"
 "local out, nal, lg = {}, 0, {}\n"
 "local by = {new = 0, changed = 0, corroborated = 0}\n"
-"local function deliver(msg, kind, prev, value)\n"
+/* Cluster: kept in the claim's hash until the caller XADDed it. */
+"local function keep(kind, cur, tok, msg)\n"
+"  local n = #out\n"
+"  out[n + 1], out[n + 2] = kind, cur .. '\\031' .. tok\n"
+"  out[n + 3], out[n + 4] = msg, cur\n"
+"end\n"
+"local function deliver(msg, kind, prev, value, cur, tok)\n"
 "  call('PUBLISH', chan, msg)\n"
 "  if stream then\n"
 "    call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'alert', msg)\n"
 "    lg[#lg + 1] = kind .. '\\t' .. K[k] .. '\\t' .. (prev or '') ..\n"
 "        '\\t' .. value\n"
 "  else\n"
-"    out[#out + 1] = msg\n"
+"    call('HSET', cur, 'o:' .. tok, kind .. ' ' .. msg)\n"
+"    keep(kind, cur, tok, msg)\n"
 "  end\n"
 "  nal = nal + 1\n"
 "  by[kind] = by[kind] + 1\n"
@@ -133,7 +143,14 @@ const char store_lua_batch[] =
 "  if fk then\n"
 "    if skip[tonumber(A[a + 13])] then return end\n"
 "  else\n"
-"    if call('ZADD', done, 'NX', now, A[a]) == 0 then return end\n"
+"    if call('ZADD', done, 'NX', now, A[a]) == 0 then\n"
+"      local o = call('HGET', cur, 'o:' .. A[a])\n"
+"      if o then\n"
+"        local sp = string.find(o, ' ', 1, true)\n"
+"        keep(string.sub(o, 1, sp - 1), cur, A[a], string.sub(o, sp + 1))\n"
+"      end\n"
+"      return\n"
+"    end\n"
 "    trim(done, dmax)\n"
 "  end\n"
 "  local value, max = tonumber(A[a + 1]), tonumber(A[a + 2])\n"
@@ -194,7 +211,7 @@ const char store_lua_batch[] =
 "        local n = call('HINCRBY', cur, 'sources', 1)\n"
 "        if watched and corr then\n"
 "          deliver(splice(al, 'corroborated', c[7], n), 'corroborated',\n"
-"              c[1], A[a + 1])\n"
+"              c[1], A[a + 1], cur, A[a])\n"
 "        end\n"
 "      end\n"
 "      return\n"
@@ -208,8 +225,10 @@ const char store_lua_batch[] =
 "      'figure', fig, 'sources', 1, 'updated', A[1], 'src1', A[a + 12],\n"
 "      'hn', hn, 'story_label', story_label(al))\n"
 "  if watched then\n"
-"    if kind == 'new' then deliver(al, kind, nil, A[a + 1])\n"
-"    else deliver(splice(al, kind, c[7]), kind, c[1], A[a + 1]) end\n"
+"    if kind == 'new' then deliver(al, kind, nil, A[a + 1], cur, A[a])\n"
+"    else\n"
+"      deliver(splice(al, kind, c[7]), kind, c[1], A[a + 1], cur, A[a])\n"
+"    end\n"
 "  end\n"
 "end\n"
 /* An item seen with this content hash was written by another call. */
@@ -255,6 +274,26 @@ const char store_lua_batch[] =
 "end\n"
 "if stream then return {by.new, by.changed, by.corroborated, lg} end\n"
 "return out\n";
+
+/*
+ * KEYS: 1 stream, 2 delivered tokens (a zset in the stream's slot).  ARGV:
+ * 1 stream maxlen, then per alert type, stream token, alert JSON.  XADDs
+ * the alerts whose token is not yet delivered; the set keeps as many
+ * tokens as the stream keeps entries.  Returns how many it XADDed per type:
+ * new, changed, corroborated.
+ */
+const char store_lua_stream[] =
+"local by = {new = 0, changed = 0, corroborated = 0}\n"
+"local now = redis.call('TIME')[1]\n"
+"for i = 2, #ARGV, 3 do\n"
+"  if redis.call('ZADD', KEYS[2], 'NX', now, ARGV[i + 1]) == 1 then\n"
+"    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'alert',\n"
+"        ARGV[i + 2])\n"
+"    by[ARGV[i]] = (by[ARGV[i]] or 0) + 1\n"
+"  end\n"
+"end\n"
+"redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[1]) - 1)\n"
+"return {by.new, by.changed, by.corroborated}\n";
 
 /*
  * KEYS: 1 lease.  ARGV: 1 instance id, 2 ttl ms.  Returns 1 when the lease

@@ -3,8 +3,11 @@
  * blocking hiredis client (the tool has no event loop): follow the alert
  * channel with SUBSCRIBE, or replay the alert stream from an id and then
  * keep reading it with XREAD BLOCK from the last id seen, so that replay
- * and live follow meet without a gap or a repeat.  It never writes to
- * Redis and never logs the password.
+ * and live follow meet without a gap or a repeat.  On a cluster it reads
+ * from the first seed that answers (a PUBLISH reaches every node) or from
+ * the master of the stream's slot; a failover or migration during the
+ * tail ends it with the MOVED error.  It never writes to Redis and never
+ * logs the password.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 
 #include <hiredis.h>
 
+#include "rcluster.h"
 #include "store.h"
 #include "store_int.h"
 #include "util.h"
@@ -65,6 +69,96 @@ out:
 	return c;
 }
 
+/*
+ * On a cluster: the first seed that answers, then for key the master of
+ * its slot, found by following MOVED.
+ */
+static redisContext *
+store_tail_cluster(const struct store_options *o, const char *key,
+    char *err, size_t errlen)
+{
+	struct store_options	 one = *o;
+	redisContext		*c = NULL;
+	redisReply		*r;
+	const char		*p = strstr(o->url, "://") + 3;
+	char			 url[320], host[256], prev[256];
+	unsigned		 slot;
+	size_t			 len;
+	int			 port, hops;
+
+	one.url = url;
+	while (c == NULL && *(p += strspn(p, " \t,")) != '\0') {
+		len = strcspn(p, " \t,");
+		snprintf(url, sizeof(url), "redis://%.*s", (int)(len > 256 ?
+		    256 : len), p);
+		p += len;
+		c = store_tail_connect(&one, err, errlen);
+	}
+	for (hops = 0; c != NULL && key != NULL && hops < 3; hops++) {
+		if ((r = redisCommand(c, "TYPE %s", key)) == NULL) {
+			snprintf(err, errlen, "redis %s: %s", o->url, c->errstr);
+			redisFree(c);
+			return NULL;
+		}
+		if (r->type != REDIS_REPLY_ERROR || rcluster_parse_redirect(
+		    r->str, &slot, host, sizeof(host), &port) !=
+		    RCLUSTER_MOVED) {
+			freeReplyObject(r);
+			break;
+		}
+		freeReplyObject(r);
+		util_strlcpy(prev, c->tcp.host, sizeof(prev));
+		snprintf(url, sizeof(url), "redis://%s:%d", host[0] != '\0' ?
+		    host : prev, port);
+		redisFree(c);
+		c = store_tail_connect(&one, err, errlen);
+	}
+	return c;
+}
+
+/* True when r is an array of n elements (n 0: any number). */
+static bool
+store_tail_is_array(const redisReply *r, size_t n)
+{
+	return r != NULL && r->type == REDIS_REPLY_ARRAY &&
+	    (n == 0 || r->elements == n);
+}
+
+static bool
+store_tail_is_string(const redisReply *r)
+{
+	return r != NULL && (r->type == REDIS_REPLY_STRING ||
+	    r->type == REDIS_REPLY_STATUS) && r->str != NULL;
+}
+
+/*
+ * The entries of an XREAD reply, [[stream, [[id, [field, value, ...]],
+ * ...]]], every level checked, or NULL: whatever answers on the Redis
+ * port, a reply of another shape must not be followed blindly.
+ */
+static const redisReply *
+store_tail_entries(const redisReply *r)
+{
+	const redisReply	*s, *entries, *e;
+	size_t			 i, j;
+
+	if (!store_tail_is_array(r, 1) ||
+	    !store_tail_is_array(s = r->element[0], 2) ||
+	    !store_tail_is_array(entries = s->element[1], 0))
+		return NULL;
+	for (i = 0; i < entries->elements; i++) {
+		e = entries->element[i];
+		if (!store_tail_is_array(e, 2) ||
+		    !store_tail_is_string(e->element[0]) ||
+		    !store_tail_is_array(e->element[1], 0))
+			return NULL;
+		for (j = 0; j < e->element[1]->elements; j++)
+			if (!store_tail_is_string(e->element[1]->element[j]))
+				return NULL;
+	}
+	return entries;
+}
+
 /* Live messages on the channel until cb says stop or the link drops. */
 static int
 store_tail_subscribe(redisContext *c, const char *channel, store_tail_cb cb,
@@ -79,7 +173,8 @@ store_tail_subscribe(redisContext *c, const char *channel, store_tail_cb cb,
 	}
 	freeReplyObject(r);
 	while (redisGetReply(c, (void **)&r) == REDIS_OK) {
-		if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+		if (store_tail_is_array(r, 3) &&
+		    store_tail_is_string(r->element[0]) &&
 		    r->element[2]->type == REDIS_REPLY_STRING &&
 		    strcmp(r->element[0]->str, "message") == 0 &&
 		    cb(NULL, r->element[2]->str, arg) != 0) {
@@ -101,7 +196,8 @@ static int
 store_tail_stream(redisContext *c, const char *stream, const char *from,
     store_tail_cb cb, void *arg, char *err, size_t errlen)
 {
-	redisReply	*r, *entries, *e, *f;
+	redisReply		*r;
+	const redisReply	*entries, *e, *f;
 	char		 last[64];
 	bool		 block = false;
 	size_t		 i, j;
@@ -123,12 +219,18 @@ store_tail_stream(redisContext *c, const char *stream, const char *from,
 			freeReplyObject(r);
 			return -1;
 		}
-		if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
+		if (r->type == REDIS_REPLY_NIL || (r->type ==
+		    REDIS_REPLY_ARRAY && r->elements == 0)) {
 			block = true;	/* backlog drained */
 			freeReplyObject(r);
 			continue;
 		}
-		entries = r->element[0]->element[1];
+		if ((entries = store_tail_entries(r)) == NULL) {
+			snprintf(err, errlen, "XREAD: unexpected reply (type "
+			    "%d)", r->type);
+			freeReplyObject(r);
+			return -1;
+		}
 		for (i = 0; i < entries->elements; i++) {
 			e = entries->element[i];
 			util_strlcpy(last, e->element[0]->str, sizeof(last));
@@ -155,7 +257,12 @@ store_tail(const struct store_options *o, const char *from_id,
 	redisContext	*c;
 	int		 rc;
 
-	if ((c = store_tail_connect(o, err, errlen)) == NULL)
+	if (o->url != NULL && strncmp(o->url, "redis+cluster://", 16) == 0)
+		c = store_tail_cluster(o, from_id != NULL ? (o->stream != NULL ?
+		    o->stream : "claimwatch:alerts") : NULL, err, errlen);
+	else
+		c = store_tail_connect(o, err, errlen);
+	if (c == NULL)
 		return -1;
 	if (from_id != NULL)
 		rc = store_tail_stream(c, o->stream != NULL ? o->stream :

@@ -51,7 +51,7 @@ char	*alert_new_pair(const struct claim *, const struct alert_source *,
 /*
  * One or two human lines for an alert ("changed  KEY: OLD  ->  NEW" and
  * the title), for `claimwatch tail`; NULL when json is not an object.
- * Caller frees.
+ * Every string is escaped for a terminal (util_buf_escape).  Caller frees.
  */
 char	*alert_pretty(const char *json);
 

@@ -26,6 +26,7 @@ struct store;
 struct http;
 struct web;
 struct util_buf;
+struct work;
 
 /* One watched feed, from the feed list, with its polling state. */
 struct ctx_feed {
@@ -107,6 +108,7 @@ struct ctx {
 	struct store		*store;
 	struct http		*http;		/* NULL when [http] is off */
 	struct web		*web;		/* the page on http, or NULL */
+	struct work		*work;		/* parse and article threads */
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;
 	struct ctx_feeds	 waiting;	/* due feeds beyond the cap */

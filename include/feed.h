@@ -68,6 +68,21 @@ struct feed	*feed_parse(const char *buf, size_t len, const char *base_url,
 /* NULL is a no-op. */
 void		 feed_free(struct feed *);
 /*
+ * libxml2's global setup, once, from the main thread before feed_parse
+ * or article_text run on several threads (libxml2 2.9 sets up lazily and
+ * not thread-safely otherwise).
+ */
+void		 feed_init(void);
+/*
+ * Drops every item whose id an earlier item of the document already has
+ * (two items with guid "same" would otherwise alert "changed" on every
+ * poll, one figure after the other), keeping the first in document
+ * order.  Returns how many were dropped; the first dropped id goes into
+ * first (firstlen bytes, cut; "" when none).  Not done by feed_parse,
+ * whose output follows the document.
+ */
+size_t		 feed_dedup(struct feed *, char *first, size_t firstlen);
+/*
  * The conformance schema of ../shared/conformance as a new JSON string
  * (caller frees): bozo, feed_title, items[id, title, link, published,
  * updated, summary_text].  id is null when it was not in the document.

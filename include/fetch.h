@@ -34,6 +34,9 @@ struct fetch_request {
 	const char	*url;
 	const char	*etag;		/* sent as If-None-Match, or NULL */
 	const char	*last_modified;	/* sent as If-Modified-Since, or NULL */
+	unsigned	 protocols;	/* FETCH_PROTO_* this request and its
+					   redirects may use, within the
+					   options' protocols; 0: those */
 };
 
 /* Everything here lives until the done callback returns; copy to keep. */
@@ -58,6 +61,12 @@ struct fetch_result {
 };
 
 typedef void (*fetch_done_cb)(const struct fetch_result *, void *arg);
+/*
+ * A deep copy of r that outlives the done callback (for work handed to
+ * another thread); free with fetch_result_free, which takes NULL.
+ */
+struct fetch_result *fetch_result_copy(const struct fetch_result *r);
+void		 fetch_result_free(struct fetch_result *);
 
 /* Creates the fetcher on base; returns NULL with err filled on failure. */
 struct fetch	*fetch_new(struct event_base *, const struct fetch_options *,
@@ -69,6 +78,13 @@ struct fetch	*fetch_new(struct event_base *, const struct fetch_options *,
  */
 int		 fetch_start(struct fetch *, const struct fetch_request *,
 		    fetch_done_cb cb, void *arg);
+/*
+ * The schemes a request made on behalf of url (an article page of its
+ * feed, a feed's redirects) may use, for fetch_request.protocols: https
+ * only when url is https, else http or https; never file, whatever the
+ * options allow.
+ */
+unsigned	 fetch_follow_protocols(const char *url);
 /* Transfers running or queued. */
 size_t		 fetch_pending(const struct fetch *);
 /* Replaces the options (for reload); running transfers keep theirs. */

@@ -182,6 +182,8 @@ struct store_stats {
 	unsigned long long	 errors;	/* error replies, failed connects
 						   and lost connections */
 	unsigned long long	 connects;	/* successful (re)connects */
+	unsigned long long	 stalls;	/* links dropped after 10 s without
+						   a reply while commands waited */
 	unsigned long long	 alerts;	/* alerts the scripts published */
 #define STORE_ALERT_TYPES	3
 	unsigned long long	 alerts_by_type[STORE_ALERT_TYPES];

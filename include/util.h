@@ -74,6 +74,14 @@ void	 util_buf_printf(struct util_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 util_buf_reset(struct util_buf *);	/* len = 0, keeps memory */
 void	 util_buf_free(struct util_buf *);	/* frees data, zeroes it */
+/*
+ * Appends n bytes of s made safe for a terminal or a log line: C0
+ * controls and DEL become \xNN, C1 controls (U+0080-U+009F) and the bidi
+ * overrides and isolates (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F,
+ * U+061C) become \uNNNN, and a backslash is doubled, so an "ESC ] 0;"
+ * in a feed title can neither retitle nor reorder what is printed.
+ */
+void	 util_buf_escape(struct util_buf *, const char *, size_t);
 
 /*
  * Reads a whole file of at most max bytes into a new NUL-terminated buffer

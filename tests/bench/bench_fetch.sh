@@ -17,14 +17,6 @@ NB=$((N / 10))
 TIME=/usr/bin/time
 [ -x "$TIME" ] || fail "/usr/bin/time missing (apt-get install time)"
 
-# CPU seconds (user + system) used so far by the processes given.
-cpu_of() {
-	for p in "$@"; do
-		cat "/proc/$p/stat"
-	done 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '
-	    { sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
-}
-
 bench_feeds "$N"
 size=$(($(du -sb "$TMP/www" | cut -f1) / 1024))
 bench_nginx 2
@@ -36,32 +28,9 @@ stop_redis() {
 
 # config NFEEDS: a configuration polling the first NFEEDS feeds.
 config() {
-	i=0
-	while [ "$i" -lt "$1" ]; do
-		printf 'http://127.0.0.1:%s/f%05d.xml\n' "$HTTP_PORT" "$i"
-		i=$((i + 1))
-	done >"$TMP/feeds-$1.txt"
-	cat >"$TMP/bench-$1.conf" <<EOF
-[redis]
-url = redis://127.0.0.1:$REDIS_PORT/0
-prefix = bench:
-channel = bench:alerts
-[feeds]
-list = feeds-$1.txt
-[poll]
-interval = 1h
-timeout = 60
-connect_timeout = 10
-max_total = 64
-max_per_host = 64
-allow_private = yes
-[extract]
-lexicon_dir = $ROOT/config/lexicon
-[alerts]
-max_age = 0
-[http]
-listen =
-EOF
+	bench_list "$TMP/feeds-$1.txt" "$1"
+	bench_conf "$TMP/bench-$1.conf" "feeds-$1.txt" \
+	    "url = redis://127.0.0.1:$REDIS_PORT/0"
 }
 
 RESULTS=$TMP/results.txt
@@ -82,18 +51,48 @@ run() {
 	full=$(grep -c ' status=200 items=' "$log" || true)
 	new=$(sed -n 's/.* new=\([0-9]*\) .*/\1/p' "$log" |
 	    awk '{ s += $1 } END { print s + 0 }')
+	claims=$(sed -n 's/.* claims=\([0-9]*\).*/\1/p' "$log" |
+	    awk '{ s += $1 } END { print s + 0 }')
 	alerts=$(sed -n 's/.*stopped polls=[0-9]* alerts=\([0-9]*\).*/\1/p' "$log")
 	read -r wall usr sys rss <"$TMP/time-$1.txt"
 	echo "$1 $2 $wall $usr $sys $rss $full $new $alerts $errs" \
 	    "$(echo "$r1 $r0" | awk '{ printf "%.2f", $1 - $2 }')" \
-	    "$(echo "$n1 $n0" | awk '{ printf "%.2f", $1 - $2 }')" >>"$RESULTS"
-	echo "  $1: ${wall}s wall, 200s=$full new_items=$new alerts=$alerts"
+	    "$(echo "$n1 $n0" | awk '{ printf "%.2f", $1 - $2 }')" \
+	    "$claims" >>"$RESULTS"
+	echo "  $1: ${wall}s wall, 200s=$full new_items=$new claims=$claims" \
+	    "alerts=$alerts"
+}
+
+# redis_mem NAME NFEEDS: Redis memory per feed after a cycle, and the
+# mean MEMORY USAGE of each kind of key (sampled), for the 1M-feed plan.
+redis_mem() {
+	used=$(redis-cli -p "$REDIS_PORT" info memory | tr -d '\r' |
+	    sed -n 's/^used_memory:\([0-9]*\)/\1/p')
+	keys=$(redis-cli -p "$REDIS_PORT" dbsize)
+	echo "  $1: redis used_memory $used bytes, $keys keys," \
+	    "$(( (used - MEM0) / $2 )) bytes per feed"
+	for kind in f:*}:state f:*}:seen f:*}:seenz f:*}:lease k:*}:cur \
+	    k:*}:hist k:*}:src; do
+		redis-cli -p "$REDIS_PORT" --scan --pattern "{bench:$kind" |
+		    head -200 >"$TMP/sample"
+		n=$(wc -l <"$TMP/sample")
+		[ "$n" -gt 0 ] || continue
+		tot=$(while read -r k; do
+			redis-cli -p "$REDIS_PORT" memory usage "$k"
+		done <"$TMP/sample" | awk '{ s += $1 } END { print s }')
+		all=$(redis-cli -p "$REDIS_PORT" --scan --pattern \
+		    "{bench:$kind" | wc -l)
+		echo "    $kind: $all keys, mean $((tot / n)) bytes"
+	done
 }
 
 bench_redis
+MEM0=$(redis-cli -p "$REDIS_PORT" info memory | tr -d '\r' |
+    sed -n 's/^used_memory:\([0-9]*\)/\1/p')
 config "$N"
 echo "cold cycle, $N feeds"
 run cold "$N"
+redis_mem cold "$N"
 echo "warm cycle (304), same Redis"
 run warm "$N"
 python3 "$ROOT/tests/bench/gen_feeds.py" "$TMP/www" "$N" --grow 10
@@ -113,15 +112,17 @@ awk -v n="$N" -v nb="$NB" '
 function row(name, r) {
 	split(r, f, " ")
 	cpu = f[4] + f[5]
-	printf "%-18s %6d %7.2f %8.0f %7.2f %9.3f %8.1f %6d %6d %6.2f %6.2f\n",
+	printf "%-18s %6d %7.2f %8.0f %7.2f %9.3f %8.1f %6d %6d %6.2f %6.2f %7d %8.0f\n",
 	    name, f[2], f[3], f[2] / (f[3] > 0 ? f[3] : 0.001), cpu,
-	    cpu * 1000 / f[2], f[6] / 1024, f[7], f[10], f[11], f[12]
+	    cpu * 1000 / f[2], f[6] / 1024, f[7], f[10], f[11], f[12],
+	    f[13], f[13] / (cpu > 0 ? cpu : 0.001)
 }
 { r[$1] = $0; rss[$1] = $6 }
 END {
-	printf "%-18s %6s %7s %8s %7s %9s %8s %6s %6s %6s %6s\n", "cycle",
-	    "feeds", "wall_s", "feeds/s", "cpu_s", "cpu_s/1k", "rss_MB",
-	    "200s", "errors", "redis", "nginx"
+	printf "%-18s %6s %7s %8s %7s %9s %8s %6s %6s %6s %6s %7s %8s\n",
+	    "cycle", "feeds", "wall_s", "feeds/s", "cpu_s", "cpu_s/1k",
+	    "rss_MB", "200s", "errors", "redis", "nginx", "claims",
+	    "claims/cpu_s"
 	row("(a) cold", r["cold"])
 	row("(b) warm 304", r["warm"])
 	row("(c) 10% grew", r["grew"])
@@ -138,4 +139,5 @@ END {
 	fmt = "targets: warm %s (>= 5000 feeds/s), cold %s (>= 1000 feeds/s), RSS/feed %s (< 4 KB)\n"
 	printf fmt, ok_w, ok_c, ok_r
 }' "$RESULTS"
-echo "(redis, nginx: CPU seconds those servers spent during the cycle)"
+echo "(redis, nginx: CPU seconds those servers spent during the cycle;"
+echo " claims/cpu_s: claims extracted per CPU second of claimwatchd)"

@@ -41,6 +41,61 @@ wait_for() {
 	done
 }
 
+# CPU seconds (user + system) used so far by the processes given.
+cpu_of() {
+	for p in "$@"; do
+		cat "/proc/$p/stat"
+	done 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" '
+	    { sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f", s / hz }'
+}
+
+# bench_list FILE N [FIRST STEP]: the URLs of feeds FIRST, FIRST + STEP,
+# ... below N on the nginx of bench_nginx (default: all N).
+bench_list() {
+	i=${3:-0}
+	while [ "$i" -lt "$2" ]; do
+		printf 'http://127.0.0.1:%s/f%05d.xml\n' "$HTTP_PORT" "$i"
+		i=$((i + ${4:-1}))
+	done >"$1"
+}
+
+# bench_conf FILE LIST REDIS [LINE...]: a daemon configuration for the
+# benchmarks: REDIS is the [redis] line naming the server ("url = ..." or
+# "cluster = ..."), LIST the feed list beside FILE; polls every hour (so
+# --once polls each feed once), loopback allowed, no HTTP listener, and
+# max_age off because the generated items are dated January 2025.  LINEs
+# are appended (more sections).
+bench_conf() {
+	f=$1
+	list=$2
+	redis=$3
+	shift 3
+	cat >"$f" <<EOC
+[redis]
+$redis
+prefix = bench:
+channel = bench:alerts
+[feeds]
+list = $list
+[poll]
+interval = 1h
+timeout = 300
+connect_timeout = 60
+max_total = 64
+max_per_host = 64
+allow_private = yes
+[extract]
+lexicon_dir = $ROOT/config/lexicon
+[alerts]
+max_age = 0
+[http]
+listen =
+EOC
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$@" >>"$f"
+	fi
+}
+
 # bench_feeds N: N generated feeds (~25 KB, 20 items) in $TMP/www.
 bench_feeds() {
 	# nginx workers run as nobody when the script runs as root.
@@ -104,4 +159,43 @@ bench_redis() {
 	REDIS_PID=$!
 	PIDS="$PIDS $REDIS_PID"
 	wait_for "redis-cli -p $REDIS_PORT ping" || fail "redis did not start"
+}
+
+# bench_cluster MASTERS REPLICAS: a Redis Cluster on free loopback ports
+# (bus on port + 10000), nothing saved; sets CLUSTER_PORTS, CLUSTER_PIDS
+# and CLUSTER_SEEDS ("127.0.0.1:P,...").
+bench_cluster() {
+	CLUSTER_PORTS=""
+	CLUSTER_PIDS=""
+	CLUSTER_SEEDS=""
+	n=$(( $1 * ($2 + 1) ))
+	while [ "$n" -gt 0 ]; do
+		p=$(free_port)
+		while [ "$p" -gt 55000 ]; do p=$(free_port); done
+		mkdir -p "$TMP/n$p"
+		redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes \
+		    --cluster-config-file "$TMP/n$p/nodes.conf" --save '' \
+		    --appendonly no --dir "$TMP/n$p" >"$TMP/n$p/log" 2>&1 &
+		PIDS="$PIDS $!"
+		CLUSTER_PIDS="$CLUSTER_PIDS $!"
+		CLUSTER_PORTS="$CLUSTER_PORTS $p"
+		CLUSTER_SEEDS="$CLUSTER_SEEDS${CLUSTER_SEEDS:+,}127.0.0.1:$p"
+		n=$((n - 1))
+	done
+	for p in $CLUSTER_PORTS; do
+		wait_for "redis-cli -p $p ping" || fail "node $p down"
+	done
+	# shellcheck disable=SC2046
+	redis-cli --cluster create $(for p in $CLUSTER_PORTS; do
+	    echo "127.0.0.1:$p"; done) --cluster-replicas "$2" \
+	    --cluster-yes >"$TMP/create.log" 2>&1 ||
+	    fail "cluster create: $(cat "$TMP/create.log")"
+	for p in $CLUSTER_PORTS; do
+		i=0
+		until redis-cli -p "$p" cluster info | grep -q cluster_state:ok; do
+			i=$((i + 1))
+			[ "$i" -lt 300 ] || fail "cluster not ok on node $p"
+			sleep 0.1
+		done
+	done
 }

@@ -80,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_alert_parses(a);
 	/* The script replaces the first "type":"new" and the only
 	   "previous":null; both must be the structural ones. */
-	if (strncmp(a, "{\"v\":1,\"type\":\"new\",", 20) != 0)
+	if (strncmp(a, "{\"v\":2,\"type\":\"new\",", 20) != 0)
 		abort();
 	if ((at = strstr(a, "\"previous\":null")) == NULL ||
 	    strstr(at + 1, "\"previous\":null") != NULL)

@@ -9,9 +9,21 @@
 # features, corpus size, and any crash, leak, timeout or out-of-memory with
 # its reproducer in build/fuzz/artifacts-long/.  Exit status is non-zero
 # when any target failed.
+# FUZZ_MODE=big (issue 17) lifts -max_len from 64 KiB to FUZZ_MAX_LEN
+# (default 8 MiB, the default body cap), where entity amplification and
+# attribute floods live, with the XML/HTML/JSON dictionaries
+# tests/fuzz/fuzz_<name>.dict (used in every mode) and a 1 GiB RSS limit
+# so that a document costing far beyond its bound fails the run.
 #   usage: sh tests/fuzz/long.sh [fuzz_name ...]   (default: all targets)
+#          make fuzz-long FUZZ_MODE=big FUZZ_HOURS=0.5
 set -u
 HOURS=${FUZZ_HOURS:-1}
+MODE=${FUZZ_MODE:-normal}
+case $MODE in
+big)	MAXLEN=${FUZZ_MAX_LEN:-8388608}; RSS=1024 ;;
+normal)	MAXLEN=${FUZZ_MAX_LEN:-65536}; RSS=2048 ;;
+*)	echo "long fuzz: FUZZ_MODE is normal or big, not $MODE"; exit 1 ;;
+esac
 JOBS=${FUZZ_JOBS:-2}
 MAKE=${MAKE:-make}
 cd "$(dirname "$0")/../.." || exit 1
@@ -54,7 +66,7 @@ fuzz_one() {
 	# New inputs go to the first directory only: the seeds stay read-only.
 	# shellcheck disable=SC2086
 	"$bin" "$corpus" $seeds $dict -max_total_time="$SECS" -timeout=10 \
-	    -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+	    -rss_limit_mb="$RSS" -max_len="$MAXLEN" -print_final_stats=1 \
 	    -artifact_prefix="$ART/$name-" >"$log" 2>&1 || status=FAIL
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
@@ -67,7 +79,7 @@ fuzz_one() {
 	mkdir -p "$merged"
 	# shellcheck disable=SC2086
 	if "$bin" -merge=1 "$merged" "$corpus" $seeds -timeout=10 \
-	    -rss_limit_mb=2048 -max_len=65536 >"$log.merge" 2>&1; then
+	    -rss_limit_mb="$RSS" -max_len="$MAXLEN" >"$log.merge" 2>&1; then
 		rm -rf "$corpus"
 		mv "$merged" "$corpus"
 	else
@@ -80,7 +92,7 @@ fuzz_one() {
 
 # Lanes: target i runs in lane i mod JOBS, lanes run side by side.
 echo "long fuzz: $(echo $names | wc -w) targets, ${SECS}s each," \
-    "$JOBS at a time, corpus in $LONG/"
+    "$JOBS at a time, mode $MODE (max_len $MAXLEN), corpus in $LONG/"
 rm -f "$LOGS"/*.result
 lane=0
 pids=""

@@ -59,6 +59,13 @@ cw_stop_pid() {
 	wait "$1" 2>/dev/null || true
 }
 
+# Fails unless every alert line in FILEs conforms to
+# tests/data/alert/alert-v1.schema.json (python3-jsonschema).
+cw_schema_check() {
+	python3 "$CW_ROOT/tests/tools/schemacheck.py" "$@" >"$CW_TMP/schema.out" ||
+	    cw_fail "alert schema: $(cat "$CW_TMP/schema.out")"
+}
+
 cw_redis() {
 	redis-cli -p "$REDIS_PORT" "$@"
 }
@@ -122,4 +129,53 @@ cw_subscribe() {
 	CW_PIDS="$CW_PIDS $SUB_PID"
 	cw_wait_for "grep -q subscribe $2.raw" 10 ||
 	    cw_fail "redis-cli SUBSCRIBE did not start"
+}
+
+# cw_start_cluster MASTERS REPLICAS: a Redis Cluster of MASTERS masters
+# with REPLICAS replicas each on free loopback ports (the bus on port +
+# 10000), nothing saved; waits until every node reports cluster_state:ok.
+# Sets CLUSTER_PORTS (all nodes), CLUSTER_SEEDS ("127.0.0.1:P,...") and
+# REDIS_PORT (the first node, for cw_redis).
+cw_start_cluster() {
+	CLUSTER_PORTS=""
+	CLUSTER_SEEDS=""
+	n=$(( $1 * ($2 + 1) ))
+	while [ "$n" -gt 0 ]; do
+		p=$(cw_free_port)
+		while [ "$p" -gt 55000 ]; do p=$(cw_free_port); done
+		mkdir -p "$CW_TMP/n$p"
+		redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes \
+		    --cluster-config-file "$CW_TMP/n$p/nodes.conf" --save '' \
+		    --appendonly no --dir "$CW_TMP/n$p" \
+		    --cluster-node-timeout 2000 \
+		    >"$CW_TMP/n$p/log" 2>&1 &
+		CW_PIDS="$CW_PIDS $!"
+		CLUSTER_PORTS="$CLUSTER_PORTS $p"
+		CLUSTER_SEEDS="$CLUSTER_SEEDS${CLUSTER_SEEDS:+,}127.0.0.1:$p"
+		n=$((n - 1))
+	done
+	for p in $CLUSTER_PORTS; do
+		cw_wait_for "redis-cli -p $p ping" 10 || cw_fail "node $p down"
+	done
+	# shellcheck disable=SC2046
+	redis-cli --cluster create $(for p in $CLUSTER_PORTS; do
+	    echo "127.0.0.1:$p"; done) --cluster-replicas "$2" \
+	    --cluster-yes >"$CW_TMP/create.log" 2>&1 ||
+	    cw_fail "cluster create: $(cat "$CW_TMP/create.log")"
+	# A redirect to a node that has not caught up answers CLUSTERDOWN.
+	for p in $CLUSTER_PORTS; do
+		cw_wait_for "redis-cli -p $p cluster info | grep -q cluster_state:ok" 30 ||
+		    cw_fail "cluster not ok on node $p"
+	done
+	set -- $CLUSTER_PORTS
+	REDIS_PORT=$1
+}
+
+# cw_cluster_owner SLOT: the port of the master that serves SLOT now.
+cw_cluster_owner() {
+	redis-cli -p "$REDIS_PORT" --raw cluster nodes | awk -v s="$1" '
+	    $3 ~ /master/ { for (i = 9; i <= NF; i++) {
+		n = split($i, r, "-"); a = r[1]; b = n > 1 ? r[2] : r[1]
+		if ($i !~ /^\[/ && s + 0 >= a + 0 && s + 0 <= b + 0) {
+		    split($2, h, "[:@]"); print h[2]; exit } } }'
 }

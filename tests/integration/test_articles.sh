@@ -37,4 +37,5 @@ n=$(wc -l <"$CW_TMP/alerts.json")
 jq -e '.key == "north-korea/deployed/people" and .current.value == 14000 and
     .current.qualifier == "approx" and (.current.text | test("14.000"))' \
     "$CW_TMP/alerts.json" >/dev/null || cw_fail "wrong alert: $(cat $CW_TMP/alerts.json)"
+cw_schema_check "$CW_TMP/alerts.json"
 echo "articles ok"

@@ -89,4 +89,5 @@ sleep 1
 n=$(cw_redis XLEN e2e:alerts)
 [ "$n" -eq 3 ] || cw_fail "stream has $n entries, expected 3"
 stop_daemon
+cw_schema_check "$ALERTS.raw"
 echo "e2e ok: 3 alerts, none repeated, none after restart"

@@ -124,5 +124,6 @@ n=$(grep -c "GET /attrs.xml" "$CW_TMP/httpd.log" || true)
 [ "$n" -le 6 ] || cw_fail "refused feed fetched $n times in 15 s: no backoff"
 grep "attrs.xml" "$CW_TMP/daemon.log" | grep -q "attributes" ||
     cw_fail "no log line names the refused feed and its reason"
+cw_schema_check "$CW_TMP/alerts.raw"
 cw_stop_pid "$DPID"
 echo "hostile ok"

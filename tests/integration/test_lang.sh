@@ -130,11 +130,13 @@ d=$CW_TMP/run-poll
 mkdir -p "$d"
 echo "$HTTP_URL/fr.xml" >"$d/feeds.txt"
 CW_STATE=$d/state cw_config "$d/claimwatch.conf" "[redis]" "prefix = poll:"
+# The log exists before the daemon's shell opens it, for polls() below.
+: >"$d/log"
 "$CW_BUILD/claimwatchd" -d -c "$d/claimwatch.conf" --log-level info \
-    >"$d/log" 2>&1 &
+    >>"$d/log" 2>&1 &
 DAEMON_PID=$!
 CW_PIDS="$CW_PIDS $DAEMON_PID"
-polls() { grep -c "feed=$HTTP_URL/fr.xml status=" "$d/log" || true; }
+polls() { n=$(grep -c "feed=$HTTP_URL/fr.xml status=" "$d/log" || true); echo "${n:-0}"; }
 # New content each time, so that every poll extracts again.
 i=0
 while [ "$(polls)" -lt 4 ] && [ $i -lt 200 ]; do

@@ -8,7 +8,8 @@
 # SUBSCRIBE (one session before, one after) and in the stream.  Then the
 # daemon is stopped with SIGTERM while Redis is down: the spool in its
 # state_dir holds the unanswered batches, and a restarted daemon publishes
-# them once.  Alerts are checked against the schema with jq.
+# them once.  Alerts are checked against the schema with jq and
+# python3-jsonschema.
 . "$(dirname "$0")/lib.sh"
 . "$CW_ROOT/tests/data/store/feeds.sh"
 

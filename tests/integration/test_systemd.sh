@@ -1,11 +1,12 @@
 #!/bin/sh
 # systemd unit checks: `systemd-analyze verify` is clean and the offline
-# security exposure score of systemd/claimwatch.service is 1.5 or lower.
+# security exposure score of systemd/claimwatch.service is 1.1 or lower,
+# and the unit bounds its fds, memory and tasks (issue 17).
 # Works without systemd as PID 1 (--offline=true is made for that).
 . "$(dirname "$0")/lib.sh"
 
 UNIT="$CW_ROOT/systemd/claimwatch.service"
-MAX_EXPOSURE=1.5
+MAX_EXPOSURE=1.1
 [ -f "$UNIT" ] || cw_fail "no $UNIT"
 command -v systemd-analyze >/dev/null 2>&1 ||
     cw_fail "systemd-analyze not found (install the systemd package)"
@@ -62,6 +63,9 @@ for want in 'Type=notify' 'ExecReload=/bin/kill -HUP $MAINPID' \
     'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' \
     'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX'; do
 	grep -qxF "$want" "$UNIT" || cw_fail "unit lacks '$want'"
+done
+for want in LimitNOFILE MemoryMax TasksMax; do
+	grep -q "^$want=[1-9]" "$UNIT" || cw_fail "unit lacks $want="
 done
 grep -q '^Wants=.*network-online.target' "$UNIT" ||
     cw_fail "unit lacks Wants=network-online.target"

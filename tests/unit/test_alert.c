@@ -55,6 +55,21 @@ test_validate(const json_t *v, const json_t *s, const char *path)
 	size_t		 i;
 	bool		 ok;
 
+	/* The schema's anyOf is "null, or a $ref'd figure". */
+	if ((t = json_object_get(s, "anyOf")) != NULL) {
+		json_array_foreach(t, i, x) {
+			if (json_is_null(v) && (k = json_string_value(
+			    json_object_get(x, "type"))) != NULL &&
+			    strcmp(k, "null") == 0)
+				return;
+			if (!json_is_null(v) && json_object_get(x, "$ref") !=
+			    NULL) {
+				test_validate(v, x, path);
+				return;
+			}
+		}
+		fail_msg("%s: matches no anyOf branch", path);
+	}
 	if ((t = json_object_get(s, "type")) != NULL) {
 		ok = false;
 		if (json_is_string(t))
@@ -343,6 +358,28 @@ test_teardown(void **state)
 	return 0;
 }
 
+/* Issue 17: a feed title that retitles the terminal or reverses the
+   line is printed escaped. */
+static void
+test_alert_pretty_escapes(void **state)
+{
+	char	*s;
+
+	(void)state;
+	s = alert_pretty("{\"type\":\"new\",\"key\":\"k\\u001b[2J\","
+	    "\"current\":{\"value\":5,\"qualifier\":\"exact\\u009b\","
+	    "\"published\":null,\"title\":\"a\\u001b]0;pwned\\u0007 "
+	    "\\u202eevil\"}}");
+	assert_non_null(s);
+	assert_null(strchr(s, '\x1b'));
+	assert_null(strchr(s, '\x07'));
+	assert_null(strstr(s, "\xe2\x80\xae"));
+	assert_null(strstr(s, "\xc2\x9b"));
+	assert_string_equal(s, "new          k\\x1b[2J: 5 (exact\\u009b, "
+	    "undated)\n             \"a\\x1b]0;pwned\\x07 \\u202eevil\"");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -352,6 +389,7 @@ main(void)
 		cmocka_unit_test(test_nulls_and_range),
 		cmocka_unit_test(test_invalid_utf8_replaced),
 		cmocka_unit_test(test_splice_makes_valid_changed),
+		cmocka_unit_test(test_alert_pretty_escapes),
 	};
 
 	return cmocka_run_group_tests_name("alert", tests, test_setup,

@@ -76,6 +76,40 @@ static const struct test_config_feed test_config_opml[] = {
 	    15 },
 };
 
+/* [redis] cluster names the seed nodes as a redis+cluster:// url. */
+static void
+test_config_cluster(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "cluster.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->redis_url,
+	    "redis+cluster://127.0.0.1:7000,localhost:7001");
+	config_free(c);
+}
+
+/* Issue 17: the documented maxima pass inih's 200-byte line buffer. */
+static void
+test_config_long_lines(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "long_ok.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(strlen(c->redis_password), 512);
+	assert_int_equal(strspn(c->redis_password, "p"), 512);
+	assert_int_equal(strlen(c->user_agent), 256);
+	assert_int_equal(strspn(c->user_agent, "u"), 256);
+	config_free(c);
+}
+
 static void
 test_config_full(void **state)
 {
@@ -388,6 +422,12 @@ static const struct {
 	{ B "redis_db.conf", B "redis_db.conf:2: url: expected "
 	    "redis://HOST[:PORT][/DB] or unix:///PATH, not "
 	    "'redis://localhost:6379/x'" },
+	{ B "redis_cluster.conf", B "redis_cluster.conf:2: cluster: "
+	    "expected HOST:PORT[,HOST:PORT...] for the cluster's nodes, not "
+	    "'127.0.0.1:7000,127.0.0.1'" },
+	{ B "redis_cluster_url.conf", B "redis_cluster_url.conf:2: url: "
+	    "expected HOST:PORT[,HOST:PORT...] for the cluster's nodes, not "
+	    "'127.0.0.1:7000/0'" },
 	{ B "redis_pass.conf", B "redis_pass.conf:2: url: put the password "
 	    "in 'password', not in the url (the url appears in logs)" },
 	{ B "redis_unix.conf", B "redis_unix.conf:2: url: expected "
@@ -413,7 +453,8 @@ static const struct {
 	    "as 127.0.0.1:9187, or nothing to turn it off, not '9187'" },
 	{ B "token.conf", B "token.conf:4: channel: expected 1 to 128 "
 	    "printable characters without spaces, not 'two words'" },
-	{ B "long.conf", B "long.conf:4: line longer than 198 characters" },
+	{ B "long.conf", B "long.conf:4: user_agent: expected 1 to 256 "
+	    "characters" },
 	{ B "nul.conf", B "nul.conf:3: NUL byte: not a text file" },
 	{ B "no_feeds.conf", B "no_feeds.conf: no [feeds] section with "
 	    "'list = FILE' (the feed list is required)" },
@@ -436,6 +477,9 @@ static const struct {
 	{ B "list_badurl.conf", B "badurl.txt:2: bad URL "
 	    "'news.example.com/rss.xml': not an absolute http, https or file "
 	    "URL" },
+	/* A file that is no feed list: its content is never echoed. */
+	{ B "list_shadow.conf", B "shadow.txt:1: not a URL (the line is not "
+	    "shown: is this file a feed list?)" },
 	{ B "list_ftp.conf", B "ftp.txt:1: bad URL "
 	    "'ftp://news.example.com/rss.xml': not an absolute http, https or "
 	    "file URL" },
@@ -462,6 +506,9 @@ static const struct {
 	    "<body>" },
 	{ B "opml_entity.conf", B "entity.opml:3: entity declarations are "
 	    "not allowed in a feed list" },
+	/* The same in UTF-7, where no byte search finds "<!ENTITY". */
+	{ B "opml_entity_utf7.conf", B "entity_utf7.opml:3: entity "
+	    "declarations are not allowed in a feed list" },
 	{ B "opml_nsopt.conf", B "nsopt.opml:4: unknown option 'intervall' "
 	    "(did you mean 'interval'?)" },
 	{ B "opml_badurl.conf", B "badurl.opml:4: bad URL '': not an "
@@ -660,6 +707,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_full),
+		cmocka_unit_test(test_config_cluster),
+		cmocka_unit_test(test_config_long_lines),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_example_matches_defaults),
 		cmocka_unit_test(test_config_example_files),

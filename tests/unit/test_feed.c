@@ -972,6 +972,33 @@ test_feed_bound_json_values(void **state)
 	free(arrs);
 }
 
+/* Duplicate ids within one document: the first of each is kept, and
+   undated twins (equal fallback ids) count as duplicates too. */
+static void
+test_feed_dedup(void **state)
+{
+	struct feed	*f;
+	char		 first[8];
+
+	(void)state;
+	f = test_feed_parse_str("<rss version=\"2.0\"><channel><title>t"
+	    "</title><item><guid isPermaLink=\"false\">same</guid><title>100"
+	    "</title></item><item><guid isPermaLink=\"false\">other</guid>"
+	    "<title>x</title></item><item><guid isPermaLink=\"false\">same"
+	    "</guid><title>3000</title></item><item><title>twin</title>"
+	    "</item><item><title>twin</title></item></channel></rss>");
+	assert_int_equal(f->nitems, 5);
+	assert_int_equal(feed_dedup(f, first, sizeof(first)), 2);
+	assert_string_equal(first, "same");
+	assert_int_equal(f->nitems, 3);
+	assert_string_equal(f->items[0].title, "100");
+	assert_string_equal(f->items[1].id, "other");
+	assert_string_equal(f->items[2].title, "twin");
+	assert_int_equal(feed_dedup(f, first, sizeof(first)), 0);
+	assert_string_equal(first, "");
+	feed_free(f);
+}
+
 int
 main(void)
 {
@@ -1001,6 +1028,7 @@ main(void)
 		cmocka_unit_test(test_feed_bound_attrs),
 		cmocka_unit_test(test_feed_bound_item_tree),
 		cmocka_unit_test(test_feed_bound_json_values),
+		cmocka_unit_test(test_feed_dedup),
 	};
 
 	/* Before libxml2 allocates anything, so every byte is counted. */

@@ -665,6 +665,9 @@ test_fetch_addr_table(void **state)
 		{ "::ffff:10.0.0.1", true }, { "::ffff:8.8.8.8", false },
 		{ "64:ff9b::7f00:1", true }, { "2002:c0a8:0101::1", true },
 		{ "2001:4860:4860::8888", false }, { "2a00:1450::1", false },
+		/* SIIT (RFC 6052 / RFC 2765): ::ffff:0:a.b.c.d */
+		{ "::ffff:0:127.0.0.1", true }, { "::ffff:0:10.0.0.1", true },
+		{ "::ffff:0:8.8.8.8", false },
 	};
 	struct sockaddr_in	 sin;
 	struct sockaddr_in6	 sin6;

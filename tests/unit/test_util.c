@@ -161,6 +161,21 @@ test_markup_check(void **state)
 	util_buf_free(&b);
 }
 
+/* Terminal escapes, C1 controls and bidi overrides never pass raw. */
+static void
+test_buf_escape(void **state)
+{
+	struct util_buf	 b = { 0 };
+	const char	*in = "a\x1b]0;pwned\x07 \xe2\x80\xae" "evil \xc2\x9b"
+	    "2J \\ caf\xc3\xa9 \xe2\x80\x94";
+
+	(void)state;
+	util_buf_escape(&b, in, strlen(in));
+	assert_string_equal(b.data, "a\\x1b]0;pwned\\x07 \\u202eevil "
+	    "\\u009b2J \\\\ caf\xc3\xa9 \xe2\x80\x94");
+	util_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -170,6 +185,7 @@ main(void)
 		cmocka_unit_test(test_hash_known_value),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_markup_check),
+		cmocka_unit_test(test_buf_escape),
 		cmocka_unit_test(test_read_file_missing_names_path),
 		cmocka_unit_test(test_redis_url),
 		cmocka_unit_test(test_url_redact),

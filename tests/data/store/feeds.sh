@@ -71,6 +71,7 @@ cw_feed_expect() {
 cw_alerts() {
 	cat "$@" | grep '^{' | jq -e -c -f "$CW_ROOT/tests/data/store/alert_schema.jq" \
 	    >/dev/null || cw_fail "an alert breaks the schema: $(cat "$@" | grep '^{' | head -3)"
+	cw_schema_check "$@"
 	cat "$@" | grep '^{' | jq -r '"\(.key) \(.current.value)"' | sort
 }
 

@@ -1723,13 +1723,12 @@ main(int argc, char **argv)
 			ctx_free(ctx);
 			return 1;
 		}
+		/* The page reads one Redis with SCAN: on a cluster URL it
+		   stays off and the daemon runs on. */
 		ctx->web = web_new(ctx->base, ctx->http, &sto,
 		    ctx->conf->http_token, err, sizeof(err));
-		if (ctx->web == NULL) {
-			fprintf(stderr, "%s: [redis] %s\n", conf_path, err);
-			ctx_free(ctx);
-			return 1;
-		}
+		if (ctx->web == NULL)
+			log_warn("http: look-back page off: [redis] %s", err);
 		log_notice("http listen=%s port=%d (/, /key/KEY, /api, "
 		    "/metrics, /healthz)", ctx->conf->http_listen,
 		    http_port(ctx->http));

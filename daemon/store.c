@@ -476,7 +476,9 @@ store_rejects_ask(struct store *s)
 {
 	int64_t	 now = util_now();
 
-	if (!s->ready || now - s->rejects.asked < STORE_REJECTS_EVERY)
+	/* On a cluster (no single connection) rejects are not read. */
+	if (!s->ready || s->ac == NULL ||
+	    now - s->rejects.asked < STORE_REJECTS_EVERY)
 		return;
 	s->rejects.asked = now;
 	s->stats.commands++;

@@ -378,10 +378,27 @@ extract_is_hyphen(const struct extract_ctx *x, size_t i)
 static double
 extract_round(double v)
 {
-	double	 r = (double)(long long)(v + 0.5);
+	double	 r;
 
-	return v >= 1 && v < 1e15 && (r - v < 1e-6 * v && v - r < 1e-6 * v) ?
-	    r : v;
+	/* Outside that range the cast to long long is undefined. */
+	if (!(v >= 1 && v < 1e15))
+		return v;
+	r = (double)(long long)(v + 0.5);
+	return r - v < 1e-6 * v && v - r < 1e-6 * v ? r : v;
+}
+
+/* Whether a currency sign ends right before token i ("$", "US $"). */
+static bool
+extract_currency_before(const struct extract_ctx *x, size_t i)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k;
+
+	for (k = 1; k <= 2 && k <= i; k++)
+		if ((e = extract_match(x, i - k, LEXICON_CURRENCY)) != NULL &&
+		    e->nwords == k)
+			return true;
+	return false;
 }
 
 /* Digits with an optional multiplier: "1,5 juta", "15-thousand". */
@@ -399,7 +416,9 @@ extract_number_digits(const struct extract_ctx *x, size_t i,
 	if (extract_is_hyphen(x, k) && (e = extract_match(x, k + 1,
 	    LEXICON_MULT)) != NULL && !e->weak)
 		k++;
-	if ((e = extract_match(x, k, LEXICON_MULT)) != NULL && !e->weak) {
+	if (((e = extract_match(x, k, LEXICON_MULT)) != NULL && !e->weak) ||
+	    ((e = extract_match(x, k, LEXICON_MONEYMULT)) != NULL &&
+	    extract_currency_before(x, i))) {
 		np->value = extract_round(np->value * e->value);
 		np->mult = true;
 		np->end = k + e->nwords;
@@ -630,7 +649,9 @@ extract_token_num(struct extract_ctx *x, size_t i, uint8_t fl)
 		k = extract_alpha_end(x, j);
 		if (k == j || (k < len && extract_is_wordbyte(s + k,
 		    len - k)) || (!extract_word_is(x, j, k, LEXICON_MULT) &&
-		    !extract_word_is(x, j, k, LEXICON_NOTCOUNT)))
+		    !extract_word_is(x, j, k, LEXICON_NOTCOUNT) &&
+		    !(extract_word_is(x, j, k, LEXICON_MONEYMULT) &&
+		    extract_currency_before(x, x->ntok))))
 			return 0;
 	}
 	t = extract_push(x, i, j - i, EXTRACT_NUM, fl);

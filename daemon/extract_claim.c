@@ -603,6 +603,15 @@ extract_event_after(const struct extract_ctx *x, struct extract_cand *cd,
 			if ((aim || ((n = extract_match(x, k, LEXICON_UNIT)) !=
 			    NULL && !n->weak)) && !aux)
 				continue;
+			/* "and another 2,800 wounded since they were
+			 * deployed": a continued count with the event right
+			 * after the number has it as its predicate. */
+			if (k == cd->np.end && (cd->elided || cd->listitem) &&
+			    !e->weak &&
+			    strcmp(e->id, "funding") != 0) {
+				*pos = k;
+				return e;
+			}
 			if (e->weak) {
 				if (*weak == NULL && pass == 0)
 					*weak = e;
@@ -635,15 +644,23 @@ static const struct lexicon_entry *
 extract_event_shared(const struct extract_ctx *x, const struct extract_cand *cd,
     size_t *pos)
 {
-	const struct lexicon_entry	*e;
+	const struct lexicon_entry	*e, *q;
 	struct extract_num		 np;
 	size_t				 k = cd->last, s, n;
 
 	while (extract_same_clause(x, k, cd->cl) && !extract_starts_number(x, k))
 		k++;
+	/* "3.421 KK atau sekitar 11.000 jiwa terdampak": a qualifier
+	 * between the conjunction and the number. */
+	s = k;
+	if (k > 0 && (q = extract_match_ending(x, k, LEXICON_QUAL, &s)) !=
+	    NULL && strcmp(q->id, "range") == 0)
+		s = k;
+	/* "7.230 jiwa dari 2.104 KK ... terdampak": a link joins them too. */
 	if (!extract_same_clause(x, k, cd->cl) ||
-	    extract_match_ending(x, k, LEXICON_CONJ, &s) == NULL ||
-	    s != cd->last || !extract_number(x, k, &np))
+	    (extract_match_ending(x, s, LEXICON_CONJ, &n) == NULL &&
+	    extract_match_ending(x, s, LEXICON_LINK, &n) == NULL) ||
+	    n != cd->last || !extract_number(x, k, &np))
 		return NULL;
 	k = np.end;
 	for (n = 0; n < EXTRACT_OWNER_GAP && extract_same_clause(x, k, cd->cl) &&
@@ -662,6 +679,18 @@ extract_event_shared(const struct extract_ctx *x, const struct extract_cand *cd,
 	return NULL;
 }
 
+/* Whether the number at k is a measure: a notcount word right after it
+ * or after a hyphen ("7.1-magnitude", "72 jam"). */
+static bool
+extract_is_measure(const struct extract_ctx *x, size_t k)
+{
+	if (k + 2 < x->ntok && x->tok[k + 1].type == EXTRACT_PUNCT &&
+	    x->tok[k + 1].len == 1 && x->text[x->tok[k + 1].off] == '-')
+		k++;
+	return k + 1 < x->ntok &&
+	    extract_match(x, k + 1, LEXICON_NOTCOUNT) != NULL;
+}
+
 /* The nearest plain event before the number in its clause: a nominal
  * ("jumlah korban tewas mencapai ...") or the verb of an object. */
 static const struct lexicon_entry *
@@ -674,7 +703,10 @@ extract_event_before(const struct extract_ctx *x, struct extract_cand *cd,
 	/* One probe per word; the longest phrase ending where a hit ends
 	 * ("killed and wounded", not "wounded"). */
 	for (k = cd->qstart; k > 0 && x->tok[k - 1].clause == cd->cl; k--) {
-		if (x->tok[k - 1].type == EXTRACT_NUM ||
+		/* Past a measure ("Monday's 7.1-magnitude earthquake"),
+		 * which is no count, to "the death toll". */
+		if ((x->tok[k - 1].type == EXTRACT_NUM &&
+		    !extract_is_measure(x, k - 1)) ||
 		    (x->prev_in_sent && k <= x->prev_last))
 			break;
 		if ((e = extract_match(x, k - 1, LEXICON_EVENT)) == NULL ||
@@ -737,6 +769,25 @@ extract_inherited(const struct extract_ctx *x, const struct extract_cand *cd)
 	return NULL;
 }
 
+/* "... killed and another 95 wounded after they were sent": a continued
+ * count whose only noun is a participle ("wounded", "dead") has that as
+ * its event, unless a predicate follows ("30 korban tewas"). */
+static const struct lexicon_entry *
+extract_event_participle(const struct extract_ctx *x,
+    const struct extract_cand *cd, size_t *pos)
+{
+	const struct lexicon_entry	*e;
+
+	if (cd->unit == NULL || !cd->unit->weak || cd->ustart != cd->np.end ||
+	    !(cd->elided || cd->listitem) ||
+	    (e = extract_match(x, cd->ustart, LEXICON_EVENT)) == NULL ||
+	    e->weak || strcmp(e->id, "funding") == 0 ||
+	    extract_match(x, cd->last, LEXICON_EVENT) != NULL)
+		return NULL;
+	*pos = cd->ustart;
+	return e;
+}
+
 /* Event: the verb of the object, the predicate after, a nominal before,
  * the noun's own, the continued claim's, a weak one; else "other". */
 static void
@@ -761,12 +812,20 @@ extract_event(struct extract_ctx *x, struct extract_cand *cd)
 		e = NULL;
 	}
 	if (e == NULL)
+		e = extract_event_participle(x, cd, &cd->evpos);
+	if (e == NULL)
 		e = extract_event_after(x, cd, &weak, &cd->evpos);
 	if (e == NULL)
 		e = extract_event_shared(x, cd, &cd->evpos);
-	/* The noun's own: "casualties", "korban", "pengungsi" (weak). */
-	if (e == NULL && cd->unit != NULL &&
-	    (n = extract_match(x, cd->ustart, LEXICON_EVENT)) != NULL) {
+	/* The noun's own: "casualties", "korban", "pengungsi" (weak).  A
+	 * noun naming the dead ("jenazah") keeps its event whatever the verb
+	 * does ("mengevakuasi 17 jenazah"), survivors when evacuated. */
+	if (cd->unit != NULL &&
+	    (n = extract_match(x, cd->ustart, LEXICON_EVENT)) != NULL &&
+	    (e == NULL || (!n->weak && !cd->elided &&
+	    (strcmp(n->id, "killed") == 0 || (strcmp(n->id, "rescued") ==
+	    0 && strcmp(e->id, "evacuated") == 0)) &&
+	    extract_match(x, cd->ustart, LEXICON_UNIT) != NULL))) {
 		if (!n->weak && strcmp(n->id, "funding") != 0) {
 			e = n;
 			cd->evpos = cd->ustart;
@@ -908,6 +967,27 @@ extract_entity(struct extract_ctx *x, struct extract_cand *cd)
 		util_strlcpy(x->c.entity, e->id, sizeof(x->c.entity));
 }
 
+/* "Dari jumlah itu, 61 ...", "Of those held, 41 ...": a clause of its
+ * own before the comma that is only a sub-count phrase (and a participle
+ * naming the whole). */
+static bool
+extract_inherit_lead(const struct extract_ctx *x, size_t from)
+{
+	const struct lexicon_entry	*e;
+	size_t				 k;
+
+	if (from < 2 || x->tok[from - 1].type != EXTRACT_PUNCT)
+		return false;
+	for (k = from - 1; k > 0 && from - k <= 3 &&
+	    x->tok[k - 1].clause == x->tok[from - 2].clause; k--) {
+		if ((e = extract_match(x, k - 1, LEXICON_INHERIT)) != NULL &&
+		    k - 1 + e->nwords >= from - 2 &&
+		    (k == 1 || x->tok[k - 2].clause != x->tok[k - 1].clause))
+			return true;
+	}
+	return false;
+}
+
 /* Sub-count words before the number or in its clause ("termasuk"), and
  * partitives after it ("seven of them", "5 di antaranya"). */
 static void
@@ -921,7 +1001,8 @@ extract_links(struct extract_ctx *x, struct extract_cand *cd)
 	    (cd->qstart > 0 && extract_match_ending(x, cd->qstart,
 	    LEXICON_INHERIT, &s) != NULL) ||
 	    extract_match(x, cd->last, LEXICON_INHERIT) != NULL ||
-	    extract_match(x, cd->end, LEXICON_INHERIT) != NULL;
+	    extract_match(x, cd->end, LEXICON_INHERIT) != NULL ||
+	    extract_inherit_lead(x, from);
 	cd->listitem = !cd->inherit && !cd->partitive &&
 	    extract_is_listitem(x, cd);
 	if (cd->inherit)

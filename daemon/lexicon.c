@@ -120,6 +120,7 @@ static const struct {
 	{ "purpose",	LEXICON_PURPOSE,	false, LEXICON_ARG_NONE },
 	{ "rate",	LEXICON_RATE,		false, LEXICON_ARG_NONE },
 	{ "ratejoin",	LEXICON_RATEJOIN,	false, LEXICON_ARG_NONE },
+	{ "moneymult",	LEXICON_MONEYMULT,	false, LEXICON_ARG_VALUE },
 	{ "detectpre",	LEXICON_DETECT_PRE,	false, LEXICON_ARG_NONE },
 	{ "detectsuf",	LEXICON_DETECT_SUF,	false, LEXICON_ARG_NONE },
 };

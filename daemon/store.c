@@ -343,12 +343,14 @@ store_feed_tag(const struct store *s, const char *feed_url, char *buf,
 	    util_hash64(feed_url, strlen(feed_url), UTIL_HASH_SEED));
 }
 
-/* Any reply is progress: the stall watch counts them. */
+/*
+ * Any reply is progress: the stall watch counts them.  The store comes
+ * from the callback's own argument, never from ac->data: on a cluster
+ * the connection belongs to rcluster and its data is a cluster node.
+ */
 static void
-store_progress(const redisAsyncContext *ac, const void *reply)
+store_progress(struct store *s, const void *reply)
 {
-	struct store	*s = ac->data;
-
 	if (reply != NULL && s != NULL)
 		s->replies++;
 }
@@ -533,7 +535,7 @@ store_init_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply	*r = reply;
 	intptr_t	 which = (intptr_t)priv;
 
-	store_progress(ac, reply);
+	store_progress(s, reply);
 	if (r == NULL || s->freeing || ac != s->ac)
 		return;
 	if (r->type == REDIS_REPLY_ERROR) {
@@ -817,7 +819,7 @@ store_cmd_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply		*r = reply;
 	char			 shown[UTIL_URL_SHOWN];
 
-	store_progress(ac, reply);
+	store_progress(s, reply);
 	if (s->freeing)
 		return;
 	if (r == NULL) {
@@ -1411,7 +1413,7 @@ store_state_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply		*r = reply, *k, *v;
 	size_t			 i;
 
-	store_progress(ac, reply);
+	store_progress(rd->s, reply);
 	(void)ac;
 	if (rd->s->freeing) {
 		store_read_free(rd);
@@ -1488,7 +1490,7 @@ store_items_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	char			 hex[17];
 	size_t			 i;
 
-	store_progress(ac, reply);
+	store_progress(rd->s, reply);
 	(void)ac;
 	if (rd->s->freeing) {
 		store_read_free(rd);
@@ -1583,7 +1585,7 @@ store_lease_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 	redisReply		*r = reply;
 	int			 granted = -1;
 
-	store_progress(ac, reply);
+	store_progress(rd->s, reply);
 	(void)ac;
 	if (rd->s->freeing) {
 		store_read_free(rd);

@@ -51,6 +51,7 @@ enum lexicon_kind {
 	LEXICON_PURPOSE,	/* events after it are aims, not facts */
 	LEXICON_RATE,		/* after a count, makes it a rate: "per" */
 	LEXICON_RATEJOIN,	/* between two numbers, a rate: "one in five" */
+	LEXICON_MONEYMULT,	/* multiplier only after a currency: "$85m" */
 	LEXICON_DETECT_PRE,	/* word prefix for detection: "meng" */
 	LEXICON_DETECT_SUF	/* word suffix for detection: "kan" */
 };

@@ -170,7 +170,6 @@ unit hotspots hotspots
 unit hotspots fire hotspots
 unit aftershocks aftershocks
 unit villages villages
-unit hectares hectares
 unit vehicles vehicles
 unit tanks tanks
 unit drones drones
@@ -336,6 +335,14 @@ notcount UTC
 notcount magnitude
 notcount floors
 notcount storey
+# Areas are no counts (eval annotation: "984 square kilometers").
+notcount hectares
+notcount hectare
+notcount ha
+notcount acres
+notcount acre
+notcount square
+notcount sq
 prenot aged
 prenot age
 prenot year
@@ -698,6 +705,10 @@ event affected in need
 mult 1000000000 bn
 mult 1000000 mn
 mult 1000000000000 tn
+# Only after a currency sign: "$85m", "US$5k" ("800m" alone is metres).
+moneymult 1000000 m
+moneymult 1000 k
+moneymult 1000000000 b
 event affected knocked out
 event affected cut off
 event affected washed away
@@ -718,8 +729,6 @@ event rescued brought out alive
 event rescued rescued alive
 event rescued found alive
 aux managed to
-unit acres acres
-unit acres acre
 event affected scorched
 event affected charred
 link among
@@ -755,6 +764,34 @@ event rescued survivors
 aux became
 aux become
 aux becoming
+# Synonyms and constructions found missing on the project's own check
+# set (tests/data/extract/own.jsonl), general words, not passages.
+event affected without power
+event affected lost power
+event affected shut
+event affected shut down
+event deployed battling
+event affected cancelled
+event affected canceled
+event affected cancellation of
+event affected grounded
+event captured intercepted
+event arrived crossed the border
+event arrived crossed into
+event evacuated moved to
+event evacuated moved to safety
+event evacuated taken to shelters
+event evacuated taken to evacuation centres
+event evacuated taken to evacuation centers
+event killed among the dead
+event killed among those killed
+event wounded among the injured
+event wounded among the wounded
+event other marched
+event other rallied
+event other took to the streets
+event other demonstrated
+unit places communities
 # ----------------------------------------------------------------------
 # Language tags and detection (daemon/lang.c).  Kept last, in one block.
 # alias: other tags naming English (BCP 47 primary subtag, any case).

@@ -20,6 +20,7 @@
 #include "alert.h"
 #include "check.h"
 #include "claim.h"
+#include "claimwatch_look.h"
 #include "config.h"
 #include "extract.h"
 #include "feed.h"
@@ -57,8 +58,21 @@ static const struct {
 	    "[--from-stream ID] [--raw]", "follow the alerts in Redis" },
 	{ "notify", "notify [-c FILE] [-d] [--log-level L]",
 	    "deliver alerts to the [notify NAME] webhooks and programs" },
-	{ "feeds", "feeds [-c FILE] [--opml]",
-	    "print the configured feed list, or export it as OPML 2.0" },
+	{ "figures", "figures [GLOB] [-c FILE] [--json]",
+	    "each claim key's current figure, newest change first" },
+	{ "history", "history KEY [-c FILE] [--json]",
+	    "every figure of a key with its sources, and the editor's log" },
+	{ "feeds", "feeds [-c FILE] [--json | --opml]",
+	    "each feed's last poll, status, next due time, errors, items; "
+	    "--opml exports the configured list as OPML 2.0" },
+	{ "poll", "poll URL [-c FILE]", "poll one feed of the list now" },
+	{ "mute", "mute KEY [-c FILE] [--who NAME]",
+	    "keep a key's figures but send no alerts for it" },
+	{ "unmute", "unmute KEY [-c FILE] [--who NAME]", "undo mute" },
+	{ "reject", "reject URL|HOST [-c FILE] [--who NAME]",
+	    "a source's figures stop counting; current figures recomputed" },
+	{ "set", "set KEY VALUE --note TEXT [-c FILE] [--who NAME]",
+	    "an editor's correction: publishes one \"corrected\" alert" },
 	{ "version", "version", "print the version" },
 };
 #define CLAIMWATCH_NCMDS (sizeof(claimwatch_cmds) / sizeof(claimwatch_cmds[0]))
@@ -394,10 +408,22 @@ claimwatch_cmd_check_config(int argc, char **argv)
 	return check_verdict(path, &r);
 }
 
+/* Whether argv[1..argc) holds the option opt. */
+static bool
+claimwatch_has_opt(int argc, char **argv, const char *opt)
+{
+	int	 i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return true;
+	return false;
+}
+
 /*
- * feeds: the list the daemon would poll, read from the config (no Redis):
- * one URL a line, or with --opml an OPML document another reader imports,
- * folders kept.
+ * feeds --opml: the list the daemon would poll, read from the config (no
+ * Redis), as an OPML document another reader imports, folders kept.
+ * Plain `feeds` (the feeds' state in Redis) is the look-back command's.
  */
 static int
 claimwatch_cmd_feeds(int argc, char **argv)
@@ -411,9 +437,7 @@ claimwatch_cmd_feeds(int argc, char **argv)
 	struct config	*conf;
 	const char	*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
 	char		 err[CONFIG_ERR_LEN];
-	bool		 opml = false;
-	size_t		 i;
-	int		 ch, rc = 0;
+	int		 ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -423,7 +447,6 @@ claimwatch_cmd_feeds(int argc, char **argv)
 			path = optarg;
 			break;
 		case 'o':
-			opml = true;
 			break;
 		default:
 			claimwatch_usage_of("feeds", 1);
@@ -435,14 +458,7 @@ claimwatch_cmd_feeds(int argc, char **argv)
 		fprintf(stderr, "claimwatch: %s\n", err);
 		return 1;
 	}
-	if (opml)
-		rc = config_feeds_write_opml(stdout, conf->feeds,
-		    conf->nfeeds);
-	else {
-		for (i = 0; i < conf->nfeeds; i++)
-			printf("%s\n", conf->feeds[i].url);
-		rc = fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
-	}
+	rc = config_feeds_write_opml(stdout, conf->feeds, conf->nfeeds);
 	config_free(conf);
 	if (rc == -1) {
 		fprintf(stderr, "claimwatch: feeds: cannot write: %s\n",
@@ -687,8 +703,12 @@ main(int argc, char **argv)
 		return claimwatch_cmd_tail(argc - 1, argv + 1);
 	if (strcmp(argv[1], "notify") == 0)
 		return claimwatch_cmd_notify(argc - 1, argv + 1);
-	if (strcmp(argv[1], "feeds") == 0)
+	/* The export reads the feed list alone; the rest reads Redis. */
+	if (strcmp(argv[1], "feeds") == 0 && claimwatch_has_opt(argc - 1,
+	    argv + 1, "--opml"))
 		return claimwatch_cmd_feeds(argc - 1, argv + 1);
+	if (claimwatch_look_is_cmd(argv[1]))
+		return claimwatch_look_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		if (argc > 2 && (strcmp(argv[2], "-h") == 0 ||

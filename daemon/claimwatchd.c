@@ -31,6 +31,7 @@
 #include "fetch.h"
 #include "http.h"
 #include "lang.h"
+#include "web.h"
 #include "lexicon.h"
 #include "log.h"
 #include "scheduler.h"
@@ -111,6 +112,7 @@ claimwatchd_usage(int status)
 	    "(default under systemd: <N> prefixes)\n"
 	    "      --once           poll every feed once, finish all Redis "
 	    "writes, exit\n"
+	    "      --feed URL       with --once: only this feed of the list\n"
 	    "  -n, --check-config   validate the configuration and exit\n"
 	    "      --log-level L    error, warning, notice, info, debug\n"
 	    "  -V, --version        print the version and exit\n"
@@ -173,6 +175,8 @@ claimwatchd_feed_state(const struct ctx_feed *f, struct store_feed_state *st)
 	st->etag = f->etag;
 	st->last_modified = f->last_modified;
 	st->moved_to = strcmp(f->url, f->fetch_url) != 0 ? f->fetch_url : NULL;
+	/* What `claimwatch feeds` shows: the list's name, else the feed's. */
+	st->title = f->title != NULL ? f->title : f->own_title;
 	st->status = f->status;
 	st->errors = f->errors;
 	st->gone = f->gone;
@@ -856,6 +860,8 @@ claimwatchd_fetch_done(const struct fetch_result *r,
 		/* Only a 200 carries validators worth keeping. */
 		claimwatchd_set_str(&f->etag, r->etag);
 		claimwatchd_set_str(&f->last_modified, r->last_modified);
+		if (p->parsed->title != NULL)
+			claimwatchd_set_str(&f->own_title, p->parsed->title);
 		if (r->moved_to != NULL && strcmp(r->moved_to,
 		    f->fetch_url) != 0) {
 			log_notice("feed=%s moved permanently to %s", url,
@@ -1182,6 +1188,8 @@ claimwatchd_state_cb(const struct store_feed_state *st, void *arg)
 	if (st != NULL) {
 		claimwatchd_set_str(&f->etag, st->etag);
 		claimwatchd_set_str(&f->last_modified, st->last_modified);
+		if (st->title != NULL)
+			claimwatchd_set_str(&f->own_title, st->title);
 		if (st->moved_to != NULL)
 			claimwatchd_set_str(&f->fetch_url, st->moved_to);
 		f->status = st->status;
@@ -1591,6 +1599,7 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'd' },
 		{ "once", no_argument, NULL, 'o' },
+		{ "feed", required_argument, NULL, 'f' },
 		{ "check-config", no_argument, NULL, 'n' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "version", no_argument, NULL, 'V' },
@@ -1606,7 +1615,7 @@ main(int argc, char **argv)
 	char				*spool;
 	struct claimwatchd_poll		*p;
 	struct store_stats		 stats;
-	const char			*conf_path = NULL;
+	const char			*conf_path = NULL, *only = NULL;
 	char				 err[CONFIG_ERR_LEN];
 	bool				 foreground, check = false, once = false;
 	int				 ch, level = -1, rc;
@@ -1625,6 +1634,9 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			once = true;
+			break;
+		case 'f':
+			only = optarg;	/* `claimwatch poll URL` */
 			break;
 		case 'n':
 			check = true;
@@ -1645,7 +1657,7 @@ main(int argc, char **argv)
 			claimwatchd_usage(1);
 		}
 	}
-	if (optind != argc || conf_path == NULL)
+	if (optind != argc || conf_path == NULL || (only != NULL && !once))
 		claimwatchd_usage(1);
 	if (check) {
 		struct check_result	 r;
@@ -1697,10 +1709,18 @@ main(int argc, char **argv)
 		fatalx("cannot create the scheduler");
 	for (i = 0; i < ctx->conf->nfeeds; i++) {
 		cf = &ctx->conf->feeds[i];
+		if (only != NULL && strcmp(cf->url, only) != 0)
+			continue;
 		if (ctx_feed_find(ctx, cf->url) == NULL)
 			ctx_feed_describe(ctx_feed_add(ctx, cf->url, cf->lang,
 			    cf->interval, cf->fetch_articles), cf->title,
 			    cf->categories, cf->ncategories);
+	}
+	if (only != NULL && ctx->nfeeds == 0) {
+		fprintf(stderr, "claimwatchd: %s is not in the feed list %s\n",
+		    only, ctx->conf->feeds_list);
+		ctx_free(ctx);
+		return 1;
 	}
 	ctx->once_left = ctx->nfeeds;
 	claimwatchd_setup_events(ctx);
@@ -1725,8 +1745,15 @@ main(int argc, char **argv)
 			ctx_free(ctx);
 			return 1;
 		}
-		log_notice("http listen=%s port=%d (/metrics, /healthz)",
-		    ctx->conf->http_listen, http_port(ctx->http));
+		/* The page reads one Redis with SCAN: on a cluster URL it
+		   stays off and the daemon runs on. */
+		ctx->web = web_new(ctx->base, ctx->http, &sto,
+		    ctx->conf->http_token, err, sizeof(err));
+		if (ctx->web == NULL)
+			log_warn("http: look-back page off: [redis] %s", err);
+		log_notice("http listen=%s port=%d (/, /key/KEY, /api, "
+		    "/metrics, /healthz)", ctx->conf->http_listen,
+		    http_port(ctx->http));
 	}
 	log_notice("claimwatchd %s starting config=%s feeds=%zu%s",
 	    CW_VERSION, conf_path, ctx->nfeeds, once ? " once" : "");

@@ -123,6 +123,7 @@ static const struct config_key config_keys[] = {
 	{ "alerts", "max_age", CONFIG_K_DURATION, CONFIG_OFF(max_age), 0,
 	    3650L * 86400 },
 	{ "http", "listen", CONFIG_K_LISTEN, CONFIG_OFF(http_listen), 0, 0 },
+	{ "http", "token", CONFIG_K_STRING, CONFIG_OFF(http_token), 0, 256 },
 	{ "daemon", "state_dir", CONFIG_K_PATH, CONFIG_OFF(state_dir), 0,
 	    0 },
 	{ "daemon", "log_level", CONFIG_K_LOG_LEVEL, CONFIG_OFF(log_level),
@@ -943,6 +944,7 @@ config_free(struct config *c)
 	free(c->gazetteer_dir);
 	free(c->lang);
 	free(c->http_listen);
+	free(c->http_token);
 	free(c->state_dir);
 	for (i = 0; i < c->nwatches; i++)
 		free(c->watches[i].pattern);

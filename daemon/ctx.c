@@ -14,6 +14,7 @@
 #include "fetch.h"
 #include "gazetteer.h"
 #include "http.h"
+#include "web.h"
 #include "lexicon.h"
 #include "scheduler.h"
 #include "store.h"
@@ -83,6 +84,7 @@ ctx_feed_free(struct ctx *ctx, struct ctx_feed *f)
 	ctx_feed_describe(f, NULL, NULL, 0);
 	free(f->etag);
 	free(f->last_modified);
+	free(f->own_title);
 	free(f);
 }
 
@@ -120,6 +122,7 @@ ctx_free(struct ctx *ctx)
 		f->sf = NULL;
 		ctx_feed_free(ctx, f);
 	}
+	web_free(ctx->web);	/* answers its requests on http first */
 	http_free(ctx->http);
 	fetch_free(ctx->fetch);
 	store_free(ctx->store);
@@ -275,6 +278,9 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 	    "claimwatch_alerts_total{type=\"changed\"} %llu\n"
 	    "claimwatch_alerts_total{type=\"corroborated\"} %llu\n",
 	    st.alerts_by_type[0], st.alerts_by_type[1], st.alerts_by_type[2]);
+	ctx_metric(b, "claimwatch_rejected_sources", "gauge",
+	    "Sources `claimwatch reject` took out, as last read from Redis.",
+	    st.rejected);
 	ctx_metric(b, "claimwatch_redis_connected", "gauge",
 	    "1 while the Redis connection is up.",
 	    ctx->store != NULL && store_is_connected(ctx->store));

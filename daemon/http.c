@@ -1,16 +1,20 @@
 /*
- * http: /metrics and /healthz on evhttp.  It owns the evhttp instance and
- * its listening socket and nothing else; the numbers come from the
- * daemon's callbacks, so this module needs no knowledge of feeds or Redis.
- * It must never block the loop: bodies are built in memory and handed to
- * evhttp, which writes them as the socket allows.
+ * http: /metrics and /healthz on evhttp, and the look-back page's routes
+ * (/, /key/..., /api/...) handed to the page callback.  It owns the evhttp
+ * instance and its listening socket and nothing else; the numbers and
+ * pages come from the daemon's callbacks, so this module needs no
+ * knowledge of feeds or Redis.  It must never block the loop: bodies are
+ * built in memory and handed to evhttp, which writes them as the socket
+ * allows; a page is answered later, when its Redis reads are back.
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -48,6 +52,16 @@ struct http {
 	struct event		*ev_adopt;	/* adopts what was accepted */
 	struct bufferevent	**fresh;	/* accepted, not adopted yet */
 	size_t			 nfresh, cfresh;
+	http_page_cb		 page_cb;	/* NULL: no page routes */
+	void			*page_arg;
+	char			*token;		/* bearer token, or NULL */
+};
+
+/* A page request waiting for its body.  evhttp keeps a request whose
+   reply is not sent yet even when its client goes away, and frees it
+   when the reply is sent, so the reply must come exactly once. */
+struct http_req {
+	struct evhttp_request	*req;
 };
 
 static void
@@ -137,6 +151,45 @@ http_reply(struct evhttp_request *req, int code, const char *reason,
 	evhttp_send_reply(req, code, reason, NULL);
 }
 
+/* Whether the request carries the configured bearer token (or none is
+   configured).  Compares in constant time. */
+static bool
+http_authorized(const struct http *h, struct evhttp_request *req)
+{
+	const char	*v;
+	size_t		 n, i;
+	unsigned char	 d = 0;
+
+	if (h->token == NULL)
+		return true;
+	v = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (v == NULL || strncasecmp(v, "Bearer ", 7) != 0)
+		return false;
+	v += 7;
+	n = strlen(h->token);
+	if (strlen(v) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		d |= (unsigned char)(v[i] ^ h->token[i]);
+	return d == 0;
+}
+
+static bool
+http_check_auth(const struct http *h, struct evhttp_request *req)
+{
+	struct util_buf	 b = { 0 };
+
+	if (http_authorized(h, req))
+		return true;
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "WWW-Authenticate", "Bearer realm=\"claimwatch\"");
+	util_buf_printf(&b, "a bearer token is needed ([http] token)\n");
+	http_reply(req, 401, "Unauthorized", "text/plain", &b);
+	util_buf_free(&b);
+	return false;
+}
+
 static void
 http_metrics_handler(struct evhttp_request *req, void *arg)
 {
@@ -148,6 +201,8 @@ http_metrics_handler(struct evhttp_request *req, void *arg)
 		http_reply(req, 405, "Method Not Allowed", "text/plain", NULL);
 		return;
 	}
+	if (!http_check_auth(h, req))
+		return;
 	h->metrics_cb(&b, h->arg);
 	http_reply(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
 	    &b);
@@ -171,15 +226,83 @@ http_health_handler(struct evhttp_request *req, void *arg)
 	util_buf_free(&b);
 }
 
+/* The path's routes for the page: "/", "/key/...", "/api/...". */
+static bool
+http_is_page(const char *path)
+{
+	return strcmp(path, "/") == 0 || strncmp(path, "/key/", 5) == 0 ||
+	    strncmp(path, "/api/", 5) == 0;
+}
+
+/* Hands a page route to the page callback with its decoded path and
+   ?key= parameter; anything else is 404. */
 static void
 http_notfound_handler(struct evhttp_request *req, void *arg)
 {
-	struct util_buf	 b = { 0 };
+	struct http		*h = arg;
+	struct util_buf		 b = { 0 };
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	struct evkeyvalq	 q;
+	struct http_req		*hr;
+	const char		*path, *query;
+	char			*dec = NULL;
+	size_t			 n = 0;
 
-	(void)arg;
-	util_buf_printf(&b, "not found; try /metrics or /healthz\n");
-	http_reply(req, 404, "Not Found", "text/plain", &b);
-	util_buf_free(&b);
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path != NULL)
+		dec = evhttp_uridecode(path, 0, &n);
+	if (h->page_cb == NULL || dec == NULL || strlen(dec) != n ||
+	    !http_is_page(dec)) {
+		free(dec);
+		util_buf_printf(&b, "not found; try /, /metrics or /healthz\n");
+		http_reply(req, 404, "Not Found", "text/plain", &b);
+		util_buf_free(&b);
+		return;
+	}
+	if (!http_check_auth(h, req)) {
+		free(dec);
+		return;
+	}
+	TAILQ_INIT(&q);
+	query = evhttp_uri_get_query(uri);
+	if (query != NULL)
+		evhttp_parse_query_str(query, &q);
+	hr = xcalloc(1, sizeof(*hr));
+	hr->req = req;
+	h->page_cb(hr, dec, evhttp_find_header(&q, "key"), h->page_arg);
+	evhttp_clear_headers(&q);
+	free(dec);
+}
+
+void
+http_set_page(struct http *h, http_page_cb cb, void *arg, const char *token)
+{
+	h->page_cb = cb;
+	h->page_arg = arg;
+	free(h->token);
+	h->token = token != NULL && token[0] != '\0' ? xstrdup(token) : NULL;
+}
+
+void
+http_req_reply(struct http_req *hr, int code, const char *type,
+    const struct util_buf *body)
+{
+	struct evkeyvalq	*out;
+
+	out = evhttp_request_get_output_headers(hr->req);
+	if (strncmp(type, "text/html", 9) == 0) {
+		/* Belt and braces over the escaping: nothing on the page
+		   may run or load anything. */
+		evhttp_add_header(out, "Content-Security-Policy",
+		    "default-src 'none'; style-src 'unsafe-inline'; "
+		    "form-action 'none'; frame-ancestors 'none'");
+		evhttp_add_header(out, "Referrer-Policy", "no-referrer");
+	}
+	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+	http_reply(hr->req, code, code == 200 ? "OK" : code == 404 ?
+	    "Not Found" : code == 400 ? "Bad Request" : "Service Unavailable",
+	    type, body);
+	free(hr);
 }
 
 /* "host:port" or "[v6]:port" → host and port; -1 when malformed. */
@@ -292,5 +415,6 @@ http_free(struct http *h)
 	evhttp_free(h->evh);
 	event_free(h->ev_adopt);
 	free(h->fresh);
+	free(h->token);
 	free(h);
 }

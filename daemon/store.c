@@ -55,6 +55,7 @@
 #define STORE_DONE_MAX		20000	/* dedupe tokens kept per key */
 #define STORE_HIST_MAX		1000	/* history entries kept per key */
 #define STORE_ITEMS_MAX		100000	/* items in one check or batch */
+#define STORE_REJECTS_EVERY	5	/* s between reads of the rejects */
 #define STORE_STORY_WINDOW	"7776000" /* 90 days, for place stories */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
 #define STORE_CLUSTER_SCHEME	"redis+cluster://"
@@ -137,6 +138,7 @@ struct store {
 	long			 max_age;	/* seconds, 0 = off */
 	struct store_watch	*watches;
 	size_t			 nwatches;
+	struct store_rejects	 rejects;	/* `claimwatch reject` */
 
 	struct store_qbatches	 batches;
 	size_t			 nbatches;
@@ -445,6 +447,49 @@ store_lost(struct store *s, const char *why)
 	store_schedule(s);
 }
 
+/* The rejected sources, as `claimwatch reject` recorded them. */
+static void
+store_rejects_cb(redisAsyncContext *ac, void *reply, void *priv)
+{
+	struct store	*s = priv;
+	redisReply	*r = reply;
+	size_t		 i;
+
+	(void)ac;
+	if (r == NULL || s->freeing)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY) {
+		if (r->type == REDIS_REPLY_ERROR)
+			log_debug("redis: reading rejected sources: %s",
+			    r->str);
+		return;
+	}
+	store_rejects_clear(&s->rejects);
+	for (i = 0; i < r->elements; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING)
+			store_rejects_add(&s->rejects, r->element[i]->str);
+}
+
+/*
+ * Asks for them again when the last answer is older than
+ * STORE_REJECTS_EVERY: a reject takes effect on the batches built after
+ * its answer, so within seconds on a busy daemon.
+ */
+static void
+store_rejects_ask(struct store *s)
+{
+	int64_t	 now = util_now();
+
+	/* On a cluster (no single connection) rejects are not read. */
+	if (!s->ready || s->ac == NULL ||
+	    now - s->rejects.asked < STORE_REJECTS_EVERY)
+		return;
+	s->rejects.asked = now;
+	s->stats.commands++;
+	redisAsyncCommand(s->ac, store_rejects_cb, s, "HKEYS %srejected",
+	    s->prefix);
+}
+
 static void
 store_ready(struct store *s)
 {
@@ -463,6 +508,8 @@ store_ready(struct store *s)
 	TAILQ_FOREACH(b, &s->batches, entry)
 		store_send_batch(s, b);
 	store_spool_load(s);
+	s->rejects.asked = 0;
+	store_rejects_ask(s);
 	if (s->cb != NULL)
 		s->cb(true, s->arg);
 }
@@ -1396,6 +1443,8 @@ store_state_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 			st.last_modified = v->str;
 		else if (strcmp(k->str, "moved_to") == 0)
 			st.moved_to = v->str;
+		else if (strcmp(k->str, "title") == 0)
+			st.title = v->str;
 		else if (strcmp(k->str, "status") == 0)
 			st.status = atoi(v->str);
 		else if (strcmp(k->str, "errors") == 0)
@@ -1866,6 +1915,7 @@ store_build_state(const struct store_batch *in, struct store_cmd *cmd)
 	STORE_FIELD_STR(etag);
 	STORE_FIELD_STR(last_modified);
 	STORE_FIELD_STR(moved_to);
+	STORE_FIELD_STR(title);
 #undef STORE_FIELD_STR
 	store_cmd_str(cmd, "status");
 	store_cmd_fmt(cmd, "%d", st->status);
@@ -1945,6 +1995,33 @@ store_build_batch(struct store *s, const struct store_batch *in,
 		store_build_claim(s, in, i, cmd);
 }
 
+/*
+ * The batch's command without the claims of rejected sources (their items
+ * are still marked seen).
+ */
+static void
+store_build_kept(struct store *s, const struct store_batch *in,
+    struct store_cmd *cmd)
+{
+	struct store_batch	 kept = *in;
+	struct store_claim	*v;
+	size_t			 i;
+
+	if (s->rejects.n == 0) {
+		store_build_batch(s, in, cmd);
+		return;
+	}
+	v = xcalloc(in->nclaims + 1, sizeof(*v));
+	kept.nclaims = 0;
+	for (i = 0; i < in->nclaims; i++)
+		if (!store_rejects_match(&s->rejects,
+		    in->items[in->claims[i].item].url))
+			v[kept.nclaims++] = in->claims[i];
+	kept.claims = v;
+	store_build_batch(s, &kept, cmd);
+	free(v);
+}
+
 int
 store_submit(struct store *s, const struct store_batch *in,
     store_done_cb cb, void *arg)
@@ -1988,7 +2065,8 @@ store_submit(struct store *s, const struct store_batch *in,
 	b->ncmds = 1;
 	b->cmds = xcalloc(b->ncmds, sizeof(*b->cmds));
 	b->cmds[0].batch = b;
-	store_build_batch(s, in, &b->cmds[0]);
+	store_rejects_ask(s);
+	store_build_kept(s, in, &b->cmds[0]);
 	if (store_spool_active(s) || s->nbatches >= (size_t)s->queue_max) {
 		if (store_spool_append(s, b) == 0) {
 			/* Its alerts go out when the spool is replayed. */
@@ -2030,6 +2108,7 @@ void
 store_get_stats(const struct store *s, struct store_stats *st)
 {
 	*st = s->stats;
+	st->rejected = s->rejects.n;
 	if (s->cluster != NULL)
 		st->commands += store_cluster_commands(s->cluster);
 	st->queued = s->nbatches;
@@ -2072,6 +2151,7 @@ store_free(struct store *s)
 	for (i = 0; i < s->nwatches; i++)
 		free((char *)s->watches[i].pattern);
 	free(s->watches);
+	store_rejects_clear(&s->rejects);
 	free(s->host);
 	free(s->path);
 	free(s->url);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rcluster.h"
 
@@ -40,6 +41,20 @@ struct store_addr {
 /* Splits url into a (free host and path after, even on failure). */
 int	store_url_split(const char *url, struct store_addr *, char *err,
 	    size_t errlen);
+
+/*
+ * Sources `claimwatch reject` took out of counting (store_reject.c): item
+ * URLs and lowercased hosts.  Claims from an item whose link matches are
+ * left out of the batches the store builds.
+ */
+struct store_rejects {
+	char		**v;
+	size_t		  n;
+	int64_t		  asked;	/* when Redis was last asked, UTC s */
+};
+void	store_rejects_clear(struct store_rejects *);
+void	store_rejects_add(struct store_rejects *, const char *source);
+bool	store_rejects_match(const struct store_rejects *, const char *url);
 
 /* Bounds a spool record must meet, checked before allocating. */
 #define STORE_SPOOL_ARG_MAX	(512UL * 1024 * 1024)	/* bytes of args */

@@ -21,10 +21,13 @@
  *       nor is "ribuan" after "3.000", a vaguer report of the same).
  * Otherwise the claim is the SAME figure: its source joins the key's
  * sources (the count in the current hash) and no alert goes out, unless
- * corroborated alerts are on and the source is new.  The first source
+ * corroborated alerts are on and the source is new.  A key muted by
+ * `claimwatch mute` (its current hash's "muted") is stored the same and
+ * never alerts.  The first source
  * stays in the current hash (src1); the source set exists only from the
  * second on, which spares most figures a set write and a DEL.  A claim
- * published before the current figure goes to history only.  A claim
+ * published before the current figure goes to history only (its member
+ * marked "history_only").  A claim
  * key's first figure is "new".  A dedupe set of (item id, content hash,
  * occurrence) tokens makes a replayed or doubly submitted claim a no-op,
  * which is what makes one alert per change hold with several daemons and
@@ -108,14 +111,31 @@ const char store_lua_batch[] =
 "  call('ZREMRANGEBYRANK', key, 0, -max - 1)\n"
 "end\n"
 /* hn, the history's length kept in the current hash, spares a ZCARD. */
-"local function history(hist, fig, pub, hn)\n"
+"local function history(hist, fig, pub, hn, only)\n"
 "  hn = hn + call('ZADD', hist, pub or now,\n"
-"      '{\"first_seen\":\"' .. iso .. '\",' .. string.sub(fig, 2))\n"
+"      '{\"first_seen\":\"' .. iso .. '\",' .. (only or '') ..\n"
+"      string.sub(fig, 2))\n"
 "  if hn > hmax then\n"
 "    trim(hist, hmax)\n"
 "    hn = hmax\n"
 "  end\n"
 "  return hn\n"
+"end\n"
+/*
+ * The alert's story label, kept for `claimwatch figures` and the page.  A
+ * plain find in the compact JSON alert_new writes ("story":{"id":…,
+ * "label":…},"sources":), not a decode of the whole alert: this runs for
+ * every alerting claim.  Only a label with escapes is decoded.
+ */
+"local function story_label(al)\n"
+"  local l = string.match(al,\n"
+"      '\"story\":{\"id\":\"[^\"]*\",\"label\":\"(.-)\"},\"sources\":')\n"
+"  if not l then return '' end\n"
+"  if string.find(l, '\\\\', 1, true) then\n"
+"    local ok, d = pcall(cjson.decode, '\"' .. l .. '\"')\n"
+"    l = ok and d or ''\n"
+"  end\n"
+"  return l\n"
 "end\n"
 "local skip = {}\n"
 "local function claim(a)\n"
@@ -140,13 +160,16 @@ const char store_lua_batch[] =
 "  local win = tonumber(string.match(A[a + 11], '^.w(%d+)$'))\n"
 "  local fig, al, watched = A[a + 7], A[a + 8], mode == '1'\n"
 "  local c = call('HMGET', cur, 'value', 'max', 'lo', 'hi', 'vague',\n"
-"      'published', 'figure', 'sources', 'src1', 'hn')\n"
+"      'published', 'figure', 'sources', 'src1', 'hn', 'muted')\n"
+/* `claimwatch mute` keeps the figures coming but silences the key. */
+"  if c[11] == '1' then watched = false end\n"
 "  local hn = tonumber(c[10]) or (c[1] and call('ZCARD', hist)) or 0\n"
 "  if mode == 'h' then\n"
+"    local only = '\"history_only\":true,'\n"
 "    if c[1] then\n"
-"      call('HSET', cur, 'hn', history(hist, fig, pub, hn))\n"
+"      call('HSET', cur, 'hn', history(hist, fig, pub, hn, only))\n"
 "    else\n"
-"      history(hist, fig, pub, call('ZCARD', hist))\n"
+"      history(hist, fig, pub, call('ZCARD', hist), only)\n"
 "    end\n"
 "    return\n"
 "  end\n"
@@ -158,7 +181,8 @@ const char store_lua_batch[] =
 "  end\n"
 "  if c[1] then\n"
 "    if pub and cpub and pub < cpub then\n"
-"      call('HSET', cur, 'hn', history(hist, fig, pub, hn))\n"
+"      call('HSET', cur, 'hn',\n"
+"          history(hist, fig, pub, hn, '\"history_only\":true,'))\n"
 "      return\n"
 "    end\n"
 "    local ta, tr = tonumber(A[a + 9]), tonumber(A[a + 10])\n"
@@ -199,7 +223,7 @@ const char store_lua_batch[] =
 "  call('HSET', cur, 'value', A[a + 1], 'max', A[a + 2], 'lo', A[a + 3],\n"
 "      'hi', A[a + 4], 'vague', A[a + 5], 'published', A[a + 6],\n"
 "      'figure', fig, 'sources', 1, 'updated', A[1], 'src1', A[a + 12],\n"
-"      'hn', hn)\n"
+"      'hn', hn, 'story_label', story_label(al))\n"
 "  if watched then\n"
 "    if kind == 'new' then deliver(al, kind, nil, A[a + 1], cur, A[a])\n"
 "    else\n"

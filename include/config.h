@@ -124,6 +124,7 @@ struct config {
 
 	/* [http] */
 	char	*http_listen;	/* "127.0.0.1:9187"; "" or NULL = off */
+	char	*http_token;	/* bearer token the page asks for, or NULL */
 
 	/* [daemon] */
 	char	*state_dir;	/* spool, state; /var/lib/claimwatch */

@@ -24,6 +24,7 @@ struct scheduler;
 struct scheduler_feed;
 struct store;
 struct http;
+struct web;
 struct util_buf;
 struct work;
 
@@ -40,6 +41,7 @@ struct ctx_feed {
 	bool			 articles;	/* fetch_articles */
 	char			*etag;		/* validators from the last 200 */
 	char			*last_modified;
+	char			*own_title;	/* the feed's own, last parsed */
 	int			 status;	/* last HTTP status */
 	int			 errors;	/* consecutive failures */
 	bool			 gone;		/* 410: disabled */
@@ -108,6 +110,7 @@ struct ctx {
 	struct scheduler	*sched;
 	struct store		*store;
 	struct http		*http;		/* NULL when [http] is off */
+	struct web		*web;		/* the page on http, or NULL */
 	struct work		*work;		/* parse and article threads */
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;

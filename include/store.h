@@ -50,6 +50,7 @@ struct store_feed_state {
 	char	*etag;		/* or NULL */
 	char	*last_modified;	/* or NULL */
 	char	*moved_to;	/* URL after a permanent redirect, or NULL */
+	char	*title;		/* the feed's own title, or NULL */
 	int	 status;	/* last HTTP status, 0 = none */
 	int	 errors;	/* consecutive failures */
 	bool	 gone;		/* 410 seen: disabled */
@@ -191,6 +192,8 @@ struct store_stats {
 	unsigned long long	 alerts_by_type[STORE_ALERT_TYPES];
 					/* new, changed, corroborated */
 	size_t			 queued;	/* batches queued or unanswered */
+	size_t			 rejected;	/* sources `claimwatch reject`
+						   took out, as last read */
 	long long		 spool_bytes;	/* spool file bytes not replayed */
 };
 void		 store_get_stats(const struct store *, struct store_stats *);

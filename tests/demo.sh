@@ -7,7 +7,9 @@
 # figures change on screen.  `claimwatch notify` runs beside it with one
 # exec sink, a script that prints each alert it is handed (lines starting
 # "sink print:"), the way a sendmail or notify-send sink would get them.
-# Stops by itself after about 30 seconds.
+# Then it prints `claimwatch figures` and one key's history, and the URL
+# of the daemon's look-back page, which stays up for DEMO_PAGE_SECONDS (60
+# on a terminal, else 0) before the demo stops by itself.
 set -eu
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,11 +45,17 @@ else
 fi
 
 mkdir -p "$TMP/feeds"
+# Kabar Dunia's items of a stage come first, World Desk's two polls later,
+# so the alerts come in one order whatever the loop polls first (both
+# outlets report the same 1,500 in stage 1: the first in is "new").
 stage() {
 	cp "$ROOT/config/samples/kabar-dunia.$1.xml" "$TMP/feeds/kabar-dunia.xml"
+	sleep 4
 	cp "$ROOT/config/samples/world-desk.$1.atom" "$TMP/feeds/world-desk.atom"
 }
-stage 1
+cp "$ROOT/config/samples/kabar-dunia.1.xml" "$TMP/feeds/kabar-dunia.xml"
+sed '/<entry>/,/<\/entry>/d' "$ROOT/config/samples/world-desk.1.atom" \
+    >"$TMP/feeds/world-desk.atom"
 {
 	echo "# the demo's feed list: local files, so the demo needs no network"
 	echo "file://$TMP/feeds/kabar-dunia.xml lang=id"
@@ -70,7 +78,7 @@ stage 1
 	echo "# the sample story is from 2024-25: alert on its items anyway"
 	echo "max_age = 0"
 	echo "[http]"
-	echo "listen ="
+	echo "listen = 127.0.0.1:${DEMO_PORT:-0}"
 	echo "[daemon]"
 	echo "state_dir = $TMP"
 	echo "[notify print]"
@@ -119,13 +127,32 @@ DPID=$!
 PIDS="$PIDS $DPID"
 echo "demo: claimwatchd polling 2 sample feeds every 2 s"
 echo "---- stage 1: the feeds as of October 2024 ----"
-sleep 8
-stage 2
+sleep 4
+cp "$ROOT/config/samples/world-desk.1.atom" "$TMP/feeds/world-desk.atom"
+sleep 4
 echo "---- stage 2: the feeds gained items (October-December 2024) ----"
-sleep 8
-stage 3
+stage 2
+sleep 4
 echo "---- stage 3: the feeds gained items (January-April 2025) ----"
-sleep 8
+stage 3
+sleep 4
+# Looking back: what Redis holds now, and the daemon's page on it.
+PORT=$(sed -n 's/.*http listen=.* port=\([0-9]*\).*/\1/p' "$TMP/daemon.log")
+echo "---- claimwatch figures ----"
+"$B/claimwatch" figures -c "$TMP/claimwatch.conf"
+echo "---- claimwatch history north-korea/deployed/people ----"
+"$B/claimwatch" history north-korea/deployed/people -c "$TMP/claimwatch.conf"
+echo "---- the page ----"
+echo "demo: open http://127.0.0.1:$PORT/ (a quantity's timeline:" \
+    "http://127.0.0.1:$PORT/key/north-korea/deployed/people)"
+# A minute for a person at a terminal; a script reading the output (the
+# README test) does not wait.
+if [ -z "${DEMO_PAGE_SECONDS:-}" ]; then
+	DEMO_PAGE_SECONDS=0
+	[ -t 1 ] && DEMO_PAGE_SECONDS=60
+fi
+echo "demo: the page stays up $DEMO_PAGE_SECONDS s; Ctrl-C ends the demo"
+sleep "$DEMO_PAGE_SECONDS"
 kill -TERM "$DPID"
 wait "$DPID" || true
 echo "---- daemon stopped ----"

@@ -5,7 +5,7 @@ set -eu
 PKGS="make gcc pkg-config libc6-dev man-db mandoc libcurl4-openssl-dev libxml2-dev
 libxml2-utils libevent-dev libhiredis-dev libinih-dev libjansson-dev
 libsystemd-dev libcmocka-dev redis-server redis-tools jq valgrind time
-python3 python3-jsonschema curl clang libclang-rt-14-dev nginx-light systemd"
+python3 python3-jsonschema curl clang libclang-rt-14-dev nginx-light systemd chromium"
 missing=""
 for p in $PKGS; do
 	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

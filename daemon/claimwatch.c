@@ -707,8 +707,12 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "feeds") == 0 && claimwatch_has_opt(argc - 1,
 	    argv + 1, "--opml"))
 		return claimwatch_cmd_feeds(argc - 1, argv + 1);
-	if (claimwatch_look_is_cmd(argv[1]))
+	if (claimwatch_look_is_cmd(argv[1])) {
+		if (claimwatch_has_opt(argc - 1, argv + 1, "--help") ||
+		    claimwatch_has_opt(argc - 1, argv + 1, "-h"))
+			claimwatch_usage_of(argv[1], 0);
 		return claimwatch_look_main(argc - 1, argv + 1);
+	}
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		if (argc > 2 && (strcmp(argv[2], "-h") == 0 ||

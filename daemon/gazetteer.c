@@ -11,7 +11,6 @@
  * "Kab. Demak", "Kab Demak" and "KAB DEMAK" are one phrase.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -385,12 +384,6 @@ gazetteer_name_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int
-gazetteer_str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Parents to indexes, depths, and the names sorted for the search. */
 static const char *
 gazetteer_index(struct gazetteer *g)
@@ -426,29 +419,19 @@ gazetteer_index(struct gazetteer *g)
 struct gazetteer *
 gazetteer_load(const char *dir, char *err, size_t errlen)
 {
+	static const char *const suffixes[] = { ".txt", NULL };
 	struct gazetteer	*g;
-	DIR			*d;
-	struct dirent		*de;
 	char			*names[GAZETTEER_FILES_MAX], *path;
 	const char		*bad;
-	size_t			 n = 0, i, len;
-	int			 rc = 0;
+	size_t			 i;
+	int			 n, rc = 0;
 
-	if ((d = opendir(dir)) == NULL) {
-		snprintf(err, errlen, "%s:0: %s", dir, strerror(errno));
-		return NULL;
-	}
-	while ((de = readdir(d)) != NULL && n < GAZETTEER_FILES_MAX) {
-		len = strlen(de->d_name);
-		if (len > 4 && de->d_name[0] != '.' &&
-		    strcmp(de->d_name + len - 4, ".txt") == 0)
-			names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
 	/* Sorted: which file wins a phrase named twice must not vary. */
-	qsort(names, n, sizeof(names[0]), gazetteer_str_cmp);
+	if ((n = util_dir_names(dir, suffixes, names, GAZETTEER_FILES_MAX,
+	    err, errlen)) == -1)
+		return NULL;
 	g = xcalloc(1, sizeof(*g));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < (size_t)n; i++) {
 		if (rc == 0) {
 			xasprintf(&path, "%s/%s", dir, names[i]);
 			rc = gazetteer_load_file(g, path, err, errlen);

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -665,58 +664,29 @@ lexicon_index(struct lexicon *lex)
 	free(stack);
 }
 
-static int
-lexicon_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool
-lexicon_has_suffix(const char *name, const char *suffix)
-{
-	size_t	 n = strlen(name), m = strlen(suffix);
-
-	return n > m && name[0] != '.' && strcmp(name + n - m, suffix) == 0;
-}
-
 struct lexicon *
 lexicon_load(const char *dir, char *err, size_t errlen)
 {
+	static const char *const suffixes[] = { ".lex", ".txt", NULL };
 	struct lexicon	*lex;
-	DIR		*d;
-	struct dirent	*de;
 	char		*names[LEXICON_FILES_MAX], *path;
-	size_t		 n = 0, i;
-	int		 rc = 0;
+	size_t		 i;
+	int		 n, rc = 0;
 
-	if ((d = opendir(dir)) == NULL) {
-		snprintf(err, errlen, "%s:0: %s", dir, strerror(errno));
+	/* Sorted, so language indexes do not depend on readdir order. */
+	if ((n = util_dir_names(dir, suffixes, names, LEXICON_FILES_MAX, err,
+	    errlen)) == -1)
 		return NULL;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (!lexicon_has_suffix(de->d_name, ".lex") &&
-		    !lexicon_has_suffix(de->d_name, ".txt"))
-			continue;
-		if (n == LEXICON_FILES_MAX) {
-			snprintf(err, errlen, "%s:0: too many files", dir);
-			rc = -1;
-			break;
-		}
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (rc == 0 && n == 0) {
+	if (n == 0) {
 		snprintf(err, errlen, "%s:0: no *.lex or *.txt files", dir);
 		rc = -1;
 	}
-	/* Sorted, so language indexes do not depend on readdir order. */
-	qsort(names, n, sizeof(names[0]), lexicon_cmp);
 	lex = xcalloc(1, sizeof(*lex));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < (size_t)n; i++) {
 		if (rc == 0) {
 			xasprintf(&path, "%s/%s", dir, names[i]);
 			rc = lexicon_load_file(lex, path,
-			    lexicon_has_suffix(names[i], ".txt"), err, errlen);
+			    util_has_suffix(names[i], ".txt"), err, errlen);
 			free(path);
 		}
 		free(names[i]);

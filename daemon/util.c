@@ -5,6 +5,7 @@
  * input before they allocate.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -561,4 +562,50 @@ util_buf_escape(struct util_buf *b, const char *s, size_t n)
 		i += len;
 	}
 	util_buf_append(b, s + start, n - start);
+}
+
+bool
+util_has_suffix(const char *name, const char *suffix)
+{
+	size_t	 n = strlen(name), m = strlen(suffix);
+
+	return n > m && name[0] != '.' && strcmp(name + n - m, suffix) == 0;
+}
+
+static int
+util_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+util_dir_names(const char *dir, const char *const *suffixes, char **names,
+    size_t max, char *err, size_t errlen)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 n = 0, k;
+
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, errlen, "%s:0: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		for (k = 0; suffixes[k] != NULL; k++)
+			if (util_has_suffix(de->d_name, suffixes[k]))
+				break;
+		if (suffixes[k] == NULL)
+			continue;
+		if (n == max) {
+			snprintf(err, errlen, "%s:0: too many files", dir);
+			while (n > 0)
+				free(names[--n]);
+			closedir(d);
+			return -1;
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), util_str_cmp);
+	return (int)n;
 }

@@ -103,6 +103,20 @@ void	 util_buf_escape(struct util_buf *, const char *, size_t);
 int	 util_read_file(const char *, size_t, char **, size_t *, char *,
 	    size_t);
 
+/* Whether name is not hidden and ends in suffix after something. */
+bool	 util_has_suffix(const char *name, const char *suffix);
+
+/*
+ * The data files of a directory: the names (not paths) of its entries
+ * that util_has_suffix one of suffixes (NULL-terminated), sorted so that
+ * what loads them never depends on readdir's order.  At most max go into
+ * names[]; each is the caller's to free.  Returns the count, or -1 with
+ * "DIR:0: reason" in err (a directory that cannot be read, more than max
+ * files) and nothing left to free.
+ */
+int	 util_dir_names(const char *dir, const char *const *suffixes,
+	    char **names, size_t max, char *err, size_t errlen);
+
 /*
  * A cheap byte scan of XML or HTML before libxml2 sees it, so that what
  * libxml2 does badly never starts: its duplicate-attribute check is

@@ -13,16 +13,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct claimwatchd_poll;
+struct poll;
 struct config;
 struct event;
 struct event_base;
 struct fetch;
+struct fetch_options;
 struct gazetteer;
 struct lexicon;
 struct scheduler;
 struct scheduler_feed;
 struct store;
+struct store_options;
+struct store_watch;
 struct http;
 struct web;
 struct util_buf;
@@ -115,7 +118,7 @@ struct ctx {
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;
 	struct ctx_feeds	 waiting;	/* due feeds beyond the cap */
-	TAILQ_HEAD(ctx_polls, claimwatchd_poll) polls; /* in flight; owned
+	TAILQ_HEAD(ctx_polls, poll) polls; /* in flight; owned
 						   and freed by claimwatchd */
 	size_t			 inflight;	/* polls not yet finished */
 	size_t			 once_left;	/* --once: feeds still to poll */
@@ -123,6 +126,7 @@ struct ctx {
 	int			 log_level;	/* from --log-level, or -1 */
 	bool			 started;	/* feeds scheduled after connect */
 	bool			 stopping;	/* SIGTERM seen: drain and exit */
+	int			 drain_seconds;	/* how long, at most */
 	struct event		*ev_sigterm;
 	struct event		*ev_sigint;
 	struct event		*ev_sighup;
@@ -143,14 +147,16 @@ void		 ctx_feed_free(struct ctx *, struct ctx_feed *);
 void		 ctx_feed_describe(struct ctx_feed *, const char *title,
 		    char *const *categories, size_t ncategories);
 struct ctx_feed	*ctx_feed_find(struct ctx *, const char *url);
-void		 ctx_hist_observe(struct ctx_hist *, double seconds);
-/* Feeds not polled successfully within this many of their intervals
-   count as stale in /metrics. */
-#define CTX_STALE_INTERVALS	3
-/* Appends the Prometheus exposition of the daemon's state to out. */
-void		 ctx_metrics(struct ctx *, struct util_buf *out);
-/* Appends a JSON health object to out; true when Redis is connected. */
-bool		 ctx_health(struct ctx *, struct util_buf *out);
+/* The fetcher's options from c (ctx_options.c). */
+void		 ctx_fetch_options(const struct config *c,
+		    struct fetch_options *);
+/*
+ * The store's options from c; *watches (an array) and *spool (the spool
+ * path under state_dir) are the caller's to free after store_new.
+ */
+void		 ctx_store_options(const struct config *c,
+		    struct store_options *, struct store_watch **watches,
+		    char **spool);
 /* Frees the modules, the feeds, the config and the base; NULL: no-op. */
 void		 ctx_free(struct ctx *);
 

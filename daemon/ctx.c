@@ -45,7 +45,6 @@ ctx_feed_add(struct ctx *ctx, const char *url, const char *lang, int interval,
 	f = xcalloc(1, sizeof(*f));
 	f->ctx = ctx;
 	f->url = xstrdup(url);
-	f->fetch_url = xstrdup(url);
 	f->lang = lang != NULL ? xstrdup(lang) : NULL;
 	f->interval = interval;
 	f->articles = articles;
@@ -62,7 +61,7 @@ ctx_feed_find(struct ctx *ctx, const char *url)
 	/* A removed feed waits only for its poll to end: not a match, or
 	   a reload re-adding its URL would add it once more each time. */
 	TAILQ_FOREACH(f, &ctx->feeds, entry)
-		if (!f->removed && strcmp(f->url, url) == 0)
+		if (f->state != POLL_REMOVED && strcmp(f->url, url) == 0)
 			return f;
 	return NULL;
 }
@@ -74,17 +73,17 @@ ctx_feed_free(struct ctx *ctx, struct ctx_feed *f)
 		return;
 	if (f->sf != NULL && ctx->sched != NULL)
 		scheduler_remove(ctx->sched, f->sf);
-	if (f->waiting)
+	if (f->state == POLL_WAITING)
 		TAILQ_REMOVE(&ctx->waiting, f, wentry);
 	TAILQ_REMOVE(&ctx->feeds, f, entry);
 	ctx->nfeeds--;
 	free(f->url);
-	free(f->fetch_url);
 	free(f->lang);
 	ctx_feed_describe(f, NULL, NULL, 0);
-	free(f->etag);
-	free(f->last_modified);
-	free(f->own_title);
+	free(f->st.etag);
+	free(f->st.last_modified);
+	free(f->st.moved_to);
+	free(f->st.title);
 	free(f);
 }
 

@@ -9,7 +9,6 @@
 #include "config.h"
 #include "ctx.h"
 #include "metrics.h"
-#include "scheduler.h"
 #include "store.h"
 #include "util.h"
 
@@ -65,22 +64,19 @@ metrics_feeds(struct ctx *ctx, struct util_buf *b)
 {
 	const struct ctx_stats	*s = &ctx->stats;
 	struct ctx_feed		*f;
-	size_t			 ok = 0, failing = 0, gone = 0, polling = 0;
-	size_t			 stale = 0;
+	size_t			 ok = 0, failing = 0, gone = 0, stale = 0;
 	int64_t			 now, iv;
 
 	now = util_now();
 	TAILQ_FOREACH(f, &ctx->feeds, entry) {
 		iv = f->interval > 0 ? f->interval : ctx->conf != NULL ?
 		    ctx->conf->interval : 300;
-		if (!f->gone && (f->last_ok > 0 ? f->last_ok :
+		if (!f->st.gone && (f->st.last_ok > 0 ? f->st.last_ok :
 		    s->started_at) < now - METRICS_STALE_INTERVALS * iv)
 			stale++;
-		if (f->polling)
-			polling++;
-		if (f->gone)
+		if (f->st.gone)
 			gone++;
-		else if (f->sf != NULL && scheduler_is_failing(f->sf))
+		else if (f->sf != NULL && f->st.failing)
 			failing++;
 		else
 			ok++;
@@ -91,7 +87,7 @@ metrics_feeds(struct ctx *ctx, struct util_buf *b)
 	    "claimwatch_feeds{state=\"failing\"} %zu\n"
 	    "claimwatch_feeds{state=\"gone\"} %zu\n"
 	    "claimwatch_feeds{state=\"polling\"} %zu\n",
-	    ok, failing, gone, polling);
+	    ok, failing, gone, ctx->inflight);
 	metrics_one(b, "claimwatch_feeds_stale", "gauge",
 	    "Feeds without a successful poll within 3 of their intervals.",
 	    stale);
@@ -212,8 +208,9 @@ bool
 metrics_health(struct util_buf *b, void *arg)
 {
 	struct ctx	*ctx = arg;
-	bool		 up = ctx->store != NULL && store_is_connected(ctx->store);
+	bool		 up;
 
+	up = ctx->store != NULL && store_is_connected(ctx->store);
 	/* Only numbers and fixed words: nothing here needs JSON escaping. */
 	util_buf_printf(b, "{\"status\":\"%s\",\"redis\":\"%s\","
 	    "\"feeds\":%zu,\"polling\":%zu,\"stopping\":%s}",
@@ -247,11 +244,11 @@ metrics_status(struct ctx *ctx, struct util_buf *b)
 	size_t		 failing = 0, gone = 0, due = 0;
 
 	TAILQ_FOREACH(f, &ctx->feeds, entry) {
-		if (f->gone)
+		if (f->st.gone)
 			gone++;
-		else if (f->sf != NULL && scheduler_is_failing(f->sf))
+		else if (f->sf != NULL && f->st.failing)
 			failing++;
-		if (f->waiting)
+		if (f->state == POLL_WAITING)
 			due++;
 	}
 	util_buf_printf(b, "feeds=%zu due=%zu polling=%zu failing=%zu "

@@ -18,32 +18,79 @@
 #include "metrics.h"
 #include "poll.h"
 #include "poll_int.h"
+#include "poll_io.h"
 #include "scheduler.h"
 #include "store.h"
 #include "util.h"
 
-/* Copies a feed's validators and counters into a state for the store. */
-void
-poll_feed_state(const struct ctx_feed *f, struct store_feed_state *st)
+bool
+poll_is_running(const struct ctx_feed *f)
 {
-	memset(st, 0, sizeof(*st));
-	st->etag = f->etag;
-	st->last_modified = f->last_modified;
-	st->moved_to = strcmp(f->url, f->fetch_url) != 0 ? f->fetch_url : NULL;
+	return f->state == POLL_RUNNING || f->state == POLL_DUE_AGAIN;
+}
+
+const char *
+poll_fetch_url(const struct ctx_feed *f)
+{
+	return f->st.moved_to != NULL ? f->st.moved_to : f->url;
+}
+
+void
+poll_set_moved(struct ctx_feed *f, const char *url)
+{
+	/* Moved back to where it is listed: nothing to remember. */
+	poll_set_str(&f->st.moved_to, url != NULL && strcmp(url, f->url) != 0 ?
+	    url : NULL);
+}
+
+/* Queues a due feed behind the cap. */
+static void
+poll_wait(struct ctx *ctx, struct ctx_feed *f)
+{
+	f->state = POLL_WAITING;
+	TAILQ_INSERT_TAIL(&ctx->waiting, f, wentry);
+}
+
+/* A copy of the feed's state as the store is to write it; borrows. */
+void
+poll_feed_state(const struct ctx_feed *f, struct feed_state *st)
+{
+	*st = f->st;
 	/* What `claimwatch feeds` shows: the list's name, else the feed's. */
-	st->title = f->title != NULL ? f->title : f->own_title;
-	st->status = f->status;
-	st->errors = f->errors;
-	st->gone = f->gone;
-	st->next_due = f->sf != NULL ? scheduler_next_due(f->sf) : 0;
+	if (f->title != NULL)
+		st->title = f->title;
+	/* Unscheduled (gone, removed, stopping): no next poll is known. */
+	if (f->sf == NULL)
+		st->next_due = 0;
 	st->last_poll = util_now();
+}
+
+/*
+ * Counts the poll's outcome into the feed's state and arms its next poll;
+ * a feed without a schedule (removed or stopping meanwhile) only counts.
+ */
+static void
+poll_reschedule(struct poll *p, enum scheduler_outcome outcome,
+    long retry_after)
+{
+	struct ctx_feed			*f = p->feed;
+	struct scheduler_options	 so;
+
+	if (f->sf == NULL) {
+		poll_scheduler_options(p->ctx, &so);
+		scheduler_count(&so, &f->st, outcome);
+		return;
+	}
+	scheduler_done(p->ctx->sched, f->sf, outcome, retry_after, p->hint);
+	if (outcome == SCHEDULER_GONE)
+		f->sf = NULL;
 }
 
 void
 poll_submit_cb(int nalerts, void *arg)
 {
 	struct poll	*p = arg;
-	char			 rbuf[1024];
+	char		 rbuf[1024];
 
 	if (nalerts < 0)
 		log_warn("feed=%s store write failed; items will be seen "
@@ -63,7 +110,7 @@ poll_submit_cb(int nalerts, void *arg)
 void
 poll_submit_state(struct poll *p)
 {
-	struct store_feed_state	 st;
+	struct feed_state	 st;
 	struct store_batch	 b;
 
 	poll_feed_state(p->feed, &st);
@@ -71,7 +118,7 @@ poll_submit_state(struct poll *p)
 	b.feed_url = p->feed->url;
 	b.state = &st;
 	b.detected_at = util_now();
-	if (store_submit(p->ctx->store, &b, poll_submit_cb, p) == -1)
+	if (poll_io(p->ctx)->submit(p->ctx, &b, poll_submit_cb, p) == -1)
 		poll_end(p);
 }
 
@@ -83,114 +130,126 @@ poll_set_str(char **dst, const char *src)
 	*dst = src != NULL ? xstrdup(src) : NULL;
 }
 
-/* A feed fetched, its body parsed on a worker (j) or here. */
-void
-poll_fetch_done(const struct fetch_result *r,
-    struct poll *p, struct poll_job *j)
+/* Counts the response and logs what it means, once per poll. */
+static void
+poll_note(struct poll *p, const struct fetch_result *r, enum poll_outcome o,
+    const char *err, const char *url)
 {
-	struct ctx_feed		*f = p->feed;
-	struct ctx		*ctx = p->ctx;
-	enum scheduler_outcome	 outcome = SCHEDULER_OK;
-	long			 retry_after = 0;
-	char			 err[FEED_ERR_LEN], rbuf[1024];
-	const char		*url;
-	bool			 was_failing;
+	struct ctx	*ctx = p->ctx;
+	const char	*why;
 
-	url = util_url_redact(f->url, rbuf, sizeof(rbuf));
-	p->status = r->status;
-	if (r->status >= 0 && r->status < 600)
-		ctx->stats.by_status[r->status]++;
-	f->status = r->status;
-	ctx->stats.polls++;
-	ctx->stats.bytes += (uint64_t)(r->bytes > 0 ? r->bytes : 0);
-	was_failing = f->sf != NULL && scheduler_is_failing(f->sf);
-
-	if (r->error != NULL) {
-		outcome = SCHEDULER_ERROR;
+	if (poll_outcome_is_parse_error(o))
+		ctx->stats.parse_errors++;
+	switch (o) {
+	case POLL_OUTCOME_FETCH_ERROR:
 		log_warn("feed=%s status=%d error=\"%s\"", url, r->status,
 		    r->error);
-	} else if (r->status == 304) {
-		outcome = SCHEDULER_NOT_MODIFIED;
+		break;
+	case POLL_OUTCOME_NOT_MODIFIED:
 		ctx->stats.not_modified++;
 		log_debug("feed=%s status=304", url);
-	} else if (r->status == 410) {
-		outcome = SCHEDULER_GONE;
-		f->gone = true;
+		break;
+	case POLL_OUTCOME_GONE:
 		log_warn("feed=%s status=410 gone: polling disabled; remove it "
 		    "from the feed list", url);
-	} else if (r->status == 429 || r->status == 503) {
-		outcome = SCHEDULER_ERROR;
-		retry_after = r->retry_after;
+		break;
+	case POLL_OUTCOME_RETRY_LATER:
 		log_warn("feed=%s status=%d retry_after=%ld", url, r->status,
 		    r->retry_after);
-	} else if (r->status < 200 || r->status > 299) {
-		outcome = SCHEDULER_ERROR;
+		break;
+	case POLL_OUTCOME_HTTP_ERROR:
 		log_warn("feed=%s status=%d", url, r->status);
-	} else if ((p->parsed = poll_job_feed(j, r, f, err,
-	    sizeof(err))) == NULL) {
-		outcome = SCHEDULER_ERROR;
-		ctx->stats.parse_errors++;
+		break;
+	case POLL_OUTCOME_PARSE_ERROR:
 		log_warn("feed=%s status=%d error=\"%s\"", url, r->status,
 		    err);
+		break;
+	case POLL_OUTCOME_SKIPPED:
+	case POLL_OUTCOME_FEED:
+		why = p->parsed->bozo_reason != NULL ?
+		    p->parsed->bozo_reason : "unknown fault";
+		if (o == POLL_OUTCOME_SKIPPED)
+			log_warn("feed=%s status=%d error=\"%s\"; feed "
+			    "skipped", url, r->status, why);
+		else if (p->parsed->bozo)
+			log_info("feed=%s recovered: %s", url, why);
+		break;
 	}
+}
 
-	/*
-	 * A document that is not well-formed XML may have lost the end of an
-	 * item, and a figure cut in half ("14.0" of "14.000") is a false
-	 * alarm: skip it whole.  Recoverable faults (undeclared HTML
-	 * entities, a wrong charset label) are only noted.
-	 */
-	if (p->parsed != NULL && p->parsed->bozo &&
-	    p->parsed->bozo_reason != NULL &&
-	    strncmp(p->parsed->bozo_reason, "malformed XML", 13) == 0) {
-		outcome = SCHEDULER_ERROR;
-		ctx->stats.parse_errors++;
-		log_warn("feed=%s status=%d error=\"%s\"; feed skipped", url,
-		    r->status, p->parsed->bozo_reason);
-		feed_free(p->parsed);
-		p->parsed = NULL;
-	} else if (p->parsed != NULL && p->parsed->bozo)
-		log_info("feed=%s recovered: %s", url,
-		    p->parsed->bozo_reason != NULL ? p->parsed->bozo_reason :
-		    "unknown fault");
-	p->result = outcome == SCHEDULER_OK ? CTX_RESULT_OK :
-	    outcome == SCHEDULER_NOT_MODIFIED ? CTX_RESULT_NOT_MODIFIED :
-	    outcome == SCHEDULER_GONE ? CTX_RESULT_GONE : CTX_RESULT_ERROR;
-	if (outcome == SCHEDULER_ERROR) {
-		f->errors++;
-		ctx->stats.polls_failed++;
-	} else {
-		if (f->errors > 0)
+/* What a response leaves in the feed's state, before the reschedule. */
+static void
+poll_take(struct poll *p, const struct fetch_result *r, enum poll_outcome o,
+    const char *url)
+{
+	struct ctx_feed	*f = p->feed;
+
+	f->st.status = r->status;
+	if (poll_outcome_schedule(o) == SCHEDULER_ERROR)
+		p->ctx->stats.polls_failed++;
+	else {
+		if (f->st.failures > 0)
 			log_notice("feed=%s recovered after %d failures", url,
-			    f->errors);
-		f->errors = 0;
-		f->last_ok = util_now();
+			    f->st.failures);
+		f->st.last_ok = util_now();
 	}
 	if (p->parsed != NULL) {
 		/* Only a 200 carries validators worth keeping. */
-		poll_set_str(&f->etag, r->etag);
-		poll_set_str(&f->last_modified, r->last_modified);
+		poll_set_str(&f->st.etag, r->etag);
+		poll_set_str(&f->st.last_modified, r->last_modified);
 		if (p->parsed->title != NULL)
-			poll_set_str(&f->own_title, p->parsed->title);
+			poll_set_str(&f->st.title, p->parsed->title);
 		if (r->moved_to != NULL && strcmp(r->moved_to,
-		    f->fetch_url) != 0) {
+		    poll_fetch_url(f)) != 0) {
 			log_notice("feed=%s moved permanently to %s", url,
 			    r->moved_to);
-			poll_set_str(&f->fetch_url, r->moved_to);
+			poll_set_moved(f, r->moved_to);
 		}
 		p->hint = p->parsed->ttl;
 	}
 	if (r->max_age > p->hint)
 		p->hint = r->max_age;
-	if (f->sf != NULL) {
-		scheduler_done(ctx->sched, f->sf, outcome, retry_after,
-		    p->hint);
-		if (!was_failing && scheduler_is_failing(f->sf))
-			log_warn("feed=%s failing after %d consecutive "
-			    "failures; still retried", url, f->errors);
-		if (outcome == SCHEDULER_GONE)
-			f->sf = NULL;
+}
+
+/* A feed fetched, its body parsed on a worker (j) or here. */
+void
+poll_fetch_done(const struct fetch_result *r, struct poll *p,
+    struct poll_job *j)
+{
+	struct ctx_feed		*f = p->feed;
+	struct ctx		*ctx = p->ctx;
+	enum poll_outcome	 o;
+	enum feed_parse		 parse = FEED_PARSE_OK;
+	char			 err[FEED_ERR_LEN], rbuf[1024];
+	const char		*url;
+	bool			 was_failing, complete = r->error == NULL;
+
+	url = util_url_redact(f->url, rbuf, sizeof(rbuf));
+	p->status = r->status;
+	if (r->status >= 0 && r->status < 600)
+		ctx->stats.by_status[r->status]++;
+	ctx->stats.polls++;
+	ctx->stats.bytes += (uint64_t)(r->bytes > 0 ? r->bytes : 0);
+	was_failing = f->sf != NULL && f->st.failing;
+	err[0] = '\0';
+	if (poll_body_wanted(r->status, complete)) {
+		p->parsed = poll_job_feed(j, r, f, err, sizeof(err));
+		parse = p->parsed != NULL ? p->parsed->parse :
+		    FEED_PARSE_FAILED;
 	}
+	o = poll_outcome(r->status, complete, parse);
+	poll_note(p, r, o, err, url);
+	if (o == POLL_OUTCOME_SKIPPED) {
+		feed_free(p->parsed);
+		p->parsed = NULL;
+	}
+	p->result = poll_outcome_result(o);
+	poll_take(p, r, o, url);
+	poll_reschedule(p, poll_outcome_schedule(o),
+	    o == POLL_OUTCOME_RETRY_LATER ? r->retry_after : 0);
+	if (!was_failing && f->sf != NULL && f->st.failing)
+		log_warn("feed=%s failing after %d consecutive failures; "
+		    "still retried", url, f->st.failures);
 	if (p->parsed != NULL)
 		poll_handle_feed(p);
 	else
@@ -204,9 +263,9 @@ poll_fetch_cb(const struct fetch_result *r, void *arg)
 
 	p->fetched_ms = util_now_ms();
 	/* A 2xx body is parsed on a worker; the loop goes on meanwhile. */
-	if (r->error == NULL && r->status >= 200 && r->status <= 299 &&
+	if (poll_body_wanted(r->status, r->error == NULL) &&
 	    poll_job_submit(p, NULL, r, r->effective_url != NULL ?
-	    r->effective_url : p->feed->fetch_url) == 0)
+	    r->effective_url : poll_fetch_url(p->feed)) == 0)
 		return;
 	poll_fetch_done(r, p, NULL);
 }
@@ -236,7 +295,6 @@ poll_end(struct poll *p)
 	struct ctx_feed	*f = p->feed;
 	struct ctx	*ctx = p->ctx;
 
-	f->polling = false;
 	ctx->inflight--;
 	if (!p->leased_elsewhere) {
 		ctx->stats.by_result[p->result]++;
@@ -244,18 +302,17 @@ poll_end(struct poll *p)
 		    (double)(util_now_ms() - p->due_ms) / 1000);
 	} else
 		ctx->stats.leased_elsewhere++;
-	if (ctx->once && !f->polled)
+	/* Under --once each feed is polled once: this was its poll. */
+	if (ctx->once)
 		ctx->once_left--;
-	f->polled = true;
-	if (f->removed)
+	if (f->state == POLL_REMOVED)
 		ctx_feed_free(ctx, f);
-	else if (f->due_again) {
-		f->due_again = false;
-		if (!ctx->stopping && !ctx->once && !f->waiting) {
-			f->waiting = true;
-			TAILQ_INSERT_TAIL(&ctx->waiting, f, wentry);
-		}
-	}
+	else if (ctx->once)
+		f->state = POLL_DONE;
+	else if (f->state == POLL_DUE_AGAIN && !ctx->stopping)
+		poll_wait(ctx, f);
+	else
+		f->state = POLL_IDLE;
 	TAILQ_REMOVE(&ctx->polls, p, entry);
 	poll_free(p);
 	if (!TAILQ_EMPTY(&ctx->waiting))
@@ -275,8 +332,8 @@ static void
 poll_lease_cb(int granted, void *arg)
 {
 	struct poll	*p = arg;
-	struct ctx_feed		*f = p->feed;
-	char			 rbuf[1024];
+	struct ctx_feed	*f = p->feed;
+	char		 rbuf[1024];
 
 	if (granted == 0) {
 		/* Another daemon polls this feed now; try again next time. */
@@ -318,7 +375,7 @@ poll_start(struct ctx *ctx, struct ctx_feed *f)
 	p->feed = f;
 	p->due_ms = util_now_ms();
 	p->result = CTX_RESULT_ERROR;
-	f->polling = true;
+	f->state = POLL_RUNNING;
 	ctx->inflight++;
 	TAILQ_INSERT_TAIL(&ctx->polls, p, entry);
 	/*
@@ -326,7 +383,7 @@ poll_start(struct ctx *ctx, struct ctx_feed *f)
 	 * feed's lease polls it.  Without Redis the poll goes ahead; the
 	 * store's script still publishes each alert once.
 	 */
-	if (!ctx->once && store_lease(ctx->store, f->url,
+	if (!ctx->once && poll_io(ctx)->lease(ctx, f->url,
 	    poll_interval_ms(ctx, f), poll_lease_cb, p) == 0)
 		return;
 	poll_fetch(p);
@@ -339,20 +396,18 @@ poll_due(struct scheduler_feed *sf, void *feed_arg, void *arg)
 	struct ctx_feed	*f = feed_arg;
 
 	(void)sf;
-	if (f->polling) {
+	if (poll_is_running(f)) {
 		/* Due again while the last poll still waits (a slow Redis):
 		   poll once more when it ends, or the feed would never be
 		   armed again. */
-		f->due_again = true;
+		f->state = POLL_DUE_AGAIN;
 		return;
 	}
-	if (ctx->stopping || f->removed || f->waiting)
-		return;
-	if (ctx->once && f->polled)
+	/* Waiting already, removed, or --once and polled. */
+	if (ctx->stopping || f->state != POLL_IDLE)
 		return;
 	if (ctx->inflight >= poll_cap(ctx)) {
-		f->waiting = true;
-		TAILQ_INSERT_TAIL(&ctx->waiting, f, wentry);
+		poll_wait(ctx, f);
 		return;
 	}
 	poll_start(ctx, f);
@@ -374,7 +429,6 @@ poll_next(evutil_socket_t fd, short what, void *arg)
 	while (!ctx->stopping && ctx->inflight < poll_cap(ctx) &&
 	    (f = TAILQ_FIRST(&ctx->waiting)) != NULL) {
 		TAILQ_REMOVE(&ctx->waiting, f, wentry);
-		f->waiting = false;
 		poll_start(ctx, f);
 	}
 }
@@ -388,19 +442,16 @@ poll_fetch(struct poll *p)
 	char			 rbuf[1024];
 
 	memset(&req, 0, sizeof(req));
-	req.url = f->fetch_url;
-	req.etag = f->etag;
-	req.last_modified = f->last_modified;
+	req.url = poll_fetch_url(f);
+	req.etag = f->st.etag;
+	req.last_modified = f->st.last_modified;
 	/* An https feed is never redirected down to http. */
 	if (strncasecmp(f->url, "https:", 6) == 0)
 		req.protocols = fetch_follow_protocols(f->url);
-	if (fetch_start(ctx->fetch, &req, poll_fetch_cb, p) == -1) {
+	if (poll_io(ctx)->fetch(ctx, &req, poll_fetch_cb, p) == -1) {
 		log_warn("feed=%s refused by the fetcher (protocol or URL)",
 		    util_url_redact(f->url, rbuf, sizeof(rbuf)));
-		f->errors++;
-		if (f->sf != NULL)
-			scheduler_done(ctx->sched, f->sf, SCHEDULER_ERROR, 0,
-			    0);
+		poll_reschedule(p, SCHEDULER_ERROR, 0);
 		poll_end(p);
 	}
 }
@@ -440,7 +491,7 @@ poll_stop(struct ctx *ctx, int seconds)
 	/* No new polls; in-flight ones run to the end. */
 	while ((f = TAILQ_FIRST(&ctx->waiting)) != NULL) {
 		TAILQ_REMOVE(&ctx->waiting, f, wentry);
-		f->waiting = false;
+		f->state = POLL_IDLE;
 	}
 	TAILQ_FOREACH(f, &ctx->feeds, entry)
 		f->sf = NULL;

@@ -15,6 +15,7 @@
 #include "lang.h"
 #include "log.h"
 #include "poll_int.h"
+#include "poll_io.h"
 #include "store.h"
 #include "story.h"
 #include "story_reg.h"
@@ -24,8 +25,8 @@ static void
 poll_claim_cb(const struct claim *c, void *arg)
 {
 	struct poll_claims	*cc = arg;
-	struct claim			 sc = *c;
-	size_t				 i;
+	struct claim		 sc = *c;
+	size_t			 i;
 
 	/* Without a story yet: the registry may know it (story_reg). */
 	story_assign(cc->story, &sc, NULL, 0);
@@ -181,14 +182,14 @@ poll_claims_submit(void *arg)
 {
 	struct poll		*p = arg;
 	struct poll_claims	*cc = p->cc;
-	struct store_feed_state		 st;
-	struct store_batch		 b;
-	char				 rbuf[1024];
-	int				 rc;
+	struct feed_state	 st;
+	struct store_batch	 b;
+	char			 rbuf[1024];
+	int			 rc;
 
 	poll_claims_drop_unscoped(cc);
 	cc->reg.n = cc->n;
-	story_reg_note(p->ctx->store, &cc->reg);
+	poll_io(p->ctx)->story_note(p->ctx, &cc->reg);
 	poll_feed_state(p->feed, &st);
 	memset(&b, 0, sizeof(b));
 	b.feed_url = p->feed->url;
@@ -201,7 +202,7 @@ poll_claims_submit(void *arg)
 	b.claims = cc->sclaims;
 	b.nclaims = cc->n;
 	b.detected_at = util_now();
-	rc = store_submit(p->ctx->store, &b, poll_submit_cb, p);
+	rc = poll_io(p->ctx)->submit(p->ctx, &b, poll_submit_cb, p);
 	poll_claims_free(cc);
 	p->cc = NULL;
 	if (rc == -1) {
@@ -225,7 +226,7 @@ poll_claims_resolve(struct poll *p)
 	cc->reg.items = cc->ritems;
 	cc->reg.cb = poll_claims_submit;
 	cc->reg.arg = p;
-	if (story_reg_resolve(p->ctx->store, &cc->reg) == -1)
+	if (poll_io(p->ctx)->story_resolve(p->ctx, &cc->reg) == -1)
 		poll_claims_submit(p);
 }
 
@@ -234,14 +235,14 @@ poll_claims_resolve(struct poll *p)
 void
 poll_extract_submit(struct poll *p)
 {
-	struct ctx			*ctx = p->ctx;
+	struct ctx		*ctx = p->ctx;
 	struct poll_claims	*cc;
-	struct util_buf			 text = { 0 };
-	struct story_text		 story;
-	const struct feed_item		*it;
-	const char			*lang;
-	size_t				 i, k;
-	char				 rbuf[1024], tbuf[256];
+	struct util_buf		 text = { 0 };
+	struct story_text	 story;
+	const struct feed_item	*it;
+	const char		*lang;
+	size_t			 i, k;
+	char			 rbuf[1024], tbuf[256];
 
 	cc = p->cc = xcalloc(1, sizeof(*cc));
 	cc->items = xcalloc(p->nnew + 1, sizeof(*cc->items));

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "poll.h"
 #include "poll_int.h"
+#include "poll_io.h"
 #include "scheduler.h"
 #include "store.h"
 #include "util.h"
@@ -29,7 +30,7 @@ poll_log_due(struct ctx_feed *f, const char *why)
 	log_info("feed=%s %s: next poll at %s (in %llds, %d failures)",
 	    util_url_redact(f->url, rbuf, sizeof(rbuf)), why, iso,
 	    (long long)(due > util_now() ? due - util_now() : 0),
-	    f->errors);
+	    f->st.failures);
 }
 
 /*
@@ -58,17 +59,18 @@ poll_cut_backoff(struct ctx *ctx, struct ctx_feed *f)
 	int	 n;
 	long	 max;
 
-	/* f->errors counts failures across runs (stored with the state). */
-	n = f->errors;
-	if (f->sf == NULL || f->polling || n == 0 || f->status == 429 ||
-	    f->status == 503)
+	/* Failures are counted across runs (stored with the state). */
+	n = f->st.failures;
+	if (f->sf == NULL || poll_is_running(f) || n == 0 ||
+	    f->st.status == 429 || f->st.status == 503)
 		return;
 	due = scheduler_next_due(f->sf);
 	max = poll_backoff_max(ctx, f->interval, n);
 	if (due <= now + max)
 		return;
 	scheduler_remove(ctx->sched, f->sf);
-	f->sf = scheduler_add(ctx->sched, f->interval, now + max, f);
+	f->st.next_due = now + max;
+	f->sf = scheduler_add_state(ctx->sched, f->interval, &f->st, f);
 	poll_log_due(f, "backoff cut to the new interval");
 }
 
@@ -77,52 +79,56 @@ poll_schedule(struct ctx *ctx, struct ctx_feed *f)
 {
 	char	 rbuf[1024];
 
-	if (f->gone) {
+	if (f->st.gone) {
 		log_info("feed=%s disabled (410 Gone earlier)",
 		    util_url_redact(f->url, rbuf, sizeof(rbuf)));
-		if (ctx->once && !f->polled) {
-			f->polled = true;
+		/* Under --once it counts as polled. */
+		if (ctx->once && f->state != POLL_DONE) {
+			f->state = POLL_DONE;
 			ctx->once_left--;
 		}
 		return;
 	}
-	f->sf = scheduler_add(ctx->sched, f->interval,
-	    ctx->once ? 0 : f->next_due, f);
+	/* --once polls every feed now, whatever was stored. */
+	if (ctx->once)
+		f->st.next_due = 0;
+	f->sf = scheduler_add_state(ctx->sched, f->interval, &f->st, f);
 	poll_log_due(f, "scheduled");
 }
 
 static void
-poll_state_cb(const struct store_feed_state *st, void *arg)
+poll_state_cb(const struct feed_state *st, void *arg)
 {
 	struct ctx_feed	*f = arg;
+	long		 max;
 
-	f->loading = false;
-	if (f->removed) {
+	if (f->state == POLL_REMOVED) {
 		/* Dropped by a reload while its state was being read. */
 		ctx_feed_free(f->ctx, f);
 		return;
 	}
+	f->state = POLL_IDLE;
 	if (st != NULL) {
-		poll_set_str(&f->etag, st->etag);
-		poll_set_str(&f->last_modified, st->last_modified);
+		poll_set_str(&f->st.etag, st->etag);
+		poll_set_str(&f->st.last_modified, st->last_modified);
 		if (st->title != NULL)
-			poll_set_str(&f->own_title, st->title);
+			poll_set_str(&f->st.title, st->title);
 		if (st->moved_to != NULL)
-			poll_set_str(&f->fetch_url, st->moved_to);
-		f->status = st->status;
-		f->errors = st->errors;
-		f->gone = st->gone;
-		f->next_due = st->next_due;
+			poll_set_moved(f, st->moved_to);
+		f->st.status = st->status;
+		f->st.failures = st->failures;
+		f->st.gone = st->gone;
+		f->st.next_due = st->next_due;
+		f->st.last_poll = st->last_poll;
 		/* Backing off from an earlier run under other settings; a
 		   server's Retry-After (429, 503) stands. */
-		if (st->errors > 0 && st->last_poll > 0 && st->next_due >
-		    st->last_poll + poll_backoff_max(f->ctx,
-		    f->interval, st->errors) && st->status != 429 &&
+		max = poll_backoff_max(f->ctx, f->interval, st->failures);
+		if (st->failures > 0 && st->last_poll > 0 && st->next_due >
+		    st->last_poll + max && st->status != 429 &&
 		    st->status != 503)
-			f->next_due = st->last_poll + poll_backoff_max(
-			    f->ctx, f->interval, st->errors);
+			f->st.next_due = st->last_poll + max;
 	}
-	if (!f->removed && f->sf == NULL && !f->ctx->stopping)
+	if (f->sf == NULL && !f->ctx->stopping)
 		poll_schedule(f->ctx, f);
 }
 
@@ -130,10 +136,10 @@ poll_state_cb(const struct store_feed_state *st, void *arg)
 void
 poll_feed_start(struct ctx *ctx, struct ctx_feed *f)
 {
-	f->loading = true;
-	if (store_feed_state_get(ctx->store, f->url, poll_state_cb,
+	f->state = POLL_LOADING;
+	if (poll_io(ctx)->state_get(ctx, f->url, poll_state_cb,
 	    f) == -1) {
-		f->loading = false;
+		f->state = POLL_IDLE;
 		poll_schedule(ctx, f);
 	}
 }
@@ -165,12 +171,12 @@ poll_feeds_apply(struct ctx *ctx, const struct config *conf)
 		listed = false;
 		for (i = 0; i < conf->nfeeds && !listed; i++)
 			listed = strcmp(conf->feeds[i].url, f->url) == 0;
-		if (listed || f->removed)
+		if (listed || f->state == POLL_REMOVED)
 			continue;
 		removed++;
-		if (f->polling || f->loading) {
+		if (poll_is_running(f) || f->state == POLL_LOADING) {
 			/* Freed when its poll or its state read ends. */
-			f->removed = true;
+			f->state = POLL_REMOVED;
 			if (f->sf != NULL)
 				scheduler_remove(ctx->sched, f->sf);
 			f->sf = NULL;
@@ -180,16 +186,13 @@ poll_feeds_apply(struct ctx *ctx, const struct config *conf)
 	for (i = 0; i < conf->nfeeds; i++) {
 		const struct config_feed *cf = &conf->feeds[i];
 
-		if ((f = ctx_feed_find(ctx, cf->url)) != NULL &&
-		    !f->removed) {
+		if ((f = ctx_feed_find(ctx, cf->url)) != NULL) {
 			/* A new interval takes effect from the next poll,
-			   keeping the time already scheduled. */
+			   keeping the time already scheduled (in f->st). */
 			if (f->interval != cf->interval && f->sf != NULL) {
-				int64_t due = scheduler_next_due(f->sf);
-
 				scheduler_remove(ctx->sched, f->sf);
-				f->sf = scheduler_add(ctx->sched, cf->interval,
-				    due, f);
+				f->sf = scheduler_add_state(ctx->sched,
+				    cf->interval, &f->st, f);
 			}
 			f->interval = cf->interval;
 			poll_set_str(&f->lang, cf->lang);

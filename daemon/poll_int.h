@@ -18,7 +18,7 @@
 #include "story_reg.h"
 
 struct fetch_result;
-struct store_feed_state;
+struct feed_state;
 
 /* Text handed to the extractor per item; longer bodies are cut here. */
 #define POLL_TEXT_MAX	(1024 * 1024)
@@ -92,6 +92,10 @@ struct poll_job {
  */
 #define POLL_JOBS_BYTES	(16 * 1024 * 1024)
 
+/* poll_io.c: ctx->io, or the real fetcher and store. */
+const struct poll_io *poll_io(const struct ctx *);
+/* poll_outcome.c: the result /metrics counts an outcome under. */
+enum ctx_result	 poll_outcome_result(enum poll_outcome);
 /* poll.c: the stages and the end of a poll. */
 void		 poll_fetch(struct poll *);
 void		 poll_fetch_done(const struct fetch_result *, struct poll *,
@@ -100,7 +104,9 @@ void		 poll_submit_state(struct poll *);
 /* store_done_cb of a poll's write: ends the poll. */
 void		 poll_submit_cb(int nalerts, void *arg);
 void		 poll_feed_state(const struct ctx_feed *,
-		    struct store_feed_state *);
+		    struct feed_state *);
+/* Where the feed moved to permanently (NULL or its own URL: nowhere). */
+void		 poll_set_moved(struct ctx_feed *, const char *url);
 void		 poll_end(struct poll *);
 void		 poll_set_str(char **dst, const char *src);
 /* poll_items.c: seen check and article pages of a parsed feed. */

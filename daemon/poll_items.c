@@ -11,7 +11,9 @@
 #include "feed.h"
 #include "fetch.h"
 #include "log.h"
+#include "poll.h"
 #include "poll_int.h"
+#include "poll_io.h"
 #include "store.h"
 #include "util.h"
 
@@ -20,10 +22,10 @@ void
 poll_article_done(const struct fetch_result *r,
     struct poll_article *a, struct poll_job *j)
 {
-	struct poll		*p = a->p;
-	char				 err[256], rbuf[1024];
+	struct poll	*p = a->p;
+	char		 err[256], rbuf[1024];
 
-	if (r->error == NULL && r->status >= 200 && r->status <= 299 &&
+	if (poll_body_wanted(r->status, r->error == NULL) &&
 	    r->body != NULL) {
 		if (j != NULL) {
 			p->articles[a->k] = j->text;
@@ -51,7 +53,7 @@ poll_article_cb(const struct fetch_result *r, void *arg)
 	struct poll_article	*a = arg;
 
 	/* The page is read on a worker; the loop goes on meanwhile. */
-	if (r->error == NULL && r->status >= 200 && r->status <= 299 &&
+	if (poll_body_wanted(r->status, r->error == NULL) &&
 	    r->body != NULL && poll_job_submit(a->p, a, r, NULL) == 0)
 		return;
 	poll_article_done(r, a, NULL);
@@ -62,9 +64,9 @@ static void
 poll_fetch_articles(struct poll *p)
 {
 	struct poll_article	*a;
-	struct fetch_request		 req;
-	const struct feed_item		*it;
-	size_t				 k;
+	struct fetch_request	 req;
+	const struct feed_item	*it;
+	size_t			 k;
 
 	p->articles = xcalloc(p->nnew, sizeof(*p->articles));
 	p->article_args = xcalloc(p->nnew, sizeof(*p->article_args));
@@ -83,7 +85,7 @@ poll_fetch_articles(struct poll *p)
 		/* Never file://, never http:// under an https feed. */
 		req.protocols = fetch_follow_protocols(p->feed->url);
 		p->articles_left++;
-		if (fetch_start(p->ctx->fetch, &req, poll_article_cb,
+		if (poll_io(p->ctx)->fetch(p->ctx, &req, poll_article_cb,
 		    a) == -1)
 			p->articles_left--;
 	}
@@ -96,8 +98,8 @@ poll_items_cb(const enum store_item_state *states, size_t n, int error,
     void *arg)
 {
 	struct poll	*p = arg;
-	size_t			 i, k;
-	char			 rbuf[1024];
+	size_t		 i, k;
+	char		 rbuf[1024];
 
 	if (error || n != p->parsed->nitems) {
 		log_warn("feed=%s seen-items check failed; retrying later",
@@ -193,7 +195,7 @@ poll_handle_feed(struct poll *p)
 	}
 	qsort_r(p->order, fd->nitems, sizeof(*p->order),
 	    poll_order_cmp, p->items);
-	if (store_items_check(p->ctx->store, p->feed->url, p->items,
+	if (poll_io(p->ctx)->items_check(p->ctx, p->feed->url, p->items,
 	    fd->nitems, poll_items_cb, p) == -1) {
 		log_info("feed=%s Redis not connected; retrying later",
 		    util_url_redact(p->feed->url, rbuf, sizeof(rbuf)));

@@ -9,6 +9,7 @@
 #include "ctx.h"
 #include "feed.h"
 #include "fetch.h"
+#include "poll.h"
 #include "poll_int.h"
 #include "util.h"
 #include "work.h"
@@ -17,7 +18,7 @@
 static void
 poll_job_fn(void *arg)
 {
-	struct poll_job		*j = arg;
+	struct poll_job			*j = arg;
 	const struct fetch_result	*r = j->r;
 
 	if (j->a != NULL)
@@ -51,7 +52,7 @@ poll_job_submit(struct poll *p,
     struct poll_article *a, const struct fetch_result *r,
     const char *base)
 {
-	struct work		*w = p->ctx->work;
+	struct work	*w = p->ctx->work;
 	struct poll_job	*j;
 
 	if (w == NULL || (work_pending(w) > 0 &&
@@ -81,7 +82,7 @@ poll_job_feed(struct poll_job *j, const struct fetch_result *r,
 
 	if (j == NULL)
 		return feed_parse(r->body, r->len, r->effective_url != NULL ?
-		    r->effective_url : f->fetch_url, r->content_type, err,
+		    r->effective_url : poll_fetch_url(f), r->content_type, err,
 		    errlen);
 	fd = j->feed;
 	j->feed = NULL;

@@ -1412,7 +1412,7 @@ static void
 store_state_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 {
 	struct store_read	*rd = priv;
-	struct store_feed_state	 st;
+	struct feed_state	 st;
 	redisReply		*r = reply, *k, *v;
 	size_t			 i;
 
@@ -1448,7 +1448,7 @@ store_state_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 		else if (strcmp(k->str, "status") == 0)
 			st.status = atoi(v->str);
 		else if (strcmp(k->str, "errors") == 0)
-			st.errors = atoi(v->str);
+			st.failures = atoi(v->str);
 		else if (strcmp(k->str, "gone") == 0)
 			st.gone = strcmp(v->str, "1") == 0;
 		else if (strcmp(k->str, "next_due") == 0)
@@ -1897,7 +1897,7 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 static int
 store_build_state(const struct store_batch *in, struct store_cmd *cmd)
 {
-	const struct store_feed_state	*st = in->state;
+	const struct feed_state	*st = in->state;
 	int				 argc = cmd->argc;
 	char				 shown[UTIL_URL_SHOWN];
 
@@ -1920,7 +1920,7 @@ store_build_state(const struct store_batch *in, struct store_cmd *cmd)
 	store_cmd_str(cmd, "status");
 	store_cmd_fmt(cmd, "%d", st->status);
 	store_cmd_str(cmd, "errors");
-	store_cmd_fmt(cmd, "%d", st->errors);
+	store_cmd_fmt(cmd, "%d", st->failures);
 	store_cmd_str(cmd, "gone");
 	store_cmd_str(cmd, st->gone ? "1" : "0");
 	store_cmd_str(cmd, "next_due");

@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "feed_state.h"
+#include "poll.h"
+
 struct poll;
 struct config;
 struct event;
@@ -21,6 +24,7 @@ struct fetch;
 struct fetch_options;
 struct gazetteer;
 struct lexicon;
+struct poll_io;
 struct scheduler;
 struct scheduler_feed;
 struct store;
@@ -35,29 +39,18 @@ struct work;
 struct ctx_feed {
 	struct ctx		*ctx;		/* back pointer, borrowed */
 	char			*url;		/* as listed: the feed's identity */
-	char			*fetch_url;	/* after permanent redirects */
 	char			*lang;		/* BCP 47 tag or NULL = auto */
 	char			*title;		/* the list's name for it, or NULL */
 	char			**categories;	/* the list's folders; owned */
 	size_t			 ncategories;
 	int			 interval;	/* seconds, 0 = default */
 	bool			 articles;	/* fetch_articles */
-	char			*etag;		/* validators from the last 200 */
-	char			*last_modified;
-	char			*own_title;	/* the feed's own, last parsed */
-	int			 status;	/* last HTTP status */
-	int			 errors;	/* consecutive failures */
-	bool			 gone;		/* 410: disabled */
-	int64_t			 next_due;	/* stored schedule, 0 = none */
-	bool			 polling;	/* a poll is in flight */
-	bool			 removed;	/* dropped by reload mid-poll */
-	bool			 loading;	/* stored state being read */
-	bool			 polled;	/* completed at least one poll */
-	struct scheduler_feed	*sf;		/* NULL until scheduled */
-	bool			 waiting;	/* due, queued behind the cap */
-	bool			 due_again;	/* fell due while polling */
 	bool			 lang_warned;	/* logged: tag has no lexicon */
-	int64_t			 last_ok;	/* last 200/304, 0 = none yet */
+	enum poll_state		 state;		/* where the poll loop has it */
+	struct feed_state	 st;		/* validators, counters and
+						   schedule; strings owned */
+	struct scheduler_feed	*sf;		/* NULL until scheduled; keeps
+						   st's schedule */
 	TAILQ_ENTRY(ctx_feed)	 entry;
 	TAILQ_ENTRY(ctx_feed)	 wentry;	/* in ctx->waiting */
 };
@@ -115,6 +108,8 @@ struct ctx {
 	struct http		*http;		/* NULL when [http] is off */
 	struct web		*web;		/* the page on http, or NULL */
 	struct work		*work;		/* parse and article threads */
+	const struct poll_io	*io;		/* how polls reach fetch and
+						   store; NULL: those above */
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;
 	struct ctx_feeds	 waiting;	/* due feeds beyond the cap */

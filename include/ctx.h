@@ -113,8 +113,8 @@ struct ctx {
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;
 	struct ctx_feeds	 waiting;	/* due feeds beyond the cap */
-	TAILQ_HEAD(ctx_polls, poll) polls; /* in flight; owned
-						   and freed by claimwatchd */
+	TAILQ_HEAD(ctx_polls, poll) polls; /* in flight; owned and
+						   freed by poll.c */
 	size_t			 inflight;	/* polls not yet finished */
 	size_t			 once_left;	/* --once: feeds still to poll */
 	bool			 once;		/* poll every feed once, exit */

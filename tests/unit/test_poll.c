@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <event2/event.h>
 
+#include "claim.h"
 #include "config.h"
 #include "ctx.h"
 #include "feed.h"
@@ -40,10 +41,12 @@
     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>" \
     "<title>Kabar</title><ttl>%d</ttl>" \
     "<item><guid>a1</guid><title>Banjir di Demak</title>" \
+    "<link>https://feed.example/a1</link>" \
     "<description>Sebanyak 12 warga tewas dalam banjir di Demak." \
     "</description><pubDate>Mon, 01 Dec 2025 08:00:00 GMT</pubDate>" \
     "</item>" \
     "<item><guid>a2</guid><title>Gempa</title>" \
+    "<link>https://feed.example/a2</link>" \
     "<description>Tidak ada korban.</description>" \
     "<pubDate>Mon, 01 Dec 2025 07:00:00 GMT</pubDate></item>" \
     "</channel></rss>"
@@ -79,6 +82,7 @@ struct test_io {
 	size_t		 nsubmit;
 	struct feed_state sub_state;	/* strings copied */
 	size_t		 sub_nitems, sub_nclaims;
+	double		 sub_values[TEST_MAXCALLS];	/* first claims' */
 	store_done_cb	 submit_cb;
 	void		*submit_arg;
 	size_t		 nnote;
@@ -181,6 +185,8 @@ static int
 test_submit(struct ctx *ctx, const struct store_batch *b, store_done_cb cb,
     void *arg)
 {
+	size_t	 i;
+
 	(void)ctx;
 	tio.nsubmit++;
 	if (tio.submit_rc == -1)
@@ -197,6 +203,8 @@ test_submit(struct ctx *ctx, const struct store_batch *b, store_done_cb cb,
 	tio.sub_state.title = test_dup(b->state->title);
 	tio.sub_nitems = b->nitems;
 	tio.sub_nclaims = b->nclaims;
+	for (i = 0; i < b->nclaims && i < TEST_MAXCALLS; i++)
+		tio.sub_values[i] = b->claims[i].claim->value;
 	tio.submit_cb = cb;
 	tio.submit_arg = arg;
 	return 0;
@@ -630,12 +638,13 @@ test_poll_items(void **state)
 	test_due(ctx, f);
 	test_respond(0, 200, NULL, doc, NULL, 0);
 	assert_int_equal(tio.items_n, 2);
-	/* Oldest first: a2 (07:00) is index 1 in the document. */
-	states[0] = STORE_ITEM_NEW;	/* a1, the figure */
+	/* In document order: a1 (the figure) is new, a2 seen. */
+	states[0] = STORE_ITEM_NEW;
 	states[1] = STORE_ITEM_SEEN;
 	tio.items_cb(states, 2, 0, tio.items_arg);
 	assert_int_equal(tio.sub_nitems, 1);
-	assert_true(tio.sub_nclaims >= 1);
+	assert_int_equal(tio.sub_nclaims, 1);
+	assert_true(tio.sub_values[0] == 12);
 	assert_int_equal(tio.nnote, 1);
 	assert_int_equal(ctx->stats.items_new, 1);
 	assert_int_equal(ctx->stats.items_seen, 1);
@@ -649,6 +658,51 @@ test_poll_items(void **state)
 	test_respond(1, 304, NULL, NULL, NULL, 0);
 	assert_int_equal(tio.sub_nitems, 0);
 	test_stored(0);
+	test_ctx_free(ctx);
+}
+
+/*
+ * fetch_articles: each new item's page is fetched and its text, when
+ * there is one, replaces the item's; the write waits for every page.
+ */
+static void
+test_poll_articles(void **state)
+{
+	static const char page[] = "<html><body><article><p>Sebanyak 40 "
+	    "warga tewas dalam banjir di Demak, kata BPBD.</p></article>"
+	    "</body></html>";
+	enum store_item_state	 states[2] = { STORE_ITEM_NEW,
+	    STORE_ITEM_CHANGED };
+	struct ctx		*ctx;
+	struct ctx_feed		*f;
+	char			 doc[2048];
+
+	(void)state;
+	snprintf(doc, sizeof(doc), TEST_RSS, 0);
+	ctx = test_ctx(256, false);
+	f = ctx_feed_add(ctx, TEST_URL, NULL, 0, true);
+	poll_feed_start(ctx, f);
+	test_due(ctx, f);
+	test_respond(0, 200, NULL, doc, NULL, 0);
+	tio.items_cb(states, 2, 0, tio.items_arg);
+	/* Oldest first: a2 (07:00), then a1 (08:00). */
+	assert_int_equal(tio.nfetch, 3);
+	assert_string_equal(tio.fetch_url[1], "https://feed.example/a2");
+	assert_string_equal(tio.fetch_url[2], "https://feed.example/a1");
+	test_respond(2, 200, NULL, page, NULL, 0);
+	assert_int_equal(tio.nsubmit, 0);
+	/* A page that fails leaves the item its own text. */
+	test_respond(1, 404, NULL, NULL, NULL, 0);
+	assert_int_equal(tio.nsubmit, 1);
+	assert_int_equal(tio.sub_nitems, 2);
+	/* a1's figure is the page's, not the feed's summary's 12. */
+	assert_int_equal(tio.sub_nclaims, 1);
+	assert_true(tio.sub_values[0] == 40);
+	assert_int_equal(f->state, POLL_RUNNING);
+	test_stored(0);
+	assert_int_equal(f->state, POLL_IDLE);
+	/* The article pages are no poll of their own. */
+	assert_int_equal(ctx->stats.polls, 1);
 	test_ctx_free(ctx);
 }
 
@@ -1031,6 +1085,7 @@ main(void)
 		cmocka_unit_test(test_poll_parse_kind),
 		cmocka_unit_test(test_poll_http_outcomes),
 		cmocka_unit_test(test_poll_items),
+		cmocka_unit_test(test_poll_articles),
 		cmocka_unit_test(test_poll_store_failures),
 		cmocka_unit_test(test_poll_failing_and_recovery),
 		cmocka_unit_test(test_poll_fetch_refused),

@@ -89,6 +89,7 @@ struct test_io {
 };
 
 static struct test_io	 tio;
+static char		 test_doc[2048];	/* TEST_RSS, ttl 0 */
 static struct lexicon	*test_lex;
 static struct gazetteer	*test_gaz;
 
@@ -332,6 +333,15 @@ test_stored(int nalerts)
 	cb(nalerts, tio.submit_arg);
 }
 
+/* Polls f (its fetch call i): TEST_RSS on a 200, no body else. */
+static void
+test_poll_one(struct ctx *ctx, struct ctx_feed *f, size_t i, int status)
+{
+	test_due(ctx, f);
+	test_respond(i, status, NULL, status == 200 ? test_doc : NULL, NULL,
+	    0);
+}
+
 /* Runs what is active on the loop (ctx->ev_next), without waiting. */
 static void
 test_loop(struct ctx *ctx)
@@ -362,6 +372,7 @@ test_setup(void **state)
 		return -1;
 	}
 	feed_init();
+	snprintf(test_doc, sizeof(test_doc), TEST_RSS, 0);
 	return 0;
 }
 
@@ -452,12 +463,11 @@ test_poll_outcome_table(void **state)
 static void
 test_poll_parse_kind(void **state)
 {
-	static char	 doc[2048];
 	static const struct {
 		const char	*doc;
 		enum feed_parse	 want;
 	} cases[] = {
-		{ doc, FEED_PARSE_OK },
+		{ test_doc, FEED_PARSE_OK },
 		{ test_rss_cut, FEED_PARSE_MALFORMED },
 		{ test_rss_entity, FEED_PARSE_RECOVERED },
 	};
@@ -466,7 +476,6 @@ test_poll_parse_kind(void **state)
 	size_t		 i;
 
 	(void)state;
-	snprintf(doc, sizeof(doc), TEST_RSS, 0);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fd = feed_parse(cases[i].doc, strlen(cases[i].doc), NULL,
 		    NULL, err, sizeof(err));
@@ -629,14 +638,11 @@ test_poll_items(void **state)
 	enum store_item_state	 states[2];
 	struct ctx		*ctx;
 	struct ctx_feed		*f;
-	char			 doc[2048];
 
 	(void)state;
-	snprintf(doc, sizeof(doc), TEST_RSS, 0);
 	ctx = test_ctx(256, false);
 	f = test_feed(ctx, TEST_URL);
-	test_due(ctx, f);
-	test_respond(0, 200, NULL, doc, NULL, 0);
+	test_poll_one(ctx, f, 0, 200);
 	assert_int_equal(tio.items_n, 2);
 	/* In document order: a1 (the figure) is new, a2 seen. */
 	states[0] = STORE_ITEM_NEW;
@@ -675,15 +681,12 @@ test_poll_articles(void **state)
 	    STORE_ITEM_CHANGED };
 	struct ctx		*ctx;
 	struct ctx_feed		*f;
-	char			 doc[2048];
 
 	(void)state;
-	snprintf(doc, sizeof(doc), TEST_RSS, 0);
 	ctx = test_ctx(256, false);
 	f = ctx_feed_add(ctx, TEST_URL, NULL, 0, true);
 	poll_feed_start(ctx, f);
-	test_due(ctx, f);
-	test_respond(0, 200, NULL, doc, NULL, 0);
+	test_poll_one(ctx, f, 0, 200);
 	tio.items_cb(states, 2, 0, tio.items_arg);
 	/* Oldest first: a2 (07:00), then a1 (08:00). */
 	assert_int_equal(tio.nfetch, 3);
@@ -712,27 +715,22 @@ test_poll_store_failures(void **state)
 {
 	struct ctx	*ctx;
 	struct ctx_feed	*f;
-	char		 doc[2048];
 
 	(void)state;
-	snprintf(doc, sizeof(doc), TEST_RSS, 0);
 	ctx = test_ctx(256, false);
 	f = test_feed(ctx, TEST_URL);
-	test_due(ctx, f);
-	test_respond(0, 200, NULL, doc, NULL, 0);
+	test_poll_one(ctx, f, 0, 200);
 	tio.items_cb(NULL, 0, 1, tio.items_arg);
 	assert_int_equal(tio.nsubmit, 0);
 	assert_int_equal(f->state, POLL_IDLE);
 	assert_int_equal(ctx->inflight, 0);
 	/* Items check refused outright (not connected and too many). */
 	tio.items_rc = -1;
-	test_due(ctx, f);
-	test_respond(1, 200, NULL, doc, NULL, 0);
+	test_poll_one(ctx, f, 1, 200);
 	assert_int_equal(f->state, POLL_IDLE);
 	/* A state write refused. */
 	tio.submit_rc = -1;
-	test_due(ctx, f);
-	test_respond(2, 304, NULL, NULL, NULL, 0);
+	test_poll_one(ctx, f, 2, 304);
 	assert_int_equal(tio.nsubmit, 1);
 	assert_int_equal(f->state, POLL_IDLE);
 	assert_int_equal(ctx->inflight, 0);
@@ -762,8 +760,7 @@ test_poll_failing_and_recovery(void **state)
 	/* Backing off: 2 intervals after the second failure, 4 now. */
 	assert_in_range(test_due_in(f), 958, 1440);
 	assert_int_equal(ctx->stats.polls_failed, 3);
-	test_due(ctx, f);
-	test_respond(3, 304, NULL, NULL, NULL, 0);
+	test_poll_one(ctx, f, 3, 304);
 	assert_int_equal(tio.sub_state.failures, 0);
 	test_stored(0);
 	assert_int_equal(f->st.failures, 0);

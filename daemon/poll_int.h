@@ -43,8 +43,8 @@ struct poll {
 	size_t			*newidx;	/* new or changed items, oldest
 						   first */
 	size_t			 nnew;
-	char			**articles;	/* per new item: article text or
-						   NULL; only with articles=yes */
+	char			**articles;	/* per new item: article text
+						   or NULL; with articles=yes */
 	size_t			 articles_left;	/* article fetches running */
 	struct poll_article	*article_args;	/* callback args, one per
 						   new item */
@@ -60,7 +60,7 @@ struct poll_claims {
 	struct store_claim	*sclaims;
 	size_t			 n;
 	size_t			 cap;
-	const char		*text;		/* the item text being scanned */
+	const char		*text;		/* the item text scanned */
 	const struct story_text	*story;		/* its names, for the scope */
 	size_t			 item;		/* batch index of that item */
 	struct store_item	*items;		/* the batch's items */

@@ -124,7 +124,8 @@ static int
 poll_order_cmp(const void *a, const void *b, void *arg)
 {
 	const struct store_item	*it = arg;
-	size_t			 ia = *(const size_t *)a, ib = *(const size_t *)b;
+	size_t			 ia = *(const size_t *)a;
+	size_t			 ib = *(const size_t *)b;
 	int64_t			 pa = it[ia].published;
 	int64_t			 pb = it[ib].published;
 

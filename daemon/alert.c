@@ -21,40 +21,6 @@
 /* Bytes of U+FFFD, substituted for each byte that is not valid UTF-8. */
 #define ALERT_REPLACEMENT	"\xef\xbf\xbd"
 
-/* Length of the valid UTF-8 sequence at p (n bytes left), or 0. */
-static size_t
-alert_utf8_seq(const unsigned char *p, size_t n)
-{
-	size_t		 len, i;
-	uint32_t	 cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 /*
  * A JSON string for len bytes of s.  jansson refuses invalid UTF-8, and a
  * feed may well carry some, so bad bytes become U+FFFD instead of losing
@@ -64,19 +30,19 @@ static json_t *
 alert_string(const char *s, size_t len)
 {
 	struct util_buf		 b = { 0 };
-	const unsigned char	*p = (const unsigned char *)s;
 	json_t			*j;
+	uint32_t		 cp;
 	size_t			 i, n;
 
 	if ((j = json_stringn(s, len)) != NULL)
 		return j;
 	for (i = 0; i < len; i += n) {
-		if ((n = alert_utf8_seq(p + i, len - i)) == 0) {
+		if ((n = util_utf8_decode(s + i, len - i, &cp)) == 0) {
 			util_buf_append(&b, ALERT_REPLACEMENT,
 			    sizeof(ALERT_REPLACEMENT) - 1);
 			n = 1;
 		} else
-			util_buf_append(&b, p + i, n);
+			util_buf_append(&b, s + i, n);
 	}
 	j = json_stringn(b.data != NULL ? b.data : "", b.len);
 	util_buf_free(&b);

@@ -326,11 +326,8 @@ feed_xml_entity(const struct feed_xml_node *n, enum feed_xml_mode m,
 static void
 feed_xml_append_capped(struct util_buf *b, const char *s, size_t n)
 {
-	if (b->len + n > FEED_XML_MAX_RAW) {
-		n = FEED_XML_MAX_RAW - b->len;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (b->len + n > FEED_XML_MAX_RAW)
+		n = util_utf8_cut(s, n, FEED_XML_MAX_RAW - b->len);
 	util_buf_append(b, s, n);
 }
 
@@ -502,24 +499,21 @@ feed_xml_value(struct feed_xml *x, const struct feed_xml_node *n)
 	struct util_buf			 b = { 0 }, c = { 0 };
 
 	(void)x;
+	/* At most FEED_MAX_FIELD bytes, never cut inside a character. */
 	if ((one = feed_xml_single_text(n)) != NULL)
-		feed_text_collapse(&c, one->text, one->len < FEED_MAX_FIELD ?
-		    one->len : FEED_MAX_FIELD);
+		feed_text_collapse(&c, one->text,
+		    util_utf8_cut(one->text, one->len, FEED_MAX_FIELD));
 	else {
 		feed_xml_collect(n, FEED_XML_PLAIN, &b, 0);
 		if (b.len > 0)
-			feed_text_collapse(&c, b.data, b.len < FEED_MAX_FIELD ?
-			    b.len : FEED_MAX_FIELD);
+			feed_text_collapse(&c, b.data,
+			    util_utf8_cut(b.data, b.len, FEED_MAX_FIELD));
 		util_buf_free(&b);
 	}
 	if (c.len == 0) {
 		util_buf_free(&c);
 		return NULL;
 	}
-	/* Do not cut a UTF-8 sequence in half at the cap. */
-	while (c.len > 0 && c.len >= FEED_MAX_FIELD &&
-	    ((unsigned char)c.data[c.len - 1] & 0xc0) == 0x80)
-		c.data[--c.len] = '\0';
 	return c.data;
 }
 
@@ -912,9 +906,8 @@ feed_xml_chars_cb(void *ctx, const xmlChar *ch, int len)
 	if (s->text_full || s->cur->container > 0)
 		return;
 	if (s->text.len + n > FEED_XML_MAX_RAW) {
-		n = FEED_XML_MAX_RAW - s->text.len;
-		while (n > 0 && (ch[n] & 0xc0) == 0x80)
-			n--;
+		n = util_utf8_cut((const char *)ch, n,
+		    FEED_XML_MAX_RAW - s->text.len);
 		s->text_full = true;
 	}
 	util_buf_append(&s->text, ch, n);

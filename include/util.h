@@ -72,6 +72,19 @@ const char *util_url_origin(const char *url, char *buf, size_t len);
  */
 const char *util_shown(const char *s, char *buf, size_t len);
 
+/*
+ * The one UTF-8 decoder.  The sequence at s (n bytes left): returns its
+ * length (1 to 4) with the code point in *cp, or 0 when it is not valid
+ * UTF-8 (n == 0, a stray continuation byte, a truncated sequence, an
+ * overlong form, a surrogate, a value above U+10FFFF), *cp untouched.
+ */
+size_t	 util_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/*
+ * The longest prefix of s (len bytes) of at most max bytes that does not
+ * end inside a character: where to cut text at a byte cap.
+ */
+size_t	 util_utf8_cut(const char *s, size_t len, size_t max);
+
 /* 64-bit FNV-1a over len bytes, continuing from seed (use UTIL_HASH_SEED). */
 #define UTIL_HASH_SEED 0xcbf29ce484222325ULL
 uint64_t util_hash64(const void *, size_t, uint64_t);

@@ -18,7 +18,9 @@
 
 #include "config.h"
 #include "config_int.h"
+#include "fetch.h"
 #include "log.h"
+#include "store.h"
 #include "util.h"
 
 #ifndef CW_DATADIR
@@ -26,12 +28,6 @@
 #endif
 #ifndef CW_VERSION
 #define CW_VERSION	"0"
-#endif
-/* A crawler names a page about itself; set CW_URL once there is one. */
-#ifdef CW_URL
-#define CONFIG_USER_AGENT	"claimwatch/" CW_VERSION " (+" CW_URL ")"
-#else
-#define CONFIG_USER_AGENT	"claimwatch/" CW_VERSION
 #endif
 #define CONFIG_WATCH_MAX	1000
 
@@ -178,21 +174,21 @@ config_defaults(struct config *c)
 	c->redis_url = xstrdup("redis://127.0.0.1:6379/0");
 	c->prefix = xstrdup("cw:");
 	c->channel = xstrdup("claimwatch:alerts");
-	c->stream_maxlen = 10000;
-	c->seen_max = 1000;
+	c->stream_maxlen = STORE_STREAM_MAXLEN;
+	c->seen_max = STORE_SEEN_MAX;
 	c->interval = 300;
 	c->min_interval = 60;
 	c->max_interval = 86400;
 	c->connect_timeout = 10;
 	c->timeout = 30;
-	c->max_body = 8L * 1024 * 1024;
+	c->max_body = FETCH_MAX_BODY;
 	c->max_redirects = 5;
 	c->max_per_host = 4;
 	c->max_total = 256;
 	c->max_failures = 5;
-	c->user_agent = xstrdup(CONFIG_USER_AGENT);
+	c->user_agent = xstrdup(FETCH_USER_AGENT);
 	c->allow_private = false;
-	c->protocols = CONFIG_PROTO_HTTP | CONFIG_PROTO_HTTPS;
+	c->protocols = FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS;
 	c->lexicon_dir = xstrdup(CW_DATADIR "/lexicon");
 	c->lang = xstrdup("auto");
 	c->max_age = 2 * 86400;
@@ -735,8 +731,8 @@ config_check_feed_protocols(struct config *c, struct config_report *r)
 			continue;
 		config_errf(msg, sizeof(msg), c->feeds_list, c->feeds[i].line,
 		    "'%s' URLs are not allowed by [poll] protocols in %s",
-		    proto == CONFIG_PROTO_FILE ? "file" :
-		    proto == CONFIG_PROTO_HTTP ? "http" : "https", c->path);
+		    proto == FETCH_PROTO_FILE ? "file" :
+		    proto == FETCH_PROTO_HTTP ? "http" : "https", c->path);
 		config_report(r, "%s", msg);
 	}
 }

@@ -55,7 +55,7 @@ int	 config_feeds_load_report(const char *, struct config_feed **,
 	    size_t *, char *, size_t, void (*)(const char *, void *),
 	    void (*warn)(const char *, void *), void *);
 
-/* Feed URLs: absolute http, https or file; returns its CONFIG_PROTO_*. */
+/* Feed URLs: absolute http, https or file; returns its FETCH_PROTO_*. */
 int	 config_parse_feed_url(const char *, unsigned *, char *, size_t);
 
 /*

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "config_int.h"
+#include "fetch.h"
 #include "util.h"
 
 /* Long values are cut in messages so that one line stays one line. */
@@ -284,8 +285,8 @@ config_parse_protocols(const char *s, unsigned *out, char *err,
     size_t errlen)
 {
 	static const char *const names[] = { "http", "https", "file", NULL };
-	static const unsigned bits[] = { CONFIG_PROTO_HTTP,
-	    CONFIG_PROTO_HTTPS, CONFIG_PROTO_FILE };
+	static const unsigned bits[] = { FETCH_PROTO_HTTP,
+	    FETCH_PROTO_HTTPS, FETCH_PROTO_FILE };
 	const char	*p = s, *hint;
 	char		 word[32];
 	size_t		 len, i;
@@ -438,14 +439,14 @@ config_parse_feed_url(const char *s, unsigned *proto, char *err,
 			    "file:///ABSOLUTE/PATH", show);
 			return -1;
 		}
-		*proto = CONFIG_PROTO_FILE;
+		*proto = FETCH_PROTO_FILE;
 		return 0;
 	}
 	if (strncasecmp(s, "http://", 7) == 0) {
-		*proto = CONFIG_PROTO_HTTP;
+		*proto = FETCH_PROTO_HTTP;
 		p = s + 7;
 	} else if (strncasecmp(s, "https://", 8) == 0) {
-		*proto = CONFIG_PROTO_HTTPS;
+		*proto = FETCH_PROTO_HTTPS;
 		p = s + 8;
 	} else if (!config_value_url_like(s)) {
 		snprintf(err, errlen, "not a URL (the line is not shown: is "

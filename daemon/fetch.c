@@ -536,11 +536,11 @@ fetch_copy_options(struct fetch *f, const struct fetch_options *o)
 
 	f->opts = *o;
 	f->ua = xstrdup(o->user_agent != NULL && o->user_agent[0] != '\0' ?
-	    o->user_agent : "claimwatch/" CW_VERSION);
+	    o->user_agent : FETCH_USER_AGENT);
 	f->opts.user_agent = f->ua;
 	free(old);
 	if (f->opts.max_body <= 0)
-		f->opts.max_body = 8L * 1024 * 1024;
+		f->opts.max_body = FETCH_MAX_BODY;
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 	    f->opts.max_per_host > 0 ? f->opts.max_per_host : 0L);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,

@@ -1348,8 +1348,9 @@ store_new(struct event_base *base, const struct store_options *o,
 	    STORE_DEFAULT_CHANNEL);
 	s->stream = xstrdup(o->stream != NULL ? o->stream :
 	    STORE_DEFAULT_CHANNEL);
-	s->stream_maxlen = o->stream_maxlen > 0 ? o->stream_maxlen : 100000;
-	s->seen_max = o->seen_max > 0 ? o->seen_max : 10000;
+	s->stream_maxlen = o->stream_maxlen > 0 ? o->stream_maxlen :
+	    STORE_STREAM_MAXLEN;
+	s->seen_max = o->seen_max > 0 ? o->seen_max : STORE_SEEN_MAX;
 	s->queue_max = o->queue_max > 0 ? o->queue_max : STORE_QUEUE_MAX;
 	s->tol_abs = o->tolerance_abs;
 	s->tol_rel = o->tolerance_rel;

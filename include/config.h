@@ -12,9 +12,6 @@
 #include <stddef.h>
 
 #define CONFIG_ERR_LEN		1024
-#define CONFIG_PROTO_HTTP	0x01
-#define CONFIG_PROTO_HTTPS	0x02
-#define CONFIG_PROTO_FILE	0x04
 /* Namespace of claimwatch's own attributes in OPML feed lists. */
 #define CONFIG_OPML_NS		"urn:x-claimwatch:opml:1"
 
@@ -86,8 +83,8 @@ struct config {
 	char	*prefix;	/* key prefix, default "cw:" */
 	char	*channel;	/* PUBLISH channel, default "claimwatch:alerts" */
 	char	*stream;	/* XADD stream, default = channel */
-	long	 stream_maxlen;	/* MAXLEN ~, default 10000 */
-	long	 seen_max;	/* seen item ids kept per feed, default 1000 */
+	long	 stream_maxlen;	/* MAXLEN ~, default STORE_STREAM_MAXLEN */
+	long	 seen_max;	/* seen ids kept per feed, STORE_SEEN_MAX */
 
 	/* [feeds] */
 	char	*feeds_list;	/* path; relative ones resolved on load */
@@ -98,14 +95,14 @@ struct config {
 	int	 max_interval;	/* ceiling for hints and backoff, 86400 */
 	int	 connect_timeout; /* seconds, 10 */
 	int	 timeout;	/* whole transfer, seconds, 30 */
-	long	 max_body;	/* bytes, also after decompression, 8 MiB */
+	long	 max_body;	/* bytes, also decompressed, FETCH_MAX_BODY */
 	int	 max_redirects;	/* 5 */
 	int	 max_per_host;	/* concurrent transfers per host, 4 */
 	int	 max_total;	/* concurrent transfers in all, 256 */
 	int	 max_failures;	/* failures before "failing", 5 */
-	char	*user_agent;	/* default "claimwatch/VERSION (+url)" */
+	char	*user_agent;	/* default FETCH_USER_AGENT */
 	bool	 allow_private;	/* allow loopback/private targets, no */
-	unsigned protocols;	/* CONFIG_PROTO_*, default http|https */
+	unsigned protocols;	/* FETCH_PROTO_*, default http|https */
 
 	/* [extract] */
 	char	*lexicon_dir;	/* default CW_DATADIR/lexicon, resolved too */

@@ -14,18 +14,36 @@ struct event_base;
 struct fetch;
 struct sockaddr;
 
-#define FETCH_PROTO_HTTP	0x01	/* same bits as CONFIG_PROTO_* */
+/*
+ * URL schemes, the bits of the protocols fields below; the configuration's
+ * "protocols" setting is parsed into these too.
+ */
+#define FETCH_PROTO_HTTP	0x01
 #define FETCH_PROTO_HTTPS	0x02
 #define FETCH_PROTO_FILE	0x04
+
+/*
+ * What max_body and user_agent left at 0 or NULL mean; they are also the
+ * configuration's defaults (claimwatch.conf(5)).  A crawler names a page
+ * about itself: build with CW_URL once there is one.
+ */
+#define FETCH_MAX_BODY		(8L * 1024 * 1024)
+#ifdef CW_URL
+#define FETCH_USER_AGENT	"claimwatch/" CW_VERSION " (+" CW_URL ")"
+#else
+#define FETCH_USER_AGENT	"claimwatch/" CW_VERSION
+#endif
 
 struct fetch_options {
 	long		 connect_timeout; /* seconds */
 	long		 timeout;	/* whole transfer, seconds */
-	long		 max_body;	/* bytes, after decompression */
+	long		 max_body;	/* bytes, after decompression;
+					   0: FETCH_MAX_BODY */
 	long		 max_redirects;
 	long		 max_per_host;
 	long		 max_total;
-	const char	*user_agent;	/* copied */
+	const char	*user_agent;	/* copied; NULL or "":
+					   FETCH_USER_AGENT */
 	bool		 allow_private;	/* allow loopback/private/link-local */
 	unsigned	 protocols;	/* FETCH_PROTO_* */
 };

@@ -30,8 +30,9 @@ struct store_options {
 	const char	*prefix;	/* "cw:" */
 	const char	*channel;	/* PUBLISH channel */
 	const char	*stream;	/* XADD stream */
-	long		 stream_maxlen;
-	long		 seen_max;	/* seen ids kept per feed */
+	long		 stream_maxlen;	/* 0: STORE_STREAM_MAXLEN */
+	long		 seen_max;	/* seen ids kept per feed, 0:
+					   STORE_SEEN_MAX */
 	double		 tolerance_abs;	/* for keys no watch names */
 	double		 tolerance_rel;
 	bool		 corroborated;	/* publish "corroborated" alerts */
@@ -44,6 +45,13 @@ struct store_options {
 	const char	*spool_path;	/* overflow and shutdown file, or
 					   NULL; locked: one store per file */
 };
+
+/*
+ * What stream_maxlen and seen_max left at 0 mean; they are also the
+ * configuration's defaults (claimwatch.conf(5)).
+ */
+#define STORE_STREAM_MAXLEN	10000
+#define STORE_SEEN_MAX		1000
 
 /* Per-feed state; strings owned by whoever filled the struct. */
 struct store_feed_state {
@@ -105,8 +113,8 @@ typedef void (*store_lease_cb)(int granted, void *arg);
  * Creates the store and starts connecting; cb reports every connect and
  * disconnect.  Returns NULL with err filled when the options are invalid.
  * Options are copied; zero/NULL fields take defaults (prefix "cw:",
- * channel and stream "claimwatch:alerts", stream_maxlen 100000, seen_max
- * 10000).
+ * channel and stream "claimwatch:alerts", STORE_STREAM_MAXLEN,
+ * STORE_SEEN_MAX).
  */
 struct store	*store_new(struct event_base *, const struct store_options *,
 		    store_connect_cb cb, void *arg, char *err, size_t errlen);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "log.h"
 #include "util.h"
 
@@ -142,7 +143,7 @@ test_config_full(void **state)
 	assert_string_equal(c->user_agent,
 	    "claimwatch-test/1.0 (+mailto:ops@news.example.com)");
 	assert_true(c->allow_private);
-	assert_int_equal(c->protocols, CONFIG_PROTO_HTTPS | CONFIG_PROTO_FILE);
+	assert_int_equal(c->protocols, FETCH_PROTO_HTTPS | FETCH_PROTO_FILE);
 	assert_string_equal(c->lexicon_dir, "/opt/claimwatch/lexicon");
 	assert_string_equal(c->lang, "id");
 	assert_true(c->tolerance_abs == 10.0);
@@ -190,7 +191,7 @@ test_config_check_defaults(const struct config *c)
 	assert_int_equal(c->max_failures, 5);
 	assert_string_equal(c->user_agent, "claimwatch/" CW_VERSION);
 	assert_false(c->allow_private);
-	assert_int_equal(c->protocols, CONFIG_PROTO_HTTP | CONFIG_PROTO_HTTPS);
+	assert_int_equal(c->protocols, FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS);
 	assert_string_equal(c->lexicon_dir, CW_DATADIR "/lexicon");
 	assert_string_equal(c->lang, "auto");
 	assert_string_equal(c->gazetteer_dir,

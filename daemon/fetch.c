@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <curl/curl.h>
@@ -38,10 +39,11 @@
 #define FETCH_KEEP_BODY		(256 * 1024)
 
 struct fetch_xfer;
+TAILQ_HEAD(fetch_xfers, fetch_xfer);
 
 /* One live easy handle with its buffers, reused transfer after transfer. */
 struct fetch_slot {
-	struct fetch_slot	*next;		/* on the idle list */
+	SLIST_ENTRY(fetch_slot)	 entry;		/* on the idle list */
 	CURL			*easy;
 	struct util_buf		 body;
 	char			 refused[160];
@@ -54,9 +56,9 @@ struct fetch {
 	struct event		*timer;		/* curl's one timeout */
 	struct fetch_options	 opts;		/* user_agent points at ua */
 	char			*ua;
-	struct fetch_xfer	*xfers;		/* running */
-	struct fetch_xfer	*qhead, *qtail;	/* waiting for a slot */
-	struct fetch_slot	*idle;
+	struct fetch_xfers	 xfers;		/* running: bound to a slot */
+	struct fetch_xfers	 waiting;	/* for a slot, first come first */
+	SLIST_HEAD(, fetch_slot) idle;
 	size_t			 nidle;
 	size_t			 nactive;
 	size_t			 pending;	/* running + waiting */
@@ -77,7 +79,7 @@ struct fetch_sock {
  */
 struct fetch_xfer {
 	struct fetch		*f;
-	struct fetch_xfer	*prev, *next;	/* running list or queue */
+	TAILQ_ENTRY(fetch_xfer)	 entry;		/* on xfers or waiting */
 	struct fetch_slot	*slot;		/* NULL while waiting */
 	CURL			*easy;		/* slot->easy while running */
 	struct curl_slist	*headers;
@@ -265,8 +267,7 @@ fetch_slot_release(struct fetch *f, struct fetch_slot *sl)
 	if (sl->body.cap > FETCH_KEEP_BODY)
 		util_buf_free(&sl->body);
 	util_buf_reset(&sl->body);
-	sl->next = f->idle;
-	f->idle = sl;
+	SLIST_INSERT_HEAD(&f->idle, sl, entry);
 	f->nidle++;
 }
 
@@ -293,12 +294,7 @@ fetch_xfer_free(struct fetch_xfer *x)
 {
 	struct fetch	*f = x->f;
 
-	if (x->prev != NULL)
-		x->prev->next = x->next;
-	else
-		f->xfers = x->next;
-	if (x->next != NULL)
-		x->next->prev = x->prev;
+	TAILQ_REMOVE(&f->xfers, x, entry);
 	f->pending--;
 	f->nactive--;
 	curl_multi_remove_handle(f->multi, x->easy);
@@ -562,6 +558,9 @@ fetch_new(struct event_base *base, const struct fetch_options *o, char *err,
 	}
 	f = xcalloc(1, sizeof(*f));
 	f->base = base;
+	TAILQ_INIT(&f->xfers);
+	TAILQ_INIT(&f->waiting);
+	SLIST_INIT(&f->idle);
 	if ((f->multi = curl_multi_init()) == NULL) {
 		snprintf(err, errlen, "curl_multi_init failed");
 		free(f);
@@ -600,8 +599,8 @@ fetch_slot_get(struct fetch *f)
 {
 	struct fetch_slot	*sl;
 
-	if ((sl = f->idle) != NULL) {
-		f->idle = sl->next;
+	if ((sl = SLIST_FIRST(&f->idle)) != NULL) {
+		SLIST_REMOVE_HEAD(&f->idle, entry);
 		f->nidle--;
 		curl_easy_reset(sl->easy);
 	} else {
@@ -611,10 +610,56 @@ fetch_slot_get(struct fetch *f)
 			return NULL;
 		}
 	}
-	sl->next = NULL;
 	sl->refused[0] = '\0';
 	sl->errbuf[0] = '\0';
 	return sl;
+}
+
+/*
+ * The curl scheme lists for a FETCH_PROTO_* mask: what the first request
+ * may use (*protos) and what redirects may lead to (*redir).
+ */
+static void
+fetch_protocols(unsigned mask, const char **protos, const char **redir)
+{
+	switch (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
+	case FETCH_PROTO_HTTP:
+		*protos = *redir = "http";
+		break;
+	case FETCH_PROTO_HTTPS:
+		*protos = *redir = "https";
+		break;
+	default:
+		*protos = *redir = "http,https";
+		break;
+	}
+	/* Redirects never lead to file://, even when feeds may use it. */
+	if (mask & FETCH_PROTO_FILE)
+		*protos = (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
+		    FETCH_PROTO_HTTP ? "http,file" : (mask & (FETCH_PROTO_HTTP |
+		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTPS ? "https,file" :
+		    "http,https,file";
+}
+
+/* The request headers of x, built afresh for each attempt. */
+static void
+fetch_xfer_headers(struct fetch_xfer *x)
+{
+	size_t	 i;
+
+	curl_slist_free_all(x->headers);
+	x->headers = NULL;
+	fetch_add_header(x, "If-None-Match", x->etag);
+	fetch_add_header(x, "If-Modified-Since", x->last_modified);
+	if (x->post == NULL)
+		x->headers = curl_slist_append(x->headers, "Accept: "
+		    "application/rss+xml, application/atom+xml, "
+		    "application/feed+json, application/xml;q=0.9, "
+		    "text/xml;q=0.9, */*;q=0.8");
+	else	/* No 1 s wait for a "100 Continue" receivers rarely send. */
+		x->headers = curl_slist_append(x->headers, "Expect:");
+	for (i = 0; x->extra != NULL && x->extra[i] != NULL; i++)
+		x->headers = curl_slist_append(x->headers, x->extra[i]);
 }
 
 /*
@@ -629,7 +674,6 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	const char			*protos, *redir;
 	unsigned			 mask = o->protocols;
 	CURLMcode			 mrc;
-	size_t				 i;
 
 	if ((x->slot = fetch_slot_get(f)) == NULL)
 		return -1;
@@ -639,39 +683,11 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	x->all_permanent = true;
 	x->over_limit = false;
 	x->redirects = 0;
-	curl_slist_free_all(x->headers);
-	x->headers = NULL;
 	/* A request may narrow the options' schemes, never widen them. */
 	if (x->protocols != 0)
 		mask &= x->protocols;
-	switch (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
-	case FETCH_PROTO_HTTP:
-		protos = redir = "http";
-		break;
-	case FETCH_PROTO_HTTPS:
-		protos = redir = "https";
-		break;
-	default:
-		protos = redir = "http,https";
-		break;
-	}
-	/* Redirects never lead to file://, even when feeds may use it. */
-	if (mask & FETCH_PROTO_FILE)
-		protos = (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
-		    FETCH_PROTO_HTTP ? "http,file" : (mask & (FETCH_PROTO_HTTP |
-		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTPS ? "https,file" :
-		    "http,https,file";
-	fetch_add_header(x, "If-None-Match", x->etag);
-	fetch_add_header(x, "If-Modified-Since", x->last_modified);
-	if (x->post == NULL)
-		x->headers = curl_slist_append(x->headers, "Accept: "
-		    "application/rss+xml, application/atom+xml, "
-		    "application/feed+json, application/xml;q=0.9, "
-		    "text/xml;q=0.9, */*;q=0.8");
-	else	/* No 1 s wait for a "100 Continue" receivers rarely send. */
-		x->headers = curl_slist_append(x->headers, "Expect:");
-	for (i = 0; x->extra != NULL && x->extra[i] != NULL; i++)
-		x->headers = curl_slist_append(x->headers, x->extra[i]);
+	fetch_protocols(mask, &protos, &redir);
+	fetch_xfer_headers(x);
 
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
@@ -724,11 +740,7 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		x->easy = NULL;
 		return -1;
 	}
-	x->prev = NULL;
-	x->next = f->xfers;
-	if (f->xfers != NULL)
-		f->xfers->prev = x;
-	f->xfers = x;
+	TAILQ_INSERT_HEAD(&f->xfers, x, entry);
 	f->nactive++;
 	return 0;
 }
@@ -751,11 +763,9 @@ fetch_pump(struct fetch *f)
 	struct fetch_result	 r;
 	struct fetch_xfer	*x;
 
-	while (f->qhead != NULL && f->nactive < fetch_max_active(f)) {
-		x = f->qhead;
-		if ((f->qhead = x->next) == NULL)
-			f->qtail = NULL;
-		x->next = NULL;
+	while ((x = TAILQ_FIRST(&f->waiting)) != NULL &&
+	    f->nactive < fetch_max_active(f)) {
+		TAILQ_REMOVE(&f->waiting, x, entry);
 		if (fetch_xfer_begin(f, x) == 0)
 			continue;
 		memset(&r, 0, sizeof(r));
@@ -802,18 +812,13 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 			x->extra[n] = xstrdup(req->headers[n]);
 	}
 	/* Straight to a slot when one is free and nobody waits before us. */
-	if (f->qhead == NULL && f->nactive < fetch_max_active(f)) {
+	if (TAILQ_EMPTY(&f->waiting) && f->nactive < fetch_max_active(f)) {
 		if (fetch_xfer_begin(f, x) == -1) {
 			fetch_record_free(x);
 			return -1;
 		}
-	} else {
-		if (f->qtail != NULL)
-			f->qtail->next = x;
-		else
-			f->qhead = x;
-		f->qtail = x;
-	}
+	} else
+		TAILQ_INSERT_TAIL(&f->waiting, x, entry);
 	f->pending++;
 	return 0;
 }
@@ -896,14 +901,14 @@ fetch_free(struct fetch *f)
 
 	if (f == NULL)
 		return;
-	while (f->xfers != NULL)
-		fetch_xfer_free(f->xfers);
-	while ((x = f->qhead) != NULL) {
-		f->qhead = x->next;
+	while ((x = TAILQ_FIRST(&f->xfers)) != NULL)
+		fetch_xfer_free(x);
+	while ((x = TAILQ_FIRST(&f->waiting)) != NULL) {
+		TAILQ_REMOVE(&f->waiting, x, entry);
 		fetch_record_free(x);
 	}
-	while ((sl = f->idle) != NULL) {
-		f->idle = sl->next;
+	while ((sl = SLIST_FIRST(&f->idle)) != NULL) {
+		SLIST_REMOVE_HEAD(&f->idle, entry);
 		fetch_slot_free(sl);
 	}
 	/* Cleanup may still report sockets as removed; f must be alive. */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/entities.h>
@@ -59,7 +60,7 @@
 #define FEED_XML_MAX_NODES	1000000
 
 struct feed_xml_blk {
-	struct feed_xml_blk	*next;
+	SLIST_ENTRY(feed_xml_blk) entry;	/* on arena or spare */
 	size_t			 used;
 	size_t			 size;
 	max_align_t		 data[];
@@ -69,8 +70,8 @@ struct feed_xml_blk {
 struct feed_xml_sax {
 	xmlParserCtxt		*ctxt;
 	struct feed_xml		*x;
-	struct feed_xml_blk	*arena;		/* newest block first */
-	struct feed_xml_blk	*spare;		/* released, for reuse */
+	SLIST_HEAD(, feed_xml_blk) arena;	/* newest block first */
+	SLIST_HEAD(, feed_xml_blk) spare;	/* released, for reuse */
 	struct feed_xml_node	*item;		/* the open item, or NULL */
 	struct feed_xml_blk	*mark_blk;	/* the arena when it opened */
 	size_t			 mark_used;
@@ -99,7 +100,7 @@ struct feed_xml_sax {
 static void *
 feed_xml_alloc(struct feed_xml_sax *s, size_t n)
 {
-	struct feed_xml_blk	*b = s->arena;
+	struct feed_xml_blk	*b = SLIST_FIRST(&s->arena);
 	size_t			 al = sizeof(max_align_t), sz;
 	void			*p;
 
@@ -109,17 +110,15 @@ feed_xml_alloc(struct feed_xml_sax *s, size_t n)
 	else
 		s->doc_bytes += n;
 	if (b == NULL || b->size - b->used < n) {
-		if (s->spare != NULL && s->spare->size >= n) {
-			b = s->spare;
-			s->spare = b->next;
-		} else {
+		if ((b = SLIST_FIRST(&s->spare)) != NULL && b->size >= n)
+			SLIST_REMOVE_HEAD(&s->spare, entry);
+		else {
 			sz = n > FEED_XML_ARENA_BLK ? n : FEED_XML_ARENA_BLK;
 			b = xmalloc(sizeof(*b) + sz);
 			b->size = sz;
 		}
 		b->used = 0;
-		b->next = s->arena;
-		s->arena = b;
+		SLIST_INSERT_HEAD(&s->arena, b, entry);
 	}
 	p = (char *)b->data + b->used;
 	b->used += n;
@@ -142,10 +141,9 @@ feed_xml_release(struct feed_xml_sax *s)
 {
 	struct feed_xml_blk	*b;
 
-	while ((b = s->arena) != s->mark_blk) {
-		s->arena = b->next;
-		b->next = s->spare;
-		s->spare = b;
+	while ((b = SLIST_FIRST(&s->arena)) != s->mark_blk) {
+		SLIST_REMOVE_HEAD(&s->arena, entry);
+		SLIST_INSERT_HEAD(&s->spare, b, entry);
 	}
 	b->used = s->mark_used;
 	s->item_bytes = 0;
@@ -183,17 +181,16 @@ feed_xml_room(struct feed_xml_sax *s)
 static void
 feed_xml_arena_free(struct feed_xml_sax *s)
 {
-	struct feed_xml_blk	*b, *next;
+	struct feed_xml_blk	*b;
 
-	for (b = s->arena; b != NULL; b = next) {
-		next = b->next;
+	while ((b = SLIST_FIRST(&s->arena)) != NULL) {
+		SLIST_REMOVE_HEAD(&s->arena, entry);
 		free(b);
 	}
-	for (b = s->spare; b != NULL; b = next) {
-		next = b->next;
+	while ((b = SLIST_FIRST(&s->spare)) != NULL) {
+		SLIST_REMOVE_HEAD(&s->spare, entry);
 		free(b);
 	}
-	s->arena = s->spare = NULL;
 }
 
 static const struct {
@@ -267,7 +264,7 @@ feed_xml_attr(const struct feed_xml_node *n, const char *name)
 {
 	const struct feed_xml_attr	*a;
 
-	for (a = n->attrs; a != NULL; a = a->next)
+	STAILQ_FOREACH(a, &n->attrs, entry)
 		if (strcasecmp(a->name, name) == 0)
 			return a->value;
 	return NULL;
@@ -340,7 +337,7 @@ feed_xml_collect(const struct feed_xml_node *n, enum feed_xml_mode m,
 
 	if (depth > FEED_XML_MAX_DEPTH)
 		return;
-	for (c = n->children; c != NULL; c = c->next) {
+	STAILQ_FOREACH(c, &n->children, entry) {
 		if (b->len > FEED_XML_MAX_RAW)
 			return;
 		switch (c->type) {
@@ -370,7 +367,7 @@ feed_xml_has_elements(const struct feed_xml_node *n)
 {
 	const struct feed_xml_node	*c;
 
-	for (c = n->children; c != NULL; c = c->next)
+	STAILQ_FOREACH(c, &n->children, entry)
 		if (c->type == FEED_XML_ELEMENT)
 			return true;
 	return false;
@@ -380,9 +377,10 @@ feed_xml_has_elements(const struct feed_xml_node *n)
 static const struct feed_xml_node *
 feed_xml_single_text(const struct feed_xml_node *n)
 {
-	const struct feed_xml_node	*c = n->children;
+	const struct feed_xml_node	*c = STAILQ_FIRST(&n->children);
 
-	if (c == NULL || c->next != NULL || c->type != FEED_XML_TEXT)
+	if (c == NULL || STAILQ_NEXT(c, entry) != NULL ||
+	    c->type != FEED_XML_TEXT)
 		return NULL;
 	return c;
 }
@@ -719,6 +717,19 @@ feed_xml_date(struct feed_xml *x, const struct feed_xml_node *n)
 }
 
 /* Turns the pending character data into a text node of the open element. */
+/* A new node in the arena, no children, no attributes. */
+static struct feed_xml_node *
+feed_xml_node_new(struct feed_xml_sax *s, enum feed_xml_type type)
+{
+	struct feed_xml_node	*n = feed_xml_alloc(s, sizeof(*n));
+
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	STAILQ_INIT(&n->children);
+	STAILQ_INIT(&n->attrs);
+	return n;
+}
+
 static void
 feed_xml_flush(struct feed_xml_sax *s)
 {
@@ -728,17 +739,11 @@ feed_xml_flush(struct feed_xml_sax *s)
 	if (s->text.len == 0)
 		return;
 	if (s->cur != NULL && feed_xml_room(s)) {
-		t = feed_xml_alloc(s, sizeof(*t));
-		memset(t, 0, sizeof(*t));
-		t->type = FEED_XML_TEXT;
+		t = feed_xml_node_new(s, FEED_XML_TEXT);
 		t->text = feed_xml_strndup(s, s->text.data, s->text.len);
 		t->len = s->text.len;
 		t->parent = s->cur;
-		if (s->cur->last != NULL)
-			s->cur->last->next = t;
-		else
-			s->cur->children = t;
-		s->cur->last = t;
+		STAILQ_INSERT_TAIL(&s->cur->children, t, entry);
 	}
 	util_buf_reset(&s->text);
 	s->text_full = false;
@@ -754,11 +759,7 @@ feed_xml_add(struct feed_xml_sax *s, struct feed_xml_node *n)
 			s->root = n;
 		return;
 	}
-	if (s->cur->last != NULL)
-		s->cur->last->next = n;
-	else
-		s->cur->children = n;
-	s->cur->last = n;
+	STAILQ_INSERT_TAIL(&s->cur->children, n, entry);
 }
 
 /*
@@ -795,7 +796,7 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 {
 	struct feed_xml_sax	*s = ctx;
 	struct feed_xml_node	*n;
-	struct feed_xml_attr	*a, **tail;
+	struct feed_xml_attr	*a;
 	const char		*name, *val;
 	int			 i;
 
@@ -805,9 +806,7 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	feed_xml_flush(s);
 	if (!feed_xml_room(s))
 		return;
-	n = feed_xml_alloc(s, sizeof(*n));
-	memset(n, 0, sizeof(*n));
-	n->type = FEED_XML_ELEMENT;
+	n = feed_xml_node_new(s, FEED_XML_ELEMENT);
 	n->href = (const char *)uri;
 	/* An undeclared prefix stays in the name, as in libxml2's tree. */
 	if (uri == NULL && prefix != NULL)
@@ -817,7 +816,6 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		n->name = (const char *)localname;
 	if (n->name == NULL)
 		n->name = (const char *)localname;
-	tail = &n->attrs;
 	for (i = 0; i < nb_attributes; i++, attrs += 5) {
 		name = (const char *)attrs[0];
 		if (attrs[1] != NULL && attrs[2] == NULL &&
@@ -836,9 +834,7 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		a = feed_xml_alloc(s, sizeof(*a));
 		a->name = name;
 		a->value = val;
-		a->next = NULL;
-		*tail = a;
-		tail = &a->next;
+		STAILQ_INSERT_TAIL(&n->attrs, a, entry);
 	}
 	feed_xml_add(s, n);
 	s->cur = n;
@@ -855,8 +851,8 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 			n->container = n->parent->container + 1;
 		else if (s->item == NULL && feed_walk_is_item(n)) {
 			s->item = n;
-			s->mark_blk = s->arena;
-			s->mark_used = s->arena->used;
+			s->mark_blk = SLIST_FIRST(&s->arena);
+			s->mark_used = s->mark_blk->used;
 		}
 	}
 }
@@ -878,7 +874,7 @@ feed_xml_end_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (n == s->item) {
 		feed_walk_item(s->x, n);
 		n->done = true;
-		n->children = n->last = NULL;
+		STAILQ_INIT(&n->children);
 		feed_xml_release(s);
 		s->item = NULL;
 	}
@@ -924,9 +920,7 @@ feed_xml_ref_cb(void *ctx, const xmlChar *name)
 	feed_xml_flush(s);
 	if (!feed_xml_room(s))
 		return;
-	n = feed_xml_alloc(s, sizeof(*n));
-	memset(n, 0, sizeof(*n));
-	n->type = FEED_XML_REF;
+	n = feed_xml_node_new(s, FEED_XML_REF);
 	n->name = feed_xml_strndup(s, (const char *)name,
 	    strlen((const char *)name));
 	feed_xml_add(s, n);

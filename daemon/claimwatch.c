@@ -387,7 +387,8 @@ static int
 claimwatch_cmd_check_config(int argc, char **argv)
 {
 	struct check_result	 r;
-	const char		*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
+	const char		*path = CW_SYSCONFDIR
+				    "/claimwatch/claimwatch.conf";
 	int			 ch;
 
 	while ((ch = getopt_long(argc, argv, "c:h", claimwatch_help_opts,
@@ -622,7 +623,8 @@ claimwatch_cmd_notify(int argc, char **argv)
 	struct event		*ev_term, *ev_int;
 	struct notify		*n;
 	struct config		*conf;
-	const char		*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
+	const char		*path = CW_SYSCONFDIR
+				    "/claimwatch/claimwatch.conf";
 	char			 err[CONFIG_ERR_LEN];
 	int			 ch, level = -1;
 	bool			 fg = false;

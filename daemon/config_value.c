@@ -257,8 +257,9 @@ config_parse_cluster_nodes(const char *s, char *err, size_t errlen)
 			break;
 		len = strcspn(p, " \t,");
 		if (util_hostport(p, len, true, &port) == -1 || port == 0) {
-			snprintf(err, errlen, "expected HOST:PORT[,HOST:PORT...] "
-			    "for the cluster's nodes, not '" CONFIG_VALUE_SHOW
+			snprintf(err, errlen, "expected HOST:PORT[,HOST:PORT"
+			    "...] for the cluster's nodes, not '"
+			    CONFIG_VALUE_SHOW
 			    "'", s);
 			return -1;
 		}

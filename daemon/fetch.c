@@ -57,7 +57,7 @@ struct fetch {
 	struct fetch_options	 opts;		/* user_agent points at ua */
 	char			*ua;
 	struct fetch_xfers	 xfers;		/* running: bound to a slot */
-	struct fetch_xfers	 waiting;	/* for a slot, first come first */
+	struct fetch_xfers	 waiting;	/* for a slot, in order */
 	SLIST_HEAD(, fetch_slot) idle;
 	size_t			 nidle;
 	size_t			 nactive;
@@ -88,7 +88,7 @@ struct fetch_xfer {
 	char			*last_modified;
 	char			*post;		/* POST body, or NULL: GET */
 	size_t			 post_len;
-	char			**extra;	/* extra header lines, or NULL */
+	char			**extra;	/* more header lines, or NULL */
 	fetch_done_cb		 cb;
 	void			*arg;
 	long			 max_body;

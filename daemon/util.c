@@ -307,7 +307,7 @@ util_url_redact(const char *url, char *buf, size_t len)
 	rc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME |
 	    CURLU_PATH_AS_IS);
 	if (rc != CURLUE_OK) {
-		/* Unreadable: nothing after the scheme, in case it holds one. */
+		/* Unreadable: nothing after the scheme, it may hold one. */
 		if (strchr(url, '@') != NULL) {
 			scheme = strstr(url, "://");
 			snprintf(buf, len, "%.*s***", scheme != NULL ?

@@ -81,7 +81,7 @@ struct config {
 	char	*redis_url;	/* redis://host:port/db or unix:///path */
 	char	*redis_password; /* or NULL; never logged */
 	char	*prefix;	/* key prefix, default "cw:" */
-	char	*channel;	/* PUBLISH channel, default "claimwatch:alerts" */
+	char	*channel;	/* PUBLISH channel, "claimwatch:alerts" */
 	char	*stream;	/* XADD stream, default = channel */
 	long	 stream_maxlen;	/* MAXLEN ~, default STORE_STREAM_MAXLEN */
 	long	 seen_max;	/* seen ids kept per feed, STORE_SEEN_MAX */

@@ -68,9 +68,10 @@ struct fetch_request {
 struct fetch_result {
 	const char	*url;		/* as requested */
 	int		 status;	/* HTTP status; 0 when no response */
-	const char	*error;		/* NULL on a complete response, else why
-					   ("timeout", "body over 8388608 bytes",
-					   "refused private address 127.0.0.1") */
+	const char	*error;		/* NULL on a complete response, else
+					   why ("timeout", "body over 8388608
+					   bytes", "refused private address
+					   127.0.0.1") */
 	const char	*body;		/* NUL-terminated; NULL on error/304 */
 	size_t		 len;
 	const char	*content_type;	/* or NULL */
@@ -113,7 +114,8 @@ unsigned	 fetch_follow_protocols(const char *url);
 /* Transfers running or queued. */
 size_t		 fetch_pending(const struct fetch *);
 /* Replaces the options (for reload); running transfers keep theirs. */
-void		 fetch_set_options(struct fetch *, const struct fetch_options *);
+void		 fetch_set_options(struct fetch *,
+		    const struct fetch_options *);
 /*
  * True when connecting to sa is refused unless allow_private: loopback,
  * RFC 1918, 100.64/10, link-local, unique-local, multicast, 0/8, the

@@ -426,6 +426,50 @@ out:
 	return rc;
 }
 
+/* The numeric kinds of config_set: value into field, or -1. */
+static int
+config_set_number(const struct config_key *k, const char *value,
+    char *field, char *msg, size_t msglen)
+{
+	long	 v;
+	double	 d;
+
+	switch (k->kind) {
+	case CONFIG_K_INT:
+	case CONFIG_K_LONG:
+		if (config_parse_long(value, k->min, k->max, &v, msg,
+		    msglen) == -1)
+			return -1;
+		break;
+	case CONFIG_K_DURATION:
+		if (config_parse_duration(value, k->min, k->max, &v, msg,
+		    msglen) == -1)
+			return -1;
+		break;
+	case CONFIG_K_SIZE:
+		if (config_parse_size(value, k->min, k->max, &v, msg,
+		    msglen) == -1)
+			return -1;
+		break;
+	default:	/* CONFIG_K_DOUBLE, CONFIG_K_FRACTION */
+		if (config_parse_double(value, k->kind == CONFIG_K_FRACTION,
+		    &d, msg, msglen) == -1)
+			return -1;
+		if (k->kind == CONFIG_K_FRACTION && d > 1.0) {
+			snprintf(msg, msglen, "expected a fraction from 0 to "
+			    "1 (or 0%% to 100%%), not '%.80s'", value);
+			return -1;
+		}
+		*(double *)field = d;
+		return 0;
+	}
+	if (k->kind == CONFIG_K_LONG || k->kind == CONFIG_K_SIZE)
+		*(long *)field = v;
+	else
+		*(int *)field = (int)v;
+	return 0;
+}
+
 /* Parses value for key k into the config; -1 with a message. */
 static int
 config_set(struct config_parse *p, const struct config_key *k,
@@ -433,8 +477,6 @@ config_set(struct config_parse *p, const struct config_key *k,
 {
 	struct config	*c = p->cfg;
 	char		*field = (char *)c + k->off;
-	long		 v;
-	double		 d;
 	int		 level;
 	char		*url;
 
@@ -463,34 +505,13 @@ config_set(struct config_parse *p, const struct config_key *k,
 		return 0;
 	case CONFIG_K_INT:
 	case CONFIG_K_LONG:
-		if (config_parse_long(value, k->min, k->max, &v, msg,
-		    msglen) == -1)
-			return -1;
-		break;
 	case CONFIG_K_DURATION:
-		if (config_parse_duration(value, k->min, k->max, &v, msg,
-		    msglen) == -1)
-			return -1;
-		break;
 	case CONFIG_K_SIZE:
-		if (config_parse_size(value, k->min, k->max, &v, msg,
-		    msglen) == -1)
-			return -1;
-		break;
-	case CONFIG_K_BOOL:
-		return config_parse_bool(value, (bool *)field, msg, msglen);
 	case CONFIG_K_DOUBLE:
 	case CONFIG_K_FRACTION:
-		if (config_parse_double(value, k->kind == CONFIG_K_FRACTION,
-		    &d, msg, msglen) == -1)
-			return -1;
-		if (k->kind == CONFIG_K_FRACTION && d > 1.0) {
-			snprintf(msg, msglen, "expected a fraction from 0 to "
-			    "1 (or 0%% to 100%%), not '%.80s'", value);
-			return -1;
-		}
-		*(double *)field = d;
-		return 0;
+		return config_set_number(k, value, field, msg, msglen);
+	case CONFIG_K_BOOL:
+		return config_parse_bool(value, (bool *)field, msg, msglen);
 	case CONFIG_K_REDIS_URL:
 		if (config_parse_redis_url(value, msg, msglen) == -1)
 			return -1;
@@ -527,10 +548,6 @@ config_set(struct config_parse *p, const struct config_key *k,
 	case CONFIG_K_WATCH:
 		return config_set_watch(p, value, msg, msglen);
 	}
-	if (k->kind == CONFIG_K_LONG || k->kind == CONFIG_K_SIZE)
-		*(long *)field = v;
-	else
-		*(int *)field = (int)v;
 	return 0;
 }
 

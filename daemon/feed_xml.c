@@ -583,6 +583,88 @@ feed_xml_predefined(const char *name, size_t n)
 }
 
 /*
+ * Copies p up to the end of the CDATA section *cd or comment *cm, which
+ * ever comes first, to b; looks for the next one of that kind behind it.
+ * Returns where the copy stopped, or NULL when the section never ends.
+ */
+static const char *
+feed_xml_skip_section(struct util_buf *b, const char *p, const char *end,
+    const char **cd, const char **cm)
+{
+	const char	*q;
+
+	if (*cd != NULL && (*cm == NULL || *cd < *cm))
+		q = memmem(*cd, (size_t)(end - *cd), "]]>", 3);
+	else
+		q = memmem(*cm + 4, (size_t)(end - *cm - 4), "-->", 3);
+	if (q == NULL)
+		return NULL;
+	util_buf_append(b, p, (size_t)(q + 3 - p));
+	p = q + 3;
+	/*
+	 * Search again only for what lies behind us: a NULL stays NULL,
+	 * else a feed of many CDATA sections and no comment rescans to its
+	 * end every time.
+	 */
+	if (*cd != NULL && *cd < p)
+		*cd = memmem(p, (size_t)(end - p), "<![CDATA[", 9);
+	if (*cm != NULL && *cm < p)
+		*cm = memmem(p, (size_t)(end - p), "<!--", 4);
+	return p;
+}
+
+/*
+ * Appends the reference at amp (before end) to b as XML reads it: "&#X"
+ * lowered, an HTML name as a character reference, anything else as
+ * "&amp;".  Returns where the text after it starts; sets *changed when
+ * it rewrote something, and *found when that was not XML at all.
+ */
+static const char *
+feed_xml_html_ref(struct util_buf *b, const char *amp, const char *end,
+    bool *changed, bool *found)
+{
+	const htmlEntityDesc	*e;
+	const char		*q = amp + 1;
+	char			 name[33];
+	size_t			 n;
+
+	if (q < end && *q == '#' && q + 1 < end && q[1] == 'X') {
+		/* &#X41; is HTML, not XML: lower the x. */
+		util_buf_append(b, "&#x", 3);
+		*changed = true;
+		return q + 2;
+	}
+	if (q < end && *q == '#') {
+		util_buf_append(b, "&", 1);
+		return q;
+	}
+	while (q < end && q - amp <= 32 && isalnum((unsigned char)*q))
+		q++;
+	n = (size_t)(q - amp - 1);
+	if (q < end && *q == ';' && n > 0 && n <= 32 &&
+	    feed_xml_predefined(amp + 1, n)) {
+		util_buf_append(b, amp, n + 2);
+		return q + 1;
+	}
+	*found = *changed = true;
+	if (q >= end || *q != ';' || n == 0 || n > 32) {
+		/* A bare ampersand, as in unescaped URLs. */
+		util_buf_append(b, "&amp;", 5);
+		return amp + 1;
+	}
+	memcpy(name, amp + 1, n);
+	name[n] = '\0';
+	if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL)
+		util_buf_printf(b, "&#%u;", e->value);
+	else {
+		/* Unknown: keep it as the literal text it was. */
+		util_buf_append(b, "&amp;", 5);
+		util_buf_append(b, amp + 1, n + 1);
+	}
+	return q + 1;
+}
+
+/*
  * feedparser reads HTML entities (&eacute;) that no DTD declares and bare
  * ampersands (unescaped URLs); libxml2 drops both.  Rewrite them before
  * parsing: HTML names as character references, anything else as "&amp;".
@@ -593,11 +675,9 @@ static char *
 feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
     bool *found)
 {
-	const htmlEntityDesc	*e;
 	struct util_buf		 b = { 0 };
-	const char		*p = buf, *end = buf + len, *amp, *q, *cd, *cm;
-	char			 name[33];
-	size_t			 n;
+	const char		*p = buf, *end = buf + len, *amp, *q;
+	const char		*cd, *cm;
 	bool			 changed = false;
 
 	/* Most feeds have no ampersand at all: one fast scan decides. */
@@ -609,69 +689,14 @@ feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
 	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
 		if ((cd != NULL && cd < amp) || (cm != NULL && cm < amp)) {
 			/* CDATA and comments are not markup: skip them. */
-			if (cd != NULL && cd < amp && (cm == NULL || cd < cm))
-				q = memmem(cd, (size_t)(end - cd), "]]>", 3);
-			else
-				q = memmem(cm + 4, (size_t)(end - cm - 4),
-				    "-->", 3);
-			if (q == NULL)
+			if ((q = feed_xml_skip_section(&b, p, end, &cd,
+			    &cm)) == NULL)
 				break;
-			util_buf_append(&b, p, (size_t)(q + 3 - p));
-			p = q + 3;
-			/*
-			 * Search again only for what lies behind us: a NULL
-			 * stays NULL, else a feed of many CDATA sections
-			 * and no comment rescans to its end every time.
-			 */
-			if (cd != NULL && cd < p)
-				cd = memmem(p, (size_t)(end - p), "<![CDATA[",
-				    9);
-			if (cm != NULL && cm < p)
-				cm = memmem(p, (size_t)(end - p), "<!--", 4);
-			continue;
-		}
-		q = amp + 1;
-		if (q < end && *q == '#' && q + 1 < end && q[1] == 'X') {
-			/* &#X41; is HTML, not XML: lower the x. */
-			util_buf_append(&b, p, (size_t)(q + 1 - p));
-			util_buf_append(&b, "x", 1);
-			p = q + 2;
-			changed = true;
-			continue;
-		}
-		if (q < end && *q == '#') {
-			util_buf_append(&b, p, (size_t)(q - p));
 			p = q;
 			continue;
 		}
-		while (q < end && q - amp <= 32 &&
-		    isalnum((unsigned char)*q))
-			q++;
-		n = (size_t)(q - amp - 1);
 		util_buf_append(&b, p, (size_t)(amp - p));
-		if (q < end && *q == ';' && n > 0 && n <= 32 &&
-		    feed_xml_predefined(amp + 1, n)) {
-			util_buf_append(&b, amp, n + 2);
-			p = q + 1;
-			continue;
-		}
-		*found = changed = true;
-		if (q >= end || *q != ';' || n == 0 || n > 32) {
-			/* A bare ampersand, as in unescaped URLs. */
-			util_buf_append(&b, "&amp;", 5);
-			p = amp + 1;
-			continue;
-		}
-		memcpy(name, amp + 1, n);
-		name[n] = '\0';
-		if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL)
-			util_buf_printf(&b, "&#%u;", e->value);
-		else {
-			/* Unknown: keep it as the literal text it was. */
-			util_buf_append(&b, "&amp;", 5);
-			util_buf_append(&b, amp + 1, n + 1);
-		}
-		p = q + 1;
+		p = feed_xml_html_ref(&b, amp, end, &changed, found);
 	}
 	if (!changed) {
 		util_buf_free(&b);
@@ -1042,57 +1067,44 @@ feed_xml_resolve_cb(void *ctx, const xmlChar *publicid,
 	return NULL;
 }
 
-struct feed *
-feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
-    size_t errlen)
+/*
+ * The bytes libxml2 will read: buf with HTML entities replaced (*fixed,
+ * the caller frees, when there were any: *html_ents), or buf itself.
+ * Returns -1 with err filled for a document that is empty or over the
+ * markup bounds.
+ */
+static int
+feed_xml_prepare(const char **buf, size_t *len, char **fixed,
+    bool *html_ents, char *err, size_t errlen)
 {
-	struct feed_xml_sax	 s;
-	struct feed_xml		 x;
-	xmlSAXHandler		*h;
-	xmlParserCtxt		*ctxt;
-	const xmlError		*e;
-	struct feed		*f = NULL;
-	xmlChar			*url = NULL;
-	char			*fixed;
-	size_t			 flen, i;
-	bool			 html_ents = false;
-	int			 opts;
+	char	 why[160];
+	size_t	 flen;
 
-	if (len > INT32_MAX) {
-		snprintf(err, errlen, "document too large");
-		return NULL;
+	if ((*fixed = feed_xml_html_entities(*buf, *len, &flen,
+	    html_ents)) != NULL) {
+		*buf = *fixed;
+		*len = flen;
 	}
-	if ((fixed = feed_xml_html_entities(buf, len, &flen,
-	    &html_ents)) != NULL) {
-		buf = fixed;
-		len = flen;
-	}
-	if (len == 0) {
+	if (*len == 0) {
 		/* Decoding can leave nothing (a lone BOM); libxml2 refuses. */
-		free(fixed);
 		snprintf(err, errlen, "malformed XML at line 1: Document is "
 		    "empty");
-		return NULL;
+		return -1;
 	}
-	if (util_markup_check(buf, len, FEED_XML_MAX_ATTRS,
-	    FEED_XML_MAX_NODES, s.refused, sizeof(s.refused)) == -1) {
-		free(fixed);
-		snprintf(err, errlen, "document refused: %s", s.refused);
-		return NULL;
+	if (util_markup_check(*buf, *len, FEED_XML_MAX_ATTRS,
+	    FEED_XML_MAX_NODES, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "document refused: %s", why);
+		return -1;
 	}
-	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL)
-		fatalx("feed_xml_parse: out of memory");
-	memset(&s, 0, sizeof(s));
-	s.ctxt = ctxt;
-	f = xcalloc(1, sizeof(*f));
-	x.f = f;
-	/* libxml2 made the URL of a document this way: keep its bases. */
-	if (base_url != NULL)
-		url = xmlPathToURI((const xmlChar *)base_url);
-	x.base_url = (const char *)url;
-	s.x = &x;
-	/* ctxt->sax is this context's own copy: no global state touched. */
-	h = ctxt->sax;
+	return 0;
+}
+
+/* Points ctxt's own SAX handler (a copy: nothing global) at ours. */
+static void
+feed_xml_sax_init(xmlParserCtxt *ctxt, struct feed_xml_sax *s)
+{
+	xmlSAXHandler	*h = ctxt->sax;
+
 	memset(h, 0, sizeof(*h));
 	h->initialized = XML_SAX2_MAGIC;
 	h->startElementNs = feed_xml_start_cb;
@@ -1106,14 +1118,64 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	h->internalSubset = feed_xml_subset_cb;
 	h->getParameterEntity = feed_xml_get_pe_cb;
 	h->resolveEntity = feed_xml_resolve_cb;
-	ctxt->userData = &s;
+	ctxt->userData = s;
 	/*
 	 * The text is UTF-8 already (feed_enc.c): IGNORE_ENC keeps libxml2
 	 * from converting it again in chunks as the declaration asks.
 	 */
-	opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC;
-	xmlCtxtUseOptions(ctxt, opts);
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);
+}
+
+/* Frees what one parse held: the tree, the stand-ins, the context. */
+static void
+feed_xml_sax_free(struct feed_xml_sax *s)
+{
+	size_t	 i;
+
+	/* libxml2 hands each declaration's source text to our stand-in. */
+	for (i = 0; i < s->nents; i++)
+		xmlFree(s->ents[i]->orig);
+	util_buf_free(&s->text);
+	feed_xml_arena_free(s);
+	xmlFreeDoc(s->ctxt->myDoc);
+	xmlFreeParserCtxt(s->ctxt);
+}
+
+struct feed *
+feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
+    size_t errlen)
+{
+	struct feed_xml_sax	 s;
+	struct feed_xml		 x;
+	xmlParserCtxt		*ctxt;
+	const xmlError		*e;
+	struct feed		*f = NULL;
+	xmlChar			*url = NULL;
+	char			*fixed;
+	bool			 html_ents = false;
+
+	if (len > INT32_MAX) {
+		snprintf(err, errlen, "document too large");
+		return NULL;
+	}
+	if (feed_xml_prepare(&buf, &len, &fixed, &html_ents, err,
+	    errlen) == -1) {
+		free(fixed);
+		return NULL;
+	}
+	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL)
+		fatalx("feed_xml_parse: out of memory");
+	memset(&s, 0, sizeof(s));
+	s.ctxt = ctxt;
+	f = xcalloc(1, sizeof(*f));
+	x.f = f;
+	/* libxml2 made the URL of a document this way: keep its bases. */
+	if (base_url != NULL)
+		url = xmlPathToURI((const xmlChar *)base_url);
+	x.base_url = (const char *)url;
+	s.x = &x;
+	feed_xml_sax_init(ctxt, &s);
 	(void)xmlParseDocument(ctxt);
 	feed_xml_flush(&s);
 	free(fixed);
@@ -1158,13 +1220,7 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 		f = NULL;
 	}
 done:
-	/* libxml2 hands each declaration's source text to our stand-in. */
-	for (i = 0; i < s.nents; i++)
-		xmlFree(s.ents[i]->orig);
+	feed_xml_sax_free(&s);
 	xmlFree(url);
-	util_buf_free(&s.text);
-	feed_xml_arena_free(&s);
-	xmlFreeDoc(ctxt->myDoc);
-	xmlFreeParserCtxt(ctxt);
 	return f;
 }

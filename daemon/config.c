@@ -477,6 +477,7 @@ config_set(struct config_parse *p, const struct config_key *k,
 {
 	struct config	*c = p->cfg;
 	char		*field = (char *)c + k->off;
+	const char	*nodes;
 	int		 level;
 	char		*url;
 
@@ -515,12 +516,20 @@ config_set(struct config_parse *p, const struct config_key *k,
 	case CONFIG_K_REDIS_URL:
 		if (config_parse_redis_url(value, msg, msglen) == -1)
 			return -1;
-		config_set_string(c, k->off, value);
-		return 0;
+		/*
+		 * The scheme goes on in lower case: the store and tail tell a
+		 * cluster by it, and REDIS+CLUSTER:// must start as it checks.
+		 */
+		if ((nodes = util_redis_cluster_nodes(value)) == NULL) {
+			config_set_string(c, k->off, value);
+			return 0;
+		}
+		value = nodes;
+		/* FALLTHROUGH */
 	case CONFIG_K_REDIS_CLUSTER:
 		if (config_parse_cluster_nodes(value, msg, msglen) == -1)
 			return -1;
-		xasprintf(&url, "redis+cluster://%s", value);
+		xasprintf(&url, UTIL_REDIS_CLUSTER "%s", value);
 		config_set_string(c, k->off, url);
 		free(url);
 		return 0;

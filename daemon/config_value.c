@@ -276,8 +276,10 @@ config_parse_cluster_nodes(const char *s, char *err, size_t errlen)
 int
 config_parse_redis_url(const char *s, char *err, size_t errlen)
 {
-	if (strncasecmp(s, "redis+cluster://", 16) == 0)
-		return config_parse_cluster_nodes(s + 16, err, errlen);
+	const char	*nodes;
+
+	if ((nodes = util_redis_cluster_nodes(s)) != NULL)
+		return config_parse_cluster_nodes(nodes, err, errlen);
 	return util_redis_url(s, NULL, err, errlen);
 }
 

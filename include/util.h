@@ -51,6 +51,12 @@ struct util_redis_addr {
  */
 int	 util_redis_url(const char *, struct util_redis_addr *, char *err,
 	    size_t errlen);
+/*
+ * The seed node list ("HOST:PORT,...") of a Redis Cluster URL, after
+ * UTIL_REDIS_CLUSTER (scheme in any case), or NULL when url is not one.
+ */
+#define UTIL_REDIS_CLUSTER	"redis+cluster://"
+const char *util_redis_cluster_nodes(const char *url);
 
 /*
  * url with any "user:password@" shown as "***@", for logs: url itself

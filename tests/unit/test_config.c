@@ -93,6 +93,26 @@ test_config_cluster(void **state)
 	config_free(c);
 }
 
+/*
+ * REDIS+CLUSTER:// passed check-config while the store, which tells a
+ * cluster by a case-sensitive prefix, refused it at start: the scheme is
+ * stored in lower case.
+ */
+static void
+test_config_cluster_url_case(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "cluster_upper.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->redis_url,
+	    "redis+cluster://127.0.0.1:7000,localhost:7001");
+	config_free(c);
+}
+
 /* Issue 17: the documented maxima pass inih's 200-byte line buffer. */
 static void
 test_config_long_lines(void **state)
@@ -749,6 +769,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_full),
 		cmocka_unit_test(test_config_cluster),
+		cmocka_unit_test(test_config_cluster_url_case),
 		cmocka_unit_test(test_config_long_lines),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_example_matches_defaults),

@@ -277,6 +277,19 @@ test_utf8_cut(void **state)
 	assert_int_equal(util_utf8_cut(s, 7, 0), 0);
 }
 
+static void
+test_redis_cluster_nodes(void **state)
+{
+	(void)state;
+	assert_string_equal(util_redis_cluster_nodes(
+	    "redis+cluster://a:1,b:2"), "a:1,b:2");
+	assert_string_equal(util_redis_cluster_nodes("REDIS+CLUSTER://a:1"),
+	    "a:1");
+	assert_null(util_redis_cluster_nodes("redis://a:1"));
+	assert_null(util_redis_cluster_nodes("redis+cluster:/a:1"));
+	assert_null(util_redis_cluster_nodes(NULL));
+}
+
 /* Terminal escapes, C1 controls and bidi overrides never pass raw. */
 static void
 test_buf_escape(void **state)
@@ -306,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_read_file_missing_names_path),
 		cmocka_unit_test(test_redis_url),
+		cmocka_unit_test(test_redis_cluster_nodes),
 		cmocka_unit_test(test_url_redact),
 		cmocka_unit_test(test_url_origin),
 	};

@@ -171,9 +171,9 @@ struct config_parse {
 static void
 config_defaults(struct config *c)
 {
-	c->redis_url = xstrdup("redis://127.0.0.1:6379/0");
-	c->prefix = xstrdup("cw:");
-	c->channel = xstrdup("claimwatch:alerts");
+	c->redis_url = xstrdup(STORE_DEFAULT_URL);
+	c->prefix = xstrdup(STORE_DEFAULT_PREFIX);
+	c->channel = xstrdup(STORE_DEFAULT_CHANNEL);
 	c->stream_maxlen = STORE_STREAM_MAXLEN;
 	c->seen_max = STORE_SEEN_MAX;
 	c->interval = 300;
@@ -184,7 +184,7 @@ config_defaults(struct config *c)
 	c->max_body = FETCH_MAX_BODY;
 	c->max_redirects = 5;
 	c->max_per_host = 4;
-	c->max_total = 256;
+	c->max_total = FETCH_MAX_TOTAL;
 	c->max_failures = 5;
 	c->user_agent = xstrdup(FETCH_USER_AGENT);
 	c->allow_private = false;

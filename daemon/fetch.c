@@ -33,8 +33,6 @@
 
 /* Headers we send are bounded so a corrupt stored validator cannot grow. */
 #define FETCH_MAX_VALIDATOR	512
-/* Live easy handles when max_total is not set. */
-#define FETCH_DEFAULT_ACTIVE	256
 /* A reused body buffer above this size is given back, not kept. */
 #define FETCH_KEEP_BODY		(256 * 1024)
 
@@ -258,7 +256,7 @@ static void
 fetch_slot_release(struct fetch *f, struct fetch_slot *sl)
 {
 	size_t	 cap = f->opts.max_total > 0 ? (size_t)f->opts.max_total :
-	    FETCH_DEFAULT_ACTIVE;
+	    FETCH_MAX_TOTAL;
 
 	if (f->nidle >= cap) {
 		fetch_slot_free(sl);
@@ -749,7 +747,7 @@ static size_t
 fetch_max_active(const struct fetch *f)
 {
 	return f->opts.max_total > 0 ? (size_t)f->opts.max_total :
-	    FETCH_DEFAULT_ACTIVE;
+	    FETCH_MAX_TOTAL;
 }
 
 /*

@@ -23,11 +23,12 @@ struct sockaddr;
 #define FETCH_PROTO_FILE	0x04
 
 /*
- * What max_body and user_agent left at 0 or NULL mean; they are also the
- * configuration's defaults (claimwatch.conf(5)).  A crawler names a page
- * about itself: build with CW_URL once there is one.
+ * What max_body, max_total and user_agent left at 0 or NULL mean; they
+ * are also the configuration's defaults (claimwatch.conf(5)).  A crawler
+ * names a page about itself: build with CW_URL once there is one.
  */
 #define FETCH_MAX_BODY		(8L * 1024 * 1024)
+#define FETCH_MAX_TOTAL		256	/* live easy handles */
 #ifdef CW_URL
 #define FETCH_USER_AGENT	"claimwatch/" CW_VERSION " (+" CW_URL ")"
 #else

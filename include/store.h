@@ -47,9 +47,12 @@ struct store_options {
 };
 
 /*
- * What stream_maxlen and seen_max left at 0 mean; they are also the
+ * What the options left at 0 or NULL mean; they are also the
  * configuration's defaults (claimwatch.conf(5)).
  */
+#define STORE_DEFAULT_URL	"redis://127.0.0.1:6379/0"
+#define STORE_DEFAULT_PREFIX	"cw:"
+#define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
 #define STORE_STREAM_MAXLEN	10000
 #define STORE_SEEN_MAX		1000
 

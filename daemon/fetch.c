@@ -27,6 +27,7 @@
 #include <event2/event.h>
 
 #include "fetch.h"
+#include "fetch_int.h"
 #include "log.h"
 #include "util.h"
 
@@ -44,7 +45,7 @@ struct fetch_slot {
 	struct fetch_slot	*next;		/* on the idle list */
 	CURL			*easy;
 	struct util_buf		 body;
-	char			 refused[160];
+	char			 refused[256];
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -54,6 +55,7 @@ struct fetch {
 	struct event		*timer;		/* curl's one timeout */
 	struct fetch_options	 opts;		/* user_agent points at ua */
 	char			*ua;
+	struct fetch_proxy	 px;		/* proxies, fetch_proxy.c */
 	struct fetch_xfer	*xfers;		/* running */
 	struct fetch_xfer	*qhead, *qtail;	/* waiting for a slot */
 	struct fetch_slot	*idle;
@@ -96,6 +98,7 @@ struct fetch_xfer {
 	bool			 secret_url;
 	bool			 all_permanent;	/* every 3xx so far 301/308 */
 	int			 redirects;
+	struct fetch_hop	 hop;		/* proxy, credentials */
 };
 
 static void	fetch_check_multi_info(struct fetch *);
@@ -193,8 +196,10 @@ fetch_opensocket_cb(void *clientp, curlsocktype purpose,
 	struct fetch_xfer	*x = clientp;
 	char			 text[INET6_ADDRSTRLEN + 16];
 
+	/* The proxy may be on the LAN: fetch_proxy.c judges the target. */
 	if (purpose == CURLSOCKTYPE_IPCXN && !x->allow_private &&
-	    fetch_addr_is_private(&addr->addr)) {
+	    fetch_addr_is_private(&addr->addr) &&
+	    !fetch_hop_via_proxy(&x->hop)) {
 		fetch_addr_text(&addr->addr, text, sizeof(text));
 		snprintf(x->slot->refused, sizeof(x->slot->refused),
 		    "refused private address %s ([poll] allow_private = yes "
@@ -276,6 +281,7 @@ fetch_record_free(struct fetch_xfer *x)
 	size_t	 i;
 
 	curl_slist_free_all(x->headers);
+	fetch_hop_clear(&x->hop);
 	free(x->url);
 	free(x->etag);
 	free(x->last_modified);
@@ -535,6 +541,8 @@ fetch_copy_options(struct fetch *f, const struct fetch_options *o)
 	char	*old = f->ua;
 
 	f->opts = *o;
+	fetch_proxy_set(&f->px, o->proxy);
+	f->opts.proxy = NULL;	/* not kept: f->px has it */
 	f->ua = xstrdup(o->user_agent != NULL && o->user_agent[0] != '\0' ?
 	    o->user_agent : "claimwatch/" CW_VERSION);
 	f->opts.user_agent = f->ua;
@@ -672,6 +680,8 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		x->headers = curl_slist_append(x->headers, "Expect:");
 	for (i = 0; x->extra != NULL && x->extra[i] != NULL; i++)
 		x->headers = curl_slist_append(x->headers, x->extra[i]);
+	fetch_hop_begin(&x->hop, &f->px, x->easy, x->url, x->allow_private,
+	    x->slot->refused, sizeof(x->slot->refused), &x->headers);
 
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
@@ -710,11 +720,6 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		curl_easy_setopt(x->easy, CURLOPT_TIMEOUT, o->timeout);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	/*
-	 * No proxy from the environment: a proxy would make the address
-	 * guard judge the proxy, not the feed's host.
-	 */
-	curl_easy_setopt(x->easy, CURLOPT_PROXY, "");
 
 	if ((mrc = curl_multi_add_handle(f->multi, x->easy)) != CURLM_OK) {
 		log_warn("fetch: curl_multi_add_handle: %s",
@@ -788,6 +793,7 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 		x->last_modified = xstrndup(req->last_modified,
 		    FETCH_MAX_VALIDATOR + 1);
 	x->secret_url = req->secret_url;
+	fetch_hop_auth(&x->hop, req);
 	if (req->body != NULL) {
 		x->post = xmalloc(req->body_len + 1);
 		memcpy(x->post, req->body, req->body_len);
@@ -909,6 +915,7 @@ fetch_free(struct fetch *f)
 	/* Cleanup may still report sockets as removed; f must be alive. */
 	curl_multi_cleanup(f->multi);
 	event_free(f->timer);
+	fetch_proxy_clear(&f->px);
 	free(f->ua);
 	free(f);
 	curl_global_cleanup();

@@ -18,6 +18,14 @@
 /* Namespace of claimwatch's own attributes in OPML feed lists. */
 #define CONFIG_OPML_NS		"urn:x-claimwatch:opml:1"
 
+/* What a feed's auth=FILE holds (config_auth.c). */
+enum config_auth {
+	CONFIG_AUTH_NONE,
+	CONFIG_AUTH_BASIC,	/* auth_user, auth_secret the password */
+	CONFIG_AUTH_BEARER,	/* auth_secret the token */
+	CONFIG_AUTH_HEADER	/* auth_secret a "Name: value" line */
+};
+
 struct config_feed {
 	char	*url;		/* as listed, absolute */
 	char	*title;		/* OPML title/text, or NULL */
@@ -27,6 +35,10 @@ struct config_feed {
 	char	*lang;		/* "id", "en", ...; NULL means auto */
 	bool	 fetch_articles; /* also fetch each new item's link */
 	int	 line;		/* line in the feed list, for messages */
+	enum config_auth auth;	/* credentials from auth=FILE, or none */
+	char	*auth_file;	/* that file, resolved; shown, not secret */
+	char	*auth_user;	/* basic: the user; never shown */
+	char	*auth_secret;	/* password, token or header; never shown */
 };
 
 /* [alerts] watch = GLOB [ABS [REL]]: keys that alert, with tolerances. */
@@ -105,6 +117,8 @@ struct config {
 	int	 max_failures;	/* failures before "failing", 5 */
 	char	*user_agent;	/* default "claimwatch/VERSION (+url)" */
 	bool	 allow_private;	/* allow loopback/private targets, no */
+	char	*proxy;		/* NULL: from http_proxy and the like;
+				   "": none; else the proxy's URL */
 	unsigned protocols;	/* CONFIG_PROTO_*, default http|https */
 
 	/* [extract] */
@@ -172,7 +186,7 @@ struct config	*config_load_all(const char *path, config_error_cb cb,
 
 /*
  * Loads only a feed list (plain: one URL per line, '#' comments, optional
- * "interval=DURATION lang=LL articles=BOOL" after the URL; or OPML 2.0
+ * "interval=DURATION lang=LL articles=BOOL auth=FILE" after the URL; or OPML 2.0
  * when the file starts with XML: outlines with xmlUrl, title or text, and
  * the same options as attributes, plain or in namespace CONFIG_OPML_NS).
  * On success stores a new array in *feeds and its length in *nfeeds

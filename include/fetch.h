@@ -18,6 +18,14 @@ struct sockaddr;
 #define FETCH_PROTO_HTTPS	0x02
 #define FETCH_PROTO_FILE	0x04
 
+/* Credentials a request carries to its URL's origin, and no further. */
+enum fetch_auth {
+	FETCH_AUTH_NONE,
+	FETCH_AUTH_BASIC,	/* auth_user, auth_secret the password */
+	FETCH_AUTH_BEARER,	/* auth_secret the token */
+	FETCH_AUTH_HEADER	/* auth_secret a "Name: value" line */
+};
+
 struct fetch_options {
 	long		 connect_timeout; /* seconds */
 	long		 timeout;	/* whole transfer, seconds */
@@ -28,6 +36,10 @@ struct fetch_options {
 	const char	*user_agent;	/* copied */
 	bool		 allow_private;	/* allow loopback/private/link-local */
 	unsigned	 protocols;	/* FETCH_PROTO_* */
+	const char	*proxy;		/* copied; NULL: http_proxy, https_proxy,
+					   all_proxy, no_proxy (as libcurl reads
+					   them); "": none; else the proxy URL,
+					   no_proxy still honoured */
 };
 
 struct fetch_request {
@@ -44,6 +56,10 @@ struct fetch_request {
 					   terminated, copied; or NULL */
 	bool		 secret_url;	/* the URL holds a token: logs show
 					   scheme://host only */
+	enum fetch_auth	 auth;		/* credentials, copied; never sent to
+					   another origin after a redirect */
+	const char	*auth_user;	/* basic */
+	const char	*auth_secret;	/* password, token or header line */
 };
 
 /* Everything here lives until the done callback returns; copy to keep. */

@@ -6,6 +6,9 @@ set -eu
 CW_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CW_TMP=$(mktemp -d /tmp/cwtest.XXXXXX)
 CW_PIDS=""
+# The daemon honours proxy variables now; a runner's own proxy must not
+# carry the tests' loopback traffic (test_proxy.sh sets them itself).
+unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
 cw_cleanup() {
 	for p in $CW_PIDS; do

@@ -177,7 +177,7 @@ static char *
 fetch_hop_origin(const char *url)
 {
 	CURLU	*u;
-	char	*s = NULL, *h = NULL, *p = NULL, *out = NULL;
+	char	*s = NULL, *h = NULL, *p = NULL, *out = NULL, *c;
 
 	if (url == NULL || (u = curl_url()) == NULL)
 		return NULL;
@@ -187,10 +187,9 @@ fetch_hop_origin(const char *url)
 	    curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) ==
 	    CURLUE_OK) {
 		xasprintf(&out, "%s://%s:%s", s, h, p);
-		for (p = out; *p != '\0'; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
-		p = NULL;
+		for (c = out; *c != '\0'; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
 	}
 	curl_free(s);
 	curl_free(h);

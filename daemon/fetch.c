@@ -13,7 +13,9 @@
  * caller's done callback from inside fetch_start, and never connect to a
  * private address unless told to: the check runs on the resolved address
  * at connect time, so a name that resolves (or rebinds) to 127.0.0.1 is
- * refused too.
+ * refused too.  Behind a proxy that check would see only the proxy, so
+ * fetch_proxy.c judges the target host before each request instead; it
+ * also holds the proxy choice and a request's credentials.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -2,7 +2,8 @@
  * fetch: non-blocking HTTP(S) for the whole daemon, the libcurl multi-socket
  * API driven by the one event_base (curl's hiperfifo.c shape).  Owns every
  * CURL handle; conditional GET, compression, redirect and size limits,
- * per-host and global concurrency caps, and the private-address guard.
+ * per-host and global concurrency caps, proxies, per-request credentials,
+ * and the private-address guard.
  */
 #ifndef CLAIMWATCH_FETCH_H
 #define CLAIMWATCH_FETCH_H

@@ -141,18 +141,7 @@ printf '%s/kabar.xml auth=a.auth\n' "$A" >"$CW_TMP/feeds.txt"
 "$CW" feeds --opml -c "$CW_TMP/claimwatch.conf" >"$CW_TMP/opml.out" 2>&1 ||
     cw_fail "feeds --opml failed"
 grep -q 'cw:auth="[^"]*a.auth"' "$CW_TMP/opml.out" || cw_fail "the export lost auth="
-: >"$CW_TMP/redis.dump"
-for k in $(cw_redis --scan); do
-	echo "$k" >>"$CW_TMP/redis.dump"
-	case $(cw_redis TYPE "$k") in
-	hash) cw_redis --raw HGETALL "$k" ;;
-	zset) cw_redis --raw ZRANGE "$k" 0 -1 WITHSCORES ;;
-	set) cw_redis --raw SMEMBERS "$k" ;;
-	list) cw_redis --raw LRANGE "$k" 0 -1 ;;
-	stream) cw_redis --raw XRANGE "$k" - + ;;
-	string) cw_redis --raw GET "$k" ;;
-	esac >>"$CW_TMP/redis.dump"
-done
+cw_redis_dump "$CW_TMP/redis.dump"
 grep -q "kabar.xml" "$CW_TMP/redis.dump" || cw_fail "Redis holds no feed URL at all (dump empty?)"
 for f in daemon.log env.log np.log none.log guard.log metrics redis.dump \
     check.out opml.out; do

@@ -358,8 +358,10 @@ fetch_hop_set_auth(struct fetch_hop *hop, CURL *easy, const char *url,
 		    hop->auth_secret);
 		break;
 	case FETCH_AUTH_HEADER:
-		/* libcurl would send a custom header to any host. */
-		hop->origin = fetch_hop_origin(url);
+		/* libcurl would send a custom header to any host; an
+		   origin that cannot be read matches none. */
+		if ((hop->origin = fetch_hop_origin(url)) == NULL)
+			hop->origin = xstrdup("");
 		*headers = curl_slist_append(*headers, hop->auth_secret);
 		break;
 	}

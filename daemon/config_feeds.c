@@ -176,7 +176,8 @@ static int
 config_feeds_auth(struct config_feeds_list *l, struct config_feed *f,
     const char *value, int line)
 {
-	char	 msg[CONFIG_ERR_LEN], warn[CONFIG_ERR_LEN], full[CONFIG_ERR_LEN];
+	char	 msg[CONFIG_ERR_LEN], warn[CONFIG_ERR_LEN];
+	char	 full[CONFIG_ERR_LEN];
 	char	*dir = config_path_dir(l->path);
 	int	 rc;
 
@@ -188,7 +189,8 @@ config_feeds_auth(struct config_feeds_list *l, struct config_feed *f,
 		return -1;
 	}
 	if (warn[0] != '\0' && l->warn != NULL) {
-		config_errf(full, sizeof(full), l->path, line, "auth: %s", warn);
+		config_errf(full, sizeof(full), l->path, line, "auth: %s",
+		    warn);
 		l->warn(full, l->report_arg);
 	}
 	return 0;

@@ -128,8 +128,8 @@ ctx_feed_set_auth(struct ctx_feed *f, const struct config_feed *cf)
 	f->auth = a == CONFIG_AUTH_BASIC ? FETCH_AUTH_BASIC :
 	    a == CONFIG_AUTH_BEARER ? FETCH_AUTH_BEARER :
 	    a == CONFIG_AUTH_HEADER ? FETCH_AUTH_HEADER : FETCH_AUTH_NONE;
-	f->auth_user = ctx_secret_swap(f->auth_user, f->auth != FETCH_AUTH_NONE ?
-	    cf->auth_user : NULL);
+	f->auth_user = ctx_secret_swap(f->auth_user,
+	    f->auth != FETCH_AUTH_NONE ? cf->auth_user : NULL);
 	f->auth_secret = ctx_secret_swap(f->auth_secret,
 	    f->auth != FETCH_AUTH_NONE ? cf->auth_secret : NULL);
 }

@@ -33,8 +33,8 @@ struct fetch_hop {
 	enum fetch_auth	 auth;
 	char		*auth_user;
 	char		*auth_secret;
-	char		*origin;	/* scheme://host:port a header credential
-					   is bound to, or NULL */
+	char		*origin;	/* scheme://host:port a header
+					   credential is bound to, or NULL */
 	char		*refused;	/* the slot's message buffer */
 	size_t		 refusedlen;
 };

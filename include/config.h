@@ -186,9 +186,10 @@ struct config	*config_load_all(const char *path, config_error_cb cb,
 
 /*
  * Loads only a feed list (plain: one URL per line, '#' comments, optional
- * "interval=DURATION lang=LL articles=BOOL auth=FILE" after the URL; or OPML 2.0
- * when the file starts with XML: outlines with xmlUrl, title or text, and
- * the same options as attributes, plain or in namespace CONFIG_OPML_NS).
+ * "interval=DURATION lang=LL articles=BOOL auth=FILE" after the URL; or
+ * OPML 2.0 when the file starts with XML: outlines with xmlUrl, title or
+ * text, and the same options as attributes, plain or in namespace
+ * CONFIG_OPML_NS).  auth=FILE is read relative to the list's directory.
  * On success stores a new array in *feeds and its length in *nfeeds
  * (caller frees them with config_feeds_free) and returns 0; else -1 with
  * "FILE:LINE: message" and *feeds untouched.

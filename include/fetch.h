@@ -37,10 +37,10 @@ struct fetch_options {
 	const char	*user_agent;	/* copied */
 	bool		 allow_private;	/* allow loopback/private/link-local */
 	unsigned	 protocols;	/* FETCH_PROTO_* */
-	const char	*proxy;		/* copied; NULL: http_proxy, https_proxy,
-					   all_proxy, no_proxy (as libcurl reads
-					   them); "": none; else the proxy URL,
-					   no_proxy still honoured */
+	const char	*proxy;		/* copied; NULL: http_proxy,
+					   https_proxy, all_proxy, no_proxy (as
+					   libcurl reads them); "": none; else
+					   the proxy URL, no_proxy honoured */
 };
 
 struct fetch_request {

@@ -867,8 +867,8 @@ test_config_feed_auth_errors(void **state)
 		    "on its first line" },
 		{ "nouser.auth", ":SeCrEt\n", 0600, "DIR/nouser.auth: expected "
 		    "'USER:PASSWORD'" },
-		{ "bearer.auth", "bearer SeCrEt two\n", 0600, "DIR/bearer.auth: "
-		    "'bearer' wants one token" },
+		{ "bearer.auth", "bearer SeCrEt two\n", 0600,
+		    "DIR/bearer.auth: 'bearer' wants one token" },
 		{ "header.auth", "header X Key: SeCrEt\n", 0600,
 		    "DIR/header.auth: 'header' wants 'Name: value'" },
 		{ "ctl.auth", "u:SeC\001rEt\n", 0600, "DIR/ctl.auth: expected "

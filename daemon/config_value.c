@@ -390,6 +390,51 @@ config_parse_token(const char *s, size_t max, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * [poll] proxy: "none", "HOST:PORT" (http) or SCHEME://[USER:PASS@]HOST
+ * [:PORT][/] with the schemes libcurl speaks to a proxy.  The message
+ * shows the value redacted: it may hold the proxy's password.
+ */
+int
+config_parse_proxy(const char *s, char *err, size_t errlen)
+{
+	static const char *const schemes[] = {
+		"http://", "https://", "socks4://", "socks4a://", "socks5://",
+		"socks5h://", NULL
+	};
+	const char	*p = s, *at, *end;
+	char		 shown[256];
+	long		 port;
+	size_t		 i;
+
+	if (strcmp(s, "none") == 0)
+		return 0;
+	if (strstr(s, "://") != NULL) {
+		for (i = 0; schemes[i] != NULL; i++)
+			if (strncasecmp(s, schemes[i], strlen(schemes[i])) == 0)
+				break;
+		if (schemes[i] == NULL)
+			goto bad;
+		p = s + strlen(schemes[i]);
+	}
+	end = p + strcspn(p, "/?#");
+	if (*end != '\0' && strcmp(end, "/") != 0)
+		goto bad;
+	/* The password may hold '@': the host follows the last one. */
+	for (at = end; at > p && at[-1] != '@'; at--)
+		;
+	if (at > p && (at[-1] != '@' || at - 1 == p))
+		goto bad;
+	if (util_hostport(at, (size_t)(end - at), false, &port) == 0)
+		return 0;
+bad:
+	config_url_redact(s, shown, sizeof(shown));
+	snprintf(err, errlen, "expected 'none' or a proxy URL such as "
+	    "http://proxy.example:3128 (http, https, socks4, socks5), not "
+	    "'" CONFIG_VALUE_SHOW "'", shown);
+	return -1;
+}
+
 /* util_url_redact, cut to a message's length. */
 void
 config_url_redact(const char *url, char *buf, size_t len)

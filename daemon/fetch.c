@@ -13,7 +13,9 @@
  * caller's done callback from inside fetch_start, and never connect to a
  * private address unless told to: the check runs on the resolved address
  * at connect time, so a name that resolves (or rebinds) to 127.0.0.1 is
- * refused too.
+ * refused too.  Behind a proxy that check would see only the proxy, so
+ * fetch_proxy.c judges the target host before each request instead; it
+ * also holds the proxy choice and a request's credentials.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -28,6 +30,7 @@
 #include <event2/event.h>
 
 #include "fetch.h"
+#include "fetch_int.h"
 #include "log.h"
 #include "util.h"
 
@@ -44,7 +47,7 @@ struct fetch_slot {
 	SLIST_ENTRY(fetch_slot)	 entry;		/* on the idle list */
 	CURL			*easy;
 	struct util_buf		 body;
-	char			 refused[160];
+	char			 refused[256];
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -54,6 +57,7 @@ struct fetch {
 	struct event		*timer;		/* curl's one timeout */
 	struct fetch_options	 opts;		/* user_agent points at ua */
 	char			*ua;
+	struct fetch_proxy	 px;		/* proxies, fetch_proxy.c */
 	struct fetch_xfers	 xfers;		/* running: bound to a slot */
 	struct fetch_xfers	 waiting;	/* for a slot, in order */
 	SLIST_HEAD(, fetch_slot) idle;
@@ -96,6 +100,7 @@ struct fetch_xfer {
 	bool			 secret_url;
 	bool			 all_permanent;	/* every 3xx so far 301/308 */
 	int			 redirects;
+	struct fetch_hop	 hop;		/* proxy, credentials */
 };
 
 static void	fetch_check_multi_info(struct fetch *);
@@ -193,8 +198,10 @@ fetch_opensocket_cb(void *clientp, curlsocktype purpose,
 	struct fetch_xfer	*x = clientp;
 	char			 text[INET6_ADDRSTRLEN + 16];
 
+	/* The proxy may be on the LAN: fetch_proxy.c judges the target. */
 	if (purpose == CURLSOCKTYPE_IPCXN && !x->allow_private &&
-	    fetch_addr_is_private(&addr->addr)) {
+	    fetch_addr_is_private(&addr->addr) &&
+	    !fetch_hop_via_proxy(&x->hop)) {
 		fetch_addr_text(&addr->addr, text, sizeof(text));
 		snprintf(x->slot->refused, sizeof(x->slot->refused),
 		    "refused private address %s ([poll] allow_private = yes "
@@ -275,6 +282,7 @@ fetch_record_free(struct fetch_xfer *x)
 	size_t	 i;
 
 	curl_slist_free_all(x->headers);
+	fetch_hop_clear(&x->hop);
 	free(x->url);
 	free(x->etag);
 	free(x->last_modified);
@@ -529,6 +537,8 @@ fetch_copy_options(struct fetch *f, const struct fetch_options *o)
 	char	*old = f->ua;
 
 	f->opts = *o;
+	fetch_proxy_set(&f->px, o->proxy);
+	f->opts.proxy = NULL;	/* not kept: f->px has it */
 	f->ua = xstrdup(o->user_agent != NULL && o->user_agent[0] != '\0' ?
 	    o->user_agent : FETCH_USER_AGENT);
 	f->opts.user_agent = f->ua;
@@ -686,6 +696,8 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		mask &= x->protocols;
 	fetch_protocols(mask, &protos, &redir);
 	fetch_xfer_headers(x);
+	fetch_hop_begin(&x->hop, &f->px, x->easy, x->url, x->allow_private,
+	    x->slot->refused, sizeof(x->slot->refused), &x->headers);
 
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
@@ -724,11 +736,6 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		curl_easy_setopt(x->easy, CURLOPT_TIMEOUT, o->timeout);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	/*
-	 * No proxy from the environment: a proxy would make the address
-	 * guard judge the proxy, not the feed's host.
-	 */
-	curl_easy_setopt(x->easy, CURLOPT_PROXY, "");
 
 	if ((mrc = curl_multi_add_handle(f->multi, x->easy)) != CURLM_OK) {
 		log_warn("fetch: curl_multi_add_handle: %s",
@@ -796,6 +803,7 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 		x->last_modified = xstrndup(req->last_modified,
 		    FETCH_MAX_VALIDATOR + 1);
 	x->secret_url = req->secret_url;
+	fetch_hop_auth(&x->hop, req);
 	if (req->body != NULL) {
 		x->post = xmalloc(req->body_len + 1);
 		memcpy(x->post, req->body, req->body_len);
@@ -912,6 +920,7 @@ fetch_free(struct fetch *f)
 	/* Cleanup may still report sockets as removed; f must be alive. */
 	curl_multi_cleanup(f->multi);
 	event_free(f->timer);
+	fetch_proxy_clear(&f->px);
 	free(f->ua);
 	free(f);
 	curl_global_cleanup();

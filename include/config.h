@@ -15,6 +15,14 @@
 /* Namespace of claimwatch's own attributes in OPML feed lists. */
 #define CONFIG_OPML_NS		"urn:x-claimwatch:opml:1"
 
+/* What a feed's auth=FILE holds (config_auth.c). */
+enum config_auth {
+	CONFIG_AUTH_NONE,
+	CONFIG_AUTH_BASIC,	/* auth_user, auth_secret the password */
+	CONFIG_AUTH_BEARER,	/* auth_secret the token */
+	CONFIG_AUTH_HEADER	/* auth_secret a "Name: value" line */
+};
+
 struct config_feed {
 	char	*url;		/* as listed, absolute */
 	char	*title;		/* OPML title/text, or NULL */
@@ -24,6 +32,10 @@ struct config_feed {
 	char	*lang;		/* "id", "en", ...; NULL means auto */
 	bool	 fetch_articles; /* also fetch each new item's link */
 	int	 line;		/* line in the feed list, for messages */
+	enum config_auth auth;	/* credentials from auth=FILE, or none */
+	char	*auth_file;	/* that file, resolved; shown, not secret */
+	char	*auth_user;	/* basic: the user; never shown */
+	char	*auth_secret;	/* password, token or header; never shown */
 };
 
 /* [alerts] watch = GLOB [ABS [REL]]: keys that alert, with tolerances. */
@@ -102,6 +114,8 @@ struct config {
 	int	 max_failures;	/* failures before "failing", 5 */
 	char	*user_agent;	/* default FETCH_USER_AGENT */
 	bool	 allow_private;	/* allow loopback/private targets, no */
+	char	*proxy;		/* NULL: from http_proxy and the like;
+				   "": none; else the proxy's URL */
 	unsigned protocols;	/* FETCH_PROTO_*, default http|https */
 
 	/* [extract] */
@@ -169,9 +183,10 @@ struct config	*config_load_all(const char *path, config_error_cb cb,
 
 /*
  * Loads only a feed list (plain: one URL per line, '#' comments, optional
- * "interval=DURATION lang=LL articles=BOOL" after the URL; or OPML 2.0
- * when the file starts with XML: outlines with xmlUrl, title or text, and
- * the same options as attributes, plain or in namespace CONFIG_OPML_NS).
+ * "interval=DURATION lang=LL articles=BOOL auth=FILE" after the URL; or
+ * OPML 2.0 when the file starts with XML: outlines with xmlUrl, title or
+ * text, and the same options as attributes, plain or in namespace
+ * CONFIG_OPML_NS).  auth=FILE is read relative to the list's directory.
  * On success stores a new array in *feeds and its length in *nfeeds
  * (caller frees them with config_feeds_free) and returns 0; else -1 with
  * "FILE:LINE: message" and *feeds untouched.

@@ -2,7 +2,8 @@
  * fetch: non-blocking HTTP(S) for the whole daemon, the libcurl multi-socket
  * API driven by the one event_base (curl's hiperfifo.c shape).  Owns every
  * CURL handle; conditional GET, compression, redirect and size limits,
- * per-host and global concurrency caps, and the private-address guard.
+ * per-host and global concurrency caps, proxies, per-request credentials,
+ * and the private-address guard.
  */
 #ifndef CLAIMWATCH_FETCH_H
 #define CLAIMWATCH_FETCH_H
@@ -35,6 +36,14 @@ struct sockaddr;
 #define FETCH_USER_AGENT	"claimwatch/" CW_VERSION
 #endif
 
+/* Credentials a request carries to its URL's origin, and no further. */
+enum fetch_auth {
+	FETCH_AUTH_NONE,
+	FETCH_AUTH_BASIC,	/* auth_user, auth_secret the password */
+	FETCH_AUTH_BEARER,	/* auth_secret the token */
+	FETCH_AUTH_HEADER	/* auth_secret a "Name: value" line */
+};
+
 struct fetch_options {
 	long		 connect_timeout; /* seconds */
 	long		 timeout;	/* whole transfer, seconds */
@@ -47,6 +56,10 @@ struct fetch_options {
 					   FETCH_USER_AGENT */
 	bool		 allow_private;	/* allow loopback/private/link-local */
 	unsigned	 protocols;	/* FETCH_PROTO_* */
+	const char	*proxy;		/* copied; NULL: http_proxy,
+					   https_proxy, all_proxy, no_proxy (as
+					   libcurl reads them); "": none; else
+					   the proxy URL, no_proxy honoured */
 };
 
 struct fetch_request {
@@ -63,6 +76,10 @@ struct fetch_request {
 					   terminated, copied; or NULL */
 	bool		 secret_url;	/* the URL holds a token: logs show
 					   scheme://host only */
+	enum fetch_auth	 auth;		/* credentials, copied; never sent to
+					   another origin after a redirect */
+	const char	*auth_user;	/* basic */
+	const char	*auth_secret;	/* password, token or header line */
 };
 
 /* Everything here lives until the done callback returns; copy to keep. */

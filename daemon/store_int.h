@@ -1,18 +1,27 @@
 /*
- * store internals shared by store.c, store_lua.c and store_spool.c: the
- * Lua scripts, the argument layout both sides must agree on, and the spool
- * file's records.
+ * store internals shared by the store's files (store.c, store_conn.c,
+ * store_batch.c, store_spool.c, store_lease.c, store_lua.c and the
+ * cluster, look-back and tail clients): the Lua scripts, the argument
+ * layout both sides must agree on, the spool file's records, and the
+ * store's own state.
  */
 #ifndef CLAIMWATCH_STORE_INT_H
 #define CLAIMWATCH_STORE_INT_H
 
 #include <sys/types.h>
+#include <sys/queue.h>
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <event2/util.h>
+#include <hiredis.h>
+#include <async.h>
+
 #include "rcluster.h"
+#include "store.h"
+#include "util.h"
 
 struct event_base;
 
@@ -120,5 +129,182 @@ int	store_cluster_command(struct store_cluster *, const char *key,
 unsigned long long store_cluster_commands(const struct store_cluster *);
 /* Disconnects; unanswered calls get no callback.  NULL: no-op. */
 void	store_cluster_free(struct store_cluster *);
+
+/*
+ * The store's own state (store.h keeps it opaque), shared by store.c and
+ * the files split from it.
+ */
+#define STORE_BACKOFF_MIN_MS	100
+#define STORE_BACKOFF_MAX_MS	30000
+/* Seconds without any reply, commands waiting, before the link is
+   declared stalled. */
+#define STORE_STALL_SECONDS	10
+#define STORE_QUEUE_MAX		10000
+#define STORE_DONE_MAX		20000	/* dedupe tokens kept per key */
+#define STORE_HIST_MAX		1000	/* history entries kept per key */
+#define STORE_ITEMS_MAX		100000	/* items in one check or batch */
+#define STORE_REJECTS_EVERY	5	/* s between reads of the rejects */
+#define STORE_STORY_WINDOW	"7776000" /* 90 days, for place stories */
+#define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
+#define STORE_CLUSTER_SCHEME	"redis+cluster://"
+#define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
+
+enum store_script {
+	STORE_SCRIPT_BATCH,
+	STORE_NSCRIPTS
+};
+
+/*
+ * One EVALSHA: its arguments after the SHA (numkeys, keys, argv), each
+ * NUL-terminated in one buffer, so a feed's command is a few allocations
+ * however many claims it carries.
+ */
+struct store_cmd {
+	struct store_qbatch	*batch;
+	enum store_script	 script;
+	struct util_buf		 buf;
+	int			 argc;
+	int			 cap;
+	size_t			*off;
+	size_t			*argvlen;
+	bool			 done;		/* answered */
+};
+
+/* A submitted feed, kept until every command is answered. */
+struct store_qbatch {
+	TAILQ_ENTRY(store_qbatch) entry;
+	struct store		*s;
+	char			*feed_url;
+	char			*feed_title;	/* or NULL (also when spooled) */
+	struct store_cmd	*cmds;
+	size_t			 ncmds;
+	size_t			 ndone;
+	bool			 sent;		/* on the current connection */
+	bool			 spooled;	/* loaded from the spool */
+	bool			 error;
+	int			 nalerts;
+	store_done_cb		 cb;
+	void			*arg;
+};
+TAILQ_HEAD(store_qbatches, store_qbatch);
+struct store_read;
+TAILQ_HEAD(store_reads, store_read);
+
+struct store {
+	struct event_base	*base;
+	redisAsyncContext	*ac;		/* NULL while disconnected */
+	struct store_cluster	*cluster;	/* or NULL: one Redis */
+	struct util_buf		 resp;		/* a command being formatted */
+	struct event		*timer;		/* reconnect */
+	struct event		*ev_stall;	/* each second: any reply? */
+	unsigned long long	 replies;	/* replies received */
+	unsigned long long	 stall_mark;	/* replies at the last check */
+	int			 stall_secs;	/* seconds without one */
+	bool			 ready;		/* set up, scripts loaded */
+	bool			 down;		/* outage already logged */
+	bool			 freeing;
+	int			 backoff_ms;
+	int			 ninit;		/* init replies awaited */
+	char			 sha[STORE_NSCRIPTS][41];
+
+	char			*host;		/* or NULL for unix */
+	int			 port;
+	char			*path;		/* unix socket */
+	int			 db;
+	char			*url;		/* for logs; has no password */
+	char			*password;
+	char			*prefix;
+	char			*channel;
+	char			*stream;
+	long			 stream_maxlen;
+	long			 seen_max;
+	long			 queue_max;
+	double			 tol_abs;
+	double			 tol_rel;
+	bool			 corroborated;
+	long			 max_age;	/* seconds, 0 = off */
+	struct store_watch	*watches;
+	size_t			 nwatches;
+	struct store_rejects	 rejects;	/* `claimwatch reject` */
+
+	struct store_qbatches	 batches;
+	size_t			 nbatches;
+	size_t			 nreads;	/* reads awaiting a reply */
+	size_t			 ndeferred;	/* of which answered already */
+	char			 id[128];	/* lease owner: host:pid:random */
+
+	char			*spool_path;	/* or NULL */
+	off_t			 spool_size;	/* bytes in the file */
+	off_t			 spool_done;	/* bytes loaded into queue */
+	size_t			 nspooled;	/* loaded and unanswered */
+	bool			 spool_failed;	/* write error logged */
+	int			 spool_lock;	/* fd holding <spool>.lock */
+	struct store_reads	 deferred;	/* results for the next turn */
+	struct store_stats	 stats;		/* counters for /metrics */
+	struct event		*ev_defer;
+	store_connect_cb	 cb;
+	void			*arg;
+};
+
+/*
+ * A read (feed state, items check or lease) awaiting its reply, or a
+ * result computed without Redis and handed back on the loop's next turn
+ * (never from inside the call that asked for it).
+ */
+struct store_read {
+	TAILQ_ENTRY(store_read)	 entry;
+	struct store	*s;
+	store_state_cb	 state_cb;
+	store_items_cb	 items_cb;
+	store_lease_cb	 lease_cb;
+	store_story_cb	 story_cb;
+	int64_t		 since;		/* story registry: oldest time kept */
+	store_done_cb	 done_cb;
+	void		*arg;
+	size_t		 n;
+	uint64_t	*hashes;
+	char		*feed_url;	/* items check, offline answer */
+	struct util_buf	 ids;		/* n NUL-terminated item ids */
+	enum store_item_state *st;	/* deferred items answer */
+};
+
+/* store_conn.c */
+int	store_parse_url(struct store *s, const char *url, char *err,
+    size_t errlen);
+void	store_command(struct store *s, const char *key, redisCallbackFn *cb,
+    void *priv, int argc, const char **argv, const size_t *argvlen);
+void	store_progress(struct store *s, const void *reply);
+void	store_stall_cb(evutil_socket_t fd, short what, void *arg);
+void	store_rejects_ask(struct store *s);
+void	store_cluster_state(bool ready, void *arg);
+void	store_timer_cb(evutil_socket_t fd, short what, void *arg);
+void	store_connect(struct store *s);
+void	store_send_batch(struct store *s, struct store_qbatch *b);
+
+/* store_batch.c */
+const char *store_cmd_arg(const struct store_cmd *cmd, int i);
+void	store_qbatch_free(struct store_qbatch *b);
+void	store_hex64(char buf[17], uint64_t v);
+void	store_feed_tag(const struct store *s, const char *feed_url, char *buf,
+    size_t len);
+void	store_items_offline(struct store *s, struct store_read *rd);
+void	store_build_kept(struct store *s, const struct store_batch *in,
+    struct store_cmd *cmd);
+
+/* store_spool.c (policy) */
+bool	store_spool_active(const struct store *s);
+int	store_spool_append(struct store *s, const struct store_qbatch *b);
+void	store_spool_load(struct store *s);
+void	store_spool_finish(struct store *s);
+void	store_spool_save(struct store *s);
+void	store_spool_open(struct store *s, const char *path);
+
+/* store_lease.c */
+void	store_make_id(struct store *s);
+
+/* store.c */
+struct store_read *store_read_new(struct store *s, void *arg);
+void	store_read_free(struct store_read *rd);
+void	store_defer_done(struct store *s, store_done_cb cb, void *arg);
 
 #endif

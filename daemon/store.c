@@ -548,6 +548,7 @@ store_submit(struct store *s, const struct store_batch *in,
 	b->cmds[0].batch = b;
 	store_rejects_ask(s);
 	store_build_kept(s, in, &b->cmds[0]);
+	store_qbatch_lay_out(b);
 	if (store_spool_active(s) || s->nbatches >= (size_t)s->queue_max) {
 		if (store_spool_append(s, b) == 0) {
 			/* Its alerts go out when the spool is replayed. */

@@ -93,6 +93,16 @@ store_qbatch_free(struct store_qbatch *b)
 	free(b);
 }
 
+/* Finds b's layout once, for a call built here or read from the spool. */
+void
+store_qbatch_lay_out(struct store_qbatch *b)
+{
+	const struct store_cmd	*cmd = &b->cmds[0];
+
+	b->laid_out = b->ncmds > 0 && store_batch_layout(cmd->argc, cmd->off,
+	    cmd->buf.data, &b->layout) == 0;
+}
+
 /* v as 16 lower-case hex digits and a NUL, as "%016" PRIx64 prints it. */
 void
 store_hex64(char buf[17], uint64_t v)
@@ -115,6 +125,36 @@ store_feed_tag(const struct store *s, const char *feed_url, char *buf,
 }
 
 /*
+ * The call's parts, checked against each other: numkeys matches the
+ * claims, and the claims end where the arguments do.
+ */
+int
+store_batch_layout(int argc, const size_t *off, const char *buf,
+    struct store_batch_layout *l)
+{
+	if (argc < 1)
+		return -1;
+	l->nk = strtol(buf + off[0], NULL, 10);
+	if (l->nk < STORE_FEED_NKEYS + 1 ||
+	    l->nk + STORE_BATCH_NHEAD >= argc)
+		return -1;
+	l->head = (int)l->nk + 1;
+	l->ns = strtol(buf + off[l->head + STORE_ARGV_NSTATE - 1], NULL, 10);
+	l->ni = strtol(buf + off[l->head + STORE_ARGV_NITEMS - 1], NULL, 10);
+	l->nc = strtol(buf + off[l->head + STORE_ARGV_NCLAIMS - 1], NULL, 10);
+	if (l->ns < 0 || l->ni < 0 || l->nc < 0 ||
+	    l->ns > argc || l->ni > argc || l->nc > argc ||
+	    l->nk != STORE_FEED_NKEYS + 1 + STORE_CLAIM_NKEYS * l->nc)
+		return -1;
+	l->state = l->head + STORE_BATCH_NHEAD;
+	l->items = l->state + (int)l->ns;
+	l->claims = l->items + (int)(2 * l->ni);
+	if (l->claims + l->nc * STORE_CLAIM_NARGS != argc)
+		return -1;
+	return 0;
+}
+
+/*
  * Without Redis, the items of a feed are classified against the batches
  * still queued for it: what a queued batch will mark seen is seen, all
  * else is new.  Items Redis already holds come out "new"; their claims
@@ -125,36 +165,27 @@ void
 store_items_offline(struct store *s, struct store_read *rd)
 {
 	const struct store_qbatch	*b;
-	const struct store_cmd		*cmd;
-	const char			*id, *qid;
+	const char			*id, *qid, *qhash;
 	char				 hex[17];
-	long				 nk, ns, ni, j;
+	long				 j;
 	size_t				 i, off;
 
 	rd->st = xcalloc(rd->n, sizeof(*rd->st));
 	TAILQ_FOREACH(b, &s->batches, entry) {
-		if (strcmp(b->feed_url, rd->feed_url) != 0)
+		if (strcmp(b->feed_url, rd->feed_url) != 0 || !b->laid_out)
 			continue;
-		cmd = &b->cmds[0];
-		/* The layout of store_build_batch: ARGV j is arg nk + j. */
-		nk = strtol(store_cmd_arg(cmd, 0), NULL, 10);
-		if (nk < 0 || nk + 13 > cmd->argc)
-			continue;
-		ns = strtol(store_cmd_arg(cmd, (int)nk + 9), NULL, 10);
-		ni = strtol(store_cmd_arg(cmd, (int)nk + 10), NULL, 10);
-		if (ns < 0 || ni < 0 || nk + 13 + ns + 2 * ni > cmd->argc)
-			continue;
-		for (j = 1; j <= ni; j++) {
-			qid = store_cmd_arg(cmd, (int)(nk + 12 + ns + 2 * j));
+		for (j = 0; j < b->layout.ni; j++) {
+			qid = store_cmd_arg(&b->cmds[0], b->layout.items +
+			    2 * (int)j);
+			qhash = store_cmd_arg(&b->cmds[0], b->layout.items +
+			    2 * (int)j + 1);
 			for (i = 0, off = 0; i < rd->n; i++) {
 				id = rd->ids.data + off;
 				off += strlen(id) + 1;
 				if (strcmp(id, qid) != 0)
 					continue;
-				snprintf(hex, sizeof(hex), "%016" PRIx64,
-				    rd->hashes[i]);
-				rd->st[i] = strcmp(hex, store_cmd_arg(cmd,
-				    (int)(nk + 13 + ns + 2 * j))) == 0 ?
+				store_hex64(hex, rd->hashes[i]);
+				rd->st[i] = strcmp(hex, qhash) == 0 ?
 				    STORE_ITEM_SEEN : STORE_ITEM_CHANGED;
 			}
 		}
@@ -357,6 +388,43 @@ store_cmd_set(struct store_cmd *cmd, int i, const char *str)
 }
 
 /*
+ * The header, ARGV 1 to STORE_BATCH_NHEAD, by name; the state strings'
+ * count is a placeholder store_build_batch sets once it knows it.
+ */
+static void
+store_build_head(struct store *s, const struct store_batch *in,
+    const char *iso, struct store_cmd *cmd)
+{
+	const char	*h[STORE_BATCH_NHEAD + 1];
+	char		 now[32], maxlen[32], dmax[32], hmax[32], smax[32];
+	char		 ni[32], nc[32];
+	int		 i;
+
+	snprintf(now, sizeof(now), "%" PRId64, in->detected_at);
+	snprintf(maxlen, sizeof(maxlen), "%ld", s->stream_maxlen);
+	snprintf(dmax, sizeof(dmax), "%d", STORE_DONE_MAX);
+	snprintf(hmax, sizeof(hmax), "%d", STORE_HIST_MAX);
+	snprintf(smax, sizeof(smax), "%ld", s->seen_max);
+	snprintf(ni, sizeof(ni), "%zu", in->nitems);
+	snprintf(nc, sizeof(nc), "%zu", in->nclaims);
+	h[STORE_ARGV_NOW] = now;
+	h[STORE_ARGV_ISO] = iso;
+	h[STORE_ARGV_CHANNEL] = s->channel;
+	h[STORE_ARGV_MAXLEN] = maxlen;
+	h[STORE_ARGV_DONE_MAX] = dmax;
+	h[STORE_ARGV_HIST_MAX] = hmax;
+	h[STORE_ARGV_CORR] = s->corroborated ? "1" : "0";
+	h[STORE_ARGV_SEEN_MAX] = smax;
+	h[STORE_ARGV_NSTATE] = "0000000000";	/* set by the caller */
+	h[STORE_ARGV_NITEMS] = ni;
+	h[STORE_ARGV_NCLAIMS] = nc;
+	h[STORE_ARGV_FEEDKEYS] = "1";
+	h[STORE_ARGV_STREAMKEY] = "1";
+	for (i = 1; i <= STORE_BATCH_NHEAD; i++)
+		store_cmd_str(cmd, h[i]);
+}
+
+/*
  * The whole feed as one call of the batch script: keys first (feed, stream,
  * four per claim), then the header, state, items and claims.
  */
@@ -385,20 +453,8 @@ store_build_batch(struct store *s, const struct store_batch *in,
 		store_cmd_fmt(cmd, "{%sk:%s}:src", s->prefix, key);
 	}
 	util_iso8601(in->detected_at, iso, sizeof(iso));
-	store_cmd_fmt(cmd, "%" PRId64, in->detected_at);
-	store_cmd_str(cmd, iso);
-	store_cmd_str(cmd, s->channel);
-	store_cmd_fmt(cmd, "%ld", s->stream_maxlen);
-	store_cmd_fmt(cmd, "%d", STORE_DONE_MAX);
-	store_cmd_fmt(cmd, "%d", STORE_HIST_MAX);
-	store_cmd_str(cmd, s->corroborated ? "1" : "0");
-	store_cmd_fmt(cmd, "%ld", s->seen_max);
-	nsidx = cmd->argc;
-	store_cmd_str(cmd, "0000000000");	/* state strings, set below */
-	store_cmd_fmt(cmd, "%zu", in->nitems);
-	store_cmd_fmt(cmd, "%zu", in->nclaims);
-	store_cmd_str(cmd, "1");		/* feed keys */
-	store_cmd_str(cmd, "1");		/* stream key */
+	nsidx = cmd->argc + STORE_ARGV_NSTATE - 1;
+	store_build_head(s, in, iso, cmd);
 	ns = store_build_state(in, cmd);
 	snprintf(num, sizeof(num), "%d", ns);
 	store_cmd_set(cmd, nsidx, num);

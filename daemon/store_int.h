@@ -34,10 +34,67 @@ extern const char	store_lua_stream[];
 /* Keys of the pre-story format to the current one, once per database. */
 extern const char	store_lua_migrate[];
 
+/*
+ * The batch script's call, defined here once for both sides: store_batch.c
+ * writes it, store_lua_batch reads it (these numbers are pasted into the
+ * script's text with STORE_LUA_N), store_cluster.c splits it.  As the
+ * arguments after the SHA: numkeys, then KEYS (the feed's three when
+ * STORE_ARGV_FEEDKEYS is 1, the stream when STORE_ARGV_STREAMKEY is 1,
+ * STORE_CLAIM_NKEYS per claim), then ARGV: the STORE_BATCH_NHEAD header
+ * strings below (1-based, as Lua numbers them), ns state field/value
+ * strings, ni item id/content hash pairs, STORE_CLAIM_NARGS per claim.
+ */
+#define STORE_ARGV_NOW		1	/* detected_at, UTC seconds */
+#define STORE_ARGV_ISO		2	/* detected_at, RFC 3339 */
+#define STORE_ARGV_CHANNEL	3	/* PUBLISH channel */
+#define STORE_ARGV_MAXLEN	4	/* stream MAXLEN ~ */
+#define STORE_ARGV_DONE_MAX	5	/* dedupe tokens kept per key */
+#define STORE_ARGV_HIST_MAX	6	/* history entries kept per key */
+#define STORE_ARGV_CORR		7	/* corroborated alerts, 0/1 */
+#define STORE_ARGV_SEEN_MAX	8	/* seen item ids kept per feed */
+#define STORE_ARGV_NSTATE	9	/* ns, 0 leaves the state alone */
+#define STORE_ARGV_NITEMS	10	/* ni */
+#define STORE_ARGV_NCLAIMS	11	/* nc */
+#define STORE_ARGV_FEEDKEYS	12	/* feed keys given, 0/1 */
+#define STORE_ARGV_STREAMKEY	13	/* stream key given, 0/1 */
 #define STORE_BATCH_NHEAD	13	/* ARGV before the state strings */
 #define STORE_FEED_NKEYS	3	/* state, seen, seenz */
 #define STORE_CLAIM_NKEYS	4	/* cur, hist, done, src */
+/* A claim's strings, from 0 (see store_lua.c for what each means). */
+#define STORE_CLAIM_TOKEN	0	/* item id \037 hash \037 occurrence */
+#define STORE_CLAIM_VALUE	1
+#define STORE_CLAIM_MAX		2	/* or "" */
+#define STORE_CLAIM_LO		3
+#define STORE_CLAIM_HI		4
+#define STORE_CLAIM_VAGUE	5	/* 0/1 */
+#define STORE_CLAIM_PUB		6	/* published, UTC seconds, or "" */
+#define STORE_CLAIM_FIGURE	7	/* figure JSON */
+#define STORE_CLAIM_ALERT	8	/* "new" alert JSON */
+#define STORE_CLAIM_TOL_ABS	9
+#define STORE_CLAIM_TOL_REL	10
+#define STORE_CLAIM_MODE	11	/* store_claim_mode */
+#define STORE_CLAIM_SOURCE	12	/* source id: item URL or id */
+#define STORE_CLAIM_ITEM	13	/* item number, 1-based */
 #define STORE_CLAIM_NARGS	14
+/* A number above as Lua source text. */
+#define STORE_LUA_N(n)		STORE_LUA_N_(n)
+#define STORE_LUA_N_(n)		#n
+
+/*
+ * Where the parts of one batch call are, as argument indices after the
+ * SHA (0 is numkeys): found once by store_batch_layout, for a call built
+ * here or read back from the spool.
+ */
+struct store_batch_layout {
+	long	 nk, ns, ni, nc;
+	int	 head;		/* arg of ARGV 1 */
+	int	 state;		/* arg of the first state string */
+	int	 items;		/* arg of the first item id */
+	int	 claims;	/* arg of the first claim's first string */
+};
+/* Returns -1 when argc arguments at buf + off[i] are not a batch call. */
+int	store_batch_layout(int argc, const size_t *off, const char *buf,
+	    struct store_batch_layout *);
 
 /* Where a redis:// or unix:// URL points; strings owned by the caller. */
 struct store_addr {
@@ -178,6 +235,8 @@ struct store_qbatch {
 	char			*feed_title;	/* or NULL (also when spooled) */
 	struct store_cmd	*cmds;
 	size_t			 ncmds;
+	struct store_batch_layout layout;	/* of cmds[0] */
+	bool			 laid_out;	/* layout found */
 	size_t			 ndone;
 	bool			 sent;		/* on the current connection */
 	bool			 spooled;	/* loaded from the spool */
@@ -284,6 +343,7 @@ void	store_send_batch(struct store *s, struct store_qbatch *b);
 /* store_batch.c */
 const char *store_cmd_arg(const struct store_cmd *cmd, int i);
 void	store_qbatch_free(struct store_qbatch *b);
+void	store_qbatch_lay_out(struct store_qbatch *b);
 void	store_hex64(char buf[17], uint64_t v);
 void	store_feed_tag(const struct store *s, const char *feed_url, char *buf,
     size_t len);

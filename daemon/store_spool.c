@@ -347,6 +347,7 @@ store_qbatch_from_rec(struct store *s, const struct store_spool_rec *r)
 		off += r->argvlen[i] + 1;
 	}
 	util_buf_append(&cmd->buf, r->buf, r->buflen);
+	store_qbatch_lay_out(b);
 	return b;
 }
 

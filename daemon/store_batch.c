@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "alert.h"
 #include "claim.h"
 #include "store.h"
@@ -77,6 +79,14 @@ store_cmd_num(struct store_cmd *cmd, double v)
 	store_cmd_fmt(cmd, "%.17g", v);
 }
 
+static void
+store_cmd_clear(struct store_cmd *cmd)
+{
+	util_buf_free(&cmd->buf);
+	free(cmd->off);
+	free(cmd->argvlen);
+}
+
 void
 store_qbatch_free(struct store_qbatch *b)
 {
@@ -93,14 +103,24 @@ store_qbatch_free(struct store_qbatch *b)
 	free(b);
 }
 
-/* Finds b's layout once, for a call built here or read from the spool. */
+static int	store_batch_upgrade(struct store_cmd *);
+
+/*
+ * Finds b's layout once, for a call built here or read from the spool
+ * (where an older daemon's layout is rewritten to this one's).
+ */
 void
 store_qbatch_lay_out(struct store_qbatch *b)
 {
-	const struct store_cmd	*cmd = &b->cmds[0];
+	struct store_cmd	*cmd = &b->cmds[0];
 
-	b->laid_out = b->ncmds > 0 && store_batch_layout(cmd->argc, cmd->off,
-	    cmd->buf.data, &b->layout) == 0;
+	if (b->ncmds == 0)
+		return;
+	b->laid_out = store_batch_layout(cmd->argc, cmd->off, cmd->buf.data,
+	    &b->layout) == 0;
+	if (!b->laid_out && b->spooled && store_batch_upgrade(cmd) == 0)
+		b->laid_out = store_batch_layout(cmd->argc, cmd->off,
+		    cmd->buf.data, &b->layout) == 0;
 }
 
 /* v as 16 lower-case hex digits and a NUL, as "%016" PRIx64 prints it. */
@@ -125,18 +145,18 @@ store_feed_tag(const struct store *s, const char *feed_url, char *buf,
 }
 
 /*
- * The call's parts, checked against each other: numkeys matches the
- * claims, and the claims end where the arguments do.
+ * The call's parts, for a header of nhead strings and claims of nargs,
+ * checked against each other: numkeys matches the claims, and the claims
+ * end where the arguments do.
  */
-int
-store_batch_layout(int argc, const size_t *off, const char *buf,
-    struct store_batch_layout *l)
+static int
+store_batch_layout_as(int argc, const size_t *off, const char *buf,
+    int nhead, int nargs, struct store_batch_layout *l)
 {
 	if (argc < 1)
 		return -1;
 	l->nk = strtol(buf + off[0], NULL, 10);
-	if (l->nk < STORE_FEED_NKEYS + 1 ||
-	    l->nk + STORE_BATCH_NHEAD >= argc)
+	if (l->nk < STORE_FEED_NKEYS + 1 || l->nk + nhead >= argc)
 		return -1;
 	l->head = (int)l->nk + 1;
 	l->ns = strtol(buf + off[l->head + STORE_ARGV_NSTATE - 1], NULL, 10);
@@ -146,11 +166,123 @@ store_batch_layout(int argc, const size_t *off, const char *buf,
 	    l->ns > argc || l->ni > argc || l->nc > argc ||
 	    l->nk != STORE_FEED_NKEYS + 1 + STORE_CLAIM_NKEYS * l->nc)
 		return -1;
-	l->state = l->head + STORE_BATCH_NHEAD;
+	l->state = l->head + nhead;
 	l->items = l->state + (int)l->ns;
 	l->claims = l->items + (int)(2 * l->ni);
-	if (l->claims + l->nc * STORE_CLAIM_NARGS != argc)
+	if (l->claims + l->nc * nargs != argc)
 		return -1;
+	return 0;
+}
+
+int
+store_batch_layout(int argc, const size_t *off, const char *buf,
+    struct store_batch_layout *l)
+{
+	return store_batch_layout_as(argc, off, buf, STORE_BATCH_NHEAD,
+	    STORE_CLAIM_NARGS, l);
+}
+
+/*
+ * Of a "new" alert as alert_new_json made it: the names, the current
+ * figure and the tail (alert.h's parts), found by plain search (an
+ * unescaped quote is JSON structure, never inside a string), and the
+ * story's label.  Returns -1 when al is not such an alert.
+ */
+static int
+store_batch_v1_parts(const char *al, struct util_buf *names,
+    struct util_buf *cur, const char **tail, char **label)
+{
+	static const char	 pre[] = "{\"v\":2,\"type\":\"new\",";
+	static const char	 mid[] = ",\"sources\":1,\"previous\":null,"
+				    "\"current\":";
+	const char		*m, *f, *l;
+	json_t			*j;
+
+	if (strncmp(al, pre, sizeof(pre) - 1) != 0 ||
+	    (m = strstr(al, mid)) == NULL ||
+	    (f = strstr(m, ",\"feed\":")) == NULL)
+		return -1;
+	util_buf_reset(names);
+	util_buf_append(names, al + sizeof(pre) - 1,
+	    (size_t)(m - al) - (sizeof(pre) - 1));
+	util_buf_reset(cur);
+	m += sizeof(mid) - 1;
+	util_buf_append(cur, m, (size_t)(f - m));
+	*tail = f + 1;
+	j = json_loads(al, 0, NULL);
+	l = json_string_value(json_object_get(json_object_get(j, "story"),
+	    "label"));
+	*label = xstrdup(l != NULL ? l : "");
+	json_decref(j);
+	return 0;
+}
+
+/* Claim i of a v1 call l as the current layout's strings, into to. */
+static int
+store_batch_v1_claim(const struct store_cmd *from,
+    const struct store_batch_layout *l, long i, struct store_cmd *to,
+    struct util_buf *names, struct util_buf *cur)
+{
+	int		 a = l->claims + STORE_V1_CLAIM_NARGS * (int)i, j;
+	const char	*tail;
+	char		*label;
+
+	if (store_batch_v1_parts(store_cmd_arg(from, a +
+	    STORE_V1_CLAIM_ALERT), names, cur, &tail, &label) == -1)
+		return -1;
+	for (j = 0; j < STORE_V1_CLAIM_ALERT; j++)
+		store_cmd_add(to, store_cmd_arg(from, a + j),
+		    from->argvlen[a + j]);
+	store_cmd_add(to, cur->data, cur->len);
+	store_cmd_add(to, names->data, names->len);
+	store_cmd_str(to, label);
+	free(label);
+	for (j = STORE_V1_CLAIM_ALERT + 1; j < STORE_V1_CLAIM_NARGS; j++)
+		store_cmd_add(to, store_cmd_arg(from, a + j),
+		    from->argvlen[a + j]);
+	return 0;
+}
+
+/*
+ * A call in the layout of older daemons (a spool written before the
+ * script joined alerts) rewritten to the current one, so nothing spooled
+ * is lost across an upgrade.  Returns -1 when from is neither layout.
+ */
+static int
+store_batch_upgrade(struct store_cmd *from)
+{
+	struct store_batch_layout	 l;
+	struct store_cmd		 to = { 0 };
+	struct util_buf			 names = { 0 }, cur = { 0 };
+	const char			*tail = "";
+	char				*label;
+	int				 j, rc = 0;
+	long				 i;
+
+	if (store_batch_layout_as(from->argc, from->off, from->buf.data,
+	    STORE_V1_BATCH_NHEAD, STORE_V1_CLAIM_NARGS, &l) == -1)
+		return -1;
+	to.batch = from->batch;
+	to.script = from->script;
+	for (j = 0; j < l.state; j++)
+		store_cmd_add(&to, store_cmd_arg(from, j), from->argvlen[j]);
+	/* Every claim of a batch shares the feed and detection time. */
+	if (l.nc > 0 && store_batch_v1_parts(store_cmd_arg(from, l.claims +
+	    STORE_V1_CLAIM_ALERT), &names, &cur, &tail, &label) == 0)
+		free(label);
+	store_cmd_str(&to, tail);
+	for (j = l.state; j < l.claims; j++)
+		store_cmd_add(&to, store_cmd_arg(from, j), from->argvlen[j]);
+	for (i = 0; i < l.nc && rc == 0; i++)
+		rc = store_batch_v1_claim(from, &l, i, &to, &names, &cur);
+	util_buf_free(&names);
+	util_buf_free(&cur);
+	if (rc == -1) {
+		store_cmd_clear(&to);
+		return -1;
+	}
+	store_cmd_clear(from);
+	*from = to;
 	return 0;
 }
 
@@ -276,7 +408,29 @@ store_claim_mode(const struct store *s, const struct store_batch *in,
 	return watched ? "1" : "0";
 }
 
-/* The dedupe token, figure and alert arguments of claim ci. */
+/* The dedupe token: the item, its content, which claim on the key. */
+static void
+store_build_token(const struct store_batch *in, size_t ci,
+    struct store_cmd *cmd)
+{
+	const struct store_claim	*sc = &in->claims[ci];
+	const struct store_item		*it = &in->items[sc->item];
+	size_t				 j, occ = 0;
+
+	/* Extraction is deterministic, so the count names the claim. */
+	for (j = 0; j < ci; j++)
+		if (in->claims[j].item == sc->item &&
+		    strcmp(in->claims[j].claim->key, sc->claim->key) == 0)
+			occ++;
+	store_cmd_fmt(cmd, "%s\037%016" PRIx64 "\037%zu", it->id, it->hash,
+	    occ);
+}
+
+/*
+ * Claim ci's STORE_CLAIM_NARGS strings.  The alert is sent in the parts
+ * the script joins only if the claim alerts (alert_parts_make): most
+ * claims repeat a known figure and never need one.
+ */
 static void
 store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
     struct store_cmd *cmd)
@@ -285,22 +439,10 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	const struct claim		*c = sc->claim;
 	const struct store_item		*it = &in->items[sc->item];
 	struct alert_source		 src;
-	struct alert_feed		 feed;
+	struct alert_parts		 p;
 	double				 lo, hi, ta, tr;
-	char				*fig, *al;
-	size_t				 j, occ = 0;
 	bool				 watched;
-	char				 shown[UTIL_URL_SHOWN];
 
-	/*
-	 * The dedupe token names this claim across daemons and replays:
-	 * the item, its content, and which of the item's claims on this
-	 * key it is (extraction is deterministic).
-	 */
-	for (j = 0; j < ci; j++)
-		if (in->claims[j].item == sc->item &&
-		    strcmp(in->claims[j].claim->key, c->key) == 0)
-			occ++;
 	store_interval(c, &lo, &hi);
 	watched = store_watched(s, c->key, &ta, &tr);
 	src.url = it->url;
@@ -308,15 +450,9 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 	src.text = sc->text;
 	src.lang = it->lang;
 	src.published = it->published;
-	/* A password in the feed URL never reaches alerts or Redis. */
-	feed.url = util_url_redact(in->feed_url, shown, sizeof(shown));
-	feed.title = in->feed_title;
-	feed.categories = in->categories;
-	feed.ncategories = in->ncategories;
-	al = alert_new_pair(c, &src, &feed, in->detected_at, &fig);
+	alert_parts_make(c, &src, &p);
 
-	store_cmd_fmt(cmd, "%s\037%016" PRIx64 "\037%zu", it->id, it->hash,
-	    occ);
+	store_build_token(in, ci, cmd);
 	store_cmd_num(cmd, c->value);
 	if (c->has_max)
 		store_cmd_num(cmd, c->max);
@@ -329,15 +465,16 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 		store_cmd_str(cmd, "");
 	else
 		store_cmd_fmt(cmd, "%" PRId64, it->published);
-	store_cmd_str(cmd, fig);
-	store_cmd_str(cmd, al);
+	store_cmd_str(cmd, p.figure);
+	store_cmd_str(cmd, p.current);
+	store_cmd_str(cmd, p.names);
+	store_cmd_str(cmd, p.label);
 	store_cmd_num(cmd, ta);
 	store_cmd_num(cmd, tr);
 	store_cmd_str(cmd, store_claim_mode(s, in, it, c, watched));
 	store_cmd_str(cmd, it->url != NULL ? it->url : it->id);
 	store_cmd_fmt(cmd, "%zu", sc->item + 1);
-	free(fig);
-	free(al);
+	alert_parts_free(&p);
 }
 
 /* The state hash's field/value strings; returns how many. */
@@ -397,8 +534,17 @@ store_build_head(struct store *s, const struct store_batch *in,
 {
 	const char	*h[STORE_BATCH_NHEAD + 1];
 	char		 now[32], maxlen[32], dmax[32], hmax[32], smax[32];
-	char		 ni[32], nc[32];
+	char		 ni[32], nc[32], *tail;
+	struct alert_feed feed;
 	int		 i;
+	char		 shown[UTIL_URL_SHOWN];
+
+	/* A password in the feed URL never reaches alerts or Redis. */
+	feed.url = util_url_redact(in->feed_url, shown, sizeof(shown));
+	feed.title = in->feed_title;
+	feed.categories = in->categories;
+	feed.ncategories = in->ncategories;
+	tail = alert_tail(&feed, in->detected_at);
 
 	snprintf(now, sizeof(now), "%" PRId64, in->detected_at);
 	snprintf(maxlen, sizeof(maxlen), "%ld", s->stream_maxlen);
@@ -420,8 +566,10 @@ store_build_head(struct store *s, const struct store_batch *in,
 	h[STORE_ARGV_NCLAIMS] = nc;
 	h[STORE_ARGV_FEEDKEYS] = "1";
 	h[STORE_ARGV_STREAMKEY] = "1";
+	h[STORE_ARGV_TAIL] = tail;
 	for (i = 1; i <= STORE_BATCH_NHEAD; i++)
 		store_cmd_str(cmd, h[i]);
+	free(tail);
 }
 
 /*

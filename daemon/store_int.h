@@ -36,8 +36,8 @@ extern const char	store_lua_migrate[];
 
 /*
  * The batch script's call, defined here once for both sides: store_batch.c
- * writes it, store_lua_batch reads it (these numbers are pasted into the
- * script's text with STORE_LUA_N), store_cluster.c splits it.  As the
+ * writes it, store_lua_batch reads it (its text spells these numbers;
+ * test_store checks them), store_cluster.c splits it.  As the
  * arguments after the SHA: numkeys, then KEYS (the feed's three when
  * STORE_ARGV_FEEDKEYS is 1, the stream when STORE_ARGV_STREAMKEY is 1,
  * STORE_CLAIM_NKEYS per claim), then ARGV: the STORE_BATCH_NHEAD header
@@ -57,7 +57,8 @@ extern const char	store_lua_migrate[];
 #define STORE_ARGV_NCLAIMS	11	/* nc */
 #define STORE_ARGV_FEEDKEYS	12	/* feed keys given, 0/1 */
 #define STORE_ARGV_STREAMKEY	13	/* stream key given, 0/1 */
-#define STORE_BATCH_NHEAD	13	/* ARGV before the state strings */
+#define STORE_ARGV_TAIL		14	/* alerts' end: alert_tail */
+#define STORE_BATCH_NHEAD	14	/* ARGV before the state strings */
 #define STORE_FEED_NKEYS	3	/* state, seen, seenz */
 #define STORE_CLAIM_NKEYS	4	/* cur, hist, done, src */
 /* A claim's strings, from 0 (see store_lua.c for what each means). */
@@ -68,17 +69,24 @@ extern const char	store_lua_migrate[];
 #define STORE_CLAIM_HI		4
 #define STORE_CLAIM_VAGUE	5	/* 0/1 */
 #define STORE_CLAIM_PUB		6	/* published, UTC seconds, or "" */
-#define STORE_CLAIM_FIGURE	7	/* figure JSON */
-#define STORE_CLAIM_ALERT	8	/* "new" alert JSON */
-#define STORE_CLAIM_TOL_ABS	9
-#define STORE_CLAIM_TOL_REL	10
-#define STORE_CLAIM_MODE	11	/* store_claim_mode */
-#define STORE_CLAIM_SOURCE	12	/* source id: item URL or id */
-#define STORE_CLAIM_ITEM	13	/* item number, 1-based */
-#define STORE_CLAIM_NARGS	14
-/* A number above as Lua source text. */
-#define STORE_LUA_N(n)		STORE_LUA_N_(n)
-#define STORE_LUA_N_(n)		#n
+#define STORE_CLAIM_FIGURE	7	/* figure JSON, as kept */
+#define STORE_CLAIM_CURRENT	8	/* the alert's "current" */
+#define STORE_CLAIM_NAMES	9	/* the alert's key .. story members */
+#define STORE_CLAIM_LABEL	10	/* the story's label */
+#define STORE_CLAIM_TOL_ABS	11
+#define STORE_CLAIM_TOL_REL	12
+#define STORE_CLAIM_MODE	13	/* store_claim_mode */
+#define STORE_CLAIM_SOURCE	14	/* source id: item URL or id */
+#define STORE_CLAIM_ITEM	15	/* item number, 1-based */
+#define STORE_CLAIM_NARGS	16
+/*
+ * The layout before alerts were joined by the script (spool files of
+ * older daemons): a header without the tail, and per claim the whole
+ * "new" alert where the current figure, names and label are now.
+ */
+#define STORE_V1_BATCH_NHEAD	13
+#define STORE_V1_CLAIM_ALERT	8
+#define STORE_V1_CLAIM_NARGS	14
 
 /*
  * Where the parts of one batch call are, as argument indices after the

@@ -357,7 +357,7 @@ store_spool_load(struct store *s)
 {
 	struct store_spool_rec	 r;
 	struct store_qbatch	*b;
-	off_t			 pos = s->spool_done;
+	off_t			 pos = s->spool_done, at;
 	int			 fd, rc, n = 0;
 
 	if (!s->ready || !store_spool_active(s))
@@ -370,6 +370,7 @@ store_spool_load(struct store *s)
 		return;
 	}
 	while (s->nbatches < (size_t)s->queue_max && n < STORE_SPOOL_LOAD) {
+		at = pos;
 		rc = store_spool_read(fd, &pos, s->spool_size, &r);
 		if (rc == 0)
 			break;
@@ -382,6 +383,13 @@ store_spool_load(struct store *s)
 		}
 		b = store_qbatch_from_rec(s, &r);
 		store_spool_rec_free(&r);
+		if (!b->laid_out) {
+			/* Sent as it is, the script would misread it. */
+			log_error("spool: %s: record at byte %lld is no batch "
+			    "call; skipped", s->spool_path, (long long)at);
+			store_qbatch_free(b);
+			continue;
+		}
 		TAILQ_INSERT_TAIL(&s->batches, b, entry);
 		s->nbatches++;
 		s->nspooled++;

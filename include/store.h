@@ -190,6 +190,17 @@ const char	*store_instance_id(const struct store *);
 /* Commands sent or queued and not yet answered. */
 size_t		 store_pending(const struct store *);
 
+/*
+ * The kinds of alert, in the order the batch script counts them (its
+ * reply) and alerts_by_type holds them.
+ */
+enum store_alert_type {
+	STORE_ALERT_NEW,
+	STORE_ALERT_CHANGED,
+	STORE_ALERT_CORROBORATED,
+	STORE_ALERT_TYPES
+};
+
 /* Counters since store_new, for /metrics. */
 struct store_stats {
 	unsigned long long	 commands;	/* commands sent to Redis */
@@ -199,9 +210,7 @@ struct store_stats {
 	unsigned long long	 stalls;	/* links dropped after 10 s without
 						   a reply while commands waited */
 	unsigned long long	 alerts;	/* alerts the scripts published */
-#define STORE_ALERT_TYPES	3
 	unsigned long long	 alerts_by_type[STORE_ALERT_TYPES];
-					/* new, changed, corroborated */
 	size_t			 queued;	/* batches queued or unanswered */
 	size_t			 rejected;	/* sources `claimwatch reject`
 						   took out, as last read */

@@ -240,7 +240,7 @@ struct store_qbatch {
 	TAILQ_ENTRY(store_qbatch) entry;
 	struct store		*s;
 	char			*feed_url;
-	char			*feed_title;	/* or NULL (also when spooled) */
+	char			*feed_title;	/* or NULL (spooled too) */
 	struct store_cmd	*cmds;
 	size_t			 ncmds;
 	struct store_batch_layout layout;	/* of cmds[0] */
@@ -298,7 +298,7 @@ struct store {
 	size_t			 nbatches;
 	size_t			 nreads;	/* reads awaiting a reply */
 	size_t			 ndeferred;	/* of which answered already */
-	char			 id[128];	/* lease owner: host:pid:random */
+	char			 id[128];	/* lease: host:pid:random */
 
 	char			*spool_path;	/* or NULL */
 	off_t			 spool_size;	/* bytes in the file */

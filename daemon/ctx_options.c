@@ -24,6 +24,7 @@ ctx_fetch_options(const struct config *c, struct fetch_options *o)
 	o->user_agent = c->user_agent;
 	o->allow_private = c->allow_private;
 	o->protocols = c->protocols;
+	o->proxy = c->proxy;
 }
 
 void

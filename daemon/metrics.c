@@ -147,7 +147,9 @@ metrics_store(struct store *store, struct util_buf *b)
 	    "claimwatch_alerts_total{type=\"new\"} %llu\n"
 	    "claimwatch_alerts_total{type=\"changed\"} %llu\n"
 	    "claimwatch_alerts_total{type=\"corroborated\"} %llu\n",
-	    st.alerts_by_type[0], st.alerts_by_type[1], st.alerts_by_type[2]);
+	    st.alerts_by_type[STORE_ALERT_NEW],
+	    st.alerts_by_type[STORE_ALERT_CHANGED],
+	    st.alerts_by_type[STORE_ALERT_CORROBORATED]);
 	metrics_one(b, "claimwatch_rejected_sources", "gauge",
 	    "Sources `claimwatch reject` took out, as last read from Redis.",
 	    st.rejected);

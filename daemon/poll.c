@@ -445,6 +445,9 @@ poll_fetch(struct poll *p)
 	req.url = poll_fetch_url(f);
 	req.etag = f->st.etag;
 	req.last_modified = f->st.last_modified;
+	req.auth = (enum fetch_auth)f->auth;
+	req.auth_user = f->auth_user;
+	req.auth_secret = f->auth_secret;
 	/* An https feed is never redirected down to http. */
 	if (strncasecmp(f->url, "https:", 6) == 0)
 		req.protocols = fetch_follow_protocols(f->url);

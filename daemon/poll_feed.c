@@ -200,12 +200,14 @@ poll_feeds_apply(struct ctx *ctx, const struct config *conf)
 			f->articles = cf->fetch_articles;
 			ctx_feed_describe(f, cf->title, cf->categories,
 			    cf->ncategories);
+			ctx_feed_set_auth(f, cf);
 			continue;
 		}
 		f = ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
 		    cf->fetch_articles);
 		ctx_feed_describe(f, cf->title, cf->categories,
 		    cf->ncategories);
+		ctx_feed_set_auth(f, cf);
 		added++;
 		if (ctx->started)
 			poll_feed_start(ctx, f);
@@ -220,16 +222,20 @@ void
 poll_feeds_init(struct ctx *ctx, const char *only)
 {
 	const struct config_feed	*cf;
+	struct ctx_feed			*f;
 	size_t				 i;
 
 	for (i = 0; i < ctx->conf->nfeeds; i++) {
 		cf = &ctx->conf->feeds[i];
 		if (only != NULL && strcmp(cf->url, only) != 0)
 			continue;
-		if (ctx_feed_find(ctx, cf->url) == NULL)
-			ctx_feed_describe(ctx_feed_add(ctx, cf->url, cf->lang,
-			    cf->interval, cf->fetch_articles), cf->title,
-			    cf->categories, cf->ncategories);
+		if (ctx_feed_find(ctx, cf->url) != NULL)
+			continue;
+		f = ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
+		    cf->fetch_articles);
+		ctx_feed_describe(f, cf->title, cf->categories,
+		    cf->ncategories);
+		ctx_feed_set_auth(f, cf);
 	}
 }
 

@@ -18,6 +18,7 @@
 
 struct poll;
 struct config;
+struct config_feed;
 struct event;
 struct event_base;
 struct fetch;
@@ -51,6 +52,9 @@ struct ctx_feed {
 						   schedule; strings owned */
 	struct scheduler_feed	*sf;		/* NULL until scheduled; keeps
 						   st's schedule */
+	int			 auth;		/* FETCH_AUTH_*, from auth= */
+	char			*auth_user;	/* copies, wiped when freed */
+	char			*auth_secret;
 	TAILQ_ENTRY(ctx_feed)	 entry;
 	TAILQ_ENTRY(ctx_feed)	 wentry;	/* in ctx->waiting */
 };
@@ -141,6 +145,9 @@ void		 ctx_feed_free(struct ctx *, struct ctx_feed *);
 /* Copies the list's name and folders for the feed, replacing the old. */
 void		 ctx_feed_describe(struct ctx_feed *, const char *title,
 		    char *const *categories, size_t ncategories);
+/* Copies the credentials of the list's entry cf (auth=), wiping the old. */
+void		 ctx_feed_set_auth(struct ctx_feed *,
+		    const struct config_feed *);
 struct ctx_feed	*ctx_feed_find(struct ctx *, const char *url);
 /* The fetcher's options from c (ctx_options.c). */
 void		 ctx_fetch_options(const struct config *c,

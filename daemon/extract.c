@@ -696,8 +696,7 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 		    EXTRACT_C_ALPHA) {
 			/* The common case: a lower-case letter. */
 			upper = false;
-			h ^= c;
-			h *= 0x100000001b3ULL;
+			h = util_fnv1a_step(h, c);
 			j++;
 			continue;
 		}
@@ -708,8 +707,7 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 			break;
 		if (c == '\'' && j + 1 < len && extract_is_alpha(s[j + 1]) &&
 		    j > i) {
-			h ^= c;
-			h *= 0x100000001b3ULL;
+			h = util_fnv1a_step(h, c);
 			j++;
 			continue;
 		}
@@ -724,8 +722,7 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 			c += 'a' - 'A';
 		else if (c < 0x80 && !(c >= '0' && c <= '9'))
 			upper = false;
-		h ^= c;
-		h *= 0x100000001b3ULL;
+		h = util_fnv1a_step(h, c);
 		j++;
 	}
 	n = j - i;
@@ -734,7 +731,7 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 		t->flags |= EXTRACT_F_UPPER;
 	if (s[i] >= 'A' && s[i] <= 'Z')
 		t->flags |= EXTRACT_F_CAP;
-	t->hash = h != 0 ? h : 1;
+	t->hash = lexicon_hash_end(h);
 	if (s[i] < '0' || s[i] > '9')
 		extract_word_flags(x, t);
 	return j;

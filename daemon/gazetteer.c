@@ -512,12 +512,13 @@ gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
 			break;
 		if (k > 0) {
 			buf[o++] = ' ';
-			h = (h ^ ' ') * 0x100000001b3ULL;
+			h = util_fnv1a_step(h, ' ');
 		}
 		for (j = 0; j < w[k].len; j++) {
 			buf[o] = gazetteer_lower((unsigned char)s[w[k].off +
 			    j]);
-			h = (h ^ (unsigned char)buf[o++]) * 0x100000001b3ULL;
+			h = util_fnv1a_step(h,
+			    (unsigned char)buf[o++]);
 		}
 		e = gazetteer_phrase_slot(g, buf, o, h);
 		if (e->norm == NULL)

@@ -132,19 +132,7 @@ _Static_assert(LEXICON_DETECT_SUF < 64, "too many lexicon kinds for a mask");
 uint64_t
 lexicon_hash(const char *s, size_t len)
 {
-	uint64_t	 h = UTIL_HASH_SEED;
-	size_t		 i;
-	unsigned char	 c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h ^= c;
-		h *= 0x100000001b3ULL;
-	}
-	/* 0 marks an empty slot. */
-	return h != 0 ? h : 1;
+	return lexicon_hash_end(util_hash64_lower(s, len, UTIL_HASH_SEED));
 }
 
 static const char *

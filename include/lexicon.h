@@ -95,8 +95,17 @@ struct lexicon	*lexicon_load_setting(const char *dir, bool set,
 /* NULL is a no-op. */
 void		 lexicon_free(struct lexicon *);
 
-/* Hash of one word as the lexicon stores it: FNV-1a of ASCII-lowercase. */
+/*
+ * Hash of one word as the lexicon stores it: FNV-1a of ASCII-lowercase
+ * (util_hash64_lower), then lexicon_hash_end, as 0 marks an empty slot.
+ * A tokenizer that hashes as it scans ends with lexicon_hash_end too.
+ */
 uint64_t	 lexicon_hash(const char *, size_t);
+static inline uint64_t
+lexicon_hash_end(uint64_t h)
+{
+	return h != 0 ? h : 1;
+}
 /*
  * First entry (longest phrase first) whose first word hashes to h, or
  * NULL; follow entry->next with lexicon_entry().  Pointers stay valid

@@ -59,6 +59,7 @@ struct gazetteer_list {
 struct gazetteer_phrase {
 	const char	*norm;		/* NULL: a free slot */
 	size_t		 len;
+	uint64_t	 hash;		/* util_hash64 of norm[0..len) */
 	int		 name;		/* index into names, or -1 */
 };
 
@@ -72,9 +73,10 @@ struct gazetteer {
 	size_t			 nphrases;	/* slots, a power of two */
 };
 
-/* One word of a text: where it is. */
+/* One word of a text: where it is, and the hash of its normal form. */
 struct gazetteer_word {
 	size_t	 off, len;
+	uint64_t hash;
 };
 
 static bool
@@ -104,7 +106,8 @@ static size_t
 gazetteer_words(const char *s, size_t len, struct gazetteer_word *w,
     size_t max)
 {
-	size_t	 i = 0, n = 0, start;
+	size_t		 i = 0, n = 0, start;
+	uint64_t	 h;
 
 	while (i < len) {
 		while (i < len && !gazetteer_is_word((unsigned char)s[i]))
@@ -112,11 +115,15 @@ gazetteer_words(const char *s, size_t len, struct gazetteer_word *w,
 		if (i == len)
 			break;
 		start = i;
+		/* The word's hash as gazetteer_norm would write it. */
+		h = UTIL_HASH_SEED;
 		while (i < len && gazetteer_is_word((unsigned char)s[i]))
-			i++;
+			h = util_fnv1a_step(h, (unsigned char)gazetteer_lower(
+			    (unsigned char)s[i++]));
 		if (n < max) {
 			w[n].off = start;
 			w[n].len = i - start;
+			w[n].hash = h;
 		}
 		n++;
 	}
@@ -328,9 +335,28 @@ gazetteer_phrase_slot(const struct gazetteer *g, const char *p, size_t len,
 
 	for (i = h & (g->nphrases - 1);; i = (i + 1) & (g->nphrases - 1)) {
 		e = &g->phrases[i];
-		if (e->norm == NULL ||
-		    (e->len == len && memcmp(e->norm, p, len) == 0))
+		if (e->norm == NULL || (e->hash == h && e->len == len &&
+		    memcmp(e->norm, p, len) == 0))
 			return e;
+	}
+}
+
+/*
+ * Whether some phrase of len bytes may hash to h: false (most words of a
+ * text, which start no name) needs neither the normal form nor a compare.
+ */
+static bool
+gazetteer_phrase_maybe(const struct gazetteer *g, size_t len, uint64_t h)
+{
+	const struct gazetteer_phrase	*e;
+	size_t				 i;
+
+	for (i = h & (g->nphrases - 1);; i = (i + 1) & (g->nphrases - 1)) {
+		e = &g->phrases[i];
+		if (e->norm == NULL)
+			return false;
+		if (e->hash == h && e->len == len)
+			return true;
 	}
 }
 
@@ -345,6 +371,7 @@ gazetteer_index_phrases(struct gazetteer *g)
 	struct gazetteer_phrase	*e;
 	const char		*norm;
 	size_t			 i, len, all = 0;
+	uint64_t		 h;
 
 	for (i = 0; i < g->nnames; i++)
 		for (norm = g->names[i].norm; *norm != '\0'; norm++)
@@ -358,11 +385,12 @@ gazetteer_index_phrases(struct gazetteer *g)
 		for (len = 0;; len++) {
 			if (norm[len] != ' ' && norm[len] != '\0')
 				continue;
-			e = gazetteer_phrase_slot(g, norm, len,
-			    util_hash64(norm, len, UTIL_HASH_SEED));
+			h = util_hash64(norm, len, UTIL_HASH_SEED);
+			e = gazetteer_phrase_slot(g, norm, len, h);
 			if (e->norm == NULL) {
 				e->norm = norm;
 				e->len = len;
+				e->hash = h;
 				e->name = -1;
 			}
 			if (norm[len] == '\0') {
@@ -506,6 +534,8 @@ gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
 
 	if (n > GAZETTEER_WORDS_MAX)
 		n = GAZETTEER_WORDS_MAX;
+	if (!gazetteer_phrase_maybe(g, w[0].len, w[0].hash))
+		return 0;
 	for (k = 0; k < n; k++) {
 		/* buf and h grow by " word", as gazetteer_norm writes. */
 		if (o + w[k].len + 2 > sizeof(buf))
@@ -543,12 +573,14 @@ gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
 {
 	struct gazetteer_word		*w;
 	const struct gazetteer_name	*nm = NULL;
-	size_t				 nw, i = 0, k, n = 0;
+	size_t				 cap, nw, i = 0, k, n = 0;
 
-	w = xreallocarray(NULL, GAZETTEER_SCAN_WORDS, sizeof(*w));
-	nw = gazetteer_words(text, len, w, GAZETTEER_SCAN_WORDS);
-	if (nw > GAZETTEER_SCAN_WORDS)
-		nw = GAZETTEER_SCAN_WORDS;
+	/* A word and its separator take two bytes: len / 2 + 1 words. */
+	cap = len / 2 + 1 < GAZETTEER_SCAN_WORDS ? len / 2 + 1 :
+	    GAZETTEER_SCAN_WORDS;
+	w = xreallocarray(NULL, cap, sizeof(*w));
+	if ((nw = gazetteer_words(text, len, w, cap)) > cap)
+		nw = cap;
 	while (i < nw) {
 		if ((k = gazetteer_longest(g, text, len, w + i, nw - i,
 		    &nm)) == 0) {

@@ -16,6 +16,7 @@
 
 #include "lang.h"
 #include "lexicon.h"
+#include "util.h"
 
 #define LANG_DETECT_MAX	(64 * 1024)	/* bytes of text scored */
 #define LANG_TAG_MAX	8		/* letters in a primary subtag */
@@ -36,7 +37,9 @@
 static bool
 lang_is_letter(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	/* One compare: | 0x20 folds 'A'-'Z' onto 'a'-'z' and no other byte
+	 * onto them. */
+	return (unsigned char)((c | 0x20) - 'a') < 26;
 }
 
 static bool
@@ -126,13 +129,19 @@ lang_affixes(const struct lexicon *lex, const char *w, size_t n,
 {
 	const struct lexicon_entry	*e;
 	size_t				 k;
+	unsigned			 lens;
 	int				 pass;
 	enum lexicon_kind		 kind;
 
 	for (pass = 0; pass < 2; pass++) {
 		kind = pass == 0 ? LEXICON_DETECT_PRE : LEXICON_DETECT_SUF;
-		for (k = LANG_AFFIX_MIN; k <= LANG_AFFIX_MAX &&
+		/* Most words have no affix's outer letters: no look-up. */
+		lens = pass == 0 ? lexicon_affix_lens(lex, kind, w[0], w[1]) :
+		    lexicon_affix_lens(lex, kind, w[n - 2], w[n - 1]);
+		for (k = LANG_AFFIX_MIN; lens != 0 && k <= LANG_AFFIX_MAX &&
 		    k + LANG_STEM_MIN <= n; k++) {
+			if ((lens & 1U << k) == 0)
+				continue;
 			e = lexicon_first(lex, lexicon_hash(pass == 0 ? w :
 			    w + n - k, k));
 			if (e == NULL || (e->kinds & LEXICON_BIT(kind)) == 0)
@@ -145,20 +154,24 @@ lang_affixes(const struct lexicon *lex, const char *w, size_t n,
 	}
 }
 
-/* Scores one word w[0..n) into g. */
+/* Kinds of entry that say nothing of a word's language. */
+#define LANG_NOT_WORD	(LEXICON_BIT(LEXICON_ENTITY) | \
+	LEXICON_BIT(LEXICON_DETECT_PRE) | LEXICON_BIT(LEXICON_DETECT_SUF))
+
+/* Scores one word w[0..n), whose lexicon_hash is h, into g's nl scores. */
 static void
-lang_word(const struct lexicon *lex, const char *w, size_t n, bool caps,
-    struct lang_guess *g)
+lang_word(const struct lexicon *lex, const char *w, size_t n, uint64_t h,
+    bool caps, struct lang_guess *g, int nl)
 {
 	const struct lexicon_entry	*e;
 	unsigned char			 word[LANG_MAX] = { 0 };
 	bool				 known = false;
 	int				 l;
 
-	for (e = lexicon_first(lex, lexicon_hash(w, n)); e != NULL;
-	    e = lexicon_entry(lex, e->next)) {
-		if (e->kind == LEXICON_ENTITY || e->kind ==
-		    LEXICON_DETECT_PRE || e->kind == LEXICON_DETECT_SUF)
+	/* e->kinds holds the kinds of e and the rest of its chain. */
+	for (e = lexicon_first(lex, h); e != NULL &&
+	    (e->kinds & ~LANG_NOT_WORD) != 0; e = lexicon_entry(lex, e->next)) {
+		if (LEXICON_BIT(e->kind) & LANG_NOT_WORD)
 			continue;
 		/* An acronym entry ("AS") is not the word "as". */
 		if ((e->upper & 1) && !caps)
@@ -167,9 +180,9 @@ lang_word(const struct lexicon *lex, const char *w, size_t n, bool caps,
 		    LANG_W_DETECT : LANG_W_ENTRY);
 		known = true;
 	}
-	if (!known)
+	if (!known && n >= LANG_AFFIX_MIN + LANG_STEM_MIN)
 		lang_affixes(lex, w, n, word);
-	for (l = 0; l < LANG_MAX; l++)
+	for (l = 0; l < nl; l++)
 		g->score[l] += word[l];
 }
 
@@ -179,6 +192,7 @@ lang_detect(const struct lexicon *lex, const char *text, size_t len,
 {
 	const unsigned char	*s = (const unsigned char *)text;
 	size_t			 i = 0, j;
+	uint64_t		 h;
 	bool			 caps;
 	int			 l, n;
 
@@ -188,28 +202,35 @@ lang_detect(const struct lexicon *lex, const char *text, size_t len,
 		return;
 	if (len > LANG_DETECT_MAX)
 		len = LANG_DETECT_MAX;
+	if ((n = lexicon_nlangs(lex)) > LANG_MAX)
+		n = LANG_MAX;
 	while (i < len) {
 		if (!lang_is_letter(s[i])) {
 			i++;
 			continue;
 		}
+		/* One pass over the word: its end, its case and its hash
+		 * (lexicon_hash: letters only, so | 0x20 is the fold). */
 		caps = true;
-		for (j = i; j < len && lang_is_letter(s[j]); j++)
+		h = UTIL_HASH_SEED;
+		for (j = i; j < len && lang_is_letter(s[j]); j++) {
 			if (s[j] >= 'a')
 				caps = false;
+			h = util_fnv1a_step(h, s[j] | 0x20);
+		}
 		/* Part of a longer non-ASCII word ("café"): skipped. */
 		if ((i == 0 || s[i - 1] < 0x80) && (j == len || s[j] < 0x80))
-			lang_word(lex, text + i, j - i, caps, g);
+			lang_word(lex, text + i, j - i, lexicon_hash_end(h),
+			    caps, g, n);
 		i = j;
 	}
-	n = lexicon_nlangs(lex);
-	for (l = 0; l < n && l < LANG_MAX; l++) {
+	for (l = 0; l < n; l++) {
 		if (g->score[l] == 0)
 			continue;
 		if (g->best == -1 || g->score[l] > g->score[g->best])
 			g->best = l;
 	}
-	for (l = 0; g->best != -1 && l < n && l < LANG_MAX; l++)
+	for (l = 0; g->best != -1 && l < n; l++)
 		if (l != g->best && g->score[l] == g->score[g->best])
 			g->best = -1;
 }

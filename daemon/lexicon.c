@@ -30,6 +30,8 @@
 #define LEXICON_PREFIXES_MAX	8
 #define LEXICON_EVMAP_MAX	16
 #define LEXICON_ALIASES_MAX	8
+#define LEXICON_PAIRS		(26 * 26)	/* pairs of ASCII letters */
+#define LEXICON_AFFIX_LEN	8	/* longest affix lexicon_affix_lens knows */
 
 struct lexicon_lang {
 	char	 name[8];
@@ -66,6 +68,8 @@ struct lexicon {
 	size_t			 mask;
 	struct lexicon_lang	 langs[LEXICON_LANGS_MAX];
 	int			 nlangs;
+	/* Detection affixes by outer letter pair: see lexicon_affix_lens. */
+	uint8_t			 affix[2][LEXICON_PAIRS];
 };
 
 enum lexicon_arg {
@@ -413,6 +417,48 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 	return 0;
 }
 
+/* Index of the pair of letters a, b in any case, or -1. */
+static int
+lexicon_pair(unsigned char a, unsigned char b)
+{
+	a = (unsigned char)((a | 0x20) - 'a');
+	b = (unsigned char)((b | 0x20) - 'a');
+	return a < 26 && b < 26 ? a * 26 + b : -1;
+}
+
+/* Records the length of detection affix p (one word) by its outer pair. */
+static void
+lexicon_affix_note(struct lexicon *lex, enum lexicon_kind kind,
+    const char *p)
+{
+	size_t	 n;
+	int	 pair;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	for (n = 0; p[n] != '\0' && !isspace((unsigned char)p[n]); n++)
+		;
+	/* Text is scored by runs of letters: other affixes never match. */
+	if (n < 2 || n > LEXICON_AFFIX_LEN)
+		return;
+	pair = kind == LEXICON_DETECT_PRE ? lexicon_pair(p[0], p[1]) :
+	    lexicon_pair(p[n - 2], p[n - 1]);
+	if (pair != -1)
+		lex->affix[kind == LEXICON_DETECT_SUF][pair] |= 1U << (n - 1);
+}
+
+unsigned
+lexicon_affix_lens(const struct lexicon *lex, enum lexicon_kind kind,
+    unsigned char a, unsigned char b)
+{
+	int	 pair = lexicon_pair(a, b);
+
+	if (pair == -1 || (kind != LEXICON_DETECT_PRE &&
+	    kind != LEXICON_DETECT_SUF))
+		return 0;
+	return (unsigned)lex->affix[kind == LEXICON_DETECT_SUF][pair] << 1;
+}
+
 static int
 lexicon_entry_line(struct lexicon *lex, int lang, char *key, char *rest,
     char *msg, size_t msglen)
@@ -486,6 +532,8 @@ lexicon_entry_line(struct lexicon *lex, int lang, char *key, char *rest,
 		return -1;
 	}
 	e->kind = lexicon_kinds[k].kind;
+	if (e->kind == LEXICON_DETECT_PRE || e->kind == LEXICON_DETECT_SUF)
+		lexicon_affix_note(lex, e->kind, rest);
 	e->weak = lexicon_kinds[k].weak;
 	e->lang = lang;
 	e->value = v;

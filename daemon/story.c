@@ -51,7 +51,8 @@ story_text_init(struct story_text *st, const struct gazetteer *g,
 	st->title_len = p != NULL ? (size_t)(p - text) : len;
 	if (g == NULL)
 		return;
-	st->m = xcalloc(STORY_MATCH_MAX, sizeof(*st->m));
+	/* Only the n found are written and read: no need to zero. */
+	st->m = xreallocarray(NULL, STORY_MATCH_MAX, sizeof(*st->m));
 	n = gazetteer_scan(g, text, len, st->m, STORY_MATCH_MAX);
 	st->n = n < STORY_MATCH_MAX ? n : STORY_MATCH_MAX;
 }
@@ -428,6 +429,13 @@ story_is_part(const struct claim *whole, const struct claim *c)
 	return false;
 }
 
+/* isalpha(3) of the C locale (the daemon's), without a call per byte. */
+static bool
+story_is_alpha(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
 /* Whether the word at p (len bytes) is a capitalised word: "Wulan". */
 static bool
 story_is_name_word(const char *p, size_t len)
@@ -448,9 +456,9 @@ story_is_known(const struct story_text *st, size_t off)
 {
 	size_t	 i;
 
-	for (i = 0; i < st->n; i++)
-		if (off >= st->m[i].offset &&
-		    off < st->m[i].offset + st->m[i].length)
+	/* The names are in text order and do not overlap. */
+	for (i = 0; i < st->n && st->m[i].offset <= off; i++)
+		if (off < st->m[i].offset + st->m[i].length)
 			return true;
 	return false;
 }
@@ -483,7 +491,8 @@ story_names(const struct story_text *st, char (*names)[STORY_NAME_LEN],
 	bool		 initial = true, lead = true;
 
 	while (i <= st->len && n < max) {
-		for (w = i; w < st->len && isalpha((unsigned char)t[w]); w++)
+		for (w = i; w < st->len && story_is_alpha((unsigned char)t[w]);
+		    w++)
 			;
 		if (w > i && story_is_name_word(t + i, w - i) &&
 		    !story_is_known(st, i) && nwords < 3) {

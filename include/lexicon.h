@@ -143,6 +143,15 @@ bool		 lexicon_head_last(const struct lexicon *, int);
  * prefixes ("me", "di"): such a word is no counted noun. */
 bool		 lexicon_verb_prefix(const struct lexicon *, int, const char *,
 		    size_t);
+/*
+ * The lengths of the detection affixes of kind (LEXICON_DETECT_PRE or
+ * LEXICON_DETECT_SUF) whose outer two letters are a and b, in any case (a
+ * prefix's first two, a suffix's last two: 'n', 'g' for "ing"), as a mask:
+ * bit k for an affix of k letters, 2 <= k <= 8.  0 for most words, which
+ * then need no affix look-up at all.
+ */
+unsigned	 lexicon_affix_lens(const struct lexicon *, enum lexicon_kind,
+		    unsigned char a, unsigned char b);
 /* Number of entries loaded (for tests and the bench). */
 size_t		 lexicon_size(const struct lexicon *);
 

@@ -33,6 +33,15 @@
  */
 #define LANG_PLAIN_RATIO	2
 #define LANG_PLAIN_MIN		(2 * LANG_W_ENTRY)
+/*
+ * A declared language is checked against the lede, the first 512 bytes
+ * (a title and two or three sentences), when it holds evidence enough
+ * (a dozen known words): news keeps one language, and its lede is where
+ * an item in the wrong feed shows.  Less evidence, or a lede plainly in
+ * another language, and the whole text decides.
+ */
+#define LANG_LEDE_MAX		512
+#define LANG_LEDE_MIN		(12 * LANG_W_ENTRY)
 
 static bool
 lang_is_letter(unsigned char c)
@@ -122,8 +131,11 @@ lang_credit(unsigned char *word, int l, unsigned char w)
 		word[l] = w;
 }
 
-/* Credits the languages whose affix of kind k starts or ends w[0..n). */
-static void
+/*
+ * Credits the languages whose affix of kind k starts or ends w[0..n);
+ * whether there was one.
+ */
+static bool
 lang_affixes(const struct lexicon *lex, const char *w, size_t n,
     unsigned char *word)
 {
@@ -131,6 +143,7 @@ lang_affixes(const struct lexicon *lex, const char *w, size_t n,
 	size_t				 k;
 	unsigned			 lens;
 	int				 pass;
+	bool				 any = false;
 	enum lexicon_kind		 kind;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -147,11 +160,14 @@ lang_affixes(const struct lexicon *lex, const char *w, size_t n,
 			if (e == NULL || (e->kinds & LEXICON_BIT(kind)) == 0)
 				continue;
 			for (; e != NULL; e = lexicon_entry(lex, e->next))
-				if (e->kind == kind)
+				if (e->kind == kind) {
 					lang_credit(word, e->lang,
 					    LANG_W_AFFIX);
+					any = true;
+				}
 		}
 	}
+	return any;
 }
 
 /* Kinds of entry that say nothing of a word's language. */
@@ -180,30 +196,23 @@ lang_word(const struct lexicon *lex, const char *w, size_t n, uint64_t h,
 		    LANG_W_DETECT : LANG_W_ENTRY);
 		known = true;
 	}
-	if (!known && n >= LANG_AFFIX_MIN + LANG_STEM_MIN)
-		lang_affixes(lex, w, n, word);
+	if (!known && (n < LANG_AFFIX_MIN + LANG_STEM_MIN ||
+	    !lang_affixes(lex, w, n, word)))
+		return;		/* most words: nothing to add */
 	for (l = 0; l < nl; l++)
 		g->score[l] += word[l];
 }
 
-void
-lang_detect(const struct lexicon *lex, const char *text, size_t len,
-    struct lang_guess *g)
+/* Adds the scores of the words of text[0..len) to g. */
+static void
+lang_scan(const struct lexicon *lex, const char *text, size_t len,
+    struct lang_guess *g, int nl)
 {
 	const unsigned char	*s = (const unsigned char *)text;
 	size_t			 i = 0, j;
 	uint64_t		 h;
 	bool			 caps;
-	int			 l, n;
 
-	memset(g, 0, sizeof(*g));
-	g->best = -1;
-	if (lex == NULL || text == NULL)
-		return;
-	if (len > LANG_DETECT_MAX)
-		len = LANG_DETECT_MAX;
-	if ((n = lexicon_nlangs(lex)) > LANG_MAX)
-		n = LANG_MAX;
 	while (i < len) {
 		if (!lang_is_letter(s[i])) {
 			i++;
@@ -221,18 +230,49 @@ lang_detect(const struct lexicon *lex, const char *text, size_t len,
 		/* Part of a longer non-ASCII word ("café"): skipped. */
 		if ((i == 0 || s[i - 1] < 0x80) && (j == len || s[j] < 0x80))
 			lang_word(lex, text + i, j - i, lexicon_hash_end(h),
-			    caps, g, n);
+			    caps, g, nl);
 		i = j;
 	}
-	for (l = 0; l < n; l++) {
+}
+
+/* Sets g->best from g's nl scores: -1 for no evidence or a tie. */
+static void
+lang_best(struct lang_guess *g, int nl)
+{
+	int	 l;
+
+	g->best = -1;
+	for (l = 0; l < nl; l++) {
 		if (g->score[l] == 0)
 			continue;
 		if (g->best == -1 || g->score[l] > g->score[g->best])
 			g->best = l;
 	}
-	for (l = 0; g->best != -1 && l < n; l++)
+	for (l = 0; g->best != -1 && l < nl; l++)
 		if (l != g->best && g->score[l] == g->score[g->best])
 			g->best = -1;
+}
+
+static int
+lang_nlangs(const struct lexicon *lex)
+{
+	int	 n = lexicon_nlangs(lex);
+
+	return n < LANG_MAX ? n : LANG_MAX;
+}
+
+void
+lang_detect(const struct lexicon *lex, const char *text, size_t len,
+    struct lang_guess *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->best = -1;
+	if (lex == NULL || text == NULL)
+		return;
+	if (len > LANG_DETECT_MAX)
+		len = LANG_DETECT_MAX;
+	lang_scan(lex, text, len, g, lang_nlangs(lex));
+	lang_best(g, lang_nlangs(lex));
 }
 
 const char *
@@ -244,6 +284,70 @@ lang_detect_name(const struct lexicon *lex, const char *text, size_t len)
 		return NULL;
 	lang_detect(lex, text, len, &g);
 	return lexicon_lang_name(lex, g.best != -1 ? g.best : 0);
+}
+
+/* Whether g says plainly another language than d (see LANG_PLAIN_*). */
+static bool
+lang_plain(const struct lang_guess *g, int d)
+{
+	return g->best != -1 && g->best != d && d >= 0 && d < LANG_MAX &&
+	    g->score[g->best] >= LANG_PLAIN_RATIO * g->score[d] +
+	    LANG_PLAIN_MIN;
+}
+
+/*
+ * The lede of a text longer than LANG_LEDE_MAX: its length, cut where a
+ * word ends (so each of its words scores as in the whole text), or len
+ * when the text is no longer or no word ends near the mark.
+ */
+static size_t
+lang_lede(const char *text, size_t len)
+{
+	size_t	 i;
+
+	if (len <= LANG_LEDE_MAX)
+		return len;
+	for (i = LANG_LEDE_MAX; i > LANG_LEDE_MAX / 2; i--)
+		if ((unsigned char)text[i] < 0x80 &&
+		    !lang_is_letter((unsigned char)text[i]))
+			return i;
+	return len;
+}
+
+/*
+ * The declared language d stands, or the text is plainly another.  The
+ * lede (the title and the first sentences) decides when it holds enough
+ * evidence and is not plainly another language: a long item is not scored
+ * word by word to confirm its feed's tag.  Otherwise the whole text is.
+ */
+static int
+lang_check(const struct lexicon *lex, int d, const char *text, size_t len)
+{
+	struct lang_guess	 g;
+	size_t			 n;
+	int			 l, nl = lang_nlangs(lex);
+
+	memset(&g, 0, sizeof(g));
+	if (text == NULL)
+		return d;
+	if (len > LANG_DETECT_MAX)
+		len = LANG_DETECT_MAX;
+	n = lang_lede(text, len);
+	lang_scan(lex, text, n, &g, nl);
+	if (n < len) {
+		/* The lede is plainly in d: every other language scores
+		 * less than half, and d has evidence enough. */
+		for (l = 0; l < nl; l++)
+			if (l != d && LANG_PLAIN_RATIO * g.score[l] +
+			    LANG_PLAIN_MIN > g.score[d])
+				break;
+		if (l == nl && g.score[d] >= LANG_LEDE_MIN)
+			return d;
+		/* The lede ends before a non-letter: no word is cut. */
+		lang_scan(lex, text + n, len - n, &g, nl);
+	}
+	lang_best(&g, nl);
+	return lang_plain(&g, d) ? g.best : d;
 }
 
 const char *
@@ -258,14 +362,10 @@ lang_choose(const struct lexicon *lex, const char *tag, const char *text,
 	*unknown = strcmp(t, LANG_NONE) == 0;
 	if (lex == NULL || lexicon_nlangs(lex) == 0)
 		return NULL;
-	lang_detect(lex, text, len, &g);
 	if (lang_is_known(t)) {
 		d = lexicon_lang_index(lex, t);
-		if (g.best != -1 && g.best != d && d >= 0 && d < LANG_MAX &&
-		    g.score[g.best] >= LANG_PLAIN_RATIO * g.score[d] +
-		    LANG_PLAIN_MIN)
-			return lexicon_lang_name(lex, g.best);
-		return t;
+		return lexicon_lang_name(lex, lang_check(lex, d, text, len));
 	}
+	lang_detect(lex, text, len, &g);
 	return lexicon_lang_name(lex, g.best != -1 ? g.best : 0);
 }

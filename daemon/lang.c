@@ -131,6 +131,18 @@ lang_credit(unsigned char *word, int l, unsigned char w)
 		word[l] = w;
 }
 
+/* lexicon_hash of n letters, inline: | 0x20 folds a letter's case. */
+static uint64_t
+lang_hash(const char *w, size_t n)
+{
+	uint64_t	 h = UTIL_HASH_SEED;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		h = util_fnv1a_step(h, (unsigned char)w[i] | 0x20);
+	return lexicon_hash_end(h);
+}
+
 /*
  * Credits the languages whose affix of kind k starts or ends w[0..n);
  * whether there was one.
@@ -155,7 +167,7 @@ lang_affixes(const struct lexicon *lex, const char *w, size_t n,
 		    k + LANG_STEM_MIN <= n; k++) {
 			if ((lens & 1U << k) == 0)
 				continue;
-			e = lexicon_first(lex, lexicon_hash(pass == 0 ? w :
+			e = lexicon_first(lex, lang_hash(pass == 0 ? w :
 			    w + n - k, k));
 			if (e == NULL || (e->kinds & LEXICON_BIT(kind)) == 0)
 				continue;

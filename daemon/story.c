@@ -436,16 +436,30 @@ story_is_alpha(unsigned char c)
 	return (unsigned char)((c | 0x20) - 'a') < 26;
 }
 
+/* Whether a word after byte c opens a sentence (strchr(3) of
+ * ".!?:;\n\"" is true for NUL too). */
+static bool
+story_is_initial(unsigned char c)
+{
+	static const bool initial[256] = {
+		['.'] = true, ['!'] = true, ['?'] = true, [':'] = true,
+		[';'] = true, ['\n'] = true, ['"'] = true, [0] = true,
+	};
+
+	return initial[c];
+}
+
 /* Whether the word at p (len bytes) is a capitalised word: "Wulan". */
 static bool
 story_is_name_word(const char *p, size_t len)
 {
 	size_t	 i;
 
-	if (len < 2 || !isupper((unsigned char)p[0]))
+	/* The C locale's isupper(3) and islower(3), without calls. */
+	if (len < 2 || (unsigned char)(p[0] - 'A') >= 26)
 		return false;
 	for (i = 1; i < len; i++)
-		if (!islower((unsigned char)p[i]))
+		if ((unsigned char)(p[i] - 'a') >= 26)
 			return false;
 	return true;
 }
@@ -516,7 +530,7 @@ story_names(const struct story_text *st, char (*names)[STORY_NAME_LEN],
 				n = story_name_add(st, start, run, names, n);
 			nwords = 0;
 		}
-		if (w < st->len && strchr(".!?:;\n\"", t[w]) != NULL)
+		if (w < st->len && story_is_initial((unsigned char)t[w]))
 			initial = true;
 	}
 	return n;

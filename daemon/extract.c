@@ -685,21 +685,21 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 {
 	const unsigned char	*s = (const unsigned char *)x->text;
 	struct extract_tok	*t;
-	size_t			 j = i, n, len = x->len;
+	size_t			 j = i, k, n, len = x->len;
 	uint64_t		 h = UTIL_HASH_SEED;
 	unsigned char		 c;
 	bool			 upper = true;
 
-	while (j < len) {
-		c = s[j];
-		if ((extract_class[c] & (EXTRACT_C_ALPHA | EXTRACT_C_UPPER)) ==
-		    EXTRACT_C_ALPHA) {
-			/* The common case: a lower-case letter. */
+	for (;;) {
+		/* The common case: a run of lower-case letters. */
+		for (k = j; j < len && (extract_class[s[j]] &
+		    (EXTRACT_C_ALPHA | EXTRACT_C_UPPER)) == EXTRACT_C_ALPHA; j++)
+			h = util_fnv1a_step(h, s[j]);
+		if (j > k)
 			upper = false;
-			h = util_fnv1a_step(h, c);
-			j++;
-			continue;
-		}
+		if (j >= len)
+			break;
+		c = s[j];
 		/* "Germany's": the genitive is a word of its own. */
 		if (c == '\'' && j + 1 < len && (s[j + 1] == 's' ||
 		    s[j + 1] == 'S') && (j + 2 == len ||

@@ -534,8 +534,6 @@ gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
 
 	if (n > GAZETTEER_WORDS_MAX)
 		n = GAZETTEER_WORDS_MAX;
-	if (!gazetteer_phrase_maybe(g, w[0].len, w[0].hash))
-		return 0;
 	for (k = 0; k < n; k++) {
 		/* buf and h grow by " word", as gazetteer_norm writes. */
 		if (o + w[k].len + 2 > sizeof(buf))
@@ -582,7 +580,9 @@ gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
 	if ((nw = gazetteer_words(text, len, w, cap)) > cap)
 		nw = cap;
 	while (i < nw) {
-		if ((k = gazetteer_longest(g, text, len, w + i, nw - i,
+		/* Most words start no name: known by hash, no call. */
+		if (!gazetteer_phrase_maybe(g, w[i].len, w[i].hash) ||
+		    (k = gazetteer_longest(g, text, len, w + i, nw - i,
 		    &nm)) == 0) {
 			i++;
 			continue;

@@ -464,17 +464,18 @@ story_is_name_word(const char *p, size_t len)
 	return true;
 }
 
-/* Whether offset off is covered by a gazetteer name of the item. */
+/*
+ * Whether offset off is covered by a gazetteer name of the item.  The
+ * names are in text order and do not overlap, and off only grows from
+ * call to call: *k, the first name not ended before the last off, only
+ * moves forward.
+ */
 static bool
-story_is_known(const struct story_text *st, size_t off)
+story_is_known(const struct story_text *st, size_t off, size_t *k)
 {
-	size_t	 i;
-
-	/* The names are in text order and do not overlap. */
-	for (i = 0; i < st->n && st->m[i].offset <= off; i++)
-		if (off < st->m[i].offset + st->m[i].length)
-			return true;
-	return false;
+	while (*k < st->n && st->m[*k].offset + st->m[*k].length <= off)
+		(*k)++;
+	return *k < st->n && st->m[*k].offset <= off;
 }
 
 /* Adds the run of words [from, to) as a name if it is new; the count. */
@@ -502,6 +503,7 @@ story_names(const struct story_text *st, char (*names)[STORY_NAME_LEN],
 {
 	const char	*t = st->text;
 	size_t		 i = 0, w, run = 0, start = 0, nwords = 0, n = 0;
+	size_t		 known = 0;
 	bool		 initial = true, lead = true;
 
 	while (i <= st->len && n < max) {
@@ -509,7 +511,7 @@ story_names(const struct story_text *st, char (*names)[STORY_NAME_LEN],
 		    w++)
 			;
 		if (w > i && story_is_name_word(t + i, w - i) &&
-		    !story_is_known(st, i) && nwords < 3) {
+		    !story_is_known(st, i, &known) && nwords < 3) {
 			if (nwords++ == 0) {
 				start = i;
 				lead = initial;

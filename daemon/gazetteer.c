@@ -19,6 +19,7 @@
 
 #include "gazetteer.h"
 #include "util.h"
+#include "words.h"
 
 #define GAZETTEER_FILE_MAX	(4 * 1024 * 1024)
 #define GAZETTEER_FILES_MAX	256
@@ -73,24 +74,6 @@ struct gazetteer {
 	size_t			 nphrases;	/* slots, a power of two */
 };
 
-/* One word of a text: where it is, and the hash of its normal form. */
-struct gazetteer_word {
-	size_t	 off, len;
-	uint64_t hash;
-};
-
-static bool
-gazetteer_is_word(unsigned char ch)
-{
-	/* isalnum(3) of the C locale (the daemon's) or UTF-8, one look-up. */
-	static const bool word[256] = {
-		['0' ... '9'] = true, ['A' ... 'Z'] = true,
-		['a' ... 'z'] = true, [0x80 ... 0xff] = true,
-	};
-
-	return word[ch];
-}
-
 /* tolower(3) of the C locale, inline. */
 static char
 gazetteer_lower(unsigned char ch)
@@ -98,41 +81,9 @@ gazetteer_lower(unsigned char ch)
 	return (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
 }
 
-/*
- * Splits text into words; returns how many, writing up to max.  The
- * caller's array bounds the work, so hostile text costs no allocation.
- */
-static size_t
-gazetteer_words(const char *s, size_t len, struct gazetteer_word *w,
-    size_t max)
-{
-	size_t		 i = 0, n = 0, start;
-	uint64_t	 h;
-
-	while (i < len) {
-		while (i < len && !gazetteer_is_word((unsigned char)s[i]))
-			i++;
-		if (i == len)
-			break;
-		start = i;
-		/* The word's hash as gazetteer_norm would write it. */
-		h = UTIL_HASH_SEED;
-		while (i < len && gazetteer_is_word((unsigned char)s[i]))
-			h = util_fnv1a_step(h, (unsigned char)gazetteer_lower(
-			    (unsigned char)s[i++]));
-		if (n < max) {
-			w[n].off = start;
-			w[n].len = i - start;
-			w[n].hash = h;
-		}
-		n++;
-	}
-	return n;
-}
-
 /* The normalised phrase of words w[0..n); false when it does not fit. */
 static bool
-gazetteer_norm(const char *s, const struct gazetteer_word *w, size_t n,
+gazetteer_norm(const char *s, const struct words_word *w, size_t n,
     char *buf, size_t size)
 {
 	size_t	 i, j, o = 0;
@@ -190,16 +141,17 @@ static int
 gazetteer_name_add(struct gazetteer *g, enum gazetteer_kind kind, int id,
     const char *name)
 {
-	struct gazetteer_word	 w[GAZETTEER_WORDS_MAX + 1];
+	struct words		 ws;
 	char			 buf[GAZETTEER_NORM_MAX];
-	size_t			 n;
+	bool			 ok;
 
 	if (strchr(name, '!') != NULL)
 		return 0;
-	n = gazetteer_words(name, strlen(name), w, GAZETTEER_WORDS_MAX + 1);
-	if (n == 0 || n > GAZETTEER_WORDS_MAX)
-		return -1;
-	if (!gazetteer_norm(name, w, n, buf, sizeof(buf)))
+	words_split(&ws, name, strlen(name));
+	ok = ws.n > 0 && ws.n <= GAZETTEER_WORDS_MAX &&
+	    gazetteer_norm(name, ws.w, ws.n, buf, sizeof(buf));
+	words_free(&ws);
+	if (!ok)
 		return -1;
 	if (g->nnames == g->capnames) {
 		g->capnames = g->capnames ? g->capnames * 2 : 1024;
@@ -513,7 +465,7 @@ gazetteer_free(struct gazetteer *g)
 	free(g);
 }
 
-#define GAZETTEER_SCAN_WORDS	4096	/* words looked at per call */
+#define GAZETTEER_SCAN_WORDS	WORDS_COUNT	/* words looked at per call */
 
 /*
  * The longest name that the words at w (n of them; s has len bytes)
@@ -523,7 +475,7 @@ gazetteer_free(struct gazetteer *g)
  */
 static size_t
 gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
-    const struct gazetteer_word *w, size_t n,
+    const struct words_word *w, size_t n,
     const struct gazetteer_name **hit)
 {
 	const struct gazetteer_phrase	*e;
@@ -566,19 +518,14 @@ gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
 }
 
 size_t
-gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
-    struct gazetteer_match *m, size_t max)
+gazetteer_scan_words(const struct gazetteer *g, const char *text, size_t len,
+    const struct words *ws, struct gazetteer_match *m, size_t max)
 {
-	struct gazetteer_word		*w;
+	const struct words_word		*w = ws->w;
 	const struct gazetteer_name	*nm = NULL;
-	size_t				 cap, nw, i = 0, k, n = 0;
+	size_t				 nw, i = 0, k, n = 0;
 
-	/* A word and its separator take two bytes: len / 2 + 1 words. */
-	cap = len / 2 + 1 < GAZETTEER_SCAN_WORDS ? len / 2 + 1 :
-	    GAZETTEER_SCAN_WORDS;
-	w = xreallocarray(NULL, cap, sizeof(*w));
-	if ((nw = gazetteer_words(text, len, w, cap)) > cap)
-		nw = cap;
+	nw = ws->n < GAZETTEER_SCAN_WORDS ? ws->n : GAZETTEER_SCAN_WORDS;
 	while (i < nw) {
 		/* Most words start no name: known by hash, no call. */
 		if (!gazetteer_phrase_maybe(g, w[i].len, w[i].hash) ||
@@ -597,7 +544,19 @@ gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
 		n++;
 		i += k;
 	}
-	free(w);
+	return n;
+}
+
+size_t
+gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
+    struct gazetteer_match *m, size_t max)
+{
+	struct words	 ws;
+	size_t		 n;
+
+	words_split(&ws, text, len);
+	n = gazetteer_scan_words(g, text, len, &ws, m, max);
+	words_free(&ws);
 	return n;
 }
 

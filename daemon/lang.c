@@ -17,8 +17,9 @@
 #include "lang.h"
 #include "lexicon.h"
 #include "util.h"
+#include "words.h"
 
-#define LANG_DETECT_MAX	(64 * 1024)	/* bytes of text scored */
+#define LANG_DETECT_MAX	WORDS_BYTES	/* bytes of text scored */
 #define LANG_TAG_MAX	8		/* letters in a primary subtag */
 #define LANG_W_DETECT	3		/* a "detect" function word */
 #define LANG_W_ENTRY	2		/* any other entry of the language */
@@ -327,16 +328,50 @@ lang_lede(const char *text, size_t len)
 }
 
 /*
+ * Adds to g the scores of the words of ws in bytes [from, to) of text,
+ * from word *k on (left at the first word not ended by to).  A word of
+ * letters whole in the range is scored by its hash from words_split;
+ * others, and parts, are scanned as lang_detect would scan them: each
+ * starts and ends at a byte that is no letter, so no run of letters is cut.
+ */
+static void
+lang_scan_words(const struct lexicon *lex, const char *text,
+    const struct words *ws, size_t *k, size_t from, size_t to,
+    struct lang_guess *g, int nl)
+{
+	const struct words_word	*w;
+	size_t			 a, b;
+
+	for (; *k < ws->n && ws->w[*k].off < to; (*k)++) {
+		w = &ws->w[*k];
+		a = w->off > from ? w->off : from;
+		b = w->off + w->len < to ? w->off + w->len : to;
+		if (a >= b)
+			continue;
+		if (a == w->off && b == w->off + w->len &&
+		    (w->cls & ~(WORDS_LOWER | WORDS_UPPER)) == 0)
+			lang_word(lex, text + a, b - a,
+			    lexicon_hash_end(w->hash),
+			    (w->cls & WORDS_LOWER) == 0, g, nl);
+		else
+			lang_scan(lex, text + a, b - a, g, nl);
+		if (b == to && b < w->off + w->len)
+			break;		/* the rest of it is after to */
+	}
+}
+
+/*
  * The declared language d stands, or the text is plainly another.  The
- * lede (the title and the first sentences) decides when it holds enough
- * evidence and is not plainly another language: a long item is not scored
- * word by word to confirm its feed's tag.  Otherwise the whole text is.
+ * lede (the title and the first sentences) decides when it is plainly in
+ * d: a long item is not scored word by word to confirm its feed's tag.
+ * Otherwise the whole text is.
  */
 static int
-lang_check(const struct lexicon *lex, int d, const char *text, size_t len)
+lang_check(const struct lexicon *lex, int d, const char *text, size_t len,
+    const struct words *ws)
 {
 	struct lang_guess	 g;
-	size_t			 n;
+	size_t			 n, k = 0;
 	int			 l, nl = lang_nlangs(lex);
 
 	memset(&g, 0, sizeof(g));
@@ -345,7 +380,7 @@ lang_check(const struct lexicon *lex, int d, const char *text, size_t len)
 	if (len > LANG_DETECT_MAX)
 		len = LANG_DETECT_MAX;
 	n = lang_lede(text, len);
-	lang_scan(lex, text, n, &g, nl);
+	lang_scan_words(lex, text, ws, &k, 0, n, &g, nl);
 	if (n < len) {
 		/* The lede is plainly in d: every other language scores
 		 * less than half, and d has evidence enough. */
@@ -356,28 +391,46 @@ lang_check(const struct lexicon *lex, int d, const char *text, size_t len)
 		if (l == nl && g.score[d] >= LANG_LEDE_MIN)
 			return d;
 		/* The lede ends before a non-letter: no word is cut. */
-		lang_scan(lex, text + n, len - n, &g, nl);
+		lang_scan_words(lex, text, ws, &k, n, len, &g, nl);
 	}
 	lang_best(&g, nl);
 	return lang_plain(&g, d) ? g.best : d;
 }
 
 const char *
-lang_choose(const struct lexicon *lex, const char *tag, const char *text,
-    size_t len, bool *unknown)
+lang_choose_words(const struct lexicon *lex, const char *tag,
+    const char *text, size_t len, const struct words *ws, bool *unknown)
 {
 	struct lang_guess	 g;
 	const char		*t;
-	int			 d;
+	size_t			 k = 0;
+	int			 nl;
 
 	t = lang_tag(lex, tag);
 	*unknown = strcmp(t, LANG_NONE) == 0;
 	if (lex == NULL || lexicon_nlangs(lex) == 0)
 		return NULL;
-	if (lang_is_known(t)) {
-		d = lexicon_lang_index(lex, t);
-		return lexicon_lang_name(lex, lang_check(lex, d, text, len));
-	}
-	lang_detect(lex, text, len, &g);
+	if (lang_is_known(t))
+		return lexicon_lang_name(lex, lang_check(lex,
+		    lexicon_lang_index(lex, t), text, len, ws));
+	memset(&g, 0, sizeof(g));
+	nl = lang_nlangs(lex);
+	if (text != NULL)
+		lang_scan_words(lex, text, ws, &k, 0, len < LANG_DETECT_MAX ?
+		    len : LANG_DETECT_MAX, &g, nl);
+	lang_best(&g, nl);
 	return lexicon_lang_name(lex, g.best != -1 ? g.best : 0);
+}
+
+const char *
+lang_choose(const struct lexicon *lex, const char *tag, const char *text,
+    size_t len, bool *unknown)
+{
+	struct words	 ws;
+	const char	*t;
+
+	words_split(&ws, text, text != NULL ? len : 0);
+	t = lang_choose_words(lex, tag, text, len, &ws, unknown);
+	words_free(&ws);
+	return t;
 }

@@ -49,11 +49,13 @@ story_text_init(struct story_text *st, const struct gazetteer *g,
 	st->len = len;
 	p = len >= 2 ? memmem(text, len, "\n\n", 2) : NULL;
 	st->title_len = p != NULL ? (size_t)(p - text) : len;
+	words_split(&st->words, text, len);
 	if (g == NULL)
 		return;
 	/* Only the n found are written and read: no need to zero. */
 	st->m = xreallocarray(NULL, STORY_MATCH_MAX, sizeof(*st->m));
-	n = gazetteer_scan(g, text, len, st->m, STORY_MATCH_MAX);
+	n = gazetteer_scan_words(g, text, len, &st->words, st->m,
+	    STORY_MATCH_MAX);
 	st->n = n < STORY_MATCH_MAX ? n : STORY_MATCH_MAX;
 }
 
@@ -63,6 +65,7 @@ story_text_free(struct story_text *st)
 	free(st->m);
 	st->m = NULL;
 	st->n = 0;
+	words_free(&st->words);
 }
 
 /*

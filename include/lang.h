@@ -53,5 +53,10 @@ const char	*lang_detect_name(const struct lexicon *, const char *text,
  */
 const char	*lang_choose(const struct lexicon *, const char *tag,
 		    const char *text, size_t len, bool *unknown);
+/* The same for a text already split by words_split (story_text's). */
+struct words;
+const char	*lang_choose_words(const struct lexicon *, const char *tag,
+		    const char *text, size_t len, const struct words *,
+		    bool *unknown);
 
 #endif

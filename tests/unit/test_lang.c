@@ -95,6 +95,7 @@ test_headlines(void **state)
 	char			 err[256], *data, *line, *next, *tab;
 	size_t			 len, n = 0, nid = 0, bad = 0;
 	const char		*got;
+	bool			 unknown;
 
 	(void)state;
 	assert_int_equal(util_read_file("tests/data/lang/headlines.tsv",
@@ -108,6 +109,10 @@ test_headlines(void **state)
 		lang_detect(test_lex, tab, strlen(tab), &g);
 		got = g.best != -1 ? lexicon_lang_name(test_lex, g.best) :
 		    "(tie)";
+		/* The daemon scores the words words_split found: the same. */
+		if (g.best != -1)
+			assert_string_equal(lang_choose(test_lex, NULL, tab,
+			    strlen(tab), &unknown), got);
 		if (strcmp(got, line) != 0) {
 			fprintf(stderr, "want %s, got %s (en %u, id %u): %s\n",
 			    line, got, g.score[lexicon_lang_index(test_lex,
@@ -224,6 +229,40 @@ test_choose_lede(void **state)
 	free(t);
 }
 
+/*
+ * Scoring the words of words_split is scoring the text: words of digits
+ * and letters, UTF-8 words, a word cut by the 64 KiB limit.
+ */
+static void
+test_words_same(void **state)
+{
+	static const char *const bits[] = { "the ", "dan ", "yang ",
+	    "killed ", "tewas ", "café ", "naïve ", "COVID19 ", "abc1def ",
+	    "don't ", "AS ", "Rp415 ", "mengatakan ", "running ", "é1x ",
+	    "x2é, ", "12. ", "\"Demak\" " };
+	struct util_buf		 t = { 0 };
+	struct lang_guess	 g;
+	bool			 unknown;
+	size_t			 i, j;
+	unsigned		 r = 1;
+
+	(void)state;
+	for (i = 0; i < 40; i++) {
+		util_buf_reset(&t);
+		/* Lengths about 1 KB, and across 64 KiB for some. */
+		for (j = 0; j < (i % 8 == 0 ? 9000 : 40 + i * 3); j++) {
+			r = r * 1103515245 + 12345;
+			util_buf_append(&t, bits[(r >> 16) % 18],
+			    strlen(bits[(r >> 16) % 18]));
+		}
+		lang_detect(test_lex, t.data, t.len, &g);
+		assert_string_equal(lang_choose(test_lex, "auto", t.data, t.len,
+		    &unknown), lexicon_lang_name(test_lex, g.best != -1 ?
+		    g.best : 0));
+	}
+	util_buf_free(&t);
+}
+
 /* No evidence is a tie, and the fallback is the first language. */
 static void
 test_no_evidence(void **state)
@@ -303,6 +342,7 @@ main(void)
 		cmocka_unit_test(test_headlines),
 		cmocka_unit_test(test_choose),
 		cmocka_unit_test(test_choose_lede),
+		cmocka_unit_test(test_words_same),
 		cmocka_unit_test(test_no_evidence),
 		cmocka_unit_test(test_third_language),
 	};

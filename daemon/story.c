@@ -506,13 +506,21 @@ story_names(const struct story_text *st, char (*names)[STORY_NAME_LEN],
 {
 	const char	*t = st->text;
 	size_t		 i = 0, w, run = 0, start = 0, nwords = 0, n = 0;
-	size_t		 known = 0;
+	size_t		 known = 0, wk = 0;
 	bool		 initial = true, lead = true;
 
 	while (i <= st->len && n < max) {
-		for (w = i; w < st->len && story_is_alpha((unsigned char)t[w]);
-		    w++)
-			;
+		/* A word of letters words_split found is a run of its own;
+		 * other runs are scanned. */
+		while (wk < st->words.n && st->words.w[wk].off < i)
+			wk++;
+		if (wk < st->words.n && st->words.w[wk].off == i &&
+		    (st->words.w[wk].cls & ~(WORDS_LOWER | WORDS_UPPER)) == 0)
+			w = i + st->words.w[wk].len;
+		else
+			for (w = i; w < st->len &&
+			    story_is_alpha((unsigned char)t[w]); w++)
+				;
 		if (w > i && story_is_name_word(t + i, w - i) &&
 		    !story_is_known(st, i, &known) && nwords < 3) {
 			if (nwords++ == 0) {

@@ -9,7 +9,9 @@
 #include "util.h"
 #include "words.h"
 
-/* Byte classes and the ASCII-lower-cased byte, one look-up each. */
+_Static_assert(WORDS_UPPER << 4 == 'a' - 'A', "WORDS_UPPER folds case");
+
+/* Byte classes, one look-up a byte. */
 static const uint8_t words_class[256] = {
 	['0' ... '9'] = WORDS_DIGIT, ['A' ... 'Z'] = WORDS_UPPER,
 	['a' ... 'z'] = WORDS_LOWER, [0x80 ... 0xff] = WORDS_HIGH,
@@ -40,9 +42,9 @@ words_split(struct words *ws, const char *text, size_t len)
 		cls = 0;
 		while (i < len && (c = words_class[s[i]]) != 0) {
 			cls |= c;
-			h = util_fnv1a_step(h, c == WORDS_UPPER ?
-			    s[i] + ('a' - 'A') : s[i]);
-			i++;
+			/* 0x20 for 'A'-'Z' only: the fold. */
+			h = util_fnv1a_step(h, s[i++] |
+			    ((c & WORDS_UPPER) << 4));
 		}
 		ws->w[ws->n].off = start;
 		ws->w[ws->n].len = i - start;

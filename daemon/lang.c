@@ -132,6 +132,36 @@ lang_credit(unsigned char *word, int l, unsigned char w)
 		word[l] = w;
 }
 
+/* One scoring of a text: where the scores go, and the affix tables. */
+struct lang_ctx {
+	const struct lexicon	*lex;
+	struct lang_guess	*g;
+	int			 nl;		/* languages scored */
+	const uint8_t		*affix[2];	/* lexicon_affixes: pre, suf */
+};
+
+static void
+lang_ctx_init(struct lang_ctx *c, const struct lexicon *lex,
+    struct lang_guess *g)
+{
+	c->lex = lex;
+	c->g = g;
+	c->nl = lexicon_nlangs(lex) < LANG_MAX ? lexicon_nlangs(lex) :
+	    LANG_MAX;
+	c->affix[0] = lexicon_affixes(lex, LEXICON_DETECT_PRE);
+	c->affix[1] = lexicon_affixes(lex, LEXICON_DETECT_SUF);
+}
+
+/* The lengths of c's affixes of table t with outer letters a, b. */
+static unsigned
+lang_affix_lens(const struct lang_ctx *c, int t, unsigned char a,
+    unsigned char b)
+{
+	int	 pair = lexicon_pair(a, b);
+
+	return pair == -1 ? 0 : (unsigned)c->affix[t][pair] << 1;
+}
+
 /* lexicon_hash of n letters, inline: | 0x20 folds a letter's case. */
 static uint64_t
 lang_hash(const char *w, size_t n)
@@ -149,9 +179,10 @@ lang_hash(const char *w, size_t n)
  * whether there was one.
  */
 static bool
-lang_affixes(const struct lexicon *lex, const char *w, size_t n,
+lang_affixes(const struct lang_ctx *c, const char *w, size_t n,
     unsigned char *word)
 {
+	const struct lexicon		*lex = c->lex;
 	const struct lexicon_entry	*e;
 	size_t				 k;
 	unsigned			 lens;
@@ -162,8 +193,8 @@ lang_affixes(const struct lexicon *lex, const char *w, size_t n,
 	for (pass = 0; pass < 2; pass++) {
 		kind = pass == 0 ? LEXICON_DETECT_PRE : LEXICON_DETECT_SUF;
 		/* Most words have no affix's outer letters: no look-up. */
-		lens = pass == 0 ? lexicon_affix_lens(lex, kind, w[0], w[1]) :
-		    lexicon_affix_lens(lex, kind, w[n - 2], w[n - 1]);
+		lens = pass == 0 ? lang_affix_lens(c, 0, w[0], w[1]) :
+		    lang_affix_lens(c, 1, w[n - 2], w[n - 1]);
 		for (k = LANG_AFFIX_MIN; lens != 0 && k <= LANG_AFFIX_MAX &&
 		    k + LANG_STEM_MIN <= n; k++) {
 			if ((lens & 1U << k) == 0)
@@ -187,11 +218,12 @@ lang_affixes(const struct lexicon *lex, const char *w, size_t n,
 #define LANG_NOT_WORD	(LEXICON_BIT(LEXICON_ENTITY) | \
 	LEXICON_BIT(LEXICON_DETECT_PRE) | LEXICON_BIT(LEXICON_DETECT_SUF))
 
-/* Scores one word w[0..n), whose lexicon_hash is h, into g's nl scores. */
+/* Scores one word w[0..n), whose lexicon_hash is h, into c. */
 static void
-lang_word(const struct lexicon *lex, const char *w, size_t n, uint64_t h,
-    bool caps, struct lang_guess *g, int nl)
+lang_word(const struct lang_ctx *c, const char *w, size_t n, uint64_t h,
+    bool caps)
 {
+	const struct lexicon		*lex = c->lex;
 	const struct lexicon_entry	*e;
 	unsigned char			 word[LANG_MAX] = { 0 };
 	bool				 known = false;
@@ -210,16 +242,15 @@ lang_word(const struct lexicon *lex, const char *w, size_t n, uint64_t h,
 		known = true;
 	}
 	if (!known && (n < LANG_AFFIX_MIN + LANG_STEM_MIN ||
-	    !lang_affixes(lex, w, n, word)))
+	    !lang_affixes(c, w, n, word)))
 		return;		/* most words: nothing to add */
-	for (l = 0; l < nl; l++)
-		g->score[l] += word[l];
+	for (l = 0; l < c->nl; l++)
+		c->g->score[l] += word[l];
 }
 
-/* Adds the scores of the words of text[0..len) to g. */
+/* Adds the scores of the words of text[0..len) to c. */
 static void
-lang_scan(const struct lexicon *lex, const char *text, size_t len,
-    struct lang_guess *g, int nl)
+lang_scan(const struct lang_ctx *c, const char *text, size_t len)
 {
 	const unsigned char	*s = (const unsigned char *)text;
 	size_t			 i = 0, j;
@@ -242,8 +273,8 @@ lang_scan(const struct lexicon *lex, const char *text, size_t len,
 		}
 		/* Part of a longer non-ASCII word ("café"): skipped. */
 		if ((i == 0 || s[i - 1] < 0x80) && (j == len || s[j] < 0x80))
-			lang_word(lex, text + i, j - i, lexicon_hash_end(h),
-			    caps, g, nl);
+			lang_word(c, text + i, j - i, lexicon_hash_end(h),
+			    caps);
 		i = j;
 	}
 }
@@ -266,26 +297,21 @@ lang_best(struct lang_guess *g, int nl)
 			g->best = -1;
 }
 
-static int
-lang_nlangs(const struct lexicon *lex)
-{
-	int	 n = lexicon_nlangs(lex);
-
-	return n < LANG_MAX ? n : LANG_MAX;
-}
-
 void
 lang_detect(const struct lexicon *lex, const char *text, size_t len,
     struct lang_guess *g)
 {
+	struct lang_ctx	 c;
+
 	memset(g, 0, sizeof(*g));
 	g->best = -1;
 	if (lex == NULL || text == NULL)
 		return;
 	if (len > LANG_DETECT_MAX)
 		len = LANG_DETECT_MAX;
-	lang_scan(lex, text, len, g, lang_nlangs(lex));
-	lang_best(g, lang_nlangs(lex));
+	lang_ctx_init(&c, lex, g);
+	lang_scan(&c, text, len);
+	lang_best(g, c.nl);
 }
 
 const char *
@@ -335,9 +361,8 @@ lang_lede(const char *text, size_t len)
  * starts and ends at a byte that is no letter, so no run of letters is cut.
  */
 static void
-lang_scan_words(const struct lexicon *lex, const char *text,
-    const struct words *ws, size_t *k, size_t from, size_t to,
-    struct lang_guess *g, int nl)
+lang_scan_words(const struct lang_ctx *c, const char *text,
+    const struct words *ws, size_t *k, size_t from, size_t to)
 {
 	const struct words_word	*w;
 	size_t			 a, b;
@@ -350,11 +375,11 @@ lang_scan_words(const struct lexicon *lex, const char *text,
 			continue;
 		if (a == w->off && b == w->off + w->len &&
 		    (w->cls & ~(WORDS_LOWER | WORDS_UPPER)) == 0)
-			lang_word(lex, text + a, b - a,
+			lang_word(c, text + a, b - a,
 			    lexicon_hash_end(w->hash),
-			    (w->cls & WORDS_LOWER) == 0, g, nl);
+			    (w->cls & WORDS_LOWER) == 0);
 		else
-			lang_scan(lex, text + a, b - a, g, nl);
+			lang_scan(c, text + a, b - a);
 		if (b == to && b < w->off + w->len)
 			break;		/* the rest of it is after to */
 	}
@@ -371,29 +396,31 @@ lang_check(const struct lexicon *lex, int d, const char *text, size_t len,
     const struct words *ws)
 {
 	struct lang_guess	 g;
+	struct lang_ctx		 c;
 	size_t			 n, k = 0;
-	int			 l, nl = lang_nlangs(lex);
+	int			 l;
 
 	memset(&g, 0, sizeof(g));
 	if (text == NULL)
 		return d;
+	lang_ctx_init(&c, lex, &g);
 	if (len > LANG_DETECT_MAX)
 		len = LANG_DETECT_MAX;
 	n = lang_lede(text, len);
-	lang_scan_words(lex, text, ws, &k, 0, n, &g, nl);
+	lang_scan_words(&c, text, ws, &k, 0, n);
 	if (n < len) {
 		/* The lede is plainly in d: every other language scores
 		 * less than half, and d has evidence enough. */
-		for (l = 0; l < nl; l++)
+		for (l = 0; l < c.nl; l++)
 			if (l != d && LANG_PLAIN_RATIO * g.score[l] +
 			    LANG_PLAIN_MIN > g.score[d])
 				break;
-		if (l == nl && g.score[d] >= LANG_LEDE_MIN)
+		if (l == c.nl && g.score[d] >= LANG_LEDE_MIN)
 			return d;
 		/* The lede ends before a non-letter: no word is cut. */
-		lang_scan_words(lex, text, ws, &k, n, len, &g, nl);
+		lang_scan_words(&c, text, ws, &k, n, len);
 	}
-	lang_best(&g, nl);
+	lang_best(&g, c.nl);
 	return lang_plain(&g, d) ? g.best : d;
 }
 
@@ -402,9 +429,9 @@ lang_choose_words(const struct lexicon *lex, const char *tag,
     const char *text, size_t len, const struct words *ws, bool *unknown)
 {
 	struct lang_guess	 g;
+	struct lang_ctx		 c;
 	const char		*t;
 	size_t			 k = 0;
-	int			 nl;
 
 	t = lang_tag(lex, tag);
 	*unknown = strcmp(t, LANG_NONE) == 0;
@@ -414,11 +441,11 @@ lang_choose_words(const struct lexicon *lex, const char *tag,
 		return lexicon_lang_name(lex, lang_check(lex,
 		    lexicon_lang_index(lex, t), text, len, ws));
 	memset(&g, 0, sizeof(g));
-	nl = lang_nlangs(lex);
+	lang_ctx_init(&c, lex, &g);
 	if (text != NULL)
-		lang_scan_words(lex, text, ws, &k, 0, len < LANG_DETECT_MAX ?
-		    len : LANG_DETECT_MAX, &g, nl);
-	lang_best(&g, nl);
+		lang_scan_words(&c, text, ws, &k, 0, len < LANG_DETECT_MAX ?
+		    len : LANG_DETECT_MAX);
+	lang_best(&g, c.nl);
 	return lexicon_lang_name(lex, g.best != -1 ? g.best : 0);
 }
 

@@ -30,7 +30,6 @@
 #define LEXICON_PREFIXES_MAX	8
 #define LEXICON_EVMAP_MAX	16
 #define LEXICON_ALIASES_MAX	8
-#define LEXICON_PAIRS		(26 * 26)	/* pairs of ASCII letters */
 #define LEXICON_AFFIX_LEN	8	/* longest affix lexicon_affix_lens knows */
 
 struct lexicon_lang {
@@ -417,15 +416,6 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 	return 0;
 }
 
-/* Index of the pair of letters a, b in any case, or -1. */
-static int
-lexicon_pair(unsigned char a, unsigned char b)
-{
-	a = (unsigned char)((a | 0x20) - 'a');
-	b = (unsigned char)((b | 0x20) - 'a');
-	return a < 26 && b < 26 ? a * 26 + b : -1;
-}
-
 /* Records the length of detection affix p (one word) by its outer pair. */
 static void
 lexicon_affix_note(struct lexicon *lex, enum lexicon_kind kind,
@@ -447,6 +437,12 @@ lexicon_affix_note(struct lexicon *lex, enum lexicon_kind kind,
 		lex->affix[kind == LEXICON_DETECT_SUF][pair] |= 1U << (n - 1);
 }
 
+const uint8_t *
+lexicon_affixes(const struct lexicon *lex, enum lexicon_kind kind)
+{
+	return lex->affix[kind == LEXICON_DETECT_SUF];
+}
+
 unsigned
 lexicon_affix_lens(const struct lexicon *lex, enum lexicon_kind kind,
     unsigned char a, unsigned char b)
@@ -456,7 +452,7 @@ lexicon_affix_lens(const struct lexicon *lex, enum lexicon_kind kind,
 	if (pair == -1 || (kind != LEXICON_DETECT_PRE &&
 	    kind != LEXICON_DETECT_SUF))
 		return 0;
-	return (unsigned)lex->affix[kind == LEXICON_DETECT_SUF][pair] << 1;
+	return (unsigned)lexicon_affixes(lex, kind)[pair] << 1;
 }
 
 static int

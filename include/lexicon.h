@@ -152,6 +152,21 @@ bool		 lexicon_verb_prefix(const struct lexicon *, int, const char *,
  */
 unsigned	 lexicon_affix_lens(const struct lexicon *, enum lexicon_kind,
 		    unsigned char a, unsigned char b);
+/*
+ * The same as a table, for a caller that looks up many words: entry
+ * lexicon_pair(a, b) has bit k - 1 for an affix of k letters.  kind is
+ * LEXICON_DETECT_PRE or LEXICON_DETECT_SUF.
+ */
+#define LEXICON_PAIRS	(26 * 26)	/* pairs of ASCII letters */
+const uint8_t	*lexicon_affixes(const struct lexicon *, enum lexicon_kind);
+/* Index of the ASCII letters a, b in any case into that table, or -1. */
+static inline int
+lexicon_pair(unsigned char a, unsigned char b)
+{
+	a = (unsigned char)((a | 0x20) - 'a');
+	b = (unsigned char)((b | 0x20) - 'a');
+	return a < 26 && b < 26 ? a * 26 + b : -1;
+}
 /* Number of entries loaded (for tests and the bench). */
 size_t		 lexicon_size(const struct lexicon *);
 

@@ -9,7 +9,7 @@
 #include "util.h"
 #include "words.h"
 
-_Static_assert(WORDS_UPPER << 4 == 'a' - 'A', "WORDS_UPPER folds case");
+_Static_assert(WORDS_UPPER == 'a' - 'A', "WORDS_UPPER folds case");
 
 /* Byte classes, one look-up a byte. */
 static const uint8_t words_class[256] = {
@@ -43,8 +43,7 @@ words_split(struct words *ws, const char *text, size_t len)
 		while (i < len && (c = words_class[s[i]]) != 0) {
 			cls |= c;
 			/* 0x20 for 'A'-'Z' only: the fold. */
-			h = util_fnv1a_step(h, s[i++] |
-			    ((c & WORDS_UPPER) << 4));
+			h = util_fnv1a_step(h, s[i++] | (c & WORDS_UPPER));
 		}
 		ws->w[ws->n].off = start;
 		ws->w[ws->n].len = i - start;

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define WORDS_LOWER	0x01	/* 'a'-'z' */
-#define WORDS_UPPER	0x02	/* 'A'-'Z' */
+#define WORDS_UPPER	0x20	/* 'A'-'Z': the bit that folds them */
 #define WORDS_DIGIT	0x04	/* '0'-'9' */
 #define WORDS_HIGH	0x08	/* >= 0x80 */
 

@@ -1,14 +1,16 @@
 /*
  * gazetteer: loads place names, event kinds and agencies from the "*.txt"
- * files of one directory into a sorted array of normalised phrases, and
- * finds them in text by binary search, longest phrase first.  It owns the
- * nodes (one per id) and the phrases.  Like the lexicon it never logs or
- * exits on bad data: every problem comes back as "FILE:LINE: message".
+ * files of one directory into normalised phrases, and finds them in text
+ * longest phrase first, through a hash table of every word prefix of every
+ * name.  It owns the nodes (one per id) and the phrases.  Like the lexicon
+ * it never logs or exits on bad data: every problem comes back as
+ * "FILE:LINE: message".
  *
- * Normalisation, the same for data and text: words are runs of ASCII
- * letters and digits and of bytes >= 0x80 (UTF-8 letters), ASCII folded to
- * lower case, joined by one space; everything else separates words.  So
- * "Kab. Demak", "Kab Demak" and "KAB DEMAK" are one phrase.
+ * Normalisation, the same for data and text: words are those of
+ * words_split (runs of ASCII letters and digits and of bytes >= 0x80),
+ * ASCII folded to lower case, joined by one space.  So "Kab. Demak",
+ * "Kab Demak" and "KAB DEMAK" are one phrase, and a word's hash from
+ * words_split is its one-word phrase's.
  */
 #include <ctype.h>
 #include <errno.h>

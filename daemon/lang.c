@@ -8,7 +8,11 @@
  * only on words no language knows).  A one-line headline has few function
  * words but its counted nouns, event verbs and number words are all in
  * the lexicon ("Gempa Cianjur: 162 orang tewas"), so it is detected too.
- * Nothing is allocated; the lexicon is only read.
+ * The daemon scores the words story_text_init already split (words.h),
+ * by the hashes found then; a word with digits or UTF-8 bytes in it is
+ * scanned for its runs of letters as lang_detect scans a text, so both
+ * give the same scores.  Only lang_choose allocates (that split); the
+ * lexicon is only read.
  */
 #include <stdbool.h>
 #include <string.h>

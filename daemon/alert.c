@@ -21,40 +21,6 @@
 /* Bytes of U+FFFD, substituted for each byte that is not valid UTF-8. */
 #define ALERT_REPLACEMENT	"\xef\xbf\xbd"
 
-/* Length of the valid UTF-8 sequence at p (n bytes left), or 0. */
-static size_t
-alert_utf8_seq(const unsigned char *p, size_t n)
-{
-	size_t		 len, i;
-	uint32_t	 cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 /*
  * A JSON string for len bytes of s.  jansson refuses invalid UTF-8, and a
  * feed may well carry some, so bad bytes become U+FFFD instead of losing
@@ -64,19 +30,19 @@ static json_t *
 alert_string(const char *s, size_t len)
 {
 	struct util_buf		 b = { 0 };
-	const unsigned char	*p = (const unsigned char *)s;
 	json_t			*j;
+	uint32_t		 cp;
 	size_t			 i, n;
 
 	if ((j = json_stringn(s, len)) != NULL)
 		return j;
 	for (i = 0; i < len; i += n) {
-		if ((n = alert_utf8_seq(p + i, len - i)) == 0) {
+		if ((n = util_utf8_decode(s + i, len - i, &cp)) == 0) {
 			util_buf_append(&b, ALERT_REPLACEMENT,
 			    sizeof(ALERT_REPLACEMENT) - 1);
 			n = 1;
 		} else
-			util_buf_append(&b, p + i, n);
+			util_buf_append(&b, s + i, n);
 	}
 	j = json_stringn(b.data != NULL ? b.data : "", b.len);
 	util_buf_free(&b);
@@ -176,8 +142,9 @@ alert_claim_json(const struct claim *c, const char *text, size_t textlen)
 	return alert_dump(j);
 }
 
+/* A figure object's members before "text" and "lang". */
 static json_t *
-alert_figure(const struct claim *c, const struct alert_source *src)
+alert_figure_head(const struct claim *c, const struct alert_source *src)
 {
 	json_t	*j;
 
@@ -191,12 +158,30 @@ alert_figure(const struct claim *c, const struct alert_source *src)
 	json_object_set_new(j, "published", alert_time(src->published));
 	json_object_set_new(j, "url", alert_cstring(src->url));
 	json_object_set_new(j, "title", alert_cstring(src->title));
+	return j;
+}
+
+/* The figure's "lang", or NULL when it has none. */
+static json_t *
+alert_figure_lang(const struct claim *c, const struct alert_source *src)
+{
+	if (src->lang != NULL)
+		return alert_cstring(src->lang);
+	if (c->lang[0] != '\0')
+		return alert_name(c->lang);
+	return NULL;
+}
+
+static json_t *
+alert_figure(const struct claim *c, const struct alert_source *src)
+{
+	json_t	*j, *lang;
+
+	j = alert_figure_head(c, src);
 	if (src->text != NULL)
 		json_object_set_new(j, "text", alert_cstring(src->text));
-	if (src->lang != NULL)
-		json_object_set_new(j, "lang", alert_cstring(src->lang));
-	else if (c->lang[0] != '\0')
-		json_object_set_new(j, "lang", alert_name(c->lang));
+	if ((lang = alert_figure_lang(c, src)) != NULL)
+		json_object_set_new(j, "lang", lang);
 	return j;
 }
 
@@ -277,18 +262,94 @@ alert_new_json(const struct claim *c, const struct alert_source *src,
 	return s;
 }
 
-char *
-alert_new_pair(const struct claim *c, const struct alert_source *src,
-    const struct alert_feed *feed, int64_t detected_at, char **figure)
+/* ',"name":' and j as compact JSON into b; takes j. */
+static void
+alert_member(struct util_buf *b, const char *name, json_t *j)
 {
-	json_t	*cur;
+	char	*v;
+
+	if ((v = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL)
+		v = xstrdup("null");
+	json_decref(j);
+	util_buf_printf(b, ",\"%s\":%s", name, v);
+	free(v);
+}
+
+/* j's members without the braces, "" for an empty object; takes j. */
+static char *
+alert_members(json_t *j)
+{
+	char	*s = alert_dump(j);
+	size_t	 len = strlen(s);
+
+	if (len >= 2) {
+		memmove(s, s + 1, len - 2);
+		s[len - 2] = '\0';
+	}
+	return s;
+}
+
+void
+alert_parts_make(const struct claim *c, const struct alert_source *src,
+    struct alert_parts *p)
+{
+	struct util_buf	 fig = { 0 }, text = { 0 }, lang = { 0 };
+	json_t		*j, *story;
+	char		*head;
+	const char	*label;
+
+	/* One dump of the shared members serves figure and current. */
+	head = alert_dump(alert_figure_head(c, src));
+	util_buf_append(&fig, head, strlen(head) - 1);
+	free(head);
+	if (src->text != NULL)
+		alert_member(&text, "text", alert_cstring(src->text));
+	if ((j = alert_figure_lang(c, src)) != NULL)
+		alert_member(&lang, "lang", j);
+	util_buf_append(&lang, "}", 1);
+	xasprintf(&p->current, "%.*s%.*s%s", (int)fig.len, fig.data,
+	    (int)text.len, text.data != NULL ? text.data : "", lang.data);
+	util_buf_append(&fig, lang.data, lang.len);
+	p->figure = fig.data;
+	util_buf_free(&text);
+	util_buf_free(&lang);
+
+	story = alert_story(c);
+	label = json_string_value(json_object_get(story, "label"));
+	p->label = xstrdup(label != NULL ? label : "");
+	j = json_object();
+	json_object_set_new(j, "key", alert_name(c->key));
+	json_object_set_new(j, "entity", alert_name(c->entity));
+	json_object_set_new(j, "event", alert_name(c->event));
+	json_object_set_new(j, "unit", alert_name(c->unit));
+	json_object_set_new(j, "story", story);
+	p->names = alert_members(j);
+}
+
+void
+alert_parts_free(struct alert_parts *p)
+{
+	free(p->figure);
+	free(p->current);
+	free(p->names);
+	free(p->label);
+}
+
+char *
+alert_tail(const struct alert_feed *feed, int64_t detected_at)
+{
+	json_t	*j;
 	char	*s;
 
-	/* One figure object serves both: the store keeps no sentence. */
-	cur = alert_figure(c, src);
-	s = alert_new(c, cur, feed, detected_at);
-	json_object_del(cur, "text");
-	*figure = alert_dump(cur);
+	j = json_object();
+	json_object_set_new(j, "feed", alert_cstring(feed != NULL ?
+	    feed->url : NULL));
+	json_object_set_new(j, "feed_title", alert_cstring(feed != NULL ?
+	    feed->title : NULL));
+	json_object_set_new(j, "categories", alert_categories(feed));
+	json_object_set_new(j, "detected_at", alert_time(detected_at));
+	s = alert_dump(j);
+	memmove(s, s + 1, strlen(s));	/* the members and the last brace */
 	return s;
 }
 

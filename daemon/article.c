@@ -198,12 +198,13 @@ static void
 article_text_add(struct article *a, const char *s, bool link)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i, k, before;
+	size_t			 n = strlen(s), i = 0, k, before;
+	uint32_t		 cp;
 
-	while (*p != '\0') {
-		if (isspace(*p) || (p[0] == 0xc2 && p[1] == 0xa0)) {
+	while (i < n) {
+		if (isspace(p[i]) || (p[i] == 0xc2 && p[i + 1] == 0xa0)) {
 			a->cur_space = a->cur.len > 0;
-			p += isspace(*p) ? 1 : 2;
+			i += isspace(p[i]) ? 1 : 2;
 			continue;
 		}
 		if (a->cur.len > ARTICLE_MAX_OUTPUT)
@@ -212,30 +213,16 @@ article_text_add(struct article *a, const char *s, bool link)
 			util_buf_append(&a->cur, " ", 1);
 			a->cur_space = false;
 		}
-		k = 1;
-		if (*p >= 0x80) {
-			if (*p >= 0xc2 && *p <= 0xdf)
-				k = 2;
-			else if (*p >= 0xe0 && *p <= 0xef)
-				k = 3;
-			else if (*p >= 0xf0 && *p <= 0xf4)
-				k = 4;
-			else
-				k = 0;
-			for (i = 1; k > 0 && i < k; i++)
-				if ((p[i] & 0xc0) != 0x80)
-					k = 0;
-			if (k == 0) {
-				util_buf_append(&a->cur, "\xef\xbf\xbd", 3);
-				p++;
-				continue;
-			}
+		if ((k = util_utf8_decode(s + i, n - i, &cp)) == 0) {
+			util_buf_append(&a->cur, "\xef\xbf\xbd", 3);
+			i++;
+			continue;
 		}
 		before = a->cur.len;
-		util_buf_append(&a->cur, p, k);
+		util_buf_append(&a->cur, s + i, k);
 		if (link)
 			a->cur_links += a->cur.len - before;
-		p += k;
+		i += k;
 	}
 }
 

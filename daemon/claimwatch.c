@@ -260,6 +260,48 @@ claimwatch_gazetteer(const char *opt, const char *lexdir, char *err,
 	return g;
 }
 
+/*
+ * The lexicon and gazetteer for extract, from the options or conf (NULL:
+ * the defaults), and --lang checked against them.  Frees gazopt and
+ * conf.  Returns 0 with *lex and *gaz set (the caller frees them), else
+ * the exit status, with the error printed.
+ */
+static int
+claimwatch_extract_data(const char *lexopt, char *gazopt,
+    struct config *conf, const char *lang, struct lexicon **lex,
+    struct gazetteer **gaz)
+{
+	char	 err[CONFIG_ERR_LEN], *lexdir = NULL;
+	int	 i;
+
+	*gaz = NULL;
+	if (gazopt == NULL && conf != NULL && conf->gazetteer_dir_set)
+		gazopt = xstrdup(conf->gazetteer_dir);
+	if ((*lex = claimwatch_lexicon(lexopt, conf, &lexdir, err,
+	    sizeof(err))) != NULL)
+		*gaz = claimwatch_gazetteer(gazopt, lexdir, err, sizeof(err));
+	free(lexdir);
+	free(gazopt);
+	config_free(conf);
+	if (*lex == NULL || *gaz == NULL) {
+		fprintf(stderr, "%s\n", err);
+		lexicon_free(*lex);
+		return 1;
+	}
+	if (!lang_is_known(lang_tag(*lex, lang)) &&
+	    strcmp(lang_tag(*lex, lang), LANG_AUTO) != 0) {
+		fprintf(stderr, "claimwatch extract: --lang %s: no lexicon for "
+		    "this language (have:", lang);
+		for (i = 0; i < lexicon_nlangs(*lex); i++)
+			fprintf(stderr, " %s", lexicon_lang_name(*lex, i));
+		fprintf(stderr, "; or auto)\n");
+		lexicon_free(*lex);
+		gazetteer_free(*gaz);
+		return 2;
+	}
+	return 0;
+}
+
 static int
 claimwatch_cmd_extract(int argc, char **argv)
 {
@@ -274,12 +316,11 @@ claimwatch_cmd_extract(int argc, char **argv)
 	};
 	struct claimwatch_extract	 x = { 0 };
 	struct lexicon			*lex;
-	struct gazetteer		*gaz = NULL;
+	struct gazetteer		*gaz;
 	struct story_text		 story;
 	struct config			*conf = NULL;
 	const char			*lang = "auto", *lexopt = NULL;
-	char				*gazopt = NULL, *lexdir = NULL;
-	char				 err[CONFIG_ERR_LEN], *text;
+	char				*gazopt = NULL, *text;
 	size_t				 len;
 	int				 ch;
 
@@ -311,30 +352,9 @@ claimwatch_cmd_extract(int argc, char **argv)
 	}
 	if (optind != argc)
 		claimwatch_usage_of("extract", 1);
-	if (gazopt == NULL && conf != NULL && conf->gazetteer_dir_set)
-		gazopt = xstrdup(conf->gazetteer_dir);
-	if ((lex = claimwatch_lexicon(lexopt, conf, &lexdir, err,
-	    sizeof(err))) != NULL)
-		gaz = claimwatch_gazetteer(gazopt, lexdir, err, sizeof(err));
-	free(lexdir);
-	free(gazopt);
-	config_free(conf);
-	if (lex == NULL || gaz == NULL) {
-		fprintf(stderr, "%s\n", err);
-		lexicon_free(lex);
-		return 1;
-	}
-	if (!lang_is_known(lang_tag(lex, lang)) &&
-	    strcmp(lang_tag(lex, lang), LANG_AUTO) != 0) {
-		fprintf(stderr, "claimwatch extract: --lang %s: no lexicon for "
-		    "this language (have:", lang);
-		for (ch = 0; ch < lexicon_nlangs(lex); ch++)
-			fprintf(stderr, " %s", lexicon_lang_name(lex, ch));
-		fprintf(stderr, "; or auto)\n");
-		lexicon_free(lex);
-		gazetteer_free(gaz);
-		return 2;
-	}
+	if ((ch = claimwatch_extract_data(lexopt, gazopt, conf, lang, &lex,
+	    &gaz)) != 0)
+		return ch;
 	if (claimwatch_read_stdin(&text, &len) == -1) {
 		lexicon_free(lex);
 		gazetteer_free(gaz);
@@ -387,7 +407,8 @@ static int
 claimwatch_cmd_check_config(int argc, char **argv)
 {
 	struct check_result	 r;
-	const char		*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
+	const char		*path = CW_SYSCONFDIR
+				    "/claimwatch/claimwatch.conf";
 	int			 ch;
 
 	while ((ch = getopt_long(argc, argv, "c:h", claimwatch_help_opts,
@@ -622,7 +643,8 @@ claimwatch_cmd_notify(int argc, char **argv)
 	struct event		*ev_term, *ev_int;
 	struct notify		*n;
 	struct config		*conf;
-	const char		*path = CW_SYSCONFDIR "/claimwatch/claimwatch.conf";
+	const char		*path = CW_SYSCONFDIR
+				    "/claimwatch/claimwatch.conf";
 	char			 err[CONFIG_ERR_LEN];
 	int			 ch, level = -1;
 	bool			 fg = false;

@@ -236,7 +236,8 @@ claimwatch_look_history_text(const struct look_history *h)
 		free(src);
 		/* The current figure's other sources, one line each. */
 		for (s = 0; f->current && s < f->nsources; s++) {
-			if (f->url != NULL && strcmp(f->sources[s], f->url) == 0)
+			if (f->url != NULL &&
+			    strcmp(f->sources[s], f->url) == 0)
 				continue;
 			look_host(f->sources[s], host, sizeof(host));
 			for (int c = 0; c < 5; c++)

@@ -1083,6 +1083,9 @@ claimwatchd_poll_fetch(struct claimwatchd_poll *p)
 	req.url = f->fetch_url;
 	req.etag = f->etag;
 	req.last_modified = f->last_modified;
+	req.auth = (enum fetch_auth)f->auth;
+	req.auth_user = f->auth_user;
+	req.auth_secret = f->auth_secret;
 	/* An https feed is never redirected down to http. */
 	if (strncasecmp(f->url, "https:", 6) == 0)
 		req.protocols = fetch_follow_protocols(f->url);
@@ -1254,6 +1257,7 @@ claimwatchd_fetch_options(const struct config *c, struct fetch_options *o)
 	o->user_agent = c->user_agent;
 	o->allow_private = c->allow_private;
 	o->protocols = c->protocols;
+	o->proxy = c->proxy;
 }
 
 static void
@@ -1315,12 +1319,14 @@ claimwatchd_apply_feeds(struct ctx *ctx, const struct config *conf)
 			f->articles = cf->fetch_articles;
 			ctx_feed_describe(f, cf->title, cf->categories,
 			    cf->ncategories);
+			ctx_feed_set_auth(f, cf);
 			continue;
 		}
 		f = ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
 		    cf->fetch_articles);
 		ctx_feed_describe(f, cf->title, cf->categories,
 		    cf->ncategories);
+		ctx_feed_set_auth(f, cf);
 		added++;
 		if (ctx->started)
 			claimwatchd_feed_start(ctx, f);
@@ -1713,10 +1719,13 @@ main(int argc, char **argv)
 		cf = &ctx->conf->feeds[i];
 		if (only != NULL && strcmp(cf->url, only) != 0)
 			continue;
-		if (ctx_feed_find(ctx, cf->url) == NULL)
+		if (ctx_feed_find(ctx, cf->url) == NULL) {
 			ctx_feed_describe(ctx_feed_add(ctx, cf->url, cf->lang,
 			    cf->interval, cf->fetch_articles), cf->title,
 			    cf->categories, cf->ncategories);
+			ctx_feed_set_auth(TAILQ_LAST(&ctx->feeds, ctx_feeds),
+			    cf);
+		}
 	}
 	if (only != NULL && ctx->nfeeds == 0) {
 		fprintf(stderr, "claimwatchd: %s is not in the feed list %s\n",

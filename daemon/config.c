@@ -18,7 +18,9 @@
 
 #include "config.h"
 #include "config_int.h"
+#include "fetch.h"
 #include "log.h"
+#include "store.h"
 #include "util.h"
 
 #ifndef CW_DATADIR
@@ -26,12 +28,6 @@
 #endif
 #ifndef CW_VERSION
 #define CW_VERSION	"0"
-#endif
-/* A crawler names a page about itself; set CW_URL once there is one. */
-#ifdef CW_URL
-#define CONFIG_USER_AGENT	"claimwatch/" CW_VERSION " (+" CW_URL ")"
-#else
-#define CONFIG_USER_AGENT	"claimwatch/" CW_VERSION
 #endif
 #define CONFIG_WATCH_MAX	1000
 
@@ -52,6 +48,7 @@ enum config_kind {
 	CONFIG_K_LANG,
 	CONFIG_K_LOG_LEVEL,
 	CONFIG_K_LISTEN,
+	CONFIG_K_PROXY,		/* a URL, or "none": stored as "" */
 	CONFIG_K_WATCH		/* may repeat */
 };
 
@@ -108,6 +105,7 @@ static const struct config_key config_keys[] = {
 	    0, 0 },
 	{ "poll", "protocols", CONFIG_K_PROTOCOLS, CONFIG_OFF(protocols), 0,
 	    0 },
+	{ "poll", "proxy", CONFIG_K_PROXY, CONFIG_OFF(proxy), 0, 0 },
 	{ "extract", "lexicon_dir", CONFIG_K_PATH, CONFIG_OFF(lexicon_dir),
 	    0, 0 },
 	{ "extract", "lang", CONFIG_K_LANG, CONFIG_OFF(lang), 0, 0 },
@@ -175,24 +173,24 @@ struct config_parse {
 static void
 config_defaults(struct config *c)
 {
-	c->redis_url = xstrdup("redis://127.0.0.1:6379/0");
-	c->prefix = xstrdup("cw:");
-	c->channel = xstrdup("claimwatch:alerts");
-	c->stream_maxlen = 10000;
-	c->seen_max = 1000;
+	c->redis_url = xstrdup(STORE_DEFAULT_URL);
+	c->prefix = xstrdup(STORE_DEFAULT_PREFIX);
+	c->channel = xstrdup(STORE_DEFAULT_CHANNEL);
+	c->stream_maxlen = STORE_STREAM_MAXLEN;
+	c->seen_max = STORE_SEEN_MAX;
 	c->interval = 300;
 	c->min_interval = 60;
 	c->max_interval = 86400;
 	c->connect_timeout = 10;
 	c->timeout = 30;
-	c->max_body = 8L * 1024 * 1024;
+	c->max_body = FETCH_MAX_BODY;
 	c->max_redirects = 5;
 	c->max_per_host = 4;
-	c->max_total = 256;
+	c->max_total = FETCH_MAX_TOTAL;
 	c->max_failures = 5;
-	c->user_agent = xstrdup(CONFIG_USER_AGENT);
+	c->user_agent = xstrdup(FETCH_USER_AGENT);
 	c->allow_private = false;
-	c->protocols = CONFIG_PROTO_HTTP | CONFIG_PROTO_HTTPS;
+	c->protocols = FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS;
 	c->lexicon_dir = xstrdup(CW_DATADIR "/lexicon");
 	c->lang = xstrdup("auto");
 	c->max_age = 2 * 86400;
@@ -430,6 +428,50 @@ out:
 	return rc;
 }
 
+/* The numeric kinds of config_set: value into field, or -1. */
+static int
+config_set_number(const struct config_key *k, const char *value,
+    char *field, char *msg, size_t msglen)
+{
+	long	 v;
+	double	 d;
+
+	switch (k->kind) {
+	case CONFIG_K_INT:
+	case CONFIG_K_LONG:
+		if (config_parse_long(value, k->min, k->max, &v, msg,
+		    msglen) == -1)
+			return -1;
+		break;
+	case CONFIG_K_DURATION:
+		if (config_parse_duration(value, k->min, k->max, &v, msg,
+		    msglen) == -1)
+			return -1;
+		break;
+	case CONFIG_K_SIZE:
+		if (config_parse_size(value, k->min, k->max, &v, msg,
+		    msglen) == -1)
+			return -1;
+		break;
+	default:	/* CONFIG_K_DOUBLE, CONFIG_K_FRACTION */
+		if (config_parse_double(value, k->kind == CONFIG_K_FRACTION,
+		    &d, msg, msglen) == -1)
+			return -1;
+		if (k->kind == CONFIG_K_FRACTION && d > 1.0) {
+			snprintf(msg, msglen, "expected a fraction from 0 to "
+			    "1 (or 0%% to 100%%), not '%.80s'", value);
+			return -1;
+		}
+		*(double *)field = d;
+		return 0;
+	}
+	if (k->kind == CONFIG_K_LONG || k->kind == CONFIG_K_SIZE)
+		*(long *)field = v;
+	else
+		*(int *)field = (int)v;
+	return 0;
+}
+
 /* Parses value for key k into the config; -1 with a message. */
 static int
 config_set(struct config_parse *p, const struct config_key *k,
@@ -437,8 +479,7 @@ config_set(struct config_parse *p, const struct config_key *k,
 {
 	struct config	*c = p->cfg;
 	char		*field = (char *)c + k->off;
-	long		 v;
-	double		 d;
+	const char	*nodes;
 	int		 level;
 	char		*url;
 
@@ -467,43 +508,30 @@ config_set(struct config_parse *p, const struct config_key *k,
 		return 0;
 	case CONFIG_K_INT:
 	case CONFIG_K_LONG:
-		if (config_parse_long(value, k->min, k->max, &v, msg,
-		    msglen) == -1)
-			return -1;
-		break;
 	case CONFIG_K_DURATION:
-		if (config_parse_duration(value, k->min, k->max, &v, msg,
-		    msglen) == -1)
-			return -1;
-		break;
 	case CONFIG_K_SIZE:
-		if (config_parse_size(value, k->min, k->max, &v, msg,
-		    msglen) == -1)
-			return -1;
-		break;
-	case CONFIG_K_BOOL:
-		return config_parse_bool(value, (bool *)field, msg, msglen);
 	case CONFIG_K_DOUBLE:
 	case CONFIG_K_FRACTION:
-		if (config_parse_double(value, k->kind == CONFIG_K_FRACTION,
-		    &d, msg, msglen) == -1)
-			return -1;
-		if (k->kind == CONFIG_K_FRACTION && d > 1.0) {
-			snprintf(msg, msglen, "expected a fraction from 0 to "
-			    "1 (or 0%% to 100%%), not '%.80s'", value);
-			return -1;
-		}
-		*(double *)field = d;
-		return 0;
+		return config_set_number(k, value, field, msg, msglen);
+	case CONFIG_K_BOOL:
+		return config_parse_bool(value, (bool *)field, msg, msglen);
 	case CONFIG_K_REDIS_URL:
 		if (config_parse_redis_url(value, msg, msglen) == -1)
 			return -1;
-		config_set_string(c, k->off, value);
-		return 0;
+		/*
+		 * The scheme goes on in lower case: the store and tail tell a
+		 * cluster by it, and REDIS+CLUSTER:// must start as it checks.
+		 */
+		if ((nodes = util_redis_cluster_nodes(value)) == NULL) {
+			config_set_string(c, k->off, value);
+			return 0;
+		}
+		value = nodes;
+		/* FALLTHROUGH */
 	case CONFIG_K_REDIS_CLUSTER:
 		if (config_parse_cluster_nodes(value, msg, msglen) == -1)
 			return -1;
-		xasprintf(&url, "redis+cluster://%s", value);
+		xasprintf(&url, UTIL_REDIS_CLUSTER "%s", value);
 		config_set_string(c, k->off, url);
 		free(url);
 		return 0;
@@ -528,13 +556,15 @@ config_set(struct config_parse *p, const struct config_key *k,
 			return -1;
 		config_set_string(c, k->off, value);
 		return 0;
+	case CONFIG_K_PROXY:
+		if (config_parse_proxy(value, msg, msglen) == -1)
+			return -1;
+		config_set_string(c, k->off, strcmp(value, "none") == 0 ? "" :
+		    value);
+		return 0;
 	case CONFIG_K_WATCH:
 		return config_set_watch(p, value, msg, msglen);
 	}
-	if (k->kind == CONFIG_K_LONG || k->kind == CONFIG_K_SIZE)
-		*(long *)field = v;
-	else
-		*(int *)field = (int)v;
 	return 0;
 }
 
@@ -735,8 +765,8 @@ config_check_feed_protocols(struct config *c, struct config_report *r)
 			continue;
 		config_errf(msg, sizeof(msg), c->feeds_list, c->feeds[i].line,
 		    "'%s' URLs are not allowed by [poll] protocols in %s",
-		    proto == CONFIG_PROTO_FILE ? "file" :
-		    proto == CONFIG_PROTO_HTTP ? "http" : "https", c->path);
+		    proto == FETCH_PROTO_FILE ? "file" :
+		    proto == FETCH_PROTO_HTTP ? "http" : "https", c->path);
 		config_report(r, "%s", msg);
 	}
 }
@@ -940,6 +970,7 @@ config_free(struct config *c)
 	free(c->stream);
 	free(c->feeds_list);
 	free(c->user_agent);
+	free(c->proxy);
 	free(c->lexicon_dir);
 	free(c->gazetteer_dir);
 	free(c->lang);

@@ -51,7 +51,7 @@ struct config_feeds_list {
 };
 
 static const char *const config_feeds_options[] = {
-	"interval", "lang", "articles", NULL
+	"interval", "lang", "articles", "auth", NULL
 };
 
 /* Outline types that are feeds; none at all is a feed too (or a folder). */
@@ -167,6 +167,31 @@ config_feeds_add(struct config_feeds_list *l, const char *url, int line)
 	return f;
 }
 
+/* auth=FILE, relative to the list's own directory. */
+static int
+config_feeds_auth(struct config_feeds_list *l, struct config_feed *f,
+    const char *value, int line)
+{
+	char	 msg[CONFIG_ERR_LEN], warn[CONFIG_ERR_LEN];
+	char	 full[CONFIG_ERR_LEN];
+	char	*dir = config_path_dir(l->path);
+	int	 rc;
+
+	rc = config_auth_load(f, dir, value, msg, sizeof(msg), warn,
+	    sizeof(warn));
+	free(dir);
+	if (rc == -1) {
+		config_errf(l->err, l->errlen, l->path, line, "auth: %s", msg);
+		return -1;
+	}
+	if (warn[0] != '\0' && l->warn != NULL) {
+		config_errf(full, sizeof(full), l->path, line, "auth: %s",
+		    warn);
+		l->warn(full, l->report_arg);
+	}
+	return 0;
+}
+
 /* One "name=value" option of a feed, from either list format. */
 static int
 config_feeds_option(struct config_feeds_list *l, struct config_feed *f,
@@ -189,7 +214,7 @@ config_feeds_option(struct config_feeds_list *l, struct config_feed *f,
 		else
 			config_errf(l->err, l->errlen, l->path, line,
 			    "unknown option '%.64s' (known: interval lang "
-			    "articles)", name);
+			    "articles auth)", name);
 		return -1;
 	}
 	if (*seen & (1U << i)) {
@@ -212,6 +237,8 @@ config_feeds_option(struct config_feeds_list *l, struct config_feed *f,
 		/* "auto" is what NULL already means. */
 		f->lang = strcmp(value, "auto") == 0 ? NULL : xstrdup(value);
 		break;
+	case 3:
+		return config_feeds_auth(l, f, value, line);
 	default:
 		if (config_parse_bool(value, &f->fetch_articles, msg,
 		    sizeof(msg)) == -1)
@@ -376,7 +403,8 @@ config_feeds_outline_options(struct config_feeds_list *l,
 			/* Plain attributes we do not know are OPML's. */
 			if (strcmp(name, "interval") != 0 &&
 			    strcmp(name, "lang") != 0 &&
-			    strcmp(name, "articles") != 0)
+			    strcmp(name, "articles") != 0 &&
+			    strcmp(name, "auth") != 0)
 				continue;
 		}
 		v = config_feeds_attr(a);
@@ -695,6 +723,7 @@ config_feeds_free(struct config_feed *feeds, size_t n)
 		free(feeds[i].url);
 		free(feeds[i].title);
 		free(feeds[i].lang);
+		config_auth_clear(&feeds[i]);
 		for (j = 0; j < feeds[i].ncategories; j++)
 			free(feeds[i].categories[j]);
 		free(feeds[i].categories);
@@ -759,6 +788,12 @@ config_feeds_write_feed(FILE *fp, const struct config_feed *f,
 	}
 	if (f->fetch_articles)
 		fputs(" cw:articles=\"yes\"", fp);
+	/* The file's name only: what it holds stays in it. */
+	if (f->auth_file != NULL) {
+		fputs(" cw:auth=\"", fp);
+		config_feeds_xml_attr(fp, f->auth_file);
+		fputc('"', fp);
+	}
 	fputs("/>\n", fp);
 }
 

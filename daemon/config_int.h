@@ -55,7 +55,21 @@ int	 config_feeds_load_report(const char *, struct config_feed **,
 	    size_t *, char *, size_t, void (*)(const char *, void *),
 	    void (*warn)(const char *, void *), void *);
 
-/* Feed URLs: absolute http, https or file; returns its CONFIG_PROTO_*. */
+/*
+ * A feed's auth=FILE (config_auth.c): FILE, resolved against dir, read
+ * into f's auth fields (replacing any).  Returns 0, with a warning in warn
+ * ("" when none) for a file its group may read; or -1 with a message (no
+ * "file:line:", never the file's content) and f without credentials.
+ */
+struct config_feed;
+int	 config_auth_load(struct config_feed *, const char *dir,
+	    const char *, char *, size_t, char *warn, size_t);
+/* Wipes and frees f's credentials. */
+void	 config_auth_clear(struct config_feed *);
+/* [poll] proxy: "none", or a http, https or socks proxy URL. */
+int	 config_parse_proxy(const char *, char *, size_t);
+
+/* Feed URLs: absolute http, https or file; returns its FETCH_PROTO_*. */
 int	 config_parse_feed_url(const char *, unsigned *, char *, size_t);
 
 /*

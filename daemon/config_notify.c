@@ -111,9 +111,9 @@ config_notify_words(const char *s, char ***out, size_t *n, char *msg,
 	}
 	util_buf_free(&w);
 	if (quote || k == 0 || k >= CONFIG_NOTIFY_LIST_MAX) {
-		snprintf(msg, msglen, quote ? "unbalanced double quote" : k == 0 ?
-		    "expected one or more words" : "more than %d words",
-		    CONFIG_NOTIFY_LIST_MAX - 1);
+		snprintf(msg, msglen, quote ? "unbalanced double quote" :
+		    k == 0 ? "expected one or more words" :
+		    "more than %d words", CONFIG_NOTIFY_LIST_MAX - 1);
 		while (k > 0)
 			free(v[--k]);
 		free(v);
@@ -131,7 +131,8 @@ config_notify_unescape(char *s)
 	char	*o = s;
 
 	for (; *s != '\0'; s++) {
-		if (*s == '\\' && (s[1] == 'n' || s[1] == 't' || s[1] == '\\')) {
+		if (*s == '\\' && (s[1] == 'n' || s[1] == 't' ||
+		    s[1] == '\\')) {
 			s++;
 			*o++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : '\\';
 		} else

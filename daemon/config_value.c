@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "config_int.h"
+#include "fetch.h"
 #include "util.h"
 
 /* Long values are cut in messages so that one line stays one line. */
@@ -256,8 +257,9 @@ config_parse_cluster_nodes(const char *s, char *err, size_t errlen)
 			break;
 		len = strcspn(p, " \t,");
 		if (util_hostport(p, len, true, &port) == -1 || port == 0) {
-			snprintf(err, errlen, "expected HOST:PORT[,HOST:PORT...] "
-			    "for the cluster's nodes, not '" CONFIG_VALUE_SHOW
+			snprintf(err, errlen, "expected HOST:PORT[,HOST:PORT"
+			    "...] for the cluster's nodes, not '"
+			    CONFIG_VALUE_SHOW
 			    "'", s);
 			return -1;
 		}
@@ -274,8 +276,10 @@ config_parse_cluster_nodes(const char *s, char *err, size_t errlen)
 int
 config_parse_redis_url(const char *s, char *err, size_t errlen)
 {
-	if (strncasecmp(s, "redis+cluster://", 16) == 0)
-		return config_parse_cluster_nodes(s + 16, err, errlen);
+	const char	*nodes;
+
+	if ((nodes = util_redis_cluster_nodes(s)) != NULL)
+		return config_parse_cluster_nodes(nodes, err, errlen);
 	return util_redis_url(s, NULL, err, errlen);
 }
 
@@ -284,8 +288,8 @@ config_parse_protocols(const char *s, unsigned *out, char *err,
     size_t errlen)
 {
 	static const char *const names[] = { "http", "https", "file", NULL };
-	static const unsigned bits[] = { CONFIG_PROTO_HTTP,
-	    CONFIG_PROTO_HTTPS, CONFIG_PROTO_FILE };
+	static const unsigned bits[] = { FETCH_PROTO_HTTP,
+	    FETCH_PROTO_HTTPS, FETCH_PROTO_FILE };
 	const char	*p = s, *hint;
 	char		 word[32];
 	size_t		 len, i;
@@ -386,6 +390,51 @@ config_parse_token(const char *s, size_t max, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * [poll] proxy: "none", "HOST:PORT" (http) or SCHEME://[USER:PASS@]HOST
+ * [:PORT][/] with the schemes libcurl speaks to a proxy.  The message
+ * shows the value redacted: it may hold the proxy's password.
+ */
+int
+config_parse_proxy(const char *s, char *err, size_t errlen)
+{
+	static const char *const schemes[] = {
+		"http://", "https://", "socks4://", "socks4a://", "socks5://",
+		"socks5h://", NULL
+	};
+	const char	*p = s, *at, *end;
+	char		 shown[256];
+	long		 port;
+	size_t		 i;
+
+	if (strcmp(s, "none") == 0)
+		return 0;
+	if (strstr(s, "://") != NULL) {
+		for (i = 0; schemes[i] != NULL; i++)
+			if (strncasecmp(s, schemes[i], strlen(schemes[i])) == 0)
+				break;
+		if (schemes[i] == NULL)
+			goto bad;
+		p = s + strlen(schemes[i]);
+	}
+	end = p + strcspn(p, "/?#");
+	if (*end != '\0' && strcmp(end, "/") != 0)
+		goto bad;
+	/* The password may hold '@': the host follows the last one. */
+	for (at = end; at > p && at[-1] != '@'; at--)
+		;
+	if (at > p && (at[-1] != '@' || at - 1 == p))
+		goto bad;
+	if (util_hostport(at, (size_t)(end - at), false, &port) == 0)
+		return 0;
+bad:
+	config_url_redact(s, shown, sizeof(shown));
+	snprintf(err, errlen, "expected 'none' or a proxy URL such as "
+	    "http://proxy.example:3128 (http, https, socks4, socks5), not "
+	    "'" CONFIG_VALUE_SHOW "'", shown);
+	return -1;
+}
+
 /* util_url_redact, cut to a message's length. */
 void
 config_url_redact(const char *url, char *buf, size_t len)
@@ -438,14 +487,14 @@ config_parse_feed_url(const char *s, unsigned *proto, char *err,
 			    "file:///ABSOLUTE/PATH", show);
 			return -1;
 		}
-		*proto = CONFIG_PROTO_FILE;
+		*proto = FETCH_PROTO_FILE;
 		return 0;
 	}
 	if (strncasecmp(s, "http://", 7) == 0) {
-		*proto = CONFIG_PROTO_HTTP;
+		*proto = FETCH_PROTO_HTTP;
 		p = s + 7;
 	} else if (strncasecmp(s, "https://", 8) == 0) {
-		*proto = CONFIG_PROTO_HTTPS;
+		*proto = FETCH_PROTO_HTTPS;
 		p = s + 8;
 	} else if (!config_value_url_like(s)) {
 		snprintf(err, errlen, "not a URL (the line is not shown: is "

@@ -82,6 +82,7 @@ ctx_feed_free(struct ctx *ctx, struct ctx_feed *f)
 	free(f->fetch_url);
 	free(f->lang);
 	ctx_feed_describe(f, NULL, NULL, 0);
+	ctx_feed_set_auth(f, NULL);
 	free(f->etag);
 	free(f->last_modified);
 	free(f->own_title);
@@ -107,6 +108,30 @@ ctx_feed_describe(struct ctx_feed *f, const char *title,
 	for (i = 0; i < ncategories; i++)
 		f->categories[i] = xstrdup(categories[i]);
 	f->ncategories = ncategories;
+}
+
+static char *
+ctx_secret_swap(char *old, const char *s)
+{
+	if (old != NULL) {
+		explicit_bzero(old, strlen(old));
+		free(old);
+	}
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+ctx_feed_set_auth(struct ctx_feed *f, const struct config_feed *cf)
+{
+	enum config_auth	 a = cf != NULL ? cf->auth : CONFIG_AUTH_NONE;
+
+	f->auth = a == CONFIG_AUTH_BASIC ? FETCH_AUTH_BASIC :
+	    a == CONFIG_AUTH_BEARER ? FETCH_AUTH_BEARER :
+	    a == CONFIG_AUTH_HEADER ? FETCH_AUTH_HEADER : FETCH_AUTH_NONE;
+	f->auth_user = ctx_secret_swap(f->auth_user,
+	    f->auth != FETCH_AUTH_NONE ? cf->auth_user : NULL);
+	f->auth_secret = ctx_secret_swap(f->auth_secret,
+	    f->auth != FETCH_AUTH_NONE ? cf->auth_secret : NULL);
 }
 
 void
@@ -277,7 +302,9 @@ ctx_metrics(struct ctx *ctx, struct util_buf *b)
 	    "claimwatch_alerts_total{type=\"new\"} %llu\n"
 	    "claimwatch_alerts_total{type=\"changed\"} %llu\n"
 	    "claimwatch_alerts_total{type=\"corroborated\"} %llu\n",
-	    st.alerts_by_type[0], st.alerts_by_type[1], st.alerts_by_type[2]);
+	    st.alerts_by_type[STORE_ALERT_NEW],
+	    st.alerts_by_type[STORE_ALERT_CHANGED],
+	    st.alerts_by_type[STORE_ALERT_CORROBORATED]);
 	ctx_metric(b, "claimwatch_rejected_sources", "gauge",
 	    "Sources `claimwatch reject` took out, as last read from Redis.",
 	    st.rejected);

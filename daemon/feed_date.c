@@ -198,42 +198,109 @@ feed_date_iso(const char *p)
 	return feed_date_make(y, mo, d, h, mi, s, off);
 }
 
+/* What feed_date_loose has read so far. */
+struct feed_date_parts {
+	int	 y, mo, d;	/* -1 until read */
+	int	 h, mi, s;	/* 0 until read */
+	int	 off;		/* minutes east of UTC */
+	int	 pm;		/* -1 unknown, 0 am, 1 pm */
+	bool	 have_time;
+};
+
+/* A word at *p: a month, a zone after the time, am or pm; else skipped. */
+static void
+feed_date_loose_word(const char **p, struct feed_date_parts *t)
+{
+	const char	*w = *p;
+	size_t		 n;
+	int		 v;
+
+	while (isalpha((unsigned char)**p) || **p == '\'')
+		(*p)++;
+	n = (size_t)(*p - w);
+	if ((v = feed_date_lookup(feed_date_months, w, n)) != -10000 &&
+	    t->mo == -1)
+		t->mo = v;
+	else if ((v = feed_date_lookup(feed_date_zones, w, n)) != -10000 &&
+	    t->have_time)
+		t->off = v;
+	else if (n == 2 && strncasecmp(w, "am", 2) == 0)
+		t->pm = 0;
+	else if (n == 2 && strncasecmp(w, "pm", 2) == 0)
+		t->pm = 1;
+}
+
+/* The rest of "H:MM[:SS][.frac]" at *p (at the ':'), hours read: h. */
+static int
+feed_date_loose_time(const char **p, int h, struct feed_date_parts *t)
+{
+	t->h = h;
+	(*p)++;
+	if ((t->mi = feed_date_digits(p, 2)) < 0)
+		return -1;
+	if (**p == ':') {
+		(*p)++;
+		if ((t->s = feed_date_digits(p, 2)) < 0)
+			return -1;
+	}
+	if (**p == '.')
+		for ((*p)++; isdigit((unsigned char)**p); (*p)++)
+			;
+	t->have_time = true;
+	return 0;
+}
+
+/*
+ * The rest of a numeric d/m/y at *p (at the first '/'), first number
+ * read: first.  The order Indonesian sites use, unless the middle
+ * number cannot be a month.
+ */
+static int
+feed_date_loose_dmy(const char **p, int first, struct feed_date_parts *t)
+{
+	const char	*w;
+	int		 second, year;
+
+	(*p)++;
+	if ((second = (int)strtol(*p, (char **)(uintptr_t)&w, 10)) <= 0 ||
+	    *w != '/')
+		return -1;
+	*p = w + 1;
+	if (!isdigit((unsigned char)**p))
+		return -1;
+	year = (int)strtol(*p, (char **)(uintptr_t)&w, 10);
+	*p = w;
+	if (second > 12 && first <= 12) {
+		t->mo = first;
+		t->d = second;
+	} else {
+		t->d = first;
+		t->mo = second;
+	}
+	t->y = year < 100 ? year + (year < 50 ? 2000 : 1900) : year;
+	return 0;
+}
+
 /* RFC 822 and free-form dates, token by token. */
 static int64_t
 feed_date_loose(const char *p)
 {
-	const char	*w;
-	int		 y = -1, mo = -1, d = -1, h = 0, mi = 0, s = 0;
-	int		 off = 0, v, nd, pm = -1, nums[3];
-	bool		 have_time = false;
-	size_t		 n;
+	struct feed_date_parts	 t = { -1, -1, -1, 0, 0, 0, 0, -1, false };
+	int			 v, nd;
 
 	while (*p != '\0') {
 		if (isspace((unsigned char)*p) || *p == ',' || *p == '.' ||
-		    (*p == '-' && !have_time)) {
+		    (*p == '-' && !t.have_time)) {
 			p++;
 			continue;
 		}
 		if (isalpha((unsigned char)*p)) {
-			w = p;
-			while (isalpha((unsigned char)*p) || *p == '\'')
-				p++;
-			n = (size_t)(p - w);
-			if ((v = feed_date_lookup(feed_date_months, w, n)) !=
-			    -10000 && mo == -1)
-				mo = v;
-			else if ((v = feed_date_lookup(feed_date_zones, w,
-			    n)) != -10000 && have_time)
-				off = v;
-			else if (n == 2 && strncasecmp(w, "am", 2) == 0)
-				pm = 0;
-			else if (n == 2 && strncasecmp(w, "pm", 2) == 0)
-				pm = 1;
+			feed_date_loose_word(&p, &t);
 			continue;
 		}
-		if ((*p == '+' || *p == '-') && have_time &&
+		if ((*p == '+' || *p == '-') && t.have_time &&
 		    isdigit((unsigned char)p[1])) {
-			if (feed_date_offset(&p, &off) == -1)
+			if (feed_date_offset(&p, &t.off) == -1)
 				return FEED_TIME_NONE;
 			continue;
 		}
@@ -241,66 +308,32 @@ feed_date_loose(const char *p)
 			p++;
 			continue;
 		}
-		w = p;
 		v = 0;
 		for (nd = 0; isdigit((unsigned char)*p); nd++, p++)
 			if (nd < 9)
 				v = v * 10 + (*p - '0');
-		if (*p == ':' && !have_time) {
-			h = v;
-			p++;
-			if ((mi = feed_date_digits(&p, 2)) < 0)
+		if (*p == ':' && !t.have_time) {
+			if (feed_date_loose_time(&p, v, &t) == -1)
 				return FEED_TIME_NONE;
-			if (*p == ':') {
-				p++;
-				if ((s = feed_date_digits(&p, 2)) < 0)
-					return FEED_TIME_NONE;
-			}
-			if (*p == '.')
-				for (p++; isdigit((unsigned char)*p); p++)
-					;
-			have_time = true;
-			continue;
-		}
-		if (*p == '/' && d == -1 && mo == -1) {
-			/* Numeric d/m/y, the order Indonesian sites use. */
-			nums[0] = v;
-			p++;
-			if ((nums[1] = (int)strtol(p, (char **)(uintptr_t)&w,
-			    10)) <= 0 || *w != '/')
+		} else if (*p == '/' && t.d == -1 && t.mo == -1) {
+			if (feed_date_loose_dmy(&p, v, &t) == -1)
 				return FEED_TIME_NONE;
-			p = w + 1;
-			if (!isdigit((unsigned char)*p))
-				return FEED_TIME_NONE;
-			nums[2] = (int)strtol(p, (char **)(uintptr_t)&w, 10);
-			p = w;
-			if (nums[1] > 12 && nums[0] <= 12) {
-				mo = nums[0];
-				d = nums[1];
-			} else {
-				d = nums[0];
-				mo = nums[1];
-			}
-			y = nums[2] < 100 ? nums[2] + (nums[2] < 50 ? 2000 :
-			    1900) : nums[2];
-			continue;
-		}
-		if (nd == 4 && y == -1)
-			y = v;
-		else if (nd <= 2 && d == -1)
-			d = v;
-		else if (nd <= 2 && y == -1)
-			y = v < 50 ? 2000 + v : 1900 + v;
+		} else if (nd == 4 && t.y == -1)
+			t.y = v;
+		else if (nd <= 2 && t.d == -1)
+			t.d = v;
+		else if (nd <= 2 && t.y == -1)
+			t.y = v < 50 ? 2000 + v : 1900 + v;
 		else
 			return FEED_TIME_NONE;
 	}
-	if (y == -1 || mo == -1 || d == -1)
+	if (t.y == -1 || t.mo == -1 || t.d == -1)
 		return FEED_TIME_NONE;
-	if (pm == 1 && h < 12)
-		h += 12;
-	else if (pm == 0 && h == 12)
-		h = 0;
-	return feed_date_make(y, mo, d, h, mi, s, off);
+	if (t.pm == 1 && t.h < 12)
+		t.h += 12;
+	else if (t.pm == 0 && t.h == 12)
+		t.h = 0;
+	return feed_date_make(t.y, t.mo, t.d, t.h, t.mi, t.s, t.off);
 }
 
 /*

@@ -64,48 +64,6 @@ static bool	feed_enc_http_charset(const char *, char *, size_t);
 static bool	feed_enc_xml_decl(const char *, size_t, char *, size_t);
 
 /*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
- * it is invalid: overlong forms, surrogates and values above U+10FFFF are
- * invalid too.  *cp receives the code point.
- */
-static size_t
-feed_enc_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t	 c = s[0], min;
-	size_t		 len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/*
  * True when buf can go to the parser as it is: no byte order mark, no
  * charset other than UTF-8 declared, valid UTF-8 and no character XML
  * refuses.  The common case, and it saves a copy of the document.
@@ -147,7 +105,7 @@ feed_enc_is_clean(const char *buf, size_t len, const char *ctype)
 			i++;
 			continue;
 		}
-		if ((k = feed_enc_seq(s + i, len - i, &cp)) == 0 ||
+		if ((k = util_utf8_decode(buf + i, len - i, &cp)) == 0 ||
 		    cp == 0xfffe || cp == 0xffff)
 			return false;
 		i += k;
@@ -167,7 +125,7 @@ feed_enc_valid_utf8(const char *p, size_t n)
 			i++;
 			continue;
 		}
-		if ((k = feed_enc_seq(s + i, n - i, &cp)) == 0)
+		if ((k = util_utf8_decode(p + i, n - i, &cp)) == 0)
 			return false;
 		i += k;
 	}
@@ -209,7 +167,7 @@ feed_enc_sanitize(struct util_buf *b, const char *p, size_t n)
 		i = feed_enc_copy_plain(b, s, n, i);
 		if (i >= n)
 			break;
-		if ((k = feed_enc_seq(s + i, n - i, &cp)) == 0) {
+		if ((k = util_utf8_decode(p + i, n - i, &cp)) == 0) {
 			feed_enc_put_cp(b, 0xfffd);
 			i++;
 			continue;

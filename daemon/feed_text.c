@@ -41,9 +41,7 @@ feed_text_emit(struct feed_text_out *o, const char *s, size_t n)
 	o->space = false;
 	if (o->b.len + n > FEED_MAX_FIELD) {
 		/* Keep what fits, cut on a character boundary. */
-		n = FEED_MAX_FIELD - o->b.len;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
+		n = util_utf8_cut(s, n, FEED_MAX_FIELD - o->b.len);
 		o->full = true;
 	}
 	util_buf_append(&o->b, s, n);

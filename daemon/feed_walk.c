@@ -155,7 +155,7 @@ feed_walk_item(struct feed_xml *x, const struct feed_xml_node *n)
 	w.it = feed_item_add(x->f);
 	if ((about = feed_xml_attr(n, "about")) != NULL && *about != '\0')
 		w.it->id = xstrdup(about);
-	for (c = n->children; c != NULL; c = c->next)
+	STAILQ_FOREACH(c, &n->children, entry)
 		if (c->type == FEED_XML_ELEMENT)
 			feed_walk_item_child(x, &w, c);
 	if (w.it->lang == NULL && (lang = feed_xml_lang(n)) != NULL &&
@@ -193,7 +193,7 @@ feed_walk_channel(struct feed_xml *x, const struct feed_xml_node *n, int depth)
 	int		 period = 0, freq = 1;
 	long		 ttl;
 
-	for (c = n->children; c != NULL; c = c->next) {
+	STAILQ_FOREACH(c, &n->children, entry) {
 		if (c->type != FEED_XML_ELEMENT)
 			continue;
 		ns = feed_xml_ns(c, &local);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/entities.h>
@@ -59,7 +60,7 @@
 #define FEED_XML_MAX_NODES	1000000
 
 struct feed_xml_blk {
-	struct feed_xml_blk	*next;
+	SLIST_ENTRY(feed_xml_blk) entry;	/* on arena or spare */
 	size_t			 used;
 	size_t			 size;
 	max_align_t		 data[];
@@ -69,8 +70,8 @@ struct feed_xml_blk {
 struct feed_xml_sax {
 	xmlParserCtxt		*ctxt;
 	struct feed_xml		*x;
-	struct feed_xml_blk	*arena;		/* newest block first */
-	struct feed_xml_blk	*spare;		/* released, for reuse */
+	SLIST_HEAD(, feed_xml_blk) arena;	/* newest block first */
+	SLIST_HEAD(, feed_xml_blk) spare;	/* released, for reuse */
 	struct feed_xml_node	*item;		/* the open item, or NULL */
 	struct feed_xml_blk	*mark_blk;	/* the arena when it opened */
 	size_t			 mark_used;
@@ -99,7 +100,7 @@ struct feed_xml_sax {
 static void *
 feed_xml_alloc(struct feed_xml_sax *s, size_t n)
 {
-	struct feed_xml_blk	*b = s->arena;
+	struct feed_xml_blk	*b = SLIST_FIRST(&s->arena);
 	size_t			 al = sizeof(max_align_t), sz;
 	void			*p;
 
@@ -109,17 +110,15 @@ feed_xml_alloc(struct feed_xml_sax *s, size_t n)
 	else
 		s->doc_bytes += n;
 	if (b == NULL || b->size - b->used < n) {
-		if (s->spare != NULL && s->spare->size >= n) {
-			b = s->spare;
-			s->spare = b->next;
-		} else {
+		if ((b = SLIST_FIRST(&s->spare)) != NULL && b->size >= n)
+			SLIST_REMOVE_HEAD(&s->spare, entry);
+		else {
 			sz = n > FEED_XML_ARENA_BLK ? n : FEED_XML_ARENA_BLK;
 			b = xmalloc(sizeof(*b) + sz);
 			b->size = sz;
 		}
 		b->used = 0;
-		b->next = s->arena;
-		s->arena = b;
+		SLIST_INSERT_HEAD(&s->arena, b, entry);
 	}
 	p = (char *)b->data + b->used;
 	b->used += n;
@@ -142,10 +141,9 @@ feed_xml_release(struct feed_xml_sax *s)
 {
 	struct feed_xml_blk	*b;
 
-	while ((b = s->arena) != s->mark_blk) {
-		s->arena = b->next;
-		b->next = s->spare;
-		s->spare = b;
+	while ((b = SLIST_FIRST(&s->arena)) != s->mark_blk) {
+		SLIST_REMOVE_HEAD(&s->arena, entry);
+		SLIST_INSERT_HEAD(&s->spare, b, entry);
 	}
 	b->used = s->mark_used;
 	s->item_bytes = 0;
@@ -183,17 +181,16 @@ feed_xml_room(struct feed_xml_sax *s)
 static void
 feed_xml_arena_free(struct feed_xml_sax *s)
 {
-	struct feed_xml_blk	*b, *next;
+	struct feed_xml_blk	*b;
 
-	for (b = s->arena; b != NULL; b = next) {
-		next = b->next;
+	while ((b = SLIST_FIRST(&s->arena)) != NULL) {
+		SLIST_REMOVE_HEAD(&s->arena, entry);
 		free(b);
 	}
-	for (b = s->spare; b != NULL; b = next) {
-		next = b->next;
+	while ((b = SLIST_FIRST(&s->spare)) != NULL) {
+		SLIST_REMOVE_HEAD(&s->spare, entry);
 		free(b);
 	}
-	s->arena = s->spare = NULL;
 }
 
 static const struct {
@@ -267,7 +264,7 @@ feed_xml_attr(const struct feed_xml_node *n, const char *name)
 {
 	const struct feed_xml_attr	*a;
 
-	for (a = n->attrs; a != NULL; a = a->next)
+	STAILQ_FOREACH(a, &n->attrs, entry)
 		if (strcasecmp(a->name, name) == 0)
 			return a->value;
 	return NULL;
@@ -326,11 +323,8 @@ feed_xml_entity(const struct feed_xml_node *n, enum feed_xml_mode m,
 static void
 feed_xml_append_capped(struct util_buf *b, const char *s, size_t n)
 {
-	if (b->len + n > FEED_XML_MAX_RAW) {
-		n = FEED_XML_MAX_RAW - b->len;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (b->len + n > FEED_XML_MAX_RAW)
+		n = util_utf8_cut(s, n, FEED_XML_MAX_RAW - b->len);
 	util_buf_append(b, s, n);
 }
 
@@ -343,7 +337,7 @@ feed_xml_collect(const struct feed_xml_node *n, enum feed_xml_mode m,
 
 	if (depth > FEED_XML_MAX_DEPTH)
 		return;
-	for (c = n->children; c != NULL; c = c->next) {
+	STAILQ_FOREACH(c, &n->children, entry) {
 		if (b->len > FEED_XML_MAX_RAW)
 			return;
 		switch (c->type) {
@@ -373,7 +367,7 @@ feed_xml_has_elements(const struct feed_xml_node *n)
 {
 	const struct feed_xml_node	*c;
 
-	for (c = n->children; c != NULL; c = c->next)
+	STAILQ_FOREACH(c, &n->children, entry)
 		if (c->type == FEED_XML_ELEMENT)
 			return true;
 	return false;
@@ -383,9 +377,10 @@ feed_xml_has_elements(const struct feed_xml_node *n)
 static const struct feed_xml_node *
 feed_xml_single_text(const struct feed_xml_node *n)
 {
-	const struct feed_xml_node	*c = n->children;
+	const struct feed_xml_node	*c = STAILQ_FIRST(&n->children);
 
-	if (c == NULL || c->next != NULL || c->type != FEED_XML_TEXT)
+	if (c == NULL || STAILQ_NEXT(c, entry) != NULL ||
+	    c->type != FEED_XML_TEXT)
 		return NULL;
 	return c;
 }
@@ -502,24 +497,21 @@ feed_xml_value(struct feed_xml *x, const struct feed_xml_node *n)
 	struct util_buf			 b = { 0 }, c = { 0 };
 
 	(void)x;
+	/* At most FEED_MAX_FIELD bytes, never cut inside a character. */
 	if ((one = feed_xml_single_text(n)) != NULL)
-		feed_text_collapse(&c, one->text, one->len < FEED_MAX_FIELD ?
-		    one->len : FEED_MAX_FIELD);
+		feed_text_collapse(&c, one->text,
+		    util_utf8_cut(one->text, one->len, FEED_MAX_FIELD));
 	else {
 		feed_xml_collect(n, FEED_XML_PLAIN, &b, 0);
 		if (b.len > 0)
-			feed_text_collapse(&c, b.data, b.len < FEED_MAX_FIELD ?
-			    b.len : FEED_MAX_FIELD);
+			feed_text_collapse(&c, b.data,
+			    util_utf8_cut(b.data, b.len, FEED_MAX_FIELD));
 		util_buf_free(&b);
 	}
 	if (c.len == 0) {
 		util_buf_free(&c);
 		return NULL;
 	}
-	/* Do not cut a UTF-8 sequence in half at the cap. */
-	while (c.len > 0 && c.len >= FEED_MAX_FIELD &&
-	    ((unsigned char)c.data[c.len - 1] & 0xc0) == 0x80)
-		c.data[--c.len] = '\0';
 	return c.data;
 }
 
@@ -591,6 +583,88 @@ feed_xml_predefined(const char *name, size_t n)
 }
 
 /*
+ * Copies p up to the end of the CDATA section *cd or comment *cm, which
+ * ever comes first, to b; looks for the next one of that kind behind it.
+ * Returns where the copy stopped, or NULL when the section never ends.
+ */
+static const char *
+feed_xml_skip_section(struct util_buf *b, const char *p, const char *end,
+    const char **cd, const char **cm)
+{
+	const char	*q;
+
+	if (*cd != NULL && (*cm == NULL || *cd < *cm))
+		q = memmem(*cd, (size_t)(end - *cd), "]]>", 3);
+	else
+		q = memmem(*cm + 4, (size_t)(end - *cm - 4), "-->", 3);
+	if (q == NULL)
+		return NULL;
+	util_buf_append(b, p, (size_t)(q + 3 - p));
+	p = q + 3;
+	/*
+	 * Search again only for what lies behind us: a NULL stays NULL,
+	 * else a feed of many CDATA sections and no comment rescans to its
+	 * end every time.
+	 */
+	if (*cd != NULL && *cd < p)
+		*cd = memmem(p, (size_t)(end - p), "<![CDATA[", 9);
+	if (*cm != NULL && *cm < p)
+		*cm = memmem(p, (size_t)(end - p), "<!--", 4);
+	return p;
+}
+
+/*
+ * Appends the reference at amp (before end) to b as XML reads it: "&#X"
+ * lowered, an HTML name as a character reference, anything else as
+ * "&amp;".  Returns where the text after it starts; sets *changed when
+ * it rewrote something, and *found when that was not XML at all.
+ */
+static const char *
+feed_xml_html_ref(struct util_buf *b, const char *amp, const char *end,
+    bool *changed, bool *found)
+{
+	const htmlEntityDesc	*e;
+	const char		*q = amp + 1;
+	char			 name[33];
+	size_t			 n;
+
+	if (q < end && *q == '#' && q + 1 < end && q[1] == 'X') {
+		/* &#X41; is HTML, not XML: lower the x. */
+		util_buf_append(b, "&#x", 3);
+		*changed = true;
+		return q + 2;
+	}
+	if (q < end && *q == '#') {
+		util_buf_append(b, "&", 1);
+		return q;
+	}
+	while (q < end && q - amp <= 32 && isalnum((unsigned char)*q))
+		q++;
+	n = (size_t)(q - amp - 1);
+	if (q < end && *q == ';' && n > 0 && n <= 32 &&
+	    feed_xml_predefined(amp + 1, n)) {
+		util_buf_append(b, amp, n + 2);
+		return q + 1;
+	}
+	*found = *changed = true;
+	if (q >= end || *q != ';' || n == 0 || n > 32) {
+		/* A bare ampersand, as in unescaped URLs. */
+		util_buf_append(b, "&amp;", 5);
+		return amp + 1;
+	}
+	memcpy(name, amp + 1, n);
+	name[n] = '\0';
+	if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL)
+		util_buf_printf(b, "&#%u;", e->value);
+	else {
+		/* Unknown: keep it as the literal text it was. */
+		util_buf_append(b, "&amp;", 5);
+		util_buf_append(b, amp + 1, n + 1);
+	}
+	return q + 1;
+}
+
+/*
  * feedparser reads HTML entities (&eacute;) that no DTD declares and bare
  * ampersands (unescaped URLs); libxml2 drops both.  Rewrite them before
  * parsing: HTML names as character references, anything else as "&amp;".
@@ -601,11 +675,9 @@ static char *
 feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
     bool *found)
 {
-	const htmlEntityDesc	*e;
 	struct util_buf		 b = { 0 };
-	const char		*p = buf, *end = buf + len, *amp, *q, *cd, *cm;
-	char			 name[33];
-	size_t			 n;
+	const char		*p = buf, *end = buf + len, *amp, *q;
+	const char		*cd, *cm;
 	bool			 changed = false;
 
 	/* Most feeds have no ampersand at all: one fast scan decides. */
@@ -617,69 +689,14 @@ feed_xml_html_entities(const char *buf, size_t len, size_t *outlen,
 	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
 		if ((cd != NULL && cd < amp) || (cm != NULL && cm < amp)) {
 			/* CDATA and comments are not markup: skip them. */
-			if (cd != NULL && cd < amp && (cm == NULL || cd < cm))
-				q = memmem(cd, (size_t)(end - cd), "]]>", 3);
-			else
-				q = memmem(cm + 4, (size_t)(end - cm - 4),
-				    "-->", 3);
-			if (q == NULL)
+			if ((q = feed_xml_skip_section(&b, p, end, &cd,
+			    &cm)) == NULL)
 				break;
-			util_buf_append(&b, p, (size_t)(q + 3 - p));
-			p = q + 3;
-			/*
-			 * Search again only for what lies behind us: a NULL
-			 * stays NULL, else a feed of many CDATA sections
-			 * and no comment rescans to its end every time.
-			 */
-			if (cd != NULL && cd < p)
-				cd = memmem(p, (size_t)(end - p), "<![CDATA[",
-				    9);
-			if (cm != NULL && cm < p)
-				cm = memmem(p, (size_t)(end - p), "<!--", 4);
-			continue;
-		}
-		q = amp + 1;
-		if (q < end && *q == '#' && q + 1 < end && q[1] == 'X') {
-			/* &#X41; is HTML, not XML: lower the x. */
-			util_buf_append(&b, p, (size_t)(q + 1 - p));
-			util_buf_append(&b, "x", 1);
-			p = q + 2;
-			changed = true;
-			continue;
-		}
-		if (q < end && *q == '#') {
-			util_buf_append(&b, p, (size_t)(q - p));
 			p = q;
 			continue;
 		}
-		while (q < end && q - amp <= 32 &&
-		    isalnum((unsigned char)*q))
-			q++;
-		n = (size_t)(q - amp - 1);
 		util_buf_append(&b, p, (size_t)(amp - p));
-		if (q < end && *q == ';' && n > 0 && n <= 32 &&
-		    feed_xml_predefined(amp + 1, n)) {
-			util_buf_append(&b, amp, n + 2);
-			p = q + 1;
-			continue;
-		}
-		*found = changed = true;
-		if (q >= end || *q != ';' || n == 0 || n > 32) {
-			/* A bare ampersand, as in unescaped URLs. */
-			util_buf_append(&b, "&amp;", 5);
-			p = amp + 1;
-			continue;
-		}
-		memcpy(name, amp + 1, n);
-		name[n] = '\0';
-		if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL)
-			util_buf_printf(&b, "&#%u;", e->value);
-		else {
-			/* Unknown: keep it as the literal text it was. */
-			util_buf_append(&b, "&amp;", 5);
-			util_buf_append(&b, amp + 1, n + 1);
-		}
-		p = q + 1;
+		p = feed_xml_html_ref(&b, amp, end, &changed, found);
 	}
 	if (!changed) {
 		util_buf_free(&b);
@@ -725,6 +742,19 @@ feed_xml_date(struct feed_xml *x, const struct feed_xml_node *n)
 }
 
 /* Turns the pending character data into a text node of the open element. */
+/* A new node in the arena, no children, no attributes. */
+static struct feed_xml_node *
+feed_xml_node_new(struct feed_xml_sax *s, enum feed_xml_type type)
+{
+	struct feed_xml_node	*n = feed_xml_alloc(s, sizeof(*n));
+
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	STAILQ_INIT(&n->children);
+	STAILQ_INIT(&n->attrs);
+	return n;
+}
+
 static void
 feed_xml_flush(struct feed_xml_sax *s)
 {
@@ -734,17 +764,11 @@ feed_xml_flush(struct feed_xml_sax *s)
 	if (s->text.len == 0)
 		return;
 	if (s->cur != NULL && feed_xml_room(s)) {
-		t = feed_xml_alloc(s, sizeof(*t));
-		memset(t, 0, sizeof(*t));
-		t->type = FEED_XML_TEXT;
+		t = feed_xml_node_new(s, FEED_XML_TEXT);
 		t->text = feed_xml_strndup(s, s->text.data, s->text.len);
 		t->len = s->text.len;
 		t->parent = s->cur;
-		if (s->cur->last != NULL)
-			s->cur->last->next = t;
-		else
-			s->cur->children = t;
-		s->cur->last = t;
+		STAILQ_INSERT_TAIL(&s->cur->children, t, entry);
 	}
 	util_buf_reset(&s->text);
 	s->text_full = false;
@@ -760,11 +784,7 @@ feed_xml_add(struct feed_xml_sax *s, struct feed_xml_node *n)
 			s->root = n;
 		return;
 	}
-	if (s->cur->last != NULL)
-		s->cur->last->next = n;
-	else
-		s->cur->children = n;
-	s->cur->last = n;
+	STAILQ_INSERT_TAIL(&s->cur->children, n, entry);
 }
 
 /*
@@ -801,7 +821,7 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 {
 	struct feed_xml_sax	*s = ctx;
 	struct feed_xml_node	*n;
-	struct feed_xml_attr	*a, **tail;
+	struct feed_xml_attr	*a;
 	const char		*name, *val;
 	int			 i;
 
@@ -811,9 +831,7 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	feed_xml_flush(s);
 	if (!feed_xml_room(s))
 		return;
-	n = feed_xml_alloc(s, sizeof(*n));
-	memset(n, 0, sizeof(*n));
-	n->type = FEED_XML_ELEMENT;
+	n = feed_xml_node_new(s, FEED_XML_ELEMENT);
 	n->href = (const char *)uri;
 	/* An undeclared prefix stays in the name, as in libxml2's tree. */
 	if (uri == NULL && prefix != NULL)
@@ -823,7 +841,6 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		n->name = (const char *)localname;
 	if (n->name == NULL)
 		n->name = (const char *)localname;
-	tail = &n->attrs;
 	for (i = 0; i < nb_attributes; i++, attrs += 5) {
 		name = (const char *)attrs[0];
 		if (attrs[1] != NULL && attrs[2] == NULL &&
@@ -842,9 +859,7 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		a = feed_xml_alloc(s, sizeof(*a));
 		a->name = name;
 		a->value = val;
-		a->next = NULL;
-		*tail = a;
-		tail = &a->next;
+		STAILQ_INSERT_TAIL(&n->attrs, a, entry);
 	}
 	feed_xml_add(s, n);
 	s->cur = n;
@@ -861,8 +876,8 @@ feed_xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 			n->container = n->parent->container + 1;
 		else if (s->item == NULL && feed_walk_is_item(n)) {
 			s->item = n;
-			s->mark_blk = s->arena;
-			s->mark_used = s->arena->used;
+			s->mark_blk = SLIST_FIRST(&s->arena);
+			s->mark_used = s->mark_blk->used;
 		}
 	}
 }
@@ -884,7 +899,7 @@ feed_xml_end_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (n == s->item) {
 		feed_walk_item(s->x, n);
 		n->done = true;
-		n->children = n->last = NULL;
+		STAILQ_INIT(&n->children);
 		feed_xml_release(s);
 		s->item = NULL;
 	}
@@ -912,9 +927,8 @@ feed_xml_chars_cb(void *ctx, const xmlChar *ch, int len)
 	if (s->text_full || s->cur->container > 0)
 		return;
 	if (s->text.len + n > FEED_XML_MAX_RAW) {
-		n = FEED_XML_MAX_RAW - s->text.len;
-		while (n > 0 && (ch[n] & 0xc0) == 0x80)
-			n--;
+		n = util_utf8_cut((const char *)ch, n,
+		    FEED_XML_MAX_RAW - s->text.len);
 		s->text_full = true;
 	}
 	util_buf_append(&s->text, ch, n);
@@ -931,9 +945,7 @@ feed_xml_ref_cb(void *ctx, const xmlChar *name)
 	feed_xml_flush(s);
 	if (!feed_xml_room(s))
 		return;
-	n = feed_xml_alloc(s, sizeof(*n));
-	memset(n, 0, sizeof(*n));
-	n->type = FEED_XML_REF;
+	n = feed_xml_node_new(s, FEED_XML_REF);
 	n->name = feed_xml_strndup(s, (const char *)name,
 	    strlen((const char *)name));
 	feed_xml_add(s, n);
@@ -1055,57 +1067,44 @@ feed_xml_resolve_cb(void *ctx, const xmlChar *publicid,
 	return NULL;
 }
 
-struct feed *
-feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
-    size_t errlen)
+/*
+ * The bytes libxml2 will read: buf with HTML entities replaced (*fixed,
+ * the caller frees, when there were any: *html_ents), or buf itself.
+ * Returns -1 with err filled for a document that is empty or over the
+ * markup bounds.
+ */
+static int
+feed_xml_prepare(const char **buf, size_t *len, char **fixed,
+    bool *html_ents, char *err, size_t errlen)
 {
-	struct feed_xml_sax	 s;
-	struct feed_xml		 x;
-	xmlSAXHandler		*h;
-	xmlParserCtxt		*ctxt;
-	const xmlError		*e;
-	struct feed		*f = NULL;
-	xmlChar			*url = NULL;
-	char			*fixed;
-	size_t			 flen, i;
-	bool			 html_ents = false;
-	int			 opts;
+	char	 why[160];
+	size_t	 flen;
 
-	if (len > INT32_MAX) {
-		snprintf(err, errlen, "document too large");
-		return NULL;
+	if ((*fixed = feed_xml_html_entities(*buf, *len, &flen,
+	    html_ents)) != NULL) {
+		*buf = *fixed;
+		*len = flen;
 	}
-	if ((fixed = feed_xml_html_entities(buf, len, &flen,
-	    &html_ents)) != NULL) {
-		buf = fixed;
-		len = flen;
-	}
-	if (len == 0) {
+	if (*len == 0) {
 		/* Decoding can leave nothing (a lone BOM); libxml2 refuses. */
-		free(fixed);
 		snprintf(err, errlen, "malformed XML at line 1: Document is "
 		    "empty");
-		return NULL;
+		return -1;
 	}
-	if (util_markup_check(buf, len, FEED_XML_MAX_ATTRS,
-	    FEED_XML_MAX_NODES, s.refused, sizeof(s.refused)) == -1) {
-		free(fixed);
-		snprintf(err, errlen, "document refused: %s", s.refused);
-		return NULL;
+	if (util_markup_check(*buf, *len, FEED_XML_MAX_ATTRS,
+	    FEED_XML_MAX_NODES, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "document refused: %s", why);
+		return -1;
 	}
-	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL)
-		fatalx("feed_xml_parse: out of memory");
-	memset(&s, 0, sizeof(s));
-	s.ctxt = ctxt;
-	f = xcalloc(1, sizeof(*f));
-	x.f = f;
-	/* libxml2 made the URL of a document this way: keep its bases. */
-	if (base_url != NULL)
-		url = xmlPathToURI((const xmlChar *)base_url);
-	x.base_url = (const char *)url;
-	s.x = &x;
-	/* ctxt->sax is this context's own copy: no global state touched. */
-	h = ctxt->sax;
+	return 0;
+}
+
+/* Points ctxt's own SAX handler (a copy: nothing global) at ours. */
+static void
+feed_xml_sax_init(xmlParserCtxt *ctxt, struct feed_xml_sax *s)
+{
+	xmlSAXHandler	*h = ctxt->sax;
+
 	memset(h, 0, sizeof(*h));
 	h->initialized = XML_SAX2_MAGIC;
 	h->startElementNs = feed_xml_start_cb;
@@ -1119,14 +1118,64 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	h->internalSubset = feed_xml_subset_cb;
 	h->getParameterEntity = feed_xml_get_pe_cb;
 	h->resolveEntity = feed_xml_resolve_cb;
-	ctxt->userData = &s;
+	ctxt->userData = s;
 	/*
 	 * The text is UTF-8 already (feed_enc.c): IGNORE_ENC keeps libxml2
 	 * from converting it again in chunks as the declaration asks.
 	 */
-	opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC;
-	xmlCtxtUseOptions(ctxt, opts);
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);
+}
+
+/* Frees what one parse held: the tree, the stand-ins, the context. */
+static void
+feed_xml_sax_free(struct feed_xml_sax *s)
+{
+	size_t	 i;
+
+	/* libxml2 hands each declaration's source text to our stand-in. */
+	for (i = 0; i < s->nents; i++)
+		xmlFree(s->ents[i]->orig);
+	util_buf_free(&s->text);
+	feed_xml_arena_free(s);
+	xmlFreeDoc(s->ctxt->myDoc);
+	xmlFreeParserCtxt(s->ctxt);
+}
+
+struct feed *
+feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
+    size_t errlen)
+{
+	struct feed_xml_sax	 s;
+	struct feed_xml		 x;
+	xmlParserCtxt		*ctxt;
+	const xmlError		*e;
+	struct feed		*f = NULL;
+	xmlChar			*url = NULL;
+	char			*fixed;
+	bool			 html_ents = false;
+
+	if (len > INT32_MAX) {
+		snprintf(err, errlen, "document too large");
+		return NULL;
+	}
+	if (feed_xml_prepare(&buf, &len, &fixed, &html_ents, err,
+	    errlen) == -1) {
+		free(fixed);
+		return NULL;
+	}
+	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL)
+		fatalx("feed_xml_parse: out of memory");
+	memset(&s, 0, sizeof(s));
+	s.ctxt = ctxt;
+	f = xcalloc(1, sizeof(*f));
+	x.f = f;
+	/* libxml2 made the URL of a document this way: keep its bases. */
+	if (base_url != NULL)
+		url = xmlPathToURI((const xmlChar *)base_url);
+	x.base_url = (const char *)url;
+	s.x = &x;
+	feed_xml_sax_init(ctxt, &s);
 	(void)xmlParseDocument(ctxt);
 	feed_xml_flush(&s);
 	free(fixed);
@@ -1171,13 +1220,7 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 		f = NULL;
 	}
 done:
-	/* libxml2 hands each declaration's source text to our stand-in. */
-	for (i = 0; i < s.nents; i++)
-		xmlFree(s.ents[i]->orig);
+	feed_xml_sax_free(&s);
 	xmlFree(url);
-	util_buf_free(&s.text);
-	feed_xml_arena_free(&s);
-	xmlFreeDoc(ctxt->myDoc);
-	xmlFreeParserCtxt(ctxt);
 	return f;
 }

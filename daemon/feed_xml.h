@@ -7,6 +7,8 @@
 #ifndef CLAIMWATCH_FEED_XML_H
 #define CLAIMWATCH_FEED_XML_H
 
+#include <sys/queue.h>
+
 #include "feed_int.h"
 
 #define FEED_XML_MAX_DEPTH	256	/* libxml2's own limit without HUGE */
@@ -40,7 +42,7 @@ struct feed_xml_attr {
 	const char		*name;	/* local name, or prefix:local when
 					   the prefix was never declared */
 	const char		*value;	/* decoded, NUL-terminated */
-	struct feed_xml_attr	*next;
+	STAILQ_ENTRY(feed_xml_attr) entry; /* in document order */
 };
 
 /* One node of the tree the SAX callbacks build: just what the walk reads. */
@@ -52,15 +54,14 @@ struct feed_xml_node {
 	size_t			 len;	/* its length in bytes */
 	const char		*base;	/* xml:base, or NULL */
 	const char		*lang;	/* xml:lang, or NULL */
-	struct feed_xml_attr	*attrs;
+	STAILQ_HEAD(, feed_xml_attr) attrs;
 	int			 container; /* root or channel: 1 + how
 					   deep its items may nest, else 0 */
 	bool			 done;	/* an item already walked, its
 					   children gone */
 	struct feed_xml_node	*parent;
-	struct feed_xml_node	*children;
-	struct feed_xml_node	*last;
-	struct feed_xml_node	*next;
+	STAILQ_HEAD(, feed_xml_node) children;	/* in document order */
+	STAILQ_ENTRY(feed_xml_node) entry;	/* among its siblings */
 };
 
 struct feed_xml {

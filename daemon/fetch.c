@@ -13,7 +13,9 @@
  * caller's done callback from inside fetch_start, and never connect to a
  * private address unless told to: the check runs on the resolved address
  * at connect time, so a name that resolves (or rebinds) to 127.0.0.1 is
- * refused too.
+ * refused too.  Behind a proxy that check would see only the proxy, so
+ * fetch_proxy.c judges the target host before each request instead; it
+ * also holds the proxy choice and a request's credentials.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,30 +23,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
 
 #include "fetch.h"
+#include "fetch_int.h"
 #include "log.h"
 #include "util.h"
 
 /* Headers we send are bounded so a corrupt stored validator cannot grow. */
 #define FETCH_MAX_VALIDATOR	512
-/* Live easy handles when max_total is not set. */
-#define FETCH_DEFAULT_ACTIVE	256
 /* A reused body buffer above this size is given back, not kept. */
 #define FETCH_KEEP_BODY		(256 * 1024)
 
 struct fetch_xfer;
+TAILQ_HEAD(fetch_xfers, fetch_xfer);
 
 /* One live easy handle with its buffers, reused transfer after transfer. */
 struct fetch_slot {
-	struct fetch_slot	*next;		/* on the idle list */
+	SLIST_ENTRY(fetch_slot)	 entry;		/* on the idle list */
 	CURL			*easy;
 	struct util_buf		 body;
-	char			 refused[160];
+	char			 refused[256];
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -54,9 +57,10 @@ struct fetch {
 	struct event		*timer;		/* curl's one timeout */
 	struct fetch_options	 opts;		/* user_agent points at ua */
 	char			*ua;
-	struct fetch_xfer	*xfers;		/* running */
-	struct fetch_xfer	*qhead, *qtail;	/* waiting for a slot */
-	struct fetch_slot	*idle;
+	struct fetch_proxy	 px;		/* proxies, fetch_proxy.c */
+	struct fetch_xfers	 xfers;		/* running: bound to a slot */
+	struct fetch_xfers	 waiting;	/* for a slot, in order */
+	SLIST_HEAD(, fetch_slot) idle;
 	size_t			 nidle;
 	size_t			 nactive;
 	size_t			 pending;	/* running + waiting */
@@ -77,7 +81,7 @@ struct fetch_sock {
  */
 struct fetch_xfer {
 	struct fetch		*f;
-	struct fetch_xfer	*prev, *next;	/* running list or queue */
+	TAILQ_ENTRY(fetch_xfer)	 entry;		/* on xfers or waiting */
 	struct fetch_slot	*slot;		/* NULL while waiting */
 	CURL			*easy;		/* slot->easy while running */
 	struct curl_slist	*headers;
@@ -86,7 +90,7 @@ struct fetch_xfer {
 	char			*last_modified;
 	char			*post;		/* POST body, or NULL: GET */
 	size_t			 post_len;
-	char			**extra;	/* extra header lines, or NULL */
+	char			**extra;	/* more header lines, or NULL */
 	fetch_done_cb		 cb;
 	void			*arg;
 	long			 max_body;
@@ -96,6 +100,7 @@ struct fetch_xfer {
 	bool			 secret_url;
 	bool			 all_permanent;	/* every 3xx so far 301/308 */
 	int			 redirects;
+	struct fetch_hop	 hop;		/* proxy, credentials */
 };
 
 static void	fetch_check_multi_info(struct fetch *);
@@ -193,8 +198,10 @@ fetch_opensocket_cb(void *clientp, curlsocktype purpose,
 	struct fetch_xfer	*x = clientp;
 	char			 text[INET6_ADDRSTRLEN + 16];
 
+	/* The proxy may be on the LAN: fetch_proxy.c judges the target. */
 	if (purpose == CURLSOCKTYPE_IPCXN && !x->allow_private &&
-	    fetch_addr_is_private(&addr->addr)) {
+	    fetch_addr_is_private(&addr->addr) &&
+	    !fetch_hop_via_proxy(&x->hop)) {
 		fetch_addr_text(&addr->addr, text, sizeof(text));
 		snprintf(x->slot->refused, sizeof(x->slot->refused),
 		    "refused private address %s ([poll] allow_private = yes "
@@ -256,7 +263,7 @@ static void
 fetch_slot_release(struct fetch *f, struct fetch_slot *sl)
 {
 	size_t	 cap = f->opts.max_total > 0 ? (size_t)f->opts.max_total :
-	    FETCH_DEFAULT_ACTIVE;
+	    FETCH_MAX_TOTAL;
 
 	if (f->nidle >= cap) {
 		fetch_slot_free(sl);
@@ -265,8 +272,7 @@ fetch_slot_release(struct fetch *f, struct fetch_slot *sl)
 	if (sl->body.cap > FETCH_KEEP_BODY)
 		util_buf_free(&sl->body);
 	util_buf_reset(&sl->body);
-	sl->next = f->idle;
-	f->idle = sl;
+	SLIST_INSERT_HEAD(&f->idle, sl, entry);
 	f->nidle++;
 }
 
@@ -276,6 +282,7 @@ fetch_record_free(struct fetch_xfer *x)
 	size_t	 i;
 
 	curl_slist_free_all(x->headers);
+	fetch_hop_clear(&x->hop);
 	free(x->url);
 	free(x->etag);
 	free(x->last_modified);
@@ -293,12 +300,7 @@ fetch_xfer_free(struct fetch_xfer *x)
 {
 	struct fetch	*f = x->f;
 
-	if (x->prev != NULL)
-		x->prev->next = x->next;
-	else
-		f->xfers = x->next;
-	if (x->next != NULL)
-		x->next->prev = x->prev;
+	TAILQ_REMOVE(&f->xfers, x, entry);
 	f->pending--;
 	f->nactive--;
 	curl_multi_remove_handle(f->multi, x->easy);
@@ -535,12 +537,14 @@ fetch_copy_options(struct fetch *f, const struct fetch_options *o)
 	char	*old = f->ua;
 
 	f->opts = *o;
+	fetch_proxy_set(&f->px, o->proxy);
+	f->opts.proxy = NULL;	/* not kept: f->px has it */
 	f->ua = xstrdup(o->user_agent != NULL && o->user_agent[0] != '\0' ?
-	    o->user_agent : "claimwatch/" CW_VERSION);
+	    o->user_agent : FETCH_USER_AGENT);
 	f->opts.user_agent = f->ua;
 	free(old);
 	if (f->opts.max_body <= 0)
-		f->opts.max_body = 8L * 1024 * 1024;
+		f->opts.max_body = FETCH_MAX_BODY;
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 	    f->opts.max_per_host > 0 ? f->opts.max_per_host : 0L);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
@@ -562,6 +566,9 @@ fetch_new(struct event_base *base, const struct fetch_options *o, char *err,
 	}
 	f = xcalloc(1, sizeof(*f));
 	f->base = base;
+	TAILQ_INIT(&f->xfers);
+	TAILQ_INIT(&f->waiting);
+	SLIST_INIT(&f->idle);
 	if ((f->multi = curl_multi_init()) == NULL) {
 		snprintf(err, errlen, "curl_multi_init failed");
 		free(f);
@@ -600,8 +607,8 @@ fetch_slot_get(struct fetch *f)
 {
 	struct fetch_slot	*sl;
 
-	if ((sl = f->idle) != NULL) {
-		f->idle = sl->next;
+	if ((sl = SLIST_FIRST(&f->idle)) != NULL) {
+		SLIST_REMOVE_HEAD(&f->idle, entry);
 		f->nidle--;
 		curl_easy_reset(sl->easy);
 	} else {
@@ -611,10 +618,56 @@ fetch_slot_get(struct fetch *f)
 			return NULL;
 		}
 	}
-	sl->next = NULL;
 	sl->refused[0] = '\0';
 	sl->errbuf[0] = '\0';
 	return sl;
+}
+
+/*
+ * The curl scheme lists for a FETCH_PROTO_* mask: what the first request
+ * may use (*protos) and what redirects may lead to (*redir).
+ */
+static void
+fetch_protocols(unsigned mask, const char **protos, const char **redir)
+{
+	switch (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
+	case FETCH_PROTO_HTTP:
+		*protos = *redir = "http";
+		break;
+	case FETCH_PROTO_HTTPS:
+		*protos = *redir = "https";
+		break;
+	default:
+		*protos = *redir = "http,https";
+		break;
+	}
+	/* Redirects never lead to file://, even when feeds may use it. */
+	if (mask & FETCH_PROTO_FILE)
+		*protos = (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
+		    FETCH_PROTO_HTTP ? "http,file" : (mask & (FETCH_PROTO_HTTP |
+		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTPS ? "https,file" :
+		    "http,https,file";
+}
+
+/* The request headers of x, built afresh for each attempt. */
+static void
+fetch_xfer_headers(struct fetch_xfer *x)
+{
+	size_t	 i;
+
+	curl_slist_free_all(x->headers);
+	x->headers = NULL;
+	fetch_add_header(x, "If-None-Match", x->etag);
+	fetch_add_header(x, "If-Modified-Since", x->last_modified);
+	if (x->post == NULL)
+		x->headers = curl_slist_append(x->headers, "Accept: "
+		    "application/rss+xml, application/atom+xml, "
+		    "application/feed+json, application/xml;q=0.9, "
+		    "text/xml;q=0.9, */*;q=0.8");
+	else	/* No 1 s wait for a "100 Continue" receivers rarely send. */
+		x->headers = curl_slist_append(x->headers, "Expect:");
+	for (i = 0; x->extra != NULL && x->extra[i] != NULL; i++)
+		x->headers = curl_slist_append(x->headers, x->extra[i]);
 }
 
 /*
@@ -629,7 +682,6 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	const char			*protos, *redir;
 	unsigned			 mask = o->protocols;
 	CURLMcode			 mrc;
-	size_t				 i;
 
 	if ((x->slot = fetch_slot_get(f)) == NULL)
 		return -1;
@@ -639,39 +691,13 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	x->all_permanent = true;
 	x->over_limit = false;
 	x->redirects = 0;
-	curl_slist_free_all(x->headers);
-	x->headers = NULL;
 	/* A request may narrow the options' schemes, never widen them. */
 	if (x->protocols != 0)
 		mask &= x->protocols;
-	switch (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) {
-	case FETCH_PROTO_HTTP:
-		protos = redir = "http";
-		break;
-	case FETCH_PROTO_HTTPS:
-		protos = redir = "https";
-		break;
-	default:
-		protos = redir = "http,https";
-		break;
-	}
-	/* Redirects never lead to file://, even when feeds may use it. */
-	if (mask & FETCH_PROTO_FILE)
-		protos = (mask & (FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS)) ==
-		    FETCH_PROTO_HTTP ? "http,file" : (mask & (FETCH_PROTO_HTTP |
-		    FETCH_PROTO_HTTPS)) == FETCH_PROTO_HTTPS ? "https,file" :
-		    "http,https,file";
-	fetch_add_header(x, "If-None-Match", x->etag);
-	fetch_add_header(x, "If-Modified-Since", x->last_modified);
-	if (x->post == NULL)
-		x->headers = curl_slist_append(x->headers, "Accept: "
-		    "application/rss+xml, application/atom+xml, "
-		    "application/feed+json, application/xml;q=0.9, "
-		    "text/xml;q=0.9, */*;q=0.8");
-	else	/* No 1 s wait for a "100 Continue" receivers rarely send. */
-		x->headers = curl_slist_append(x->headers, "Expect:");
-	for (i = 0; x->extra != NULL && x->extra[i] != NULL; i++)
-		x->headers = curl_slist_append(x->headers, x->extra[i]);
+	fetch_protocols(mask, &protos, &redir);
+	fetch_xfer_headers(x);
+	fetch_hop_begin(&x->hop, &f->px, x->easy, x->url, x->allow_private,
+	    x->slot->refused, sizeof(x->slot->refused), &x->headers);
 
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
@@ -710,11 +736,6 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		curl_easy_setopt(x->easy, CURLOPT_TIMEOUT, o->timeout);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	/*
-	 * No proxy from the environment: a proxy would make the address
-	 * guard judge the proxy, not the feed's host.
-	 */
-	curl_easy_setopt(x->easy, CURLOPT_PROXY, "");
 
 	if ((mrc = curl_multi_add_handle(f->multi, x->easy)) != CURLM_OK) {
 		log_warn("fetch: curl_multi_add_handle: %s",
@@ -724,11 +745,7 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		x->easy = NULL;
 		return -1;
 	}
-	x->prev = NULL;
-	x->next = f->xfers;
-	if (f->xfers != NULL)
-		f->xfers->prev = x;
-	f->xfers = x;
+	TAILQ_INSERT_HEAD(&f->xfers, x, entry);
 	f->nactive++;
 	return 0;
 }
@@ -737,7 +754,7 @@ static size_t
 fetch_max_active(const struct fetch *f)
 {
 	return f->opts.max_total > 0 ? (size_t)f->opts.max_total :
-	    FETCH_DEFAULT_ACTIVE;
+	    FETCH_MAX_TOTAL;
 }
 
 /*
@@ -751,11 +768,9 @@ fetch_pump(struct fetch *f)
 	struct fetch_result	 r;
 	struct fetch_xfer	*x;
 
-	while (f->qhead != NULL && f->nactive < fetch_max_active(f)) {
-		x = f->qhead;
-		if ((f->qhead = x->next) == NULL)
-			f->qtail = NULL;
-		x->next = NULL;
+	while ((x = TAILQ_FIRST(&f->waiting)) != NULL &&
+	    f->nactive < fetch_max_active(f)) {
+		TAILQ_REMOVE(&f->waiting, x, entry);
 		if (fetch_xfer_begin(f, x) == 0)
 			continue;
 		memset(&r, 0, sizeof(r));
@@ -788,6 +803,7 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 		x->last_modified = xstrndup(req->last_modified,
 		    FETCH_MAX_VALIDATOR + 1);
 	x->secret_url = req->secret_url;
+	fetch_hop_auth(&x->hop, req);
 	if (req->body != NULL) {
 		x->post = xmalloc(req->body_len + 1);
 		memcpy(x->post, req->body, req->body_len);
@@ -802,18 +818,13 @@ fetch_start(struct fetch *f, const struct fetch_request *req,
 			x->extra[n] = xstrdup(req->headers[n]);
 	}
 	/* Straight to a slot when one is free and nobody waits before us. */
-	if (f->qhead == NULL && f->nactive < fetch_max_active(f)) {
+	if (TAILQ_EMPTY(&f->waiting) && f->nactive < fetch_max_active(f)) {
 		if (fetch_xfer_begin(f, x) == -1) {
 			fetch_record_free(x);
 			return -1;
 		}
-	} else {
-		if (f->qtail != NULL)
-			f->qtail->next = x;
-		else
-			f->qhead = x;
-		f->qtail = x;
-	}
+	} else
+		TAILQ_INSERT_TAIL(&f->waiting, x, entry);
 	f->pending++;
 	return 0;
 }
@@ -896,19 +907,20 @@ fetch_free(struct fetch *f)
 
 	if (f == NULL)
 		return;
-	while (f->xfers != NULL)
-		fetch_xfer_free(f->xfers);
-	while ((x = f->qhead) != NULL) {
-		f->qhead = x->next;
+	while ((x = TAILQ_FIRST(&f->xfers)) != NULL)
+		fetch_xfer_free(x);
+	while ((x = TAILQ_FIRST(&f->waiting)) != NULL) {
+		TAILQ_REMOVE(&f->waiting, x, entry);
 		fetch_record_free(x);
 	}
-	while ((sl = f->idle) != NULL) {
-		f->idle = sl->next;
+	while ((sl = SLIST_FIRST(&f->idle)) != NULL) {
+		SLIST_REMOVE_HEAD(&f->idle, entry);
 		fetch_slot_free(sl);
 	}
 	/* Cleanup may still report sockets as removed; f must be alive. */
 	curl_multi_cleanup(f->multi);
 	event_free(f->timer);
+	fetch_proxy_clear(&f->px);
 	free(f->ua);
 	free(f);
 	curl_global_cleanup();

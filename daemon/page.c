@@ -288,10 +288,10 @@ page_axes(struct util_buf *b, const struct page_scale *s)
 
 	for (v = 0; v <= s->ymax * 1.0001; v += s->ystep) {
 		y = page_y(s, v);
-		util_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" "
-		    "x2=\"%.1f\" y2=\"%.1f\"/><text class=\"lbl\" x=\"%.1f\" "
-		    "y=\"%.1f\" text-anchor=\"end\">%.15g</text>\n", xl, y, xr,
-		    y, xl - 6, y + 4, v);
+		util_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" "
+		    "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><text "
+		    "class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
+		    "%.15g</text>\n", xl, y, xr, y, xl - 6, y + 4, v);
 	}
 	util_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" "
 	    "x2=\"%.1f\" y2=\"%.1f\"/>\n", xl, yb, xr, yb);

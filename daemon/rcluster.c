@@ -42,7 +42,7 @@ struct rcluster_node {
 struct rcluster_req {
 	TAILQ_ENTRY(rcluster_req) entry;
 	struct rcluster		*rc;
-	struct rcluster_node	*ask;		/* ASK target of the next send */
+	struct rcluster_node	*ask;		/* ASK target of next send */
 	int			 slot;		/* -1: any master */
 	int			 redirects;
 	bool			 waiting;	/* on rc->waiting, not sent */

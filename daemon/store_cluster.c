@@ -336,37 +336,10 @@ store_cluster_part_cb(redisAsyncContext *ac, void *reply, void *priv)
 	store_cluster_part_free(p);
 }
 
-/* The batch call's layout, from store_build_batch. */
-struct store_cluster_layout {
-	long	 nk, ns, ni, nc;
-	int	 head;		/* arg of ARGV 1 */
-	int	 state;		/* arg of the first state string */
-	int	 claims;	/* arg of the first claim's first string */
-};
-
-static int
-store_cluster_layout(int argc, const size_t *off, const char *buf,
-    struct store_cluster_layout *l)
-{
-	l->nk = strtol(buf + off[0], NULL, 10);
-	if (l->nk < STORE_FEED_NKEYS + 1 ||
-	    l->nk + STORE_BATCH_NHEAD >= argc)
-		return -1;
-	l->head = (int)l->nk + 1;
-	l->ns = strtol(buf + off[l->head + 8], NULL, 10);
-	l->ni = strtol(buf + off[l->head + 9], NULL, 10);
-	l->nc = strtol(buf + off[l->head + 10], NULL, 10);
-	if (l->ns < 0 || l->ni < 0 || l->nc < 0 ||
-	    l->nk != STORE_FEED_NKEYS + 1 + STORE_CLAIM_NKEYS * l->nc)
-		return -1;
-	l->state = l->head + STORE_BATCH_NHEAD;
-	l->claims = l->state + (int)(l->ns + 2 * l->ni);
-	if (l->claims + l->nc * STORE_CLAIM_NARGS != argc)
-		return -1;
-	return 0;
-}
-
-/* The header for one part: ARGV 9 to 13 replaced by ns ni nc fk stream. */
+/*
+ * The header for one part: ARGV STORE_ARGV_NSTATE to STORE_ARGV_STREAMKEY
+ * replaced by repl: ns ni nc fk stream.
+ */
 static void
 store_cluster_head(struct store_cluster_args *a, int argc, const size_t *off,
     const size_t *argvlen, const char *buf, int head, const char *const *repl)
@@ -375,8 +348,8 @@ store_cluster_head(struct store_cluster_args *a, int argc, const size_t *off,
 
 	(void)argc;
 	for (i = 0; i < STORE_BATCH_NHEAD; i++) {
-		if (i >= 8 && i < 13)
-			store_cluster_str(a, repl[i - 8]);
+		if (i + 1 >= STORE_ARGV_NSTATE && i + 1 <= STORE_ARGV_STREAMKEY)
+			store_cluster_str(a, repl[i + 1 - STORE_ARGV_NSTATE]);
 		else
 			store_cluster_add(a, buf + off[head + i],
 			    argvlen[head + i]);
@@ -397,7 +370,7 @@ store_cluster_copy(struct store_cluster_args *a, const size_t *off,
 static void
 store_cluster_feed_args(struct store_cluster_op *op, int argc,
     const size_t *off, const size_t *argvlen, const char *buf,
-    const struct store_cluster_layout *l)
+    const struct store_batch_layout *l)
 {
 	char		 ns[32], ni[32];
 	const char	*repl[5] = { ns, ni, "0", "1", "0" };
@@ -408,7 +381,7 @@ store_cluster_feed_args(struct store_cluster_op *op, int argc,
 	store_cluster_copy(&op->feed, off, argvlen, buf, 1, STORE_FEED_NKEYS);
 	store_cluster_head(&op->feed, argc, off, argvlen, buf, l->head, repl);
 	store_cluster_copy(&op->feed, off, argvlen, buf, l->state,
-	    (int)(l->ns + 2 * l->ni));
+	    l->claims - l->state);
 }
 
 struct store_cluster_claim {
@@ -430,7 +403,7 @@ store_cluster_claim_cmp(const void *a, const void *b)
 static void
 store_cluster_claims_part(struct store_cluster_op *op, int argc,
     const size_t *off, const size_t *argvlen, const char *buf,
-    const struct store_cluster_layout *l,
+    const struct store_batch_layout *l,
     const struct store_cluster_claim *c, long n)
 {
 	struct store_cluster_part	*p;
@@ -460,13 +433,13 @@ store_cluster_batch(struct store_cluster *sc, int argc, const size_t *off,
     const size_t *argvlen, const char *buf, store_cluster_done_cb cb,
     void *arg)
 {
-	struct store_cluster_layout	 l;
+	struct store_batch_layout	 l;
 	struct store_cluster_op		*op;
 	struct store_cluster_claim	*c;
 	long				 i, j;
 	int				 key;
 
-	if (store_cluster_layout(argc, off, buf, &l) == -1)
+	if (store_batch_layout(argc, off, buf, &l) == -1)
 		return -1;
 	op = xcalloc(1, sizeof(*op));
 	op->sc = sc;

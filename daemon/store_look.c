@@ -235,7 +235,8 @@ store_look_new(struct event_base *base, const struct store_options *o,
 	l->channel = xstrdup(o->channel != NULL ? o->channel :
 	    "claimwatch:alerts");
 	l->stream = xstrdup(o->stream != NULL ? o->stream : l->channel);
-	l->stream_maxlen = o->stream_maxlen > 0 ? o->stream_maxlen : 100000;
+	l->stream_maxlen = o->stream_maxlen > 0 ? o->stream_maxlen :
+	    STORE_STREAM_MAXLEN;
 	return l;
 }
 

@@ -319,7 +319,7 @@ util_url_redact(const char *url, char *buf, size_t len)
 	rc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME |
 	    CURLU_PATH_AS_IS);
 	if (rc != CURLUE_OK) {
-		/* Unreadable: nothing after the scheme, in case it holds one. */
+		/* Unreadable: nothing after the scheme, it may hold one. */
 		if (strchr(url, '@') != NULL) {
 			scheme = strstr(url, "://");
 			snprintf(buf, len, "%.*s***", scheme != NULL ?
@@ -522,24 +522,57 @@ util_markup_check(const char *buf, size_t len, size_t max_attrs,
 	return 0;
 }
 
-/* The code point of the UTF-8 sequence at s, if it is one worth
-   checking (two or three bytes), else 0; *len gets its length. */
-static uint32_t
-util_escape_cp(const unsigned char *s, size_t n, size_t *len)
+size_t
+util_utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
-	if (n >= 2 && s[0] >= 0xc2 && s[0] <= 0xdf &&
-	    (s[1] & 0xc0) == 0x80) {
-		*len = 2;
-		return ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 c, min;
+	size_t			 len, i;
+
+	if (n == 0)
+		return 0;
+	if ((c = p[0]) < 0x80) {
+		*cp = c;
+		return 1;
 	}
-	if (n >= 3 && (s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 &&
-	    (s[2] & 0xc0) == 0x80) {
-		*len = 3;
-		return ((uint32_t)(s[0] & 0x0f) << 12) |
-		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+	/* 0xc0, 0xc1 and 0xf5-0xff never start a valid sequence. */
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
 	}
-	*len = 1;
-	return 0;
+	/* Overlong forms, surrogates and values past U+10FFFF. */
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+size_t
+util_utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	/* s[max] is the first byte left out: back up while it continues. */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
 }
 
 void
@@ -563,7 +596,10 @@ util_buf_escape(struct util_buf *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		cp = util_escape_cp(p + i, n - i, &len);
+		if ((len = util_utf8_decode(s + i, n - i, &cp)) == 0) {
+			i++;
+			continue;
+		}
 		if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a &&
 		    cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
 		    cp == 0x200e || cp == 0x200f || cp == 0x061c) {

@@ -112,6 +112,16 @@ util_redis_host(const char *p, size_t len)
 	return xstrndup(p, colon != NULL ? (size_t)(colon - p) : len);
 }
 
+const char *
+util_redis_cluster_nodes(const char *url)
+{
+	size_t	 n = sizeof(UTIL_REDIS_CLUSTER) - 1;
+
+	if (url == NULL || strncasecmp(url, UTIL_REDIS_CLUSTER, n) != 0)
+		return NULL;
+	return url + n;
+}
+
 int
 util_redis_url(const char *s, struct util_redis_addr *a, char *err,
     size_t errlen)

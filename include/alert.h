@@ -50,12 +50,26 @@ char	*alert_figure_json(const struct claim *, const struct alert_source *);
 char	*alert_new_json(const struct claim *, const struct alert_source *,
 	    const struct alert_feed *, int64_t detected_at);
 /*
- * alert_new_json() and, in *figure (caller frees), what alert_figure_json()
- * gives for the same source without its text: the store's pair, built
- * from one figure object.
+ * alert_new_json() in the parts the store's script joins when, and only
+ * when, a claim alerts (store_lua.c), so no alert is built for the claims
+ * that repeat a known figure.  The alert is, byte for byte,
+ *   {"v":2,"type":"TYPE",NAMES,"sources":N,"previous":PREV,
+ *   "current":CURRENT,TAIL
+ * with PREV null or a figure the store kept.  All strings are the caller's
+ * (alert_parts_free, free(3) for the tail).
  */
-char	*alert_new_pair(const struct claim *, const struct alert_source *,
-	    const struct alert_feed *, int64_t detected_at, char **figure);
+struct alert_parts {
+	char	*figure;	/* current without "text": what the store keeps */
+	char	*current;	/* the alert's "current" */
+	char	*names;		/* "key":..,"entity":..,"event":..,"unit":..,
+				   "story":.. */
+	char	*label;		/* the story's label as text, or "" */
+};
+void	 alert_parts_make(const struct claim *, const struct alert_source *,
+	    struct alert_parts *);
+void	 alert_parts_free(struct alert_parts *);
+/* "feed":..,"feed_title":..,"categories":[..],"detected_at":..} */
+char	*alert_tail(const struct alert_feed *, int64_t detected_at);
 /*
  * One or two human lines for an alert ("changed  KEY: OLD  ->  NEW" and
  * the title), for `claimwatch tail`; NULL when json is not an object.

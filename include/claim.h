@@ -30,7 +30,8 @@ enum claim_modality {
  */
 enum claim_role {
 	CLAIM_ROLE_HEADLINE,	/* the figure the source reports now */
-	CLAIM_ROLE_SUBCOUNT,	/* part of the claim before it: "termasuk 120 anak" */
+	CLAIM_ROLE_SUBCOUNT,	/* part of the claim before it ("termasuk
+				   120 anak") */
 	CLAIM_ROLE_EARLIER,	/* quoted or corrected earlier figure */
 	CLAIM_ROLE_COMPARISON,	/* "up from 1,200 last week" */
 	CLAIM_ROLE_BACKGROUND	/* another time or story mentioned in passing */
@@ -46,7 +47,7 @@ struct claim {
 	bool			 has_max; /* true only for CLAIM_RANGE */
 	enum claim_qualifier	 qualifier;
 	enum claim_modality	 modality;
-	enum claim_role		 role;	/* zero (headline) unless extract says */
+	enum claim_role		 role;	/* 0 (headline) unless extract says */
 	char	unit[CLAIM_NAME_MAX];	/* unit group: troops, people, usd */
 	char	unit_text[CLAIM_TEXT_MAX]; /* counted words as written */
 	char	event[CLAIM_NAME_MAX];	/* killed, deployed, ..., other */

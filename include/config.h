@@ -12,11 +12,16 @@
 #include <stddef.h>
 
 #define CONFIG_ERR_LEN		1024
-#define CONFIG_PROTO_HTTP	0x01
-#define CONFIG_PROTO_HTTPS	0x02
-#define CONFIG_PROTO_FILE	0x04
 /* Namespace of claimwatch's own attributes in OPML feed lists. */
 #define CONFIG_OPML_NS		"urn:x-claimwatch:opml:1"
+
+/* What a feed's auth=FILE holds (config_auth.c). */
+enum config_auth {
+	CONFIG_AUTH_NONE,
+	CONFIG_AUTH_BASIC,	/* auth_user, auth_secret the password */
+	CONFIG_AUTH_BEARER,	/* auth_secret the token */
+	CONFIG_AUTH_HEADER	/* auth_secret a "Name: value" line */
+};
 
 struct config_feed {
 	char	*url;		/* as listed, absolute */
@@ -27,6 +32,10 @@ struct config_feed {
 	char	*lang;		/* "id", "en", ...; NULL means auto */
 	bool	 fetch_articles; /* also fetch each new item's link */
 	int	 line;		/* line in the feed list, for messages */
+	enum config_auth auth;	/* credentials from auth=FILE, or none */
+	char	*auth_file;	/* that file, resolved; shown, not secret */
+	char	*auth_user;	/* basic: the user; never shown */
+	char	*auth_secret;	/* password, token or header; never shown */
 };
 
 /* [alerts] watch = GLOB [ABS [REL]]: keys that alert, with tolerances. */
@@ -84,10 +93,10 @@ struct config {
 	char	*redis_url;	/* redis://host:port/db or unix:///path */
 	char	*redis_password; /* or NULL; never logged */
 	char	*prefix;	/* key prefix, default "cw:" */
-	char	*channel;	/* PUBLISH channel, default "claimwatch:alerts" */
+	char	*channel;	/* PUBLISH channel, "claimwatch:alerts" */
 	char	*stream;	/* XADD stream, default = channel */
-	long	 stream_maxlen;	/* MAXLEN ~, default 10000 */
-	long	 seen_max;	/* seen item ids kept per feed, default 1000 */
+	long	 stream_maxlen;	/* MAXLEN ~, default STORE_STREAM_MAXLEN */
+	long	 seen_max;	/* seen ids kept per feed, STORE_SEEN_MAX */
 
 	/* [feeds] */
 	char	*feeds_list;	/* path; relative ones resolved on load */
@@ -98,14 +107,16 @@ struct config {
 	int	 max_interval;	/* ceiling for hints and backoff, 86400 */
 	int	 connect_timeout; /* seconds, 10 */
 	int	 timeout;	/* whole transfer, seconds, 30 */
-	long	 max_body;	/* bytes, also after decompression, 8 MiB */
+	long	 max_body;	/* bytes, also decompressed, FETCH_MAX_BODY */
 	int	 max_redirects;	/* 5 */
 	int	 max_per_host;	/* concurrent transfers per host, 4 */
 	int	 max_total;	/* concurrent transfers in all, 256 */
 	int	 max_failures;	/* failures before "failing", 5 */
-	char	*user_agent;	/* default "claimwatch/VERSION (+url)" */
+	char	*user_agent;	/* default FETCH_USER_AGENT */
 	bool	 allow_private;	/* allow loopback/private targets, no */
-	unsigned protocols;	/* CONFIG_PROTO_*, default http|https */
+	char	*proxy;		/* NULL: from http_proxy and the like;
+				   "": none; else the proxy's URL */
+	unsigned protocols;	/* FETCH_PROTO_*, default http|https */
 
 	/* [extract] */
 	char	*lexicon_dir;	/* default CW_DATADIR/lexicon, resolved too */
@@ -172,9 +183,10 @@ struct config	*config_load_all(const char *path, config_error_cb cb,
 
 /*
  * Loads only a feed list (plain: one URL per line, '#' comments, optional
- * "interval=DURATION lang=LL articles=BOOL" after the URL; or OPML 2.0
- * when the file starts with XML: outlines with xmlUrl, title or text, and
- * the same options as attributes, plain or in namespace CONFIG_OPML_NS).
+ * "interval=DURATION lang=LL articles=BOOL auth=FILE" after the URL; or
+ * OPML 2.0 when the file starts with XML: outlines with xmlUrl, title or
+ * text, and the same options as attributes, plain or in namespace
+ * CONFIG_OPML_NS).  auth=FILE is read relative to the list's directory.
  * On success stores a new array in *feeds and its length in *nfeeds
  * (caller frees them with config_feeds_free) and returns 0; else -1 with
  * "FILE:LINE: message" and *feeds untouched.

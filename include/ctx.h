@@ -15,6 +15,7 @@
 
 struct claimwatchd_poll;
 struct config;
+struct config_feed;
 struct event;
 struct event_base;
 struct fetch;
@@ -55,6 +56,9 @@ struct ctx_feed {
 	bool			 due_again;	/* fell due while polling */
 	bool			 lang_warned;	/* logged: tag has no lexicon */
 	int64_t			 last_ok;	/* last 200/304, 0 = none yet */
+	int			 auth;		/* FETCH_AUTH_*, from auth= */
+	char			*auth_user;	/* copies, wiped when freed */
+	char			*auth_secret;
 	TAILQ_ENTRY(ctx_feed)	 entry;
 	TAILQ_ENTRY(ctx_feed)	 wentry;	/* in ctx->waiting */
 };
@@ -142,6 +146,9 @@ void		 ctx_feed_free(struct ctx *, struct ctx_feed *);
 /* Copies the list's name and folders for the feed, replacing the old. */
 void		 ctx_feed_describe(struct ctx_feed *, const char *title,
 		    char *const *categories, size_t ncategories);
+/* Copies the credentials of the list's entry cf (auth=), wiping the old. */
+void		 ctx_feed_set_auth(struct ctx_feed *,
+		    const struct config_feed *);
 struct ctx_feed	*ctx_feed_find(struct ctx *, const char *url);
 void		 ctx_hist_observe(struct ctx_hist *, double seconds);
 /* Feeds not polled successfully within this many of their intervals

@@ -43,8 +43,8 @@ struct feed {
 	char		*title;		/* plain text, or NULL */
 	char		*link;		/* or NULL */
 	char		*lang;		/* or NULL */
-	int		 ttl;		/* RSS <ttl> or sy:updatePeriod, seconds;
-					   0 when absent */
+	int		 ttl;		/* RSS <ttl> or sy:updatePeriod,
+					   seconds; 0 when absent */
 	bool		 bozo;		/* recovered from an error */
 	char		*bozo_reason;	/* why, or NULL */
 	bool		 truncated;	/* more than FEED_MAX_ITEMS items: the

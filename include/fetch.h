@@ -2,7 +2,8 @@
  * fetch: non-blocking HTTP(S) for the whole daemon, the libcurl multi-socket
  * API driven by the one event_base (curl's hiperfifo.c shape).  Owns every
  * CURL handle; conditional GET, compression, redirect and size limits,
- * per-host and global concurrency caps, and the private-address guard.
+ * per-host and global concurrency caps, proxies, per-request credentials,
+ * and the private-address guard.
  */
 #ifndef CLAIMWATCH_FETCH_H
 #define CLAIMWATCH_FETCH_H
@@ -14,20 +15,51 @@ struct event_base;
 struct fetch;
 struct sockaddr;
 
-#define FETCH_PROTO_HTTP	0x01	/* same bits as CONFIG_PROTO_* */
+/*
+ * URL schemes, the bits of the protocols fields below; the configuration's
+ * "protocols" setting is parsed into these too.
+ */
+#define FETCH_PROTO_HTTP	0x01
 #define FETCH_PROTO_HTTPS	0x02
 #define FETCH_PROTO_FILE	0x04
+
+/*
+ * What max_body, max_total and user_agent left at 0 or NULL mean; they
+ * are also the configuration's defaults (claimwatch.conf(5)).  A crawler
+ * names a page about itself: build with CW_URL once there is one.
+ */
+#define FETCH_MAX_BODY		(8L * 1024 * 1024)
+#define FETCH_MAX_TOTAL		256	/* live easy handles */
+#ifdef CW_URL
+#define FETCH_USER_AGENT	"claimwatch/" CW_VERSION " (+" CW_URL ")"
+#else
+#define FETCH_USER_AGENT	"claimwatch/" CW_VERSION
+#endif
+
+/* Credentials a request carries to its URL's origin, and no further. */
+enum fetch_auth {
+	FETCH_AUTH_NONE,
+	FETCH_AUTH_BASIC,	/* auth_user, auth_secret the password */
+	FETCH_AUTH_BEARER,	/* auth_secret the token */
+	FETCH_AUTH_HEADER	/* auth_secret a "Name: value" line */
+};
 
 struct fetch_options {
 	long		 connect_timeout; /* seconds */
 	long		 timeout;	/* whole transfer, seconds */
-	long		 max_body;	/* bytes, after decompression */
+	long		 max_body;	/* bytes, after decompression;
+					   0: FETCH_MAX_BODY */
 	long		 max_redirects;
 	long		 max_per_host;
 	long		 max_total;
-	const char	*user_agent;	/* copied */
+	const char	*user_agent;	/* copied; NULL or "":
+					   FETCH_USER_AGENT */
 	bool		 allow_private;	/* allow loopback/private/link-local */
 	unsigned	 protocols;	/* FETCH_PROTO_* */
+	const char	*proxy;		/* copied; NULL: http_proxy,
+					   https_proxy, all_proxy, no_proxy (as
+					   libcurl reads them); "": none; else
+					   the proxy URL, no_proxy honoured */
 };
 
 struct fetch_request {
@@ -44,15 +76,20 @@ struct fetch_request {
 					   terminated, copied; or NULL */
 	bool		 secret_url;	/* the URL holds a token: logs show
 					   scheme://host only */
+	enum fetch_auth	 auth;		/* credentials, copied; never sent to
+					   another origin after a redirect */
+	const char	*auth_user;	/* basic */
+	const char	*auth_secret;	/* password, token or header line */
 };
 
 /* Everything here lives until the done callback returns; copy to keep. */
 struct fetch_result {
 	const char	*url;		/* as requested */
 	int		 status;	/* HTTP status; 0 when no response */
-	const char	*error;		/* NULL on a complete response, else why
-					   ("timeout", "body over 8388608 bytes",
-					   "refused private address 127.0.0.1") */
+	const char	*error;		/* NULL on a complete response, else
+					   why ("timeout", "body over 8388608
+					   bytes", "refused private address
+					   127.0.0.1") */
 	const char	*body;		/* NUL-terminated; NULL on error/304 */
 	size_t		 len;
 	const char	*content_type;	/* or NULL */
@@ -95,7 +132,8 @@ unsigned	 fetch_follow_protocols(const char *url);
 /* Transfers running or queued. */
 size_t		 fetch_pending(const struct fetch *);
 /* Replaces the options (for reload); running transfers keep theirs. */
-void		 fetch_set_options(struct fetch *, const struct fetch_options *);
+void		 fetch_set_options(struct fetch *,
+		    const struct fetch_options *);
 /*
  * True when connecting to sa is refused unless allow_private: loopback,
  * RFC 1918, 100.64/10, link-local, unique-local, multicast, 0/8, the

@@ -17,7 +17,7 @@
 /* What a stored figure was to its key. */
 enum look_role {
 	LOOK_ROLE_CHANGE,	/* became the current figure when it came */
-	LOOK_ROLE_HISTORY,	/* older than the current figure: history only */
+	LOOK_ROLE_HISTORY,	/* older than the current figure: history */
 	LOOK_ROLE_CORRECTION	/* an editor's `claimwatch set` */
 };
 
@@ -26,10 +26,10 @@ struct look_figure {
 	double		 value;
 	bool		 has_max;	/* max is the range's top */
 	double		 max;
-	char		*qualifier;	/* "exact", "at_least", ...; never NULL */
+	char		*qualifier;	/* "exact", "at_least", ..., not NULL */
 	char		*modality;	/* or NULL */
 	int64_t		 published;	/* UTC s, LOOK_NO_TIME when undated */
-	int64_t		 first_seen;	/* UTC s of detection, or LOOK_NO_TIME */
+	int64_t		 first_seen;	/* UTC s detected, or LOOK_NO_TIME */
 	char		*url;		/* the source's link, or NULL */
 	char		*title;		/* the source's title, or NULL */
 	char		*lang;		/* or NULL */

@@ -30,8 +30,9 @@ struct store_options {
 	const char	*prefix;	/* "cw:" */
 	const char	*channel;	/* PUBLISH channel */
 	const char	*stream;	/* XADD stream */
-	long		 stream_maxlen;
-	long		 seen_max;	/* seen ids kept per feed */
+	long		 stream_maxlen;	/* 0: STORE_STREAM_MAXLEN */
+	long		 seen_max;	/* seen ids kept per feed, 0:
+					   STORE_SEEN_MAX */
 	double		 tolerance_abs;	/* for keys no watch names */
 	double		 tolerance_rel;
 	bool		 corroborated;	/* publish "corroborated" alerts */
@@ -44,6 +45,16 @@ struct store_options {
 	const char	*spool_path;	/* overflow and shutdown file, or
 					   NULL; locked: one store per file */
 };
+
+/*
+ * What the options left at 0 or NULL mean; they are also the
+ * configuration's defaults (claimwatch.conf(5)).
+ */
+#define STORE_DEFAULT_URL	"redis://127.0.0.1:6379/0"
+#define STORE_DEFAULT_PREFIX	"cw:"
+#define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
+#define STORE_STREAM_MAXLEN	10000
+#define STORE_SEEN_MAX		1000
 
 /* Per-feed state; strings owned by whoever filled the struct. */
 struct store_feed_state {
@@ -105,8 +116,8 @@ typedef void (*store_lease_cb)(int granted, void *arg);
  * Creates the store and starts connecting; cb reports every connect and
  * disconnect.  Returns NULL with err filled when the options are invalid.
  * Options are copied; zero/NULL fields take defaults (prefix "cw:",
- * channel and stream "claimwatch:alerts", stream_maxlen 100000, seen_max
- * 10000).
+ * channel and stream "claimwatch:alerts", STORE_STREAM_MAXLEN,
+ * STORE_SEEN_MAX).
  */
 struct store	*store_new(struct event_base *, const struct store_options *,
 		    store_connect_cb cb, void *arg, char *err, size_t errlen);
@@ -179,6 +190,17 @@ const char	*store_instance_id(const struct store *);
 /* Commands sent or queued and not yet answered. */
 size_t		 store_pending(const struct store *);
 
+/*
+ * The kinds of alert, in the order the batch script counts them (its
+ * reply) and alerts_by_type holds them.
+ */
+enum store_alert_type {
+	STORE_ALERT_NEW,
+	STORE_ALERT_CHANGED,
+	STORE_ALERT_CORROBORATED,
+	STORE_ALERT_TYPES
+};
+
 /* Counters since store_new, for /metrics. */
 struct store_stats {
 	unsigned long long	 commands;	/* commands sent to Redis */
@@ -188,9 +210,7 @@ struct store_stats {
 	unsigned long long	 stalls;	/* links dropped after 10 s without
 						   a reply while commands waited */
 	unsigned long long	 alerts;	/* alerts the scripts published */
-#define STORE_ALERT_TYPES	3
 	unsigned long long	 alerts_by_type[STORE_ALERT_TYPES];
-					/* new, changed, corroborated */
 	size_t			 queued;	/* batches queued or unanswered */
 	size_t			 rejected;	/* sources `claimwatch reject`
 						   took out, as last read */

@@ -51,6 +51,12 @@ struct util_redis_addr {
  */
 int	 util_redis_url(const char *, struct util_redis_addr *, char *err,
 	    size_t errlen);
+/*
+ * The seed node list ("HOST:PORT,...") of a Redis Cluster URL, after
+ * UTIL_REDIS_CLUSTER (scheme in any case), or NULL when url is not one.
+ */
+#define UTIL_REDIS_CLUSTER	"redis+cluster://"
+const char *util_redis_cluster_nodes(const char *url);
 
 /*
  * url with any "user:password@" shown as "***@", for logs: url itself
@@ -71,6 +77,19 @@ const char *util_url_origin(const char *url, char *buf, size_t len);
  * Returns buf.
  */
 const char *util_shown(const char *s, char *buf, size_t len);
+
+/*
+ * The one UTF-8 decoder.  The sequence at s (n bytes left): returns its
+ * length (1 to 4) with the code point in *cp, or 0 when it is not valid
+ * UTF-8 (n == 0, a stray continuation byte, a truncated sequence, an
+ * overlong form, a surrogate, a value above U+10FFFF), *cp untouched.
+ */
+size_t	 util_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/*
+ * The longest prefix of s (len bytes) of at most max bytes that does not
+ * end inside a character: where to cut text at a byte cap.
+ */
+size_t	 util_utf8_cut(const char *s, size_t len, size_t max);
 
 /*
  * 64-bit FNV-1a, the one hash of the program (item ids, feed hash tags,

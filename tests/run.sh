@@ -1,7 +1,9 @@
 #!/bin/sh
-# Runs the unit test binaries and the integration scripts against the build
-# in $1 ("build" or "build/san"); $2 may be "unit" or "integration" to run
-# only one half.  Prints one closing line "N passed, N failed".
+# Runs the unit test binaries, the source checks (KNF style, function
+# length, and the tests of those two checks) and the integration scripts
+# against the build in $1 ("build" or "build/san"); $2 may be "unit",
+# "static" or "integration" to run only one part.  Prints one closing
+# line "N passed, N failed".
 set -u
 B=${1:-build}
 WHAT=${2:-all}
@@ -27,14 +29,20 @@ run() {
 		tail -n 40 "$log" | sed 's/^/    /'
 	fi
 }
-if [ "$WHAT" != integration ]; then
+if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
 	for t in "$B"/tests/test_*; do
 		case "$t" in *.o|*.d) continue ;; esac
 		[ -x "$t" ] || continue
 		run "unit/$(basename "$t")" "$t"
 	done
 fi
-if [ "$WHAT" != unit ]; then
+if [ "$WHAT" = all ] || [ "$WHAT" = static ]; then
+	run "static/style" sh tests/tools/style.sh
+	run "static/fnlen" sh tests/tools/fnlen.sh
+	run "static/test_style" sh tests/tools/test_style.sh
+	run "static/test_fnlen" sh tests/tools/test_fnlen.sh
+fi
+if [ "$WHAT" = all ] || [ "$WHAT" = integration ]; then
 	for t in tests/integration/test_*.sh; do
 		[ -f "$t" ] || continue
 		run "integration/$(basename "$t" .sh)" sh "$t"

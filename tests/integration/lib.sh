@@ -6,6 +6,9 @@ set -eu
 CW_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CW_TMP=$(mktemp -d /tmp/cwtest.XXXXXX)
 CW_PIDS=""
+# The daemon honours proxy variables now; a runner's own proxy must not
+# carry the tests' loopback traffic (test_proxy.sh sets them itself).
+unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
 cw_cleanup() {
 	for p in $CW_PIDS; do
@@ -81,6 +84,23 @@ cw_schema_check() {
 
 cw_redis() {
 	redis-cli -p "$REDIS_PORT" "$@"
+}
+
+# Writes every key of the test's Redis and every value in it to file $1,
+# for tests that search all of Redis for something that must not be there.
+cw_redis_dump() {
+	: >"$1"
+	for k in $(cw_redis --scan); do
+		echo "$k" >>"$1"
+		case $(cw_redis TYPE "$k") in
+		hash) cw_redis --raw HGETALL "$k" ;;
+		zset) cw_redis --raw ZRANGE "$k" 0 -1 WITHSCORES ;;
+		set) cw_redis --raw SMEMBERS "$k" ;;
+		list) cw_redis --raw LRANGE "$k" 0 -1 ;;
+		stream) cw_redis --raw XRANGE "$k" - + ;;
+		string) cw_redis --raw GET "$k" ;;
+		esac >>"$1"
+	done
 }
 
 # Starts the loopback test HTTP server serving directory $1; sets

@@ -32,18 +32,7 @@ alert=$(cw_redis --raw XRANGE sec:alerts - + | grep '^{' | head -1)
 echo "$alert" | jq -e '.feed == "http://***@127.0.0.1:'"$HTTP_PORT"'/kabar.xml"' >/dev/null ||
     cw_fail "alert feed not redacted: $alert"
 # Every key and every value in Redis.
-: >"$CW_TMP/redis.dump"
-for k in $(cw_redis --scan); do
-	echo "$k" >>"$CW_TMP/redis.dump"
-	case $(cw_redis TYPE "$k") in
-	hash) cw_redis --raw HGETALL "$k" ;;
-	zset) cw_redis --raw ZRANGE "$k" 0 -1 WITHSCORES ;;
-	set) cw_redis --raw SMEMBERS "$k" ;;
-	list) cw_redis --raw LRANGE "$k" 0 -1 ;;
-	stream) cw_redis --raw XRANGE "$k" - + ;;
-	string) cw_redis --raw GET "$k" ;;
-	esac >>"$CW_TMP/redis.dump"
-done
+cw_redis_dump "$CW_TMP/redis.dump"
 grep -q "kabar.xml" "$CW_TMP/redis.dump" || cw_fail "Redis holds no feed URL at all (dump empty?)"
 for f in redis.dump daemon.log metrics; do
 	if grep -n "$SECRET" "$CW_TMP/$f"; then

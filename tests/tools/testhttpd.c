@@ -77,8 +77,8 @@ testhttpd_log_header(struct evhttp_request *req, const char *header,
 
 /*
  * One line per request, "METHOD URI STATUS t=SECONDS" then the request's
- * conditional and encoding headers (inm=, ims=, ae=): tests read timing
- * and what the client sent from here.
+ * conditional, encoding and credential headers (inm=, ims=, ae=, auth=,
+ * apikey=): tests read timing and what the client sent from here.
  */
 static void
 testhttpd_log(struct evhttp_request *req, int status)
@@ -94,6 +94,8 @@ testhttpd_log(struct evhttp_request *req, int status)
 	testhttpd_log_header(req, "If-None-Match", "inm");
 	testhttpd_log_header(req, "If-Modified-Since", "ims");
 	testhttpd_log_header(req, "Accept-Encoding", "ae");
+	testhttpd_log_header(req, "Authorization", "auth");
+	testhttpd_log_header(req, "X-Api-Key", "apikey");
 	putchar('\n');
 	fflush(stdout);
 }

@@ -345,6 +345,71 @@ test_splice_makes_valid_changed(void **state)
 	free(a);
 }
 
+/*
+ * The parts the store's script joins (alert.h) give alert_new_json()'s
+ * bytes, and the stored figure is alert_figure_json() without the text:
+ * with and without text, lang, story, range and feed.
+ */
+static char *
+test_join(const struct alert_parts *p, const char *tail)
+{
+	char	*s;
+
+	if (xasprintf(&s, "{\"v\":2,\"type\":\"new\",%s,\"sources\":1,"
+	    "\"previous\":null,\"current\":%s,%s", p->names, p->current,
+	    tail) == -1)
+		fail();
+	return s;
+}
+
+static void
+test_parts_join_as_new(void **state)
+{
+	struct claim		 c;
+	struct alert_source	 src = {
+		.url = "https://news.example/a?\"q\"", .title = "T\u00e9 \x01",
+		.text = "Sekitar 100 \"tentara\"\n\xff tewas.", .lang = "id",
+		.published = 1734566400,
+	};
+	const struct alert_feed	*feeds[] = { &test_feed, &test_feed_u, NULL };
+	struct alert_parts	 p;
+	char			*want, *got, *fig, *tail;
+	int			 i;
+
+	(void)state;
+	for (i = 0; i < 12; i++) {
+		test_claim(&c, 100 + i, i % 3 == 0 ? CLAIM_RANGE : CLAIM_APPROX,
+		    i % 4 == 1 ? "" : "north-korea", "killed", "troops");
+		c.has_max = i % 3 == 0;
+		c.max = 250;
+		if (i % 2 == 0)
+			util_strlcpy(c.scope, "ru.kursk", sizeof(c.scope));
+		if (i % 4 == 2)
+			util_strlcpy(c.label, "Kursk \"front\"", sizeof(c.label));
+		src.text = i % 5 == 3 ? NULL : src.text;
+		src.lang = i % 6 == 5 ? NULL : src.lang;
+		if (i == 11)
+			c.lang[0] = '\0';
+		alert_parts_make(&c, &src, &p);
+		tail = alert_tail(feeds[i % 3], i == 7 ? INT64_MIN :
+		    1767225600);
+		want = alert_new_json(&c, &src, feeds[i % 3], i == 7 ?
+		    INT64_MIN : 1767225600);
+		got = test_join(&p, tail);
+		assert_string_equal(got, want);
+		test_check_alert(got);
+		src.text = NULL;
+		fig = alert_figure_json(&c, &src);
+		assert_string_equal(p.figure, fig);
+		src.text = "Sekitar 100 \"tentara\"\n\xff tewas.";
+		free(fig);
+		free(got);
+		free(want);
+		free(tail);
+		alert_parts_free(&p);
+	}
+}
+
 static int
 test_setup(void **state)
 {
@@ -397,6 +462,7 @@ main(void)
 		cmocka_unit_test(test_nulls_and_range),
 		cmocka_unit_test(test_invalid_utf8_replaced),
 		cmocka_unit_test(test_splice_makes_valid_changed),
+		cmocka_unit_test(test_parts_join_as_new),
 		cmocka_unit_test(test_alert_pretty_escapes),
 	};
 

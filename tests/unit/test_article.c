@@ -125,6 +125,35 @@ test_article_invalid_utf8(void **state)
 }
 
 /*
+ * Overlong forms ("/" as C0 AF) and surrogates (ED A0 80) are not UTF-8:
+ * neither may reach the text, which is valid UTF-8 to the strict decoder
+ * (libxml2 reads such a page as Latin-1; the reader's own pass replaces
+ * whatever invalid sequence gets through with U+FFFD).
+ */
+static void
+test_article_overlong_utf8(void **state)
+{
+	static const char	 page[] = "<html><head><meta charset=\"utf-8\">"
+	    "</head><body><p>Sekitar 100 tentara \xc0\xaf tewas \xed\xa0\x80"
+	    " dalam pertempuran itu, kata pejabat setempat.</p></body>"
+	    "</html>";
+	char			 err[256], *got;
+	uint32_t		 cp;
+	size_t			 i, n, len;
+
+	(void)state;
+	got = article_text(page, sizeof(page) - 1, NULL, err, sizeof(err));
+	assert_non_null(got);
+	assert_null(strstr(got, "\xc0\xaf"));
+	assert_null(strstr(got, "\xed\xa0\x80"));
+	assert_non_null(strstr(got, "Sekitar 100 tentara"));
+	len = strlen(got);
+	for (i = 0; i < len; i += n)
+		assert_true((n = util_utf8_decode(got + i, len - i, &cp)) > 0);
+	free(got);
+}
+
+/*
  * Issue 17: a page with 129 attributes on one element, or 100,001
  * elements, is refused before libxml2 builds its tree; 128 attributes
  * are read.
@@ -173,6 +202,7 @@ main(void)
 		cmocka_unit_test(test_article_drops_boilerplate),
 		cmocka_unit_test(test_article_bad_input),
 		cmocka_unit_test(test_article_invalid_utf8),
+		cmocka_unit_test(test_article_overlong_utf8),
 		cmocka_unit_test(test_article_bounds),
 	};
 

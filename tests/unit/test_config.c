@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "log.h"
 #include "util.h"
 
@@ -92,6 +94,26 @@ test_config_cluster(void **state)
 	config_free(c);
 }
 
+/*
+ * REDIS+CLUSTER:// passed check-config while the store, which tells a
+ * cluster by a case-sensitive prefix, refused it at start: the scheme is
+ * stored in lower case.
+ */
+static void
+test_config_cluster_url_case(void **state)
+{
+	struct config	*c;
+	char		 err[CONFIG_ERR_LEN];
+
+	(void)state;
+	c = config_load(D "cluster_upper.conf", err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->redis_url,
+	    "redis+cluster://127.0.0.1:7000,localhost:7001");
+	config_free(c);
+}
+
 /* Issue 17: the documented maxima pass inih's 200-byte line buffer. */
 static void
 test_config_long_lines(void **state)
@@ -142,7 +164,7 @@ test_config_full(void **state)
 	assert_string_equal(c->user_agent,
 	    "claimwatch-test/1.0 (+mailto:ops@news.example.com)");
 	assert_true(c->allow_private);
-	assert_int_equal(c->protocols, CONFIG_PROTO_HTTPS | CONFIG_PROTO_FILE);
+	assert_int_equal(c->protocols, FETCH_PROTO_HTTPS | FETCH_PROTO_FILE);
 	assert_string_equal(c->lexicon_dir, "/opt/claimwatch/lexicon");
 	assert_string_equal(c->lang, "id");
 	assert_true(c->tolerance_abs == 10.0);
@@ -190,7 +212,7 @@ test_config_check_defaults(const struct config *c)
 	assert_int_equal(c->max_failures, 5);
 	assert_string_equal(c->user_agent, "claimwatch/" CW_VERSION);
 	assert_false(c->allow_private);
-	assert_int_equal(c->protocols, CONFIG_PROTO_HTTP | CONFIG_PROTO_HTTPS);
+	assert_int_equal(c->protocols, FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS);
 	assert_string_equal(c->lexicon_dir, CW_DATADIR "/lexicon");
 	assert_string_equal(c->lang, "auto");
 	assert_string_equal(c->gazetteer_dir,
@@ -486,7 +508,7 @@ static const struct {
 	{ B "list_nohost.conf", B "nohost.txt:1: bad URL 'https:///rss.xml': "
 	    "missing or malformed host" },
 	{ B "list_option.conf", B "option.txt:2: unknown option 'languge' "
-	    "(known: interval lang articles)" },
+	    "(known: interval lang articles auth)" },
 	{ B "list_option_swap.conf", B "lnag.txt:1: unknown option 'lnag' "
 	    "(did you mean 'lang'?)" },
 	{ B "list_option_value.conf", B "optval.txt:1: articles: expected "
@@ -742,12 +764,303 @@ test_config_bom_list(void **state)
 	config_free(c);
 }
 
+/* A temporary directory holding a config, its feed list and auth files. */
+struct test_auth_dir {
+	char	 dir[32];
+	char	*conf;
+	char	*feeds;
+};
+
+static void
+test_auth_file(const struct test_auth_dir *t, const char *name,
+    const char *text, mode_t mode)
+{
+	char	*path;
+	FILE	*f;
+
+	xasprintf(&path, "%s/%s", t->dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+	free(path);
+}
+
+static void
+test_auth_setup(struct test_auth_dir *t, const char *list, const char *poll)
+{
+	util_strlcpy(t->dir, "/tmp/cwauth.XXXXXX", sizeof(t->dir));
+	assert_non_null(mkdtemp(t->dir));
+	xasprintf(&t->conf, "%s/c.conf", t->dir);
+	xasprintf(&t->feeds, "%s/feeds.txt", t->dir);
+	test_auth_file(t, "feeds.txt", list, 0644);
+	test_auth_file(t, "c.conf", poll, 0644);
+}
+
+static void
+test_auth_teardown(struct test_auth_dir *t)
+{
+	char	*cmd;
+
+	xasprintf(&cmd, "rm -rf '%s'", t->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(t->conf);
+	free(t->feeds);
+}
+
+/* auth=FILE: the three forms, comments, a relative path, a warning. */
+static void
+test_config_feed_auth(void **state)
+{
+	struct test_auth_dir	 t;
+	struct config		*c;
+	char			 err[CONFIG_ERR_LEN], *want;
+
+	(void)state;
+	test_auth_setup(&t, "http://a.example/1 auth=basic.auth\n"
+	    "http://a.example/2 auth=bearer.auth interval=5m\n"
+	    "http://a.example/3 auth=hdr.auth\n"
+	    "http://a.example/4 auth=sub/g.auth\n"
+	    "http://a.example/5\n", "[feeds]\nlist = feeds.txt\n");
+	test_auth_file(&t, "basic.auth", "reader:pw:with:colons\n", 0600);
+	test_auth_file(&t, "bearer.auth", "bearer tok.123\r\n", 0400);
+	test_auth_file(&t, "hdr.auth", "# the API key\n\nheader X-Api-Key: "
+	    "v 1\n", 0600);
+	xasprintf(&want, "%s/sub", t.dir);
+	assert_int_equal(mkdir(want, 0700), 0);
+	free(want);
+	test_auth_file(&t, "sub/g.auth", "basic u:p\n", 0640);
+	c = config_load(t.conf, err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(c->nfeeds, 5);
+	assert_int_equal(c->feeds[0].auth, CONFIG_AUTH_BASIC);
+	assert_string_equal(c->feeds[0].auth_user, "reader");
+	assert_string_equal(c->feeds[0].auth_secret, "pw:with:colons");
+	xasprintf(&want, "%s/basic.auth", t.dir);
+	assert_string_equal(c->feeds[0].auth_file, want);
+	free(want);
+	assert_int_equal(c->feeds[1].auth, CONFIG_AUTH_BEARER);
+	assert_string_equal(c->feeds[1].auth_secret, "tok.123");
+	assert_int_equal(c->feeds[1].interval, 300);
+	assert_int_equal(c->feeds[2].auth, CONFIG_AUTH_HEADER);
+	assert_string_equal(c->feeds[2].auth_secret, "X-Api-Key: v 1");
+	assert_int_equal(c->feeds[3].auth, CONFIG_AUTH_BASIC);
+	assert_string_equal(c->feeds[3].auth_user, "u");
+	assert_int_equal(c->feeds[4].auth, CONFIG_AUTH_NONE);
+	assert_null(c->feeds[4].auth_secret);
+	/* Group-readable: loaded, with a warning naming the list line. */
+	assert_int_equal(c->nwarnings, 1);
+	xasprintf(&want, "%s:4: auth: %s/sub/g.auth: readable or writable by "
+	    "its group (mode 640)", t.feeds, t.dir);
+	assert_true(strncmp(c->warnings[0], want, strlen(want)) == 0);
+	free(want);
+	config_free(c);
+	test_auth_teardown(&t);
+}
+
+/*
+ * Every bad auth file is an error naming the list's FILE:LINE and the
+ * file, in one run, and no message shows what the file holds.
+ */
+static void
+test_config_feed_auth_errors(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*text;	/* NULL: not created */
+		mode_t		 mode;
+		const char	*want;	/* after "LIST:LINE: auth: " */
+	} cases[] = {
+		{ "nope.auth", NULL, 0, "DIR/nope.auth: No such file or "
+		    "directory" },
+		{ "empty.auth", "", 0600, "DIR/empty.auth: empty: no "
+		    "credential line" },
+		{ "comments.auth", "# only\n\n", 0600, "DIR/comments.auth: "
+		    "empty: no credential line" },
+		{ "world.auth", "u:SeCrEt\n", 0644, "DIR/world.auth: readable "
+		    "or writable by others (mode 644): chmod o-rw it" },
+		{ "two.auth", "u:SeCrEt\nv:SeCrEt\n", 0600, "DIR/two.auth: "
+		    "more than one credential line (one per file)" },
+		{ "bare.auth", "SeCrEt\n", 0600, "DIR/bare.auth: expected "
+		    "'USER:PASSWORD', 'bearer TOKEN' or 'header NAME: VALUE' "
+		    "on its first line" },
+		{ "nouser.auth", ":SeCrEt\n", 0600, "DIR/nouser.auth: expected "
+		    "'USER:PASSWORD'" },
+		{ "bearer.auth", "bearer SeCrEt two\n", 0600,
+		    "DIR/bearer.auth: 'bearer' wants one token" },
+		{ "header.auth", "header X Key: SeCrEt\n", 0600,
+		    "DIR/header.auth: 'header' wants 'Name: value'" },
+		{ "ctl.auth", "u:SeC\001rEt\n", 0600, "DIR/ctl.auth: expected "
+		    "'USER:PASSWORD'" },
+		{ "long.auth", NULL, 0600, "DIR/long.auth: credential line "
+		    "longer than 1024 bytes" },
+		{ "big.auth", NULL, 0600, "DIR/big.auth: larger than 4096 "
+		    "bytes" },
+		{ "sub", NULL, 0, "DIR/sub: not a regular file" },
+	};
+	struct test_auth_dir	 t;
+	struct test_msgs	 m = { { NULL }, 0 };
+	struct config		*c;
+	struct util_buf		 list = { 0 }, big = { 0 };
+	char			*line, *want, *sub;
+	size_t			 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		xasprintf(&line, "http://a.example/%zu auth=%s\n", i,
+		    cases[i].name);
+		util_buf_append(&list, line, strlen(line));
+		free(line);
+	}
+	util_buf_append(&list, "http://a.example/x auth=\n", 25);
+	util_buf_append(&list, "", 0);
+	test_auth_setup(&t, list.data, "[feeds]\nlist = feeds.txt\n");
+	util_buf_free(&list);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (cases[i].text != NULL)
+			test_auth_file(&t, cases[i].name, cases[i].text,
+			    cases[i].mode);
+	util_buf_append(&big, "u:", 2);
+	for (i = 0; i < 1100; i++)
+		util_buf_append(&big, "S", 1);
+	util_buf_append(&big, "\n", 2);
+	test_auth_file(&t, "long.auth", big.data, 0600);
+	util_buf_reset(&big);
+	for (i = 0; i < 600; i++)
+		util_buf_append(&big, "# SeCrEt\n", 9);
+	util_buf_append(&big, "", 1);
+	test_auth_file(&t, "big.auth", big.data, 0600);
+	util_buf_free(&big);
+	xasprintf(&sub, "%s/sub", t.dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	free(sub);
+
+	c = config_load_all(t.conf, test_msgs_cb, &m, &n);
+	assert_non_null(c);
+	config_free(c);
+	for (i = 0; i < m.n; i++)
+		fprintf(stderr, "%s\n", m.msg[i]);
+	assert_int_equal(n, sizeof(cases) / sizeof(cases[0]) + 1);
+	assert_int_equal(m.n, 14);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* Every want starts with "DIR", the directory. */
+		xasprintf(&want, "%s:%zu: auth: %s%s", t.feeds, i + 1, t.dir,
+		    cases[i].want + 3);
+		if (strncmp(m.msg[i], want, strlen(want)) != 0)
+			fail_msg("got  %s\nwant %s", m.msg[i], want);
+		assert_null(strstr(m.msg[i], "SeC"));
+		free(want);
+	}
+	xasprintf(&want, "%s:%zu: auth: expected a file name", t.feeds, i + 1);
+	assert_string_equal(m.msg[i], want);
+	free(want);
+	for (i = 0; i < m.n; i++)
+		free(m.msg[i]);
+	test_auth_teardown(&t);
+}
+
+/* [poll] proxy: none, URLs libcurl takes, and a password never echoed. */
+static void
+test_config_proxy(void **state)
+{
+	static const struct {
+		const char	*value;
+		const char	*want;	/* stored, or NULL: an error */
+	} cases[] = {
+		{ "none", "" },
+		{ "http://proxy.lan:3128", "http://proxy.lan:3128" },
+		{ "http://u:p@ss@proxy.lan:3128/", "http://u:p@ss@proxy.lan:"
+		    "3128/" },
+		{ "proxy.lan:8080", "proxy.lan:8080" },
+		{ "socks5h://127.0.0.1:1080", "socks5h://127.0.0.1:1080" },
+		{ "HTTPS://[::1]:443", "HTTPS://[::1]:443" },
+		{ "ftp://proxy.lan:21", NULL },
+		{ "http://", NULL },
+		{ "http://proxy lan:3128", NULL },
+		{ "http://proxy.lan:99999", NULL },
+		{ "http://proxy.lan:3128/path", NULL },
+		{ "http://u:SeCrEt@", NULL },
+		{ "", NULL },
+	};
+	struct test_auth_dir	 t;
+	struct config		*c;
+	char			 err[CONFIG_ERR_LEN], *ini;
+	size_t			 i;
+
+	(void)state;
+	test_auth_setup(&t, "", "[feeds]\nlist = feeds.txt\n");
+	c = config_load(t.conf, err, sizeof(err));
+	assert_non_null(c);
+	assert_null(c->proxy);
+	config_free(c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		xasprintf(&ini, "[feeds]\nlist = feeds.txt\n[poll]\n"
+		    "proxy = %s\n", cases[i].value);
+		test_auth_file(&t, "c.conf", ini, 0600);
+		free(ini);
+		err[0] = '\0';
+		c = config_load(t.conf, err, sizeof(err));
+		if (cases[i].want == NULL) {
+			if (c != NULL)
+				fail_msg("'%s' loaded", cases[i].value);
+			assert_non_null(strstr(err, ":4: proxy: expected "));
+			assert_null(strstr(err, "SeCrEt"));
+			continue;
+		}
+		if (c == NULL)
+			fail_msg("'%s': %s", cases[i].value, err);
+		assert_string_equal(c->proxy, cases[i].want);
+		config_free(c);
+	}
+	test_auth_teardown(&t);
+}
+
+/* The export names the auth file, never what it holds, and reads back. */
+static void
+test_config_feed_auth_opml(void **state)
+{
+	struct test_auth_dir	 t;
+	struct config_feed	*back;
+	struct config		*c;
+	char			 err[CONFIG_ERR_LEN], *path, *text;
+	size_t			 nback, len;
+	FILE			*f;
+
+	(void)state;
+	test_auth_setup(&t, "http://a.example/1 auth=a.auth\n",
+	    "[feeds]\nlist = feeds.txt\n");
+	test_auth_file(&t, "a.auth", "bearer SeCrEt\n", 0600);
+	assert_non_null(c = config_load(t.conf, err, sizeof(err)));
+	xasprintf(&path, "%s/out.opml", t.dir);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(config_feeds_write_opml(f, c->feeds, c->nfeeds), 0);
+	fclose(f);
+	assert_int_equal(util_read_file(path, 1 << 20, &text, &len, err,
+	    sizeof(err)), 0);
+	assert_null(strstr(text, "SeCrEt"));
+	assert_non_null(strstr(text, " cw:auth=\""));
+	assert_int_equal(config_feeds_load(path, &back, &nback, err,
+	    sizeof(err)), 0);
+	assert_int_equal(nback, 1);
+	assert_int_equal(back[0].auth, CONFIG_AUTH_BEARER);
+	assert_string_equal(back[0].auth_secret, "SeCrEt");
+	assert_string_equal(back[0].auth_file, c->feeds[0].auth_file);
+	config_feeds_free(back, nback);
+	free(text);
+	free(path);
+	config_free(c);
+	test_auth_teardown(&t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_full),
 		cmocka_unit_test(test_config_cluster),
+		cmocka_unit_test(test_config_cluster_url_case),
 		cmocka_unit_test(test_config_long_lines),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_example_matches_defaults),
@@ -764,6 +1077,10 @@ main(void)
 		cmocka_unit_test(test_config_bom_list),
 		cmocka_unit_test(test_config_opml_folders),
 		cmocka_unit_test(test_config_opml_readers),
+		cmocka_unit_test(test_config_feed_auth),
+		cmocka_unit_test(test_config_feed_auth_errors),
+		cmocka_unit_test(test_config_proxy),
+		cmocka_unit_test(test_config_feed_auth_opml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,7 @@
 #include <event2/event.h>
 
 #include "fetch.h"
+#include "../../daemon/fetch_int.h"	/* fetch_proxy_bypass */
 #include "util.h"
 
 #define TEST_FEED	"tests/data/fetch/feed.xml"
@@ -643,6 +644,48 @@ test_fetch_file_gated(void **state)
 	free(url);
 }
 
+/* no_proxy as libcurl matches it: "*", domains and subdomains, CIDR. */
+static void
+test_fetch_noproxy_table(void **state)
+{
+	static const struct {
+		const char	*noproxy;
+		const char	*host;
+		bool		 bypass;
+	} cases[] = {
+		{ NULL, "example.com", false }, { "", "example.com", false },
+		{ "*", "anything.test", true },
+		{ "example.com", "example.com", true },
+		{ "example.com", "www.Example.COM", true },
+		{ ".example.com", "www.example.com", true },
+		{ ".example.com", "example.com", true },
+		{ "example.com", "notexample.com", false },
+		{ "example.com.", "example.com.", true },
+		{ "a.test, example.com", "x.example.com", true },
+		{ "a.test example.com", "x.example.com", true },
+		{ "a.test,b.test", "c.test", false },
+		{ "127.0.0.1", "127.0.0.1", true },
+		{ "127.0.0.1", "127.0.0.2", false },
+		{ "10.0.0.0/8", "10.200.1.1", true },
+		{ "10.0.0.0/8", "11.0.0.1", false },
+		{ "192.168.1.0/25", "192.168.1.127", true },
+		{ "192.168.1.0/25", "192.168.1.128", false },
+		{ "::1", "::1", true }, { "fd00::/8", "fd12::1", true },
+		{ "fd00::/8", "fe80::1", false },
+		{ "10.0.0.0/33", "10.0.0.1", false },
+		{ "localhost", "127.0.0.1", false },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (fetch_proxy_bypass(cases[i].noproxy, cases[i].host) !=
+		    cases[i].bypass)
+			fail_msg("no_proxy '%s' host %s: want %d",
+			    cases[i].noproxy != NULL ? cases[i].noproxy :
+			    "(null)", cases[i].host, cases[i].bypass);
+}
+
 static void
 test_fetch_addr_table(void **state)
 {
@@ -726,6 +769,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fetch_addr_table),
+		cmocka_unit_test(test_fetch_noproxy_table),
 		cmocka_unit_test(test_fetch_200_then_304),
 		cmocka_unit_test(test_fetch_if_modified_since),
 		cmocka_unit_test(test_fetch_gzip_decoded),

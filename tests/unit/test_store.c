@@ -32,10 +32,12 @@
 #include <jansson.h>
 
 #include "fixture_claim.h"
+#include "alert.h"
 #include "claim.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
+#include "../../daemon/store_int.h"
 
 #define TEST_CHANNEL	"cwtest:alerts"
 #define TEST_FEED_A	"https://berita-a.example/rss"
@@ -935,6 +937,174 @@ test_spool_replay_once(void **state)
 	unlink(path);
 }
 
+/* fmt with its %d replaced by a then b, and %% by %. */
+static void
+test_lua_line(char *buf, size_t len, const char *fmt, int a, int b)
+{
+	struct util_buf	 out = { 0 };
+	int		 n = 0;
+
+	for (; *fmt != '\0'; fmt++) {
+		if (fmt[0] == '%' && fmt[1] == 'd') {
+			util_buf_printf(&out, "%d", n++ == 0 ? a : b);
+			fmt++;
+		} else if (fmt[0] == '%' && fmt[1] == '%') {
+			util_buf_append(&out, "%", 1);
+			fmt++;
+		} else
+			util_buf_append(&out, fmt, 1);
+	}
+	util_strlcpy(buf, out.data, len);
+	util_buf_free(&out);
+}
+
+/*
+ * The batch script names the call's layout with the numbers of
+ * store_int.h (its text must stay plain literals: test_cluster.sh runs
+ * it from the source), so every line that uses one is checked here.
+ */
+static void
+test_lua_layout(void **state)
+{
+	static const struct {
+		const char	*fmt;
+		int		 a, b;
+	} lines[] = {
+		{ "local now = tonumber(A[%d])\n", STORE_ARGV_NOW, 0 },
+		{ "local iso = A[%d]\n", STORE_ARGV_ISO, 0 },
+		{ "local chan = A[%d]\n", STORE_ARGV_CHANNEL, 0 },
+		{ "local maxlen = A[%d]\n", STORE_ARGV_MAXLEN, 0 },
+		{ "local dmax = tonumber(A[%d])\n", STORE_ARGV_DONE_MAX, 0 },
+		{ "local hmax = tonumber(A[%d])\n", STORE_ARGV_HIST_MAX, 0 },
+		{ "local corr = A[%d] == '1'\n", STORE_ARGV_CORR, 0 },
+		{ "local tail = A[%d]\n", STORE_ARGV_TAIL, 0 },
+		{ "local ns = tonumber(A[%d])\n", STORE_ARGV_NSTATE, 0 },
+		{ "local ni = tonumber(A[%d])\n", STORE_ARGV_NITEMS, 0 },
+		{ "local nc = tonumber(A[%d])\n", STORE_ARGV_NCLAIMS, 0 },
+		{ "local NH = %d\n", STORE_BATCH_NHEAD, 0 },
+		{ "local NCA = %d\n", STORE_CLAIM_NARGS, 0 },
+		{ "local NCK = %d\n", STORE_CLAIM_NKEYS, 0 },
+		{ "local C_VALUE = %d\n", STORE_CLAIM_VALUE, 0 },
+		{ "local C_MAX = %d\n", STORE_CLAIM_MAX, 0 },
+		{ "local C_LO = %d\n", STORE_CLAIM_LO, 0 },
+		{ "local C_HI = %d\n", STORE_CLAIM_HI, 0 },
+		{ "local C_VAGUE = %d\n", STORE_CLAIM_VAGUE, 0 },
+		{ "local C_PUB = %d\n", STORE_CLAIM_PUB, 0 },
+		{ "local C_FIG = %d\n", STORE_CLAIM_FIGURE, 0 },
+		{ "local C_CUR = %d\n", STORE_CLAIM_CURRENT, 0 },
+		{ "local C_NAMES = %d\n", STORE_CLAIM_NAMES, 0 },
+		{ "local C_LABEL = %d\n", STORE_CLAIM_LABEL, 0 },
+		{ "local C_TA = %d\n", STORE_CLAIM_TOL_ABS, 0 },
+		{ "local C_TR = %d\n", STORE_CLAIM_TOL_REL, 0 },
+		{ "local C_MODE = %d\n", STORE_CLAIM_MODE, 0 },
+		{ "local C_SRC = %d\n", STORE_CLAIM_SOURCE, 0 },
+		{ "local C_ITEM = %d\n", STORE_CLAIM_ITEM, 0 },
+		{ "  local d = NCA - %d\n", STORE_V1_CLAIM_NARGS, 0 },
+		{ "  NH, NCA = %d, %d\n", STORE_V1_BATCH_NHEAD, STORE_V1_CLAIM_NARGS },
+		{ "  C_ALERT = %d\n", STORE_V1_CLAIM_ALERT, 0 },
+		{ "if A[%d] == '1' then\n", STORE_ARGV_FEEDKEYS, 0 },
+		{ "  fk = 1; k = %d + 1\n", STORE_FEED_NKEYS, 0 },
+		{ "if A[%d] == '1' then\n", STORE_ARGV_STREAMKEY, 0 },
+		{ "      'updated', A[%d], 'src1', A[a + C_SRC], 'hn', "
+		    "hn,\n", STORE_ARGV_NOW, 0 },
+		{ "  local smax = tonumber(A[%d])\n", STORE_ARGV_SEEN_MAX, 0 },
+	};
+	char	 line[256];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		test_lua_line(line, sizeof(line), lines[i].fmt, lines[i].a,
+		    lines[i].b);
+		if (strstr(store_lua_batch, line) == NULL)
+			fail_msg("store_lua_batch lacks: %s", line);
+	}
+}
+
+/*
+ * A spool an older daemon wrote (the batch call with the whole "new"
+ * alert per claim, no feed tail) is replayed after an upgrade: the claim
+ * is stored and the alert published is the one that daemon built.
+ */
+static void
+test_spool_v1_upgrade(void **state)
+{
+	struct claim		 c;
+	struct alert_source	 src = { .url = "https://v1.example/1",
+	    .title = "judul", .text = "Sekitar 5.000 tentara", .lang = "id",
+	    .published = TEST_JAN15 };
+	struct util_buf		 buf = { 0 };
+	const char		*argv[40];
+	char			 tag[64], keys[8][192], *al, *fig, tok[128];
+	size_t			 off[40], len[40];
+	struct store		*s;
+	json_t			*m, *want;
+	int			 fd, n = 0, i;
+	char			 path[128];
+
+	(void)state;
+	test_claim(&c, 5000, CLAIM_EXACT, "north-korea", "wounded", "troops");
+	util_strlcpy(c.scope, "kp", sizeof(c.scope));
+	al = alert_new_json(&c, &src, NULL, 1767225600);
+	src.text = NULL;
+	fig = alert_figure_json(&c, &src);
+	snprintf(tag, sizeof(tag), "{cws:f:%016llx}", (unsigned long long)
+	    util_hash64(TEST_FEED_A, strlen(TEST_FEED_A), UTIL_HASH_SEED));
+	snprintf(keys[0], sizeof(keys[0]), "%s:state", tag);
+	snprintf(keys[1], sizeof(keys[1]), "%s:seen", tag);
+	snprintf(keys[2], sizeof(keys[2]), "%s:seenz", tag);
+	snprintf(keys[3], sizeof(keys[3]), "cws:alerts");
+	snprintf(keys[4], sizeof(keys[4]), "{cws:k:%s}:cur", c.key);
+	snprintf(keys[5], sizeof(keys[5]), "{cws:k:%s}:hist", c.key);
+	snprintf(keys[6], sizeof(keys[6]), "{cws:k:%s}:done", c.key);
+	snprintf(keys[7], sizeof(keys[7]), "{cws:k:%s}:src", c.key);
+	snprintf(tok, sizeof(tok), "%s\037%016x\0370", src.url, 9);
+	argv[n++] = "8";
+	for (i = 0; i < 8; i++)
+		argv[n++] = keys[i];
+	{
+		const char *head[] = { "1767225600", "2026-01-01T00:00:00Z",
+		    TEST_CHANNEL, "1000", "20000", "1000", "0", "10000",
+		    "0", "1", "1", "1", "1", src.url, "0000000000000009",
+		    tok, "5000", "", "5000", "5000", "0", "1736899200", fig,
+		    al, "0", "0", "1", src.url, "1" };
+
+		for (i = 0; i < (int)(sizeof(head) / sizeof(head[0])); i++)
+			argv[n++] = head[i];
+	}
+	for (i = 0; i < n; i++) {
+		off[i] = buf.len;
+		len[i] = strlen(argv[i]);
+		util_buf_append(&buf, argv[i], len[i] + 1);
+	}
+	snprintf(path, sizeof(path), "%s/spool.v1", t.dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+	assert_true(fd != -1);
+	assert_int_equal(store_spool_write(fd, TEST_FEED_A, n, off, len,
+	    buf.data), 0);
+	close(fd);
+	util_buf_free(&buf);
+
+	test_subscribe();
+	s = test_spool_store(path, t.port, 0);
+	assert_true(test_loop_until(test_is_connected, s, 5000));
+	assert_true(test_loop_until(test_is_idle, s, 10000));
+	assert_int_equal(test_file_size(path), 0);
+	store_free(s);
+	m = test_messages();
+	assert_int_equal(json_array_size(m), 1);
+	want = json_loads(al, 0, NULL);
+	assert_true(json_equal(json_array_get(m, 0), want));
+	json_decref(want);
+	json_decref(m);
+	assert_int_equal(test_int("HEXISTS {cws:k:%s}:cur figure", c.key), 1);
+	free(al);
+	free(fig);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/spool.v1.lock", t.dir);
+	unlink(path);
+}
+
 /*
  * The child: Redis away, queue of 2, spool capped by RLIMIT_FSIZE.  It
  * submits until a batch is refused and returns the number of batches
@@ -1309,6 +1479,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_lua_layout),
 		cmocka_unit_test(test_semantics),
 		cmocka_unit_test(test_change_rules),
 		cmocka_unit_test(test_roles_and_max_age),
@@ -1319,6 +1490,7 @@ main(void)
 		cmocka_unit_test(test_reconnect_replays_once),
 		cmocka_unit_test(test_lease_split),
 		cmocka_unit_test(test_spool_replay_once),
+		cmocka_unit_test(test_spool_v1_upgrade),
 		cmocka_unit_test(test_spool_disk_full),
 		cmocka_unit_test(test_items_offline),
 		cmocka_unit_test(test_spool_locked),

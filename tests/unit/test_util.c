@@ -207,6 +207,99 @@ test_markup_check(void **state)
 	util_buf_free(&b);
 }
 
+/*
+ * The one UTF-8 decoder: a table of sequences with the length and code
+ * point it must give, 0 for every kind of invalid input.
+ */
+static void
+test_utf8_decode(void **state)
+{
+	static const struct {
+		const char	*in;
+		size_t		 n;
+		size_t		 len;
+		uint32_t	 cp;
+	} t[] = {
+		{ "A", 1, 1, 0x41 },
+		{ "\x7f", 1, 1, 0x7f },
+		{ "\xc2\x80", 2, 2, 0x80 },
+		{ "\xc3\xa9x", 3, 2, 0xe9 },
+		{ "\xdf\xbf", 2, 2, 0x7ff },
+		{ "\xe0\xa0\x80", 3, 3, 0x800 },
+		{ "\xe2\x80\x94", 3, 3, 0x2014 },
+		{ "\xed\x9f\xbf", 3, 3, 0xd7ff },
+		{ "\xee\x80\x80", 3, 3, 0xe000 },
+		{ "\xef\xbf\xbf", 3, 3, 0xffff },
+		{ "\xf0\x90\x80\x80", 4, 4, 0x10000 },
+		{ "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff },
+		/* Nothing to decode. */
+		{ "", 0, 0, 0 },
+		/* Stray continuation bytes and bytes that never start one. */
+		{ "\x80", 1, 0, 0 },
+		{ "\xbf", 1, 0, 0 },
+		{ "\xf5\x80\x80\x80", 4, 0, 0 },
+		{ "\xff", 1, 0, 0 },
+		/* Overlong forms: "/" in two, three and four bytes. */
+		{ "\xc0\xaf", 2, 0, 0 },
+		{ "\xc1\xbf", 2, 0, 0 },
+		{ "\xe0\x80\xaf", 3, 0, 0 },
+		{ "\xe0\x9f\xbf", 3, 0, 0 },
+		{ "\xf0\x80\x80\xaf", 4, 0, 0 },
+		{ "\xf0\x8f\xbf\xbf", 4, 0, 0 },
+		/* UTF-16 surrogates. */
+		{ "\xed\xa0\x80", 3, 0, 0 },
+		{ "\xed\xbf\xbf", 3, 0, 0 },
+		/* Past U+10FFFF. */
+		{ "\xf4\x90\x80\x80", 4, 0, 0 },
+		/* Truncated: by n, and by a byte that does not continue. */
+		{ "\xc3\xa9", 1, 0, 0 },
+		{ "\xe2\x80\x94", 2, 0, 0 },
+		{ "\xf0\x90\x80\x80", 3, 0, 0 },
+		{ "\xe2\x80x", 3, 0, 0 },
+		{ "\xf0\x90 \x80", 4, 0, 0 },
+	};
+	uint32_t	 cp;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cp = 0xdeadbeef;
+		assert_int_equal(util_utf8_decode(t[i].in, t[i].n, &cp),
+		    t[i].len);
+		assert_int_equal(cp, t[i].len > 0 ? t[i].cp : 0xdeadbeef);
+	}
+}
+
+/* A cap never leaves half a character behind. */
+static void
+test_utf8_cut(void **state)
+{
+	const char	*s = "ab\xc3\xa9\xe2\x80\x94";	/* a b é — */
+
+	(void)state;
+	assert_int_equal(util_utf8_cut(s, 7, 100), 7);
+	assert_int_equal(util_utf8_cut(s, 7, 7), 7);
+	assert_int_equal(util_utf8_cut(s, 7, 6), 4);
+	assert_int_equal(util_utf8_cut(s, 7, 5), 4);
+	assert_int_equal(util_utf8_cut(s, 7, 4), 4);
+	assert_int_equal(util_utf8_cut(s, 7, 3), 2);
+	assert_int_equal(util_utf8_cut(s, 7, 2), 2);
+	assert_int_equal(util_utf8_cut(s, 7, 0), 0);
+}
+
+static void
+test_redis_cluster_nodes(void **state)
+{
+	(void)state;
+	assert_string_equal(util_redis_cluster_nodes(
+	    "redis+cluster://a:1,b:2"), "a:1,b:2");
+	assert_string_equal(util_redis_cluster_nodes("REDIS+CLUSTER://a:1"),
+	    "a:1");
+	assert_null(util_redis_cluster_nodes("redis://a:1"));
+	assert_null(util_redis_cluster_nodes("redis+cluster:/a:1"));
+	assert_null(util_redis_cluster_nodes(NULL));
+}
+
 /* Terminal escapes, C1 controls and bidi overrides never pass raw. */
 static void
 test_buf_escape(void **state)
@@ -232,8 +325,11 @@ main(void)
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_markup_check),
 		cmocka_unit_test(test_buf_escape),
+		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_read_file_missing_names_path),
 		cmocka_unit_test(test_redis_url),
+		cmocka_unit_test(test_redis_cluster_nodes),
 		cmocka_unit_test(test_url_redact),
 		cmocka_unit_test(test_url_origin),
 	};

@@ -693,7 +693,8 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 	for (;;) {
 		/* The common case: a run of lower-case letters. */
 		for (k = j; j < len && (extract_class[s[j]] &
-		    (EXTRACT_C_ALPHA | EXTRACT_C_UPPER)) == EXTRACT_C_ALPHA; j++)
+		    (EXTRACT_C_ALPHA | EXTRACT_C_UPPER)) == EXTRACT_C_ALPHA;
+		    j++)
 			h = util_fnv1a_step(h, s[j]);
 		if (j > k)
 			upper = false;

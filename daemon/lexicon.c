@@ -30,7 +30,7 @@
 #define LEXICON_PREFIXES_MAX	8
 #define LEXICON_EVMAP_MAX	16
 #define LEXICON_ALIASES_MAX	8
-#define LEXICON_AFFIX_LEN	8	/* longest affix lexicon_affix_lens knows */
+#define LEXICON_AFFIX_LEN	8	/* longest affix in the affix tables */
 
 struct lexicon_lang {
 	char	 name[8];

@@ -27,8 +27,8 @@ struct story_text {
 	size_t			 title_len; /* bytes before the first "\n\n" */
 	struct gazetteer_match	*m;	/* owned: names in text order */
 	size_t			 n;
-	struct words		 words;	/* owned: the text split once, for
-					   the gazetteer and lang_choose_words */
+	/* owned: the text split once, for the gazetteer and lang */
+	struct words		 words;
 };
 
 /*

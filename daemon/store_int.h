@@ -211,7 +211,6 @@ void	store_cluster_free(struct store_cluster *);
 #define STORE_REJECTS_EVERY	5	/* s between reads of the rejects */
 #define STORE_STORY_WINDOW	"7776000" /* 90 days, for place stories */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
-#define STORE_CLUSTER_SCHEME	"redis+cluster://"
 #define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
 
 enum store_script {
@@ -240,7 +239,7 @@ struct store_qbatch {
 	TAILQ_ENTRY(store_qbatch) entry;
 	struct store		*s;
 	char			*feed_url;
-	char			*feed_title;	/* or NULL (also when spooled) */
+	char			*feed_title;	/* or NULL (spooled too) */
 	struct store_cmd	*cmds;
 	size_t			 ncmds;
 	struct store_batch_layout layout;	/* of cmds[0] */
@@ -298,7 +297,7 @@ struct store {
 	size_t			 nbatches;
 	size_t			 nreads;	/* reads awaiting a reply */
 	size_t			 ndeferred;	/* of which answered already */
-	char			 id[128];	/* lease owner: host:pid:random */
+	char			 id[128];	/* lease: host:pid:random */
 
 	char			*spool_path;	/* or NULL */
 	off_t			 spool_size;	/* bytes in the file */

@@ -38,7 +38,8 @@
 /*
  * The call's layout is store_int.h's (STORE_ARGV_*, STORE_CLAIM_*: the
  * numbers below are those; test_store checks each line that uses one,
- * and the text stays plain literals for test_cluster.sh to run).  KEYS: [state, seen, seenz:
+ * and the text stays plain literals for test_cluster.sh to run).
+ * KEYS: [state, seen, seenz:
  * when STORE_ARGV_FEEDKEYS is 1] [alert stream: when STORE_ARGV_STREAMKEY
  * is 1] then per claim: current (hash), history (zset by published),
  * dedupe tokens (zset by detection time), source set (from the second

@@ -59,7 +59,7 @@ char	*alert_new_json(const struct claim *, const struct alert_source *,
  * (alert_parts_free, free(3) for the tail).
  */
 struct alert_parts {
-	char	*figure;	/* current without "text": what the store keeps */
+	char	*figure;	/* current without "text": the stored form */
 	char	*current;	/* the alert's "current" */
 	char	*names;		/* "key":..,"entity":..,"event":..,"unit":..,
 				   "story":.. */

@@ -385,7 +385,8 @@ test_parts_join_as_new(void **state)
 		if (i % 2 == 0)
 			util_strlcpy(c.scope, "ru.kursk", sizeof(c.scope));
 		if (i % 4 == 2)
-			util_strlcpy(c.label, "Kursk \"front\"", sizeof(c.label));
+			util_strlcpy(c.label, "Kursk \"front\"",
+			    sizeof(c.label));
 		src.text = i % 5 == 3 ? NULL : src.text;
 		src.lang = i % 6 == 5 ? NULL : src.lang;
 		if (i == 11)

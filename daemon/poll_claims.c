@@ -115,7 +115,7 @@ poll_lang_unknown(struct ctx_feed *f, const char *tag)
  */
 static const char *
 poll_item_lang(struct ctx_feed *f, const struct feed_item *it,
-    const char *text, size_t len)
+    const struct story_text *st)
 {
 	struct ctx	*ctx = f->ctx;
 	const char	*tag, *t;
@@ -131,7 +131,9 @@ poll_item_lang(struct ctx_feed *f, const struct feed_item *it,
 	tag = it->lang;
 	if (tag == NULL || strcmp(lang_tag(ctx->lex, tag), LANG_AUTO) == 0)
 		tag = ctx->conf->lang;
-	t = lang_choose(ctx->lex, tag, text, len, &unknown);
+	/* The words the story scan split, so detection splits none. */
+	t = lang_choose_words(ctx->lex, tag, st->text, st->len, &st->words,
+	    &unknown);
 	if (unknown)
 		poll_lang_unknown(f, tag);
 	return t;
@@ -255,10 +257,10 @@ poll_extract_submit(struct poll *p)
 		    p->articles[k] : NULL, &text);
 		cc->text = text.data != NULL ? text.data : "";
 		cc->item = k;
-		lang = poll_item_lang(p->feed, it, cc->text, text.len);
+		story_text_init(&story, ctx->gaz, cc->text, text.len);
+		lang = poll_item_lang(p->feed, it, &story);
 		/* Alerts name the lexicon language, not the feed's tag. */
 		cc->items[k].lang = lang;
-		story_text_init(&story, ctx->gaz, cc->text, text.len);
 		cc->story = &story;
 		extract_text(ctx->lex, cc->text, text.len, lang,
 		    poll_claim_cb, cc);

@@ -204,6 +204,21 @@ cw_start_cluster() {
 	REDIS_PORT=$1
 }
 
+# cw_cluster_failover REPLICA: promote REPLICA with CLUSTER FAILOVER.  The
+# manual failover gives up after a few seconds when the replica cannot
+# catch up with its master's offset (a loaded machine); then FORCE, which
+# skips that handshake but still needs the masters' votes.
+cw_cluster_failover() {
+	for _how in "" force force; do
+		redis-cli -p "$1" cluster failover $_how >/dev/null ||
+		    cw_fail "CLUSTER FAILOVER $_how on $1"
+		cw_wait_for "[ \"\$(redis-cli -p $1 role | head -1)\" = master ]" 20 &&
+		    return 0
+		echo "cluster: $1 not promoted by CLUSTER FAILOVER $_how; again"
+	done
+	cw_fail "$1 not promoted"
+}
+
 # cw_cluster_owner SLOT: the port of the master that serves SLOT now.
 cw_cluster_owner() {
 	redis-cli -p "$REDIS_PORT" --raw cluster nodes | awk -v s="$1" '

@@ -72,8 +72,7 @@ R=$(redis-cli -p "$M" info replication | tr -d '\r' |
     sed -n 's/^slave0:.*port=\([0-9]*\),.*/\1/p')
 [ -n "$R" ] || cw_fail "master $M of slot $SLOT has no replica"
 grow 2
-redis-cli -p "$R" cluster failover >/dev/null || cw_fail "CLUSTER FAILOVER"
-cw_wait_for '[ "$(role $R)" = master ]' 30 || cw_fail "$R not promoted"
+cw_cluster_failover "$R"
 echo "cluster: slot $SLOT failed over from $M to $R"
 grow 3
 cw_wait_for '[ "$(xlen)" -ge $((NF * 3)) ]' 60 ||

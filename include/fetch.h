@@ -60,6 +60,10 @@ struct fetch_options {
 					   https_proxy, all_proxy, no_proxy (as
 					   libcurl reads them); "": none; else
 					   the proxy URL, no_proxy honoured */
+	const char	*resolver;	/* copied; "ADDR[:PORT]" of the
+					   nameserver that judges targets
+					   behind the proxy; NULL: those of
+					   /etc/resolv.conf */
 };
 
 struct fetch_request {

@@ -147,7 +147,8 @@ void		 fetch_set_options(struct fetch *,
 bool		 fetch_addr_is_private(const struct sockaddr *);
 /*
  * Aborts every transfer without calling callbacks; NULL is a no-op.  Not
- * from inside a done callback.
+ * from inside a done callback.  A target look-up it cancels is released
+ * by libevent at the loop's next pass (on a base that is still alive).
  */
 void		 fetch_free(struct fetch *);
 

@@ -64,50 +64,55 @@ sed -i '/^allow_private/d' "$CW_TMP/claimwatch.conf"
     >"$CW_TMP/daemon.log" 2>&1 &
 DPID=$!
 CW_PIDS="$CW_PIDS $DPID"
+# A daemon whose loop is blocked does not see SIGTERM either.
+dns_fail() {
+	kill -KILL "$DPID" 2>/dev/null || true
+	cw_fail "$@"
+}
 
 # 1. slow.test's question is in; its answer is held.
 cw_wait_for "grep -q '^query slow.test 1' $CW_TMP/dns.log" 20 ||
-    { cat "$CW_TMP/daemon.log"; cw_fail "slow.test was not looked up with [poll] resolver"; }
+    { cat "$CW_TMP/daemon.log"; dns_fail "slow.test was not looked up with [poll] resolver"; }
 # 2. Meanwhile the loop runs: feed.test's alert, and /metrics.
 cw_wait_for '[ "$(cw_redis XLEN pd:alerts)" -ge 1 ]' 20 ||
-    { cat "$CW_TMP/daemon.log"; cw_fail "no alert from feed.test while slow.test was being looked up"; }
+    { cat "$CW_TMP/daemon.log"; dns_fail "no alert from feed.test while slow.test was being looked up"; }
 cw_wait_for "grep -q 'http listen=.* port=' $CW_TMP/daemon.log" 10 ||
-    cw_fail "no metrics port in the log"
+    dns_fail "no metrics port in the log"
 port=$(sed -n 's/.*http listen=.* port=\([0-9]*\).*/\1/p' "$CW_TMP/daemon.log" | head -1)
 curl -s -m 10 --noproxy '*' "http://127.0.0.1:$port/metrics" >"$CW_TMP/metrics" ||
-    cw_fail "/metrics did not answer while slow.test was being looked up"
-grep -q claimwatch_ "$CW_TMP/metrics" || cw_fail "no metrics"
+    dns_fail "/metrics did not answer while slow.test was being looked up"
+grep -q claimwatch_ "$CW_TMP/metrics" || dns_fail "no metrics"
 grep -q '^answer slow.test' "$CW_TMP/dns.log" &&
-    cw_fail "slow.test was answered before the test released it: $(cat "$CW_TMP/dns.log")"
+    dns_fail "slow.test was answered before the test released it: $(cat "$CW_TMP/dns.log")"
 grep -q "^GET http://feed.test:$P/kabar.xml HTTP/1.1 200" "$CW_TMP/proxy.log" ||
-    { cat "$CW_TMP/proxy.log"; cw_fail "feed.test did not go through the proxy"; }
+    { cat "$CW_TMP/proxy.log"; dns_fail "feed.test did not go through the proxy"; }
 grep -q "^GET http://slow.test" "$CW_TMP/proxy.log" &&
-    cw_fail "slow.test reached the proxy before it was judged"
+    dns_fail "slow.test reached the proxy before it was judged"
 
 # 3. Released: slow.test is 127.0.0.1, refused, and never sent on.
 : >"$CW_TMP/release"
 cw_wait_for "grep -q 'feed=http://slow.test:$P/kabar.xml .*refused private address 127.0.0.1 of host slow.test through the proxy (\[poll\] allow_private = yes allows it)' $CW_TMP/daemon.log" 30 ||
-    { cat "$CW_TMP/dns.log" "$CW_TMP/daemon.log"; cw_fail "slow.test (127.0.0.1) was not refused"; }
-grep -q "^GET http://slow.test" "$CW_TMP/proxy.log" && cw_fail "a refused target reached the proxy"
+    { cat "$CW_TMP/dns.log" "$CW_TMP/daemon.log"; dns_fail "slow.test (127.0.0.1) was not refused"; }
+grep -q "^GET http://slow.test" "$CW_TMP/proxy.log" && dns_fail "a refused target reached the proxy"
 
 # 4. Redirect hops through the proxy, followed by fetch.
 cw_wait_for "grep -q 'redirect/302.*refused private address 127.0.0.1 of host inner.test through the proxy' $CW_TMP/daemon.log" 20 ||
-    { cat "$CW_TMP/daemon.log"; cw_fail "a redirect to a name of 127.0.0.1 was not refused"; }
-grep -q "^GET http://inner.test" "$CW_TMP/proxy.log" && cw_fail "the refused hop reached the proxy"
-grep -q "^query inner.test 1" "$CW_TMP/dns.log" || cw_fail "the redirect's host was not looked up"
+    { cat "$CW_TMP/daemon.log"; dns_fail "a redirect to a name of 127.0.0.1 was not refused"; }
+grep -q "^GET http://inner.test" "$CW_TMP/proxy.log" && dns_fail "the refused hop reached the proxy"
+grep -q "^query inner.test 1" "$CW_TMP/dns.log" || dns_fail "the redirect's host was not looked up"
 cw_wait_for "grep -q 'other.xml' $CW_TMP/b.log" 20 ||
-    { cat "$CW_TMP/daemon.log"; cw_fail "the redirect to other.test was not followed"; }
+    { cat "$CW_TMP/daemon.log"; dns_fail "the redirect to other.test was not followed"; }
 grep -q "redirect/301.* auth=Basic_" "$CW_TMP/httpd.log" ||
-    cw_fail "the first hop was asked without its credentials"
-grep -q "auth=" "$CW_TMP/b.log" && cw_fail "credentials reached other.test after a redirect"
+    dns_fail "the first hop was asked without its credentials"
+grep -q "auth=" "$CW_TMP/b.log" && dns_fail "credentials reached other.test after a redirect"
 grep -q "^GET http://other.test:$BPORT/other.xml HTTP/1.1 200" "$CW_TMP/proxy.log" ||
-    { cat "$CW_TMP/proxy.log"; cw_fail "the hop did not go through the proxy"; }
-grep -q "^GET http://other.test.* auth=yes" "$CW_TMP/proxy.log" && cw_fail "the proxy saw credentials for other.test"
+    { cat "$CW_TMP/proxy.log"; dns_fail "the hop did not go through the proxy"; }
+grep -q "^GET http://other.test.* auth=yes" "$CW_TMP/proxy.log" && dns_fail "the proxy saw credentials for other.test"
 grep -q "feed=http://feed.test:$P/_/redirect/301?to=http://other.test:$BPORT/other.xml moved permanently to http://other.test:$BPORT/other.xml" "$CW_TMP/daemon.log" ||
-    cw_fail "the 301 hop followed by fetch was not reported as moved"
+    dns_fail "the 301 hop followed by fetch was not reported as moved"
 cw_wait_for "grep -q 'feed=http://feed.test:$P/_/loop .*Maximum (5) redirects followed' $CW_TMP/daemon.log" 20 ||
-    { grep "_/loop" "$CW_TMP/daemon.log"; cw_fail "a redirect loop through the proxy did not stop at max_redirects"; }
+    { grep "_/loop" "$CW_TMP/daemon.log"; dns_fail "a redirect loop through the proxy did not stop at max_redirects"; }
 kill -TERM "$DPID"
-wait "$DPID" || cw_fail "claimwatchd exited $? on SIGTERM"
-grep -n "$SECRET" "$CW_TMP/daemon.log" && cw_fail "the secret is in the log"
+wait "$DPID" || dns_fail "claimwatchd exited $? on SIGTERM"
+grep -n "$SECRET" "$CW_TMP/daemon.log" && dns_fail "the secret is in the log"
 echo "proxy dns ok: the loop ran while a look-up was held, slow.test refused once answered, redirect hops judged and followed without credentials"

@@ -102,7 +102,7 @@ $(B)/tests/%.o: tests/tools/%.c $(FLAGS_STAMP)
 # Leaves every module may use.  A unit test links its module
 # (daemon/<mod>.c and daemon/<mod>_*.c), the leaves, and the modules named
 # in tests/unit/test_<mod>.deps: nothing else, so it tests that module.
-LEAVES		= util log claim
+LEAVES		= util log claim words
 mod_objs	= $(filter $(B)/obj/$(1).o $(B)/obj/$(1)_%.o,$(LIB_OBJS))
 LEAF_OBJS	= $(foreach m,$(LEAVES),$(call mod_objs,$(m)))
 

@@ -314,7 +314,7 @@ claimwatchd_lang_unknown(struct ctx_feed *f, const char *tag)
  */
 static const char *
 claimwatchd_item_lang(struct ctx_feed *f, const struct feed_item *it,
-    const char *text, size_t len)
+    const struct story_text *st)
 {
 	struct ctx	*ctx = f->ctx;
 	const char	*tag, *t;
@@ -330,7 +330,9 @@ claimwatchd_item_lang(struct ctx_feed *f, const struct feed_item *it,
 	tag = it->lang;
 	if (tag == NULL || strcmp(lang_tag(ctx->lex, tag), LANG_AUTO) == 0)
 		tag = ctx->conf->lang;
-	t = lang_choose(ctx->lex, tag, text, len, &unknown);
+	/* The words the story scan split, so detection splits none. */
+	t = lang_choose_words(ctx->lex, tag, st->text, st->len, &st->words,
+	    &unknown);
 	if (unknown)
 		claimwatchd_lang_unknown(f, tag);
 	return t;
@@ -454,10 +456,10 @@ claimwatchd_extract_submit(struct claimwatchd_poll *p)
 		    p->articles[k] : NULL, &text);
 		cc->text = text.data != NULL ? text.data : "";
 		cc->item = k;
-		lang = claimwatchd_item_lang(p->feed, it, cc->text, text.len);
+		story_text_init(&story, ctx->gaz, cc->text, text.len);
+		lang = claimwatchd_item_lang(p->feed, it, &story);
 		/* Alerts name the lexicon language, not the feed's tag. */
 		cc->items[k].lang = lang;
-		story_text_init(&story, ctx->gaz, cc->text, text.len);
 		cc->story = &story;
 		extract_text(ctx->lex, cc->text, text.len, lang,
 		    claimwatchd_claim_cb, cc);

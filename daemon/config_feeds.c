@@ -77,14 +77,10 @@ config_feeds_authority_end(const char *url)
 static uint64_t
 config_feeds_url_hash(const char *url)
 {
-	size_t		 end = config_feeds_authority_end(url), i;
+	size_t		 end = config_feeds_authority_end(url);
 	uint64_t	 h = UTIL_HASH_SEED;
-	char		 c;
 
-	for (i = 0; i < end; i++) {
-		c = (char)tolower((unsigned char)url[i]);
-		h = util_hash64(&c, 1, h);
-	}
+	h = util_hash64_lower(url, end, h);
 	return util_hash64(url + end, strlen(url + end), h);
 }
 

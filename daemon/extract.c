@@ -685,22 +685,22 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 {
 	const unsigned char	*s = (const unsigned char *)x->text;
 	struct extract_tok	*t;
-	size_t			 j = i, n, len = x->len;
+	size_t			 j = i, k, n, len = x->len;
 	uint64_t		 h = UTIL_HASH_SEED;
 	unsigned char		 c;
 	bool			 upper = true;
 
-	while (j < len) {
-		c = s[j];
-		if ((extract_class[c] & (EXTRACT_C_ALPHA | EXTRACT_C_UPPER)) ==
-		    EXTRACT_C_ALPHA) {
-			/* The common case: a lower-case letter. */
+	for (;;) {
+		/* The common case: a run of lower-case letters. */
+		for (k = j; j < len && (extract_class[s[j]] &
+		    (EXTRACT_C_ALPHA | EXTRACT_C_UPPER)) == EXTRACT_C_ALPHA;
+		    j++)
+			h = util_fnv1a_step(h, s[j]);
+		if (j > k)
 			upper = false;
-			h ^= c;
-			h *= 0x100000001b3ULL;
-			j++;
-			continue;
-		}
+		if (j >= len)
+			break;
+		c = s[j];
 		/* "Germany's": the genitive is a word of its own. */
 		if (c == '\'' && j + 1 < len && (s[j + 1] == 's' ||
 		    s[j + 1] == 'S') && (j + 2 == len ||
@@ -708,8 +708,7 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 			break;
 		if (c == '\'' && j + 1 < len && extract_is_alpha(s[j + 1]) &&
 		    j > i) {
-			h ^= c;
-			h *= 0x100000001b3ULL;
+			h = util_fnv1a_step(h, c);
 			j++;
 			continue;
 		}
@@ -724,8 +723,7 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 			c += 'a' - 'A';
 		else if (c < 0x80 && !(c >= '0' && c <= '9'))
 			upper = false;
-		h ^= c;
-		h *= 0x100000001b3ULL;
+		h = util_fnv1a_step(h, c);
 		j++;
 	}
 	n = j - i;
@@ -734,7 +732,7 @@ extract_token_word(struct extract_ctx *x, size_t i, uint8_t fl)
 		t->flags |= EXTRACT_F_UPPER;
 	if (s[i] >= 'A' && s[i] <= 'Z')
 		t->flags |= EXTRACT_F_CAP;
-	t->hash = h != 0 ? h : 1;
+	t->hash = lexicon_hash_end(h);
 	if (s[i] < '0' || s[i] > '9')
 		extract_word_flags(x, t);
 	return j;

@@ -1,14 +1,16 @@
 /*
  * gazetteer: loads place names, event kinds and agencies from the "*.txt"
- * files of one directory into a sorted array of normalised phrases, and
- * finds them in text by binary search, longest phrase first.  It owns the
- * nodes (one per id) and the phrases.  Like the lexicon it never logs or
- * exits on bad data: every problem comes back as "FILE:LINE: message".
+ * files of one directory into normalised phrases, and finds them in text
+ * longest phrase first, through a hash table of every word prefix of every
+ * name.  It owns the nodes (one per id) and the phrases.  Like the lexicon
+ * it never logs or exits on bad data: every problem comes back as
+ * "FILE:LINE: message".
  *
- * Normalisation, the same for data and text: words are runs of ASCII
- * letters and digits and of bytes >= 0x80 (UTF-8 letters), ASCII folded to
- * lower case, joined by one space; everything else separates words.  So
- * "Kab. Demak", "Kab Demak" and "KAB DEMAK" are one phrase.
+ * Normalisation, the same for data and text: words are those of
+ * words_split (runs of ASCII letters and digits and of bytes >= 0x80),
+ * ASCII folded to lower case, joined by one space.  So "Kab. Demak",
+ * "Kab Demak" and "KAB DEMAK" are one phrase, and a word's hash from
+ * words_split is its one-word phrase's.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -19,6 +21,7 @@
 
 #include "gazetteer.h"
 #include "util.h"
+#include "words.h"
 
 #define GAZETTEER_FILE_MAX	(4 * 1024 * 1024)
 #define GAZETTEER_FILES_MAX	256
@@ -59,6 +62,7 @@ struct gazetteer_list {
 struct gazetteer_phrase {
 	const char	*norm;		/* NULL: a free slot */
 	size_t		 len;
+	uint64_t	 hash;		/* util_hash64 of norm[0..len) */
 	int		 name;		/* index into names, or -1 */
 };
 
@@ -72,23 +76,6 @@ struct gazetteer {
 	size_t			 nphrases;	/* slots, a power of two */
 };
 
-/* One word of a text: where it is. */
-struct gazetteer_word {
-	size_t	 off, len;
-};
-
-static bool
-gazetteer_is_word(unsigned char ch)
-{
-	/* isalnum(3) of the C locale (the daemon's) or UTF-8, one look-up. */
-	static const bool word[256] = {
-		['0' ... '9'] = true, ['A' ... 'Z'] = true,
-		['a' ... 'z'] = true, [0x80 ... 0xff] = true,
-	};
-
-	return word[ch];
-}
-
 /* tolower(3) of the C locale, inline. */
 static char
 gazetteer_lower(unsigned char ch)
@@ -96,36 +83,9 @@ gazetteer_lower(unsigned char ch)
 	return (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
 }
 
-/*
- * Splits text into words; returns how many, writing up to max.  The
- * caller's array bounds the work, so hostile text costs no allocation.
- */
-static size_t
-gazetteer_words(const char *s, size_t len, struct gazetteer_word *w,
-    size_t max)
-{
-	size_t	 i = 0, n = 0, start;
-
-	while (i < len) {
-		while (i < len && !gazetteer_is_word((unsigned char)s[i]))
-			i++;
-		if (i == len)
-			break;
-		start = i;
-		while (i < len && gazetteer_is_word((unsigned char)s[i]))
-			i++;
-		if (n < max) {
-			w[n].off = start;
-			w[n].len = i - start;
-		}
-		n++;
-	}
-	return n;
-}
-
 /* The normalised phrase of words w[0..n); false when it does not fit. */
 static bool
-gazetteer_norm(const char *s, const struct gazetteer_word *w, size_t n,
+gazetteer_norm(const char *s, const struct words_word *w, size_t n,
     char *buf, size_t size)
 {
 	size_t	 i, j, o = 0;
@@ -183,16 +143,17 @@ static int
 gazetteer_name_add(struct gazetteer *g, enum gazetteer_kind kind, int id,
     const char *name)
 {
-	struct gazetteer_word	 w[GAZETTEER_WORDS_MAX + 1];
+	struct words		 ws;
 	char			 buf[GAZETTEER_NORM_MAX];
-	size_t			 n;
+	bool			 ok;
 
 	if (strchr(name, '!') != NULL)
 		return 0;
-	n = gazetteer_words(name, strlen(name), w, GAZETTEER_WORDS_MAX + 1);
-	if (n == 0 || n > GAZETTEER_WORDS_MAX)
-		return -1;
-	if (!gazetteer_norm(name, w, n, buf, sizeof(buf)))
+	words_split(&ws, name, strlen(name));
+	ok = ws.n > 0 && ws.n <= GAZETTEER_WORDS_MAX &&
+	    gazetteer_norm(name, ws.w, ws.n, buf, sizeof(buf));
+	words_free(&ws);
+	if (!ok)
 		return -1;
 	if (g->nnames == g->capnames) {
 		g->capnames = g->capnames ? g->capnames * 2 : 1024;
@@ -328,9 +289,28 @@ gazetteer_phrase_slot(const struct gazetteer *g, const char *p, size_t len,
 
 	for (i = h & (g->nphrases - 1);; i = (i + 1) & (g->nphrases - 1)) {
 		e = &g->phrases[i];
-		if (e->norm == NULL ||
-		    (e->len == len && memcmp(e->norm, p, len) == 0))
+		if (e->norm == NULL || (e->hash == h && e->len == len &&
+		    memcmp(e->norm, p, len) == 0))
 			return e;
+	}
+}
+
+/*
+ * Whether some phrase of len bytes may hash to h: false (most words of a
+ * text, which start no name) needs neither the normal form nor a compare.
+ */
+static bool
+gazetteer_phrase_maybe(const struct gazetteer *g, size_t len, uint64_t h)
+{
+	const struct gazetteer_phrase	*e;
+	size_t				 i;
+
+	for (i = h & (g->nphrases - 1);; i = (i + 1) & (g->nphrases - 1)) {
+		e = &g->phrases[i];
+		if (e->norm == NULL)
+			return false;
+		if (e->hash == h && e->len == len)
+			return true;
 	}
 }
 
@@ -345,6 +325,7 @@ gazetteer_index_phrases(struct gazetteer *g)
 	struct gazetteer_phrase	*e;
 	const char		*norm;
 	size_t			 i, len, all = 0;
+	uint64_t		 h;
 
 	for (i = 0; i < g->nnames; i++)
 		for (norm = g->names[i].norm; *norm != '\0'; norm++)
@@ -358,11 +339,12 @@ gazetteer_index_phrases(struct gazetteer *g)
 		for (len = 0;; len++) {
 			if (norm[len] != ' ' && norm[len] != '\0')
 				continue;
-			e = gazetteer_phrase_slot(g, norm, len,
-			    util_hash64(norm, len, UTIL_HASH_SEED));
+			h = util_hash64(norm, len, UTIL_HASH_SEED);
+			e = gazetteer_phrase_slot(g, norm, len, h);
 			if (e->norm == NULL) {
 				e->norm = norm;
 				e->len = len;
+				e->hash = h;
 				e->name = -1;
 			}
 			if (norm[len] == '\0') {
@@ -485,7 +467,7 @@ gazetteer_free(struct gazetteer *g)
 	free(g);
 }
 
-#define GAZETTEER_SCAN_WORDS	4096	/* words looked at per call */
+#define GAZETTEER_SCAN_WORDS	WORDS_COUNT	/* words looked at per call */
 
 /*
  * The longest name that the words at w (n of them; s has len bytes)
@@ -495,7 +477,7 @@ gazetteer_free(struct gazetteer *g)
  */
 static size_t
 gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
-    const struct gazetteer_word *w, size_t n,
+    const struct words_word *w, size_t n,
     const struct gazetteer_name **hit)
 {
 	const struct gazetteer_phrase	*e;
@@ -512,12 +494,13 @@ gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
 			break;
 		if (k > 0) {
 			buf[o++] = ' ';
-			h = (h ^ ' ') * 0x100000001b3ULL;
+			h = util_fnv1a_step(h, ' ');
 		}
 		for (j = 0; j < w[k].len; j++) {
 			buf[o] = gazetteer_lower((unsigned char)s[w[k].off +
 			    j]);
-			h = (h ^ (unsigned char)buf[o++]) * 0x100000001b3ULL;
+			h = util_fnv1a_step(h,
+			    (unsigned char)buf[o++]);
 		}
 		e = gazetteer_phrase_slot(g, buf, o, h);
 		if (e->norm == NULL)
@@ -537,19 +520,18 @@ gazetteer_longest(const struct gazetteer *g, const char *s, size_t len,
 }
 
 size_t
-gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
-    struct gazetteer_match *m, size_t max)
+gazetteer_scan_words(const struct gazetteer *g, const char *text, size_t len,
+    const struct words *ws, struct gazetteer_match *m, size_t max)
 {
-	struct gazetteer_word		*w;
+	const struct words_word		*w = ws->w;
 	const struct gazetteer_name	*nm = NULL;
 	size_t				 nw, i = 0, k, n = 0;
 
-	w = xreallocarray(NULL, GAZETTEER_SCAN_WORDS, sizeof(*w));
-	nw = gazetteer_words(text, len, w, GAZETTEER_SCAN_WORDS);
-	if (nw > GAZETTEER_SCAN_WORDS)
-		nw = GAZETTEER_SCAN_WORDS;
+	nw = ws->n < GAZETTEER_SCAN_WORDS ? ws->n : GAZETTEER_SCAN_WORDS;
 	while (i < nw) {
-		if ((k = gazetteer_longest(g, text, len, w + i, nw - i,
+		/* Most words start no name: known by hash, no call. */
+		if (!gazetteer_phrase_maybe(g, w[i].len, w[i].hash) ||
+		    (k = gazetteer_longest(g, text, len, w + i, nw - i,
 		    &nm)) == 0) {
 			i++;
 			continue;
@@ -564,7 +546,19 @@ gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
 		n++;
 		i += k;
 	}
-	free(w);
+	return n;
+}
+
+size_t
+gazetteer_scan(const struct gazetteer *g, const char *text, size_t len,
+    struct gazetteer_match *m, size_t max)
+{
+	struct words	 ws;
+	size_t		 n;
+
+	words_split(&ws, text, len);
+	n = gazetteer_scan_words(g, text, len, &ws, m, max);
+	words_free(&ws);
 	return n;
 }
 

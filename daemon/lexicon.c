@@ -30,6 +30,7 @@
 #define LEXICON_PREFIXES_MAX	8
 #define LEXICON_EVMAP_MAX	16
 #define LEXICON_ALIASES_MAX	8
+#define LEXICON_AFFIX_LEN	8	/* longest affix in the affix tables */
 
 struct lexicon_lang {
 	char	 name[8];
@@ -66,6 +67,8 @@ struct lexicon {
 	size_t			 mask;
 	struct lexicon_lang	 langs[LEXICON_LANGS_MAX];
 	int			 nlangs;
+	/* Detection affixes by outer letter pair: see lexicon_affix_lens. */
+	uint8_t			 affix[2][LEXICON_PAIRS];
 };
 
 enum lexicon_arg {
@@ -132,19 +135,7 @@ _Static_assert(LEXICON_DETECT_SUF < 64, "too many lexicon kinds for a mask");
 uint64_t
 lexicon_hash(const char *s, size_t len)
 {
-	uint64_t	 h = UTIL_HASH_SEED;
-	size_t		 i;
-	unsigned char	 c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h ^= c;
-		h *= 0x100000001b3ULL;
-	}
-	/* 0 marks an empty slot. */
-	return h != 0 ? h : 1;
+	return lexicon_hash_end(util_hash64_lower(s, len, UTIL_HASH_SEED));
 }
 
 static const char *
@@ -425,6 +416,45 @@ lexicon_lang_line(struct lexicon *lex, int *lang, const char *key,
 	return 0;
 }
 
+/* Records the length of detection affix p (one word) by its outer pair. */
+static void
+lexicon_affix_note(struct lexicon *lex, enum lexicon_kind kind,
+    const char *p)
+{
+	size_t	 n;
+	int	 pair;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	for (n = 0; p[n] != '\0' && !isspace((unsigned char)p[n]); n++)
+		;
+	/* Text is scored by runs of letters: other affixes never match. */
+	if (n < 2 || n > LEXICON_AFFIX_LEN)
+		return;
+	pair = kind == LEXICON_DETECT_PRE ? lexicon_pair(p[0], p[1]) :
+	    lexicon_pair(p[n - 2], p[n - 1]);
+	if (pair != -1)
+		lex->affix[kind == LEXICON_DETECT_SUF][pair] |= 1U << (n - 1);
+}
+
+const uint8_t *
+lexicon_affixes(const struct lexicon *lex, enum lexicon_kind kind)
+{
+	return lex->affix[kind == LEXICON_DETECT_SUF];
+}
+
+unsigned
+lexicon_affix_lens(const struct lexicon *lex, enum lexicon_kind kind,
+    unsigned char a, unsigned char b)
+{
+	int	 pair = lexicon_pair(a, b);
+
+	if (pair == -1 || (kind != LEXICON_DETECT_PRE &&
+	    kind != LEXICON_DETECT_SUF))
+		return 0;
+	return (unsigned)lexicon_affixes(lex, kind)[pair] << 1;
+}
+
 static int
 lexicon_entry_line(struct lexicon *lex, int lang, char *key, char *rest,
     char *msg, size_t msglen)
@@ -498,6 +528,8 @@ lexicon_entry_line(struct lexicon *lex, int lang, char *key, char *rest,
 		return -1;
 	}
 	e->kind = lexicon_kinds[k].kind;
+	if (e->kind == LEXICON_DETECT_PRE || e->kind == LEXICON_DETECT_SUF)
+		lexicon_affix_note(lex, e->kind, rest);
 	e->weak = lexicon_kinds[k].weak;
 	e->lang = lang;
 	e->value = v;

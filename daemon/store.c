@@ -144,7 +144,8 @@ store_copy_options(struct store *s, struct event_base *base,
 	s->base = base;
 	s->url = xstrdup(o->url);
 	s->password = store_xstrdup_or_null(o->password);
-	s->prefix = xstrdup(o->prefix != NULL ? o->prefix : "cw:");
+	s->prefix = xstrdup(o->prefix != NULL ? o->prefix :
+	    STORE_DEFAULT_PREFIX);
 	s->channel = xstrdup(o->channel != NULL ? o->channel :
 	    STORE_DEFAULT_CHANNEL);
 	s->stream = xstrdup(o->stream != NULL ? o->stream :
@@ -173,6 +174,7 @@ store_new(struct event_base *base, const struct store_options *o,
 {
 	struct store	*s;
 	struct timeval	 stall_tv = { 1, 0 };
+	const char	*nodes;
 
 	if (o->url == NULL) {
 		snprintf(err, errlen, "redis url missing");
@@ -180,9 +182,8 @@ store_new(struct event_base *base, const struct store_options *o,
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->spool_lock = -1;
-	if (strncmp(o->url, STORE_CLUSTER_SCHEME,
-	    strlen(STORE_CLUSTER_SCHEME)) != 0 &&
-	    store_parse_url(s, o->url, err, errlen) != 0)
+	nodes = util_redis_cluster_nodes(o->url);
+	if (nodes == NULL && store_parse_url(s, o->url, err, errlen) != 0)
 		goto fail;
 	if (store_check_options(o, err, errlen) == -1)
 		goto fail;
@@ -203,11 +204,10 @@ store_new(struct event_base *base, const struct store_options *o,
 	event_add(s->ev_stall, &stall_tv);
 	if (o->spool_path != NULL && o->spool_path[0] != '\0')
 		store_spool_open(s, o->spool_path);
-	if (strncmp(o->url, STORE_CLUSTER_SCHEME,
-	    strlen(STORE_CLUSTER_SCHEME)) == 0) {
-		s->cluster = store_cluster_new(base, o->url +
-		    strlen(STORE_CLUSTER_SCHEME), o->password, s->stream,
-		    s->stream_maxlen, store_cluster_state, s, err, errlen);
+	if (nodes != NULL) {
+		s->cluster = store_cluster_new(base, nodes, o->password,
+		    s->stream, s->stream_maxlen, store_cluster_state, s, err,
+		    errlen);
 		if (s->cluster == NULL)
 			goto fail;
 	} else

@@ -211,7 +211,6 @@ void	store_cluster_free(struct store_cluster *);
 #define STORE_REJECTS_EVERY	5	/* s between reads of the rejects */
 #define STORE_STORY_WINDOW	"7776000" /* 90 days, for place stories */
 #define STORE_DEFAULT_CHANNEL	"claimwatch:alerts"
-#define STORE_CLUSTER_SCHEME	"redis+cluster://"
 #define STORE_SPOOL_LOAD	256	/* spool records loaded at once */
 
 enum store_script {

@@ -231,9 +231,10 @@ store_look_new(struct event_base *base, const struct store_options *o,
 	}
 	l->base = base;
 	l->password = o->password != NULL ? xstrdup(o->password) : NULL;
-	l->prefix = xstrdup(o->prefix != NULL ? o->prefix : "cw:");
+	l->prefix = xstrdup(o->prefix != NULL ? o->prefix :
+	    STORE_DEFAULT_PREFIX);
 	l->channel = xstrdup(o->channel != NULL ? o->channel :
-	    "claimwatch:alerts");
+	    STORE_DEFAULT_CHANNEL);
 	l->stream = xstrdup(o->stream != NULL ? o->stream : l->channel);
 	l->stream_maxlen = o->stream_maxlen > 0 ? o->stream_maxlen :
 	    STORE_STREAM_MAXLEN;

@@ -92,7 +92,7 @@ store_tail_cluster(const struct store_options *o, const char *key,
 	struct store_options	 one = *o;
 	redisContext		*c = NULL;
 	redisReply		*r;
-	const char		*p = strstr(o->url, "://") + 3;
+	const char		*p = util_redis_cluster_nodes(o->url);
 	char			 url[320], host[256], prev[256];
 	unsigned		 slot;
 	size_t			 len;
@@ -312,9 +312,9 @@ store_tail(const struct store_options *o, const char *from_id,
     store_tail_cb cb, void *arg, char *err, size_t errlen)
 {
 	const char		*stream = o->stream != NULL ? o->stream :
-				    "claimwatch:alerts";
+				    STORE_DEFAULT_CHANNEL;
 	const char		*channel = o->channel != NULL ? o->channel :
-				    "claimwatch:alerts";
+				    STORE_DEFAULT_CHANNEL;
 	redisContext		*c;
 	enum store_tail_end	 end;
 	char			 last[STORE_TAIL_ID_MAX];
@@ -324,8 +324,7 @@ store_tail(const struct store_options *o, const char *from_id,
 	if (from_id != NULL)
 		util_strlcpy(last, from_id, sizeof(last));
 	for (;;) {
-		if (o->url != NULL && strncmp(o->url, "redis+cluster://",
-		    16) == 0)
+		if (util_redis_cluster_nodes(o->url) != NULL)
 			c = store_tail_cluster(o, from_id != NULL ? stream :
 			    NULL, err, errlen);
 		else

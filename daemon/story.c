@@ -49,10 +49,13 @@ story_text_init(struct story_text *st, const struct gazetteer *g,
 	st->len = len;
 	p = len >= 2 ? memmem(text, len, "\n\n", 2) : NULL;
 	st->title_len = p != NULL ? (size_t)(p - text) : len;
+	words_split(&st->words, text, len);
 	if (g == NULL)
 		return;
-	st->m = xcalloc(STORY_MATCH_MAX, sizeof(*st->m));
-	n = gazetteer_scan(g, text, len, st->m, STORY_MATCH_MAX);
+	/* Only the n found are written and read: no need to zero. */
+	st->m = xreallocarray(NULL, STORY_MATCH_MAX, sizeof(*st->m));
+	n = gazetteer_scan_words(g, text, len, &st->words, st->m,
+	    STORY_MATCH_MAX);
 	st->n = n < STORY_MATCH_MAX ? n : STORY_MATCH_MAX;
 }
 
@@ -62,6 +65,7 @@ story_text_free(struct story_text *st)
 	free(st->m);
 	st->m = NULL;
 	st->n = 0;
+	words_free(&st->words);
 }
 
 /*
@@ -428,31 +432,53 @@ story_is_part(const struct claim *whole, const struct claim *c)
 	return false;
 }
 
+/* isalpha(3) of the C locale (the daemon's), without a call per byte. */
+static bool
+story_is_alpha(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+/* Whether a word after byte c opens a sentence (strchr(3) of
+ * ".!?:;\n\"" is true for NUL too). */
+static bool
+story_is_initial(unsigned char c)
+{
+	static const bool initial[256] = {
+		['.'] = true, ['!'] = true, ['?'] = true, [':'] = true,
+		[';'] = true, ['\n'] = true, ['"'] = true, [0] = true,
+	};
+
+	return initial[c];
+}
+
 /* Whether the word at p (len bytes) is a capitalised word: "Wulan". */
 static bool
 story_is_name_word(const char *p, size_t len)
 {
 	size_t	 i;
 
-	if (len < 2 || !isupper((unsigned char)p[0]))
+	/* The C locale's isupper(3) and islower(3), without calls. */
+	if (len < 2 || (unsigned char)(p[0] - 'A') >= 26)
 		return false;
 	for (i = 1; i < len; i++)
-		if (!islower((unsigned char)p[i]))
+		if ((unsigned char)(p[i] - 'a') >= 26)
 			return false;
 	return true;
 }
 
-/* Whether offset off is covered by a gazetteer name of the item. */
+/*
+ * Whether offset off is covered by a gazetteer name of the item.  The
+ * names are in text order and do not overlap, and off only grows from
+ * call to call: *k, the first name not ended before the last off, only
+ * moves forward.
+ */
 static bool
-story_is_known(const struct story_text *st, size_t off)
+story_is_known(const struct story_text *st, size_t off, size_t *k)
 {
-	size_t	 i;
-
-	for (i = 0; i < st->n; i++)
-		if (off >= st->m[i].offset &&
-		    off < st->m[i].offset + st->m[i].length)
-			return true;
-	return false;
+	while (*k < st->n && st->m[*k].offset + st->m[*k].length <= off)
+		(*k)++;
+	return *k < st->n && st->m[*k].offset <= off;
 }
 
 /* Adds the run of words [from, to) as a name if it is new; the count. */
@@ -480,13 +506,23 @@ story_names(const struct story_text *st, char (*names)[STORY_NAME_LEN],
 {
 	const char	*t = st->text;
 	size_t		 i = 0, w, run = 0, start = 0, nwords = 0, n = 0;
+	size_t		 known = 0, wk = 0;
 	bool		 initial = true, lead = true;
 
 	while (i <= st->len && n < max) {
-		for (w = i; w < st->len && isalpha((unsigned char)t[w]); w++)
-			;
+		/* A word of letters words_split found is a run of its own;
+		 * other runs are scanned. */
+		while (wk < st->words.n && st->words.w[wk].off < i)
+			wk++;
+		if (wk < st->words.n && st->words.w[wk].off == i &&
+		    (st->words.w[wk].cls & ~(WORDS_LOWER | WORDS_UPPER)) == 0)
+			w = i + st->words.w[wk].len;
+		else
+			for (w = i; w < st->len &&
+			    story_is_alpha((unsigned char)t[w]); w++)
+				;
 		if (w > i && story_is_name_word(t + i, w - i) &&
-		    !story_is_known(st, i) && nwords < 3) {
+		    !story_is_known(st, i, &known) && nwords < 3) {
 			if (nwords++ == 0) {
 				start = i;
 				lead = initial;
@@ -507,7 +543,7 @@ story_names(const struct story_text *st, char (*names)[STORY_NAME_LEN],
 				n = story_name_add(st, start, run, names, n);
 			nwords = 0;
 		}
-		if (w < st->len && strchr(".!?:;\n\"", t[w]) != NULL)
+		if (w < st->len && story_is_initial((unsigned char)t[w]))
 			initial = true;
 	}
 	return n;

@@ -125,13 +125,25 @@ util_hash64(const void *p, size_t len, uint64_t h)
 
 	/* Four bytes a turn: the loop test is most of a byte's cost. */
 	for (; len >= 4; len -= 4, s += 4) {
-		h = (h ^ s[0]) * 0x100000001b3ULL;
-		h = (h ^ s[1]) * 0x100000001b3ULL;
-		h = (h ^ s[2]) * 0x100000001b3ULL;
-		h = (h ^ s[3]) * 0x100000001b3ULL;
+		h = util_fnv1a_step(h, s[0]);
+		h = util_fnv1a_step(h, s[1]);
+		h = util_fnv1a_step(h, s[2]);
+		h = util_fnv1a_step(h, s[3]);
 	}
 	while (len-- > 0)
-		h = (h ^ *s++) * 0x100000001b3ULL;
+		h = util_fnv1a_step(h, *s++);
+	return h;
+}
+
+uint64_t
+util_hash64_lower(const void *p, size_t len, uint64_t h)
+{
+	const unsigned char	*s = p;
+	size_t			 i;
+
+	for (i = 0; i < len; i++)
+		h = util_fnv1a_step(h, s[i] >= 'A' && s[i] <= 'Z' ?
+		    s[i] + ('a' - 'A') : s[i]);
 	return h;
 }
 

@@ -44,6 +44,11 @@ void		 gazetteer_free(struct gazetteer *);
  */
 size_t		 gazetteer_scan(const struct gazetteer *, const char *text,
 		    size_t len, struct gazetteer_match *m, size_t max);
+/* The same for a text already split by words_split. */
+struct words;
+size_t		 gazetteer_scan_words(const struct gazetteer *,
+		    const char *text, size_t len, const struct words *,
+		    struct gazetteer_match *m, size_t max);
 
 /* The canonical id ("demak", "flood"); valid until gazetteer_free. */
 const char	*gazetteer_id(const struct gazetteer *, enum gazetteer_kind,

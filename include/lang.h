@@ -2,8 +2,9 @@
  * lang: which lexicon language a text is in.  Maps the BCP 47 tags feeds
  * and settings carry ("en-US", "id-ID", "in", "en_GB") to a lexicon
  * language, and guesses the language of a text from the lexicon's own
- * words (detect words, any entry of a language, detection affixes).  Pure
- * and allocation-free: one hash probe per word of text.
+ * words (detect words, any entry of a language, detection affixes).  Pure:
+ * one hash probe per word of text; only lang_choose allocates (it splits
+ * the text with words_split, which lang_choose_words is given instead).
  */
 #ifndef CLAIMWATCH_LANG_H
 #define CLAIMWATCH_LANG_H
@@ -53,5 +54,10 @@ const char	*lang_detect_name(const struct lexicon *, const char *text,
  */
 const char	*lang_choose(const struct lexicon *, const char *tag,
 		    const char *text, size_t len, bool *unknown);
+/* The same for a text already split by words_split (story_text's). */
+struct words;
+const char	*lang_choose_words(const struct lexicon *, const char *tag,
+		    const char *text, size_t len, const struct words *,
+		    bool *unknown);
 
 #endif

@@ -95,8 +95,17 @@ struct lexicon	*lexicon_load_setting(const char *dir, bool set,
 /* NULL is a no-op. */
 void		 lexicon_free(struct lexicon *);
 
-/* Hash of one word as the lexicon stores it: FNV-1a of ASCII-lowercase. */
+/*
+ * Hash of one word as the lexicon stores it: FNV-1a of ASCII-lowercase
+ * (util_hash64_lower), then lexicon_hash_end, as 0 marks an empty slot.
+ * A tokenizer that hashes as it scans ends with lexicon_hash_end too.
+ */
 uint64_t	 lexicon_hash(const char *, size_t);
+static inline uint64_t
+lexicon_hash_end(uint64_t h)
+{
+	return h != 0 ? h : 1;
+}
 /*
  * First entry (longest phrase first) whose first word hashes to h, or
  * NULL; follow entry->next with lexicon_entry().  Pointers stay valid
@@ -134,6 +143,30 @@ bool		 lexicon_head_last(const struct lexicon *, int);
  * prefixes ("me", "di"): such a word is no counted noun. */
 bool		 lexicon_verb_prefix(const struct lexicon *, int, const char *,
 		    size_t);
+/*
+ * The lengths of the detection affixes of kind (LEXICON_DETECT_PRE or
+ * LEXICON_DETECT_SUF) whose outer two letters are a and b, in any case (a
+ * prefix's first two, a suffix's last two: 'n', 'g' for "ing"), as a mask:
+ * bit k for an affix of k letters, 2 <= k <= 8.  0 for most words, which
+ * then need no affix look-up at all.
+ */
+unsigned	 lexicon_affix_lens(const struct lexicon *, enum lexicon_kind,
+		    unsigned char a, unsigned char b);
+/*
+ * The same as a table, for a caller that looks up many words: entry
+ * lexicon_pair(a, b) has bit k - 1 for an affix of k letters.  kind is
+ * LEXICON_DETECT_PRE or LEXICON_DETECT_SUF.
+ */
+#define LEXICON_PAIRS	(26 * 26)	/* pairs of ASCII letters */
+const uint8_t	*lexicon_affixes(const struct lexicon *, enum lexicon_kind);
+/* Index of the ASCII letters a, b in any case into that table, or -1. */
+static inline int
+lexicon_pair(unsigned char a, unsigned char b)
+{
+	a = (unsigned char)((a | 0x20) - 'a');
+	b = (unsigned char)((b | 0x20) - 'a');
+	return a < 26 && b < 26 ? a * 26 + b : -1;
+}
 /* Number of entries loaded (for tests and the bench). */
 size_t		 lexicon_size(const struct lexicon *);
 

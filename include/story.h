@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "words.h"
+
 struct claim;
 struct gazetteer;
 struct gazetteer_match;
@@ -25,6 +27,8 @@ struct story_text {
 	size_t			 title_len; /* bytes before the first "\n\n" */
 	struct gazetteer_match	*m;	/* owned: names in text order */
 	size_t			 n;
+	/* owned: the text split once, for the gazetteer and lang */
+	struct words		 words;
 };
 
 /*

@@ -91,9 +91,22 @@ size_t	 util_utf8_decode(const char *s, size_t n, uint32_t *cp);
  */
 size_t	 util_utf8_cut(const char *s, size_t len, size_t max);
 
-/* 64-bit FNV-1a over len bytes, continuing from seed (use UTIL_HASH_SEED). */
+/*
+ * 64-bit FNV-1a, the one hash of the program (item ids, feed hash tags,
+ * lexicon and gazetteer words, spool checksums): util_hash64 over len
+ * bytes continuing from seed (start with UTIL_HASH_SEED); util_fnv1a_step
+ * adds one byte, for callers that fold case or build a phrase as they go.
+ */
 #define UTIL_HASH_SEED 0xcbf29ce484222325ULL
+#define UTIL_HASH_PRIME 0x100000001b3ULL
+static inline uint64_t
+util_fnv1a_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * UTIL_HASH_PRIME;
+}
 uint64_t util_hash64(const void *, size_t, uint64_t);
+/* util_hash64 of the bytes with ASCII A-Z folded to a-z. */
+uint64_t util_hash64_lower(const void *, size_t, uint64_t);
 
 /* Growable byte buffer; data is always NUL-terminated after len bytes. */
 struct util_buf {

@@ -40,7 +40,9 @@ sleep 0.3
     { cat "$CW_TMP/daemon.log"; cw_fail "claimwatchd --once failed"; }
 sleep 0.3
 grep '^{' "$CW_TMP/alerts.raw" >"$CW_TMP/alerts.json" || true
-if grep -q '77' "$CW_TMP/alerts.json"; then
+# The secret figure by value: a port in a URL may hold the digits 77.
+if jq -e 'select(.current.value == 77777 or .current.value == 77.777)' \
+    "$CW_TMP/alerts.json" >/dev/null; then
 	cat "$CW_TMP/alerts.json"
 	cw_fail "a local file's figure reached an alert"
 fi

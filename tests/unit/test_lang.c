@@ -2,7 +2,8 @@
  * Unit tests for lang: BCP 47 tags select the shipped lexicons ("en-US",
  * "id-ID", the old "in"), unknown and malformed tags are "none"; one-line
  * headlines of tests/data/lang/headlines.tsv are detected right; a
- * declared tag stands unless the text is plainly the other language; a
+ * declared tag stands unless the text is plainly the other language (its
+ * lede decides when it is plainly the declared one); a
  * third language's aliases and affixes come from its file alone.
  */
 #include <stdarg.h>
@@ -94,6 +95,7 @@ test_headlines(void **state)
 	char			 err[256], *data, *line, *next, *tab;
 	size_t			 len, n = 0, nid = 0, bad = 0;
 	const char		*got;
+	bool			 unknown;
 
 	(void)state;
 	assert_int_equal(util_read_file("tests/data/lang/headlines.tsv",
@@ -107,6 +109,10 @@ test_headlines(void **state)
 		lang_detect(test_lex, tab, strlen(tab), &g);
 		got = g.best != -1 ? lexicon_lang_name(test_lex, g.best) :
 		    "(tie)";
+		/* The daemon scores the words words_split found: the same. */
+		if (g.best != -1)
+			assert_string_equal(lang_choose(test_lex, NULL, tab,
+			    strlen(tab), &unknown), got);
 		if (strcmp(got, line) != 0) {
 			fprintf(stderr, "want %s, got %s (en %u, id %u): %s\n",
 			    line, got, g.score[lexicon_lang_index(test_lex,
@@ -166,6 +172,95 @@ test_choose(void **state)
 	    &unknown), "en");
 	assert_true(unknown);
 	assert_null(lang_choose(NULL, "en", en, strlen(en), &unknown));
+}
+
+/* text = n copies of a, then m copies of b; caller frees. */
+static char *
+test_repeat(const char *a, int n, const char *b, int m)
+{
+	struct util_buf	 t = { 0 };
+	int		 i;
+
+	for (i = 0; i < n; i++)
+		util_buf_append(&t, a, strlen(a));
+	for (i = 0; i < m; i++)
+		util_buf_append(&t, b, strlen(b));
+	return t.data;
+}
+
+/*
+ * A declared tag is checked against the lede (512 bytes) when the lede is
+ * plainly in that language; else, and always without a tag, the whole
+ * text decides.
+ */
+static void
+test_choose_lede(void **state)
+{
+	static const char	 en[] = "The death toll from the floods rose "
+	    "on Monday, officials said, as rescuers searched for the "
+	    "missing. ";
+	static const char	 id[] = "Banjir bandang menerjang tiga "
+	    "kecamatan dan warga yang tewas masih dicari oleh tim SAR. ";
+	static const char	 mix[] = "Floods in Demak. Banjir di Demak. ";
+	char			*t;
+	bool			 unknown;
+
+	(void)state;
+	/* An English lede of 600 bytes, then 3 KB of Indonesian. */
+	t = test_repeat(en, 6, id, 30);
+	assert_true(strlen(t) > 3000);
+	assert_string_equal(lang_choose(test_lex, "en", t, strlen(t),
+	    &unknown), "en");
+	assert_string_equal(lang_choose(test_lex, NULL, t, strlen(t),
+	    &unknown), "id");
+	/* Declared id, the text all id: the lede suffices, same answer. */
+	assert_string_equal(lang_choose(test_lex, "id", t + 6 * strlen(en),
+	    strlen(t + 6 * strlen(en)), &unknown), "id");
+	free(t);
+	/* A lede that is no language plainly: the whole text decides. */
+	t = test_repeat(mix, 20, id, 30);
+	assert_string_equal(lang_choose(test_lex, "en", t, strlen(t),
+	    &unknown), "id");
+	free(t);
+	/* An Indonesian lede in an English feed is Indonesian. */
+	t = test_repeat(id, 10, en, 3);
+	assert_string_equal(lang_choose(test_lex, "en-US", t, strlen(t),
+	    &unknown), "id");
+	free(t);
+}
+
+/*
+ * Scoring the words of words_split is scoring the text: words of digits
+ * and letters, UTF-8 words, a word cut by the 64 KiB limit.
+ */
+static void
+test_words_same(void **state)
+{
+	static const char *const bits[] = { "the ", "dan ", "yang ",
+	    "killed ", "tewas ", "café ", "naïve ", "COVID19 ", "abc1def ",
+	    "don't ", "AS ", "Rp415 ", "mengatakan ", "running ", "é1x ",
+	    "x2é, ", "12. ", "\"Demak\" " };
+	struct util_buf		 t = { 0 };
+	struct lang_guess	 g;
+	bool			 unknown;
+	size_t			 i, j;
+	unsigned		 r = 1;
+
+	(void)state;
+	for (i = 0; i < 40; i++) {
+		util_buf_reset(&t);
+		/* Lengths about 1 KB, and across 64 KiB for some. */
+		for (j = 0; j < (i % 8 == 0 ? 9000 : 40 + i * 3); j++) {
+			r = r * 1103515245 + 12345;
+			util_buf_append(&t, bits[(r >> 16) % 18],
+			    strlen(bits[(r >> 16) % 18]));
+		}
+		lang_detect(test_lex, t.data, t.len, &g);
+		assert_string_equal(lang_choose(test_lex, "auto", t.data, t.len,
+		    &unknown), lexicon_lang_name(test_lex, g.best != -1 ?
+		    g.best : 0));
+	}
+	util_buf_free(&t);
 }
 
 /* No evidence is a tie, and the fallback is the first language. */
@@ -246,6 +341,8 @@ main(void)
 		cmocka_unit_test(test_tag),
 		cmocka_unit_test(test_headlines),
 		cmocka_unit_test(test_choose),
+		cmocka_unit_test(test_choose_lede),
+		cmocka_unit_test(test_words_same),
 		cmocka_unit_test(test_no_evidence),
 		cmocka_unit_test(test_third_language),
 	};

@@ -103,6 +103,37 @@ test_longest_first(void **state)
 	lexicon_free(lex);
 }
 
+/* The affix filter knows every shipped affix by its outer letters. */
+static void
+test_affix_lens(void **state)
+{
+	struct lexicon	*lex;
+	char		 err[256];
+
+	(void)state;
+	lex = lexicon_load("config/lexicon", err, sizeof(err));
+	assert_non_null(lex);
+	/* "ing" (en) ends in "ng"; "meng", "meny", "mem", "men" (id)
+	 * start with "me"; "th" is a whole prefix. */
+	assert_true(lexicon_affix_lens(lex, LEXICON_DETECT_SUF, 'n', 'g') &
+	    1U << 3);
+	assert_true(lexicon_affix_lens(lex, LEXICON_DETECT_SUF, 'N', 'G') &
+	    1U << 3);
+	assert_int_equal(lexicon_affix_lens(lex, LEXICON_DETECT_PRE, 'm',
+	    'e'), 1U << 3 | 1U << 4);
+	assert_true(lexicon_affix_lens(lex, LEXICON_DETECT_PRE, 't', 'h') &
+	    1U << 2);
+	/* Not a prefix as a suffix, nothing for other pairs or bytes. */
+	assert_int_equal(lexicon_affix_lens(lex, LEXICON_DETECT_SUF, 'm',
+	    'e'), 0);
+	assert_int_equal(lexicon_affix_lens(lex, LEXICON_DETECT_PRE, 'q',
+	    'x'), 0);
+	assert_int_equal(lexicon_affix_lens(lex, LEXICON_DETECT_PRE, '1',
+	    0xc3), 0);
+	assert_int_equal(lexicon_affix_lens(lex, LEXICON_UNIT, 'n', 'g'), 0);
+	lexicon_free(lex);
+}
+
 static void
 test_free_null(void **state)
 {
@@ -277,6 +308,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_shipped),
 		cmocka_unit_test(test_longest_first),
+		cmocka_unit_test(test_affix_lens),
 		cmocka_unit_test(test_free_null),
 		cmocka_unit_test(test_hash_folds_ascii_only),
 		cmocka_unit_test(test_bad_files),

@@ -48,6 +48,16 @@ test_hash_known_value(void **state)
 	assert_true(util_hash64("a", 1, UTIL_HASH_SEED) ==
 	    0xaf63dc4c8601ec8cULL);
 	assert_true(util_hash64("", 0, UTIL_HASH_SEED) == UTIL_HASH_SEED);
+	/* "foobar" is another; the byte step and the case-folding form
+	 * are the same hash. */
+	assert_true(util_hash64("foobar", 6, UTIL_HASH_SEED) ==
+	    0x85944171f73967e8ULL);
+	assert_true(util_hash64_lower("FooBAR", 6, UTIL_HASH_SEED) ==
+	    0x85944171f73967e8ULL);
+	assert_true(util_fnv1a_step(util_hash64("fooba", 5, UTIL_HASH_SEED),
+	    'r') == 0x85944171f73967e8ULL);
+	assert_true(util_hash64_lower("a-Z\xc3\x89", 5, UTIL_HASH_SEED) ==
+	    util_hash64("a-z\xc3\x89", 5, UTIL_HASH_SEED));
 }
 
 static void

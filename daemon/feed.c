@@ -146,6 +146,8 @@ feed_parse(const char *buf, size_t len, const char *base_url,
 		return NULL;
 	if (bozo) {
 		f->bozo = true;
+		if (f->parse == FEED_PARSE_OK)
+			f->parse = FEED_PARSE_RECOVERED;
 		if (f->bozo_reason == NULL)
 			f->bozo_reason = xstrdup("invalid bytes for the "
 			    "declared encoding were replaced");

@@ -139,6 +139,7 @@ feed_json_parse(const char *buf, size_t len, const char *base_url,
 	else {
 		f->version = xstrdup("json");
 		f->bozo = true;
+		f->parse = FEED_PARSE_RECOVERED;
 		f->bozo_reason = xstrdup("JSON Feed version is not a "
 		    "jsonfeed.org URL");
 	}

@@ -1196,6 +1196,7 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	}
 	if (!ctxt->wellFormed) {
 		f->bozo = true;
+		f->parse = FEED_PARSE_MALFORMED;
 		xasprintf(&f->bozo_reason, "malformed XML at line %d: %s",
 		    e->line, e->message != NULL ? e->message : "?");
 		f->bozo_reason[strcspn(f->bozo_reason, "\n")] = '\0';
@@ -1203,16 +1204,19 @@ feed_xml_parse(const char *buf, size_t len, const char *base_url, char *err,
 	if (s.huge) {
 		free(f->bozo_reason);
 		f->bozo = true;
+		f->parse = FEED_PARSE_MALFORMED;
 		xasprintf(&f->bozo_reason, "malformed XML at line %d: text "
 		    "node longer than %d bytes", e->line, XML_MAX_TEXT_LENGTH);
 	}
 	if (html_ents && !f->bozo) {
 		/* Not XML, even though we could read it. */
 		f->bozo = true;
+		f->parse = FEED_PARSE_RECOVERED;
 		f->bozo_reason = xstrdup("undeclared entity or bare '&'");
 	}
 	if (s.ent_kept && !f->bozo) {
 		f->bozo = true;
+		f->parse = FEED_PARSE_RECOVERED;
 		f->bozo_reason = xstrdup("entity reference left unexpanded");
 	}
 	if (feed_walk_doc(&x, s.root, err, errlen) == -1) {

@@ -7,6 +7,8 @@
  * never fetches, never logs per poll (the caller knows the feed's name)
  * and never polls a feed that went away (410) again.
  */
+#include <sys/queue.h>
+
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "feed_state.h"
 #include "scheduler.h"
 #include "util.h"
 
@@ -27,19 +30,18 @@ struct scheduler {
 	struct scheduler_options	 opts;
 	scheduler_due_cb		 cb;
 	void				*arg;
-	struct scheduler_feed		*feeds;
+	TAILQ_HEAD(, scheduler_feed)	 feeds;
 	uint64_t			 rng;	/* xorshift64 state */
 };
 
 struct scheduler_feed {
 	struct scheduler	*s;
-	struct scheduler_feed	*prev, *next;
+	TAILQ_ENTRY(scheduler_feed) entry;
 	struct event		*ev;
 	int			 interval;	/* own, or 0 for the default */
-	int64_t			 next_due;	/* UTC seconds, 0 while due */
-	int			 failures;
-	bool			 failing;
-	bool			 gone;
+	struct feed_state	*st;		/* failures, failing, gone and
+						   next_due (0 while due) */
+	struct feed_state	 own;		/* st without the caller's */
 	void			*feed_arg;
 };
 
@@ -109,6 +111,31 @@ scheduler_next_delay(const struct scheduler_options *o, int interval,
 	return scheduler_clamp(lround(j), 1, max);
 }
 
+void
+scheduler_count(const struct scheduler_options *o, struct feed_state *st,
+    enum scheduler_outcome outcome)
+{
+	switch (outcome) {
+	case SCHEDULER_OK:
+	case SCHEDULER_NOT_MODIFIED:
+		st->failures = 0;
+		st->failing = false;
+		break;
+	case SCHEDULER_ERROR:
+		if (st->failures < INT_MAX)
+			st->failures++;
+		if (o->max_failures > 0 && st->failures >= o->max_failures)
+			st->failing = true;
+		break;
+	case SCHEDULER_GONE:
+		/* Disabled, not failing: the server answered. */
+		st->failures = 0;
+		st->failing = false;
+		st->gone = true;
+		break;
+	}
+}
+
 static void
 scheduler_arm(struct scheduler_feed *sf, long delay)
 {
@@ -116,9 +143,11 @@ scheduler_arm(struct scheduler_feed *sf, long delay)
 
 	tv.tv_sec = delay;
 	tv.tv_usec = 0;
-	sf->next_due = util_now() + delay;
+	sf->st->next_due = util_now() + delay;
 	evtimer_add(sf->ev, &tv);
 }
+
+static void	scheduler_start(struct scheduler_feed *);
 
 static void
 scheduler_due_timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -143,6 +172,7 @@ scheduler_new(struct event_base *base, const struct scheduler_options *o,
 	s->opts = *o;
 	s->cb = cb;
 	s->arg = arg;
+	TAILQ_INIT(&s->feeds);
 	s->rng = (uint64_t)util_now_ms() * 0x9e3779b97f4a7c15ULL ^
 	    (uint64_t)getpid() ^ (uint64_t)(uintptr_t)s;
 	if (s->rng == 0)
@@ -155,18 +185,40 @@ scheduler_add(struct scheduler *s, int interval, int64_t next_due,
     void *feed_arg)
 {
 	struct scheduler_feed	*sf;
-	long			 delay, span;
-	int64_t			 now = util_now();
+
+	sf = scheduler_add_state(s, interval, NULL, feed_arg);
+	sf->own.next_due = next_due;
+	scheduler_start(sf);
+	return sf;
+}
+
+struct scheduler_feed *
+scheduler_add_state(struct scheduler *s, int interval, struct feed_state *st,
+    void *feed_arg)
+{
+	struct scheduler_feed	*sf;
 
 	sf = xcalloc(1, sizeof(*sf));
 	sf->s = s;
 	sf->interval = interval > 0 ? interval : 0;
+	sf->st = st != NULL ? st : &sf->own;
 	sf->feed_arg = feed_arg;
 	sf->ev = evtimer_new(s->base, scheduler_due_timer_cb, sf);
-	sf->next = s->feeds;
-	if (s->feeds != NULL)
-		s->feeds->prev = sf;
-	s->feeds = sf;
+	TAILQ_INSERT_HEAD(&s->feeds, sf, entry);
+	if (st != NULL)
+		scheduler_start(sf);
+	return sf;
+}
+
+/* Arms the first poll: at st->next_due, or now, or spread. */
+static void
+scheduler_start(struct scheduler_feed *sf)
+{
+	struct scheduler	*s = sf->s;
+	int64_t			 next_due = sf->st->next_due;
+	long			 delay, span;
+	int64_t			 now = util_now();
+
 	if (next_due > 0)
 		delay = next_due > now ? (long)(next_due - now) : 0;
 	else if (s->opts.spread) {
@@ -176,7 +228,6 @@ scheduler_add(struct scheduler *s, int interval, int64_t next_due,
 	} else
 		delay = 0;
 	scheduler_arm(sf, delay);
-	return sf;
 }
 
 void
@@ -184,12 +235,7 @@ scheduler_remove(struct scheduler *s, struct scheduler_feed *sf)
 {
 	if (sf == NULL)
 		return;
-	if (sf->prev != NULL)
-		sf->prev->next = sf->next;
-	else
-		s->feeds = sf->next;
-	if (sf->next != NULL)
-		sf->next->prev = sf->prev;
+	TAILQ_REMOVE(&s->feeds, sf, entry);
 	event_free(sf->ev);
 	free(sf);
 }
@@ -200,29 +246,16 @@ scheduler_done(struct scheduler *s, struct scheduler_feed *sf,
 {
 	long	 delay;
 
-	if (sf->gone)
+	if (sf->st->gone)
 		return;
-	switch (outcome) {
-	case SCHEDULER_OK:
-	case SCHEDULER_NOT_MODIFIED:
-		sf->failures = 0;
-		sf->failing = false;
-		break;
-	case SCHEDULER_ERROR:
-		if (sf->failures < INT_MAX)
-			sf->failures++;
-		if (s->opts.max_failures > 0 &&
-		    sf->failures >= s->opts.max_failures)
-			sf->failing = true;
-		break;
-	case SCHEDULER_GONE:
-		sf->gone = true;
-		sf->next_due = 0;
+	scheduler_count(&s->opts, sf->st, outcome);
+	if (outcome == SCHEDULER_GONE) {
+		sf->st->next_due = 0;
 		evtimer_del(sf->ev);
 		return;
 	}
 	delay = scheduler_next_delay(&s->opts, sf->interval, outcome,
-	    sf->failures, retry_after, hint, scheduler_jitter(s));
+	    sf->st->failures, retry_after, hint, scheduler_jitter(s));
 	evtimer_del(sf->ev);
 	scheduler_arm(sf, delay);
 }
@@ -234,7 +267,7 @@ scheduler_defer(struct scheduler *s, struct scheduler_feed *sf)
 	double		 d;
 	long		 base;
 
-	if (sf->gone)
+	if (sf->st->gone)
 		return;
 	base = sf->interval > 0 ? sf->interval : s->opts.interval;
 	/*
@@ -248,7 +281,7 @@ scheduler_defer(struct scheduler *s, struct scheduler_feed *sf)
 		d = 0.2;
 	tv.tv_sec = (time_t)d;
 	tv.tv_usec = (suseconds_t)((d - (double)tv.tv_sec) * 1e6);
-	sf->next_due = util_now() + (int64_t)d;
+	sf->st->next_due = util_now() + (int64_t)d;
 	evtimer_del(sf->ev);
 	evtimer_add(sf->ev, &tv);
 }
@@ -256,25 +289,25 @@ scheduler_defer(struct scheduler *s, struct scheduler_feed *sf)
 int64_t
 scheduler_next_due(const struct scheduler_feed *sf)
 {
-	return sf->next_due;
+	return sf->st->next_due;
 }
 
 int
 scheduler_failures(const struct scheduler_feed *sf)
 {
-	return sf->failures;
+	return sf->st->failures;
 }
 
 bool
 scheduler_is_failing(const struct scheduler_feed *sf)
 {
-	return sf->failing;
+	return sf->st->failing;
 }
 
 bool
 scheduler_is_gone(const struct scheduler_feed *sf)
 {
-	return sf->gone;
+	return sf->st->gone;
 }
 
 void
@@ -288,7 +321,7 @@ scheduler_free(struct scheduler *s)
 {
 	if (s == NULL)
 		return;
-	while (s->feeds != NULL)
-		scheduler_remove(s, s->feeds);
+	while (!TAILQ_EMPTY(&s->feeds))
+		scheduler_remove(s, TAILQ_FIRST(&s->feeds));
 	free(s);
 }

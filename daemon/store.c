@@ -228,7 +228,7 @@ static void
 store_state_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 {
 	struct store_read	*rd = priv;
-	struct store_feed_state	 st;
+	struct feed_state	 st;
 	redisReply		*r = reply, *k, *v;
 	size_t			 i;
 
@@ -264,7 +264,7 @@ store_state_reply_cb(redisAsyncContext *ac, void *reply, void *priv)
 		else if (strcmp(k->str, "status") == 0)
 			st.status = atoi(v->str);
 		else if (strcmp(k->str, "errors") == 0)
-			st.errors = atoi(v->str);
+			st.failures = atoi(v->str);
 		else if (strcmp(k->str, "gone") == 0)
 			st.gone = strcmp(v->str, "1") == 0;
 		else if (strcmp(k->str, "next_due") == 0)

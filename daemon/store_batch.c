@@ -481,7 +481,7 @@ store_build_claim(struct store *s, const struct store_batch *in, size_t ci,
 static int
 store_build_state(const struct store_batch *in, struct store_cmd *cmd)
 {
-	const struct store_feed_state	*st = in->state;
+	const struct feed_state		*st = in->state;
 	int				 argc = cmd->argc;
 	char				 shown[UTIL_URL_SHOWN];
 
@@ -504,7 +504,7 @@ store_build_state(const struct store_batch *in, struct store_cmd *cmd)
 	store_cmd_str(cmd, "status");
 	store_cmd_fmt(cmd, "%d", st->status);
 	store_cmd_str(cmd, "errors");
-	store_cmd_fmt(cmd, "%d", st->errors);
+	store_cmd_fmt(cmd, "%d", st->failures);
 	store_cmd_str(cmd, "gone");
 	store_cmd_str(cmd, st->gone ? "1" : "0");
 	store_cmd_str(cmd, "next_due");

@@ -13,17 +13,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct claimwatchd_poll;
+#include "feed_state.h"
+#include "poll.h"
+
+struct poll;
 struct config;
 struct config_feed;
 struct event;
 struct event_base;
 struct fetch;
+struct fetch_options;
 struct gazetteer;
 struct lexicon;
+struct poll_io;
 struct scheduler;
 struct scheduler_feed;
 struct store;
+struct store_options;
+struct store_watch;
 struct http;
 struct web;
 struct util_buf;
@@ -33,29 +40,18 @@ struct work;
 struct ctx_feed {
 	struct ctx		*ctx;		/* back pointer, borrowed */
 	char			*url;		/* as listed: the feed's identity */
-	char			*fetch_url;	/* after permanent redirects */
 	char			*lang;		/* BCP 47 tag or NULL = auto */
 	char			*title;		/* the list's name for it, or NULL */
 	char			**categories;	/* the list's folders; owned */
 	size_t			 ncategories;
 	int			 interval;	/* seconds, 0 = default */
 	bool			 articles;	/* fetch_articles */
-	char			*etag;		/* validators from the last 200 */
-	char			*last_modified;
-	char			*own_title;	/* the feed's own, last parsed */
-	int			 status;	/* last HTTP status */
-	int			 errors;	/* consecutive failures */
-	bool			 gone;		/* 410: disabled */
-	int64_t			 next_due;	/* stored schedule, 0 = none */
-	bool			 polling;	/* a poll is in flight */
-	bool			 removed;	/* dropped by reload mid-poll */
-	bool			 loading;	/* stored state being read */
-	bool			 polled;	/* completed at least one poll */
-	struct scheduler_feed	*sf;		/* NULL until scheduled */
-	bool			 waiting;	/* due, queued behind the cap */
-	bool			 due_again;	/* fell due while polling */
 	bool			 lang_warned;	/* logged: tag has no lexicon */
-	int64_t			 last_ok;	/* last 200/304, 0 = none yet */
+	enum poll_state		 state;		/* where the poll loop has it */
+	struct feed_state	 st;		/* validators, counters and
+						   schedule; strings owned */
+	struct scheduler_feed	*sf;		/* NULL until scheduled; keeps
+						   st's schedule */
 	int			 auth;		/* FETCH_AUTH_*, from auth= */
 	char			*auth_user;	/* copies, wiped when freed */
 	char			*auth_secret;
@@ -116,17 +112,20 @@ struct ctx {
 	struct http		*http;		/* NULL when [http] is off */
 	struct web		*web;		/* the page on http, or NULL */
 	struct work		*work;		/* parse and article threads */
+	const struct poll_io	*io;		/* how polls reach fetch and
+						   store; NULL: those above */
 	struct ctx_feeds	 feeds;
 	size_t			 nfeeds;
 	struct ctx_feeds	 waiting;	/* due feeds beyond the cap */
-	TAILQ_HEAD(ctx_polls, claimwatchd_poll) polls; /* in flight; owned
-						   and freed by claimwatchd */
+	TAILQ_HEAD(ctx_polls, poll) polls; /* in flight; owned and
+						   freed by poll.c */
 	size_t			 inflight;	/* polls not yet finished */
 	size_t			 once_left;	/* --once: feeds still to poll */
 	bool			 once;		/* poll every feed once, exit */
 	int			 log_level;	/* from --log-level, or -1 */
 	bool			 started;	/* feeds scheduled after connect */
 	bool			 stopping;	/* SIGTERM seen: drain and exit */
+	int			 drain_seconds;	/* how long, at most */
 	struct event		*ev_sigterm;
 	struct event		*ev_sigint;
 	struct event		*ev_sighup;
@@ -150,14 +149,16 @@ void		 ctx_feed_describe(struct ctx_feed *, const char *title,
 void		 ctx_feed_set_auth(struct ctx_feed *,
 		    const struct config_feed *);
 struct ctx_feed	*ctx_feed_find(struct ctx *, const char *url);
-void		 ctx_hist_observe(struct ctx_hist *, double seconds);
-/* Feeds not polled successfully within this many of their intervals
-   count as stale in /metrics. */
-#define CTX_STALE_INTERVALS	3
-/* Appends the Prometheus exposition of the daemon's state to out. */
-void		 ctx_metrics(struct ctx *, struct util_buf *out);
-/* Appends a JSON health object to out; true when Redis is connected. */
-bool		 ctx_health(struct ctx *, struct util_buf *out);
+/* The fetcher's options from c (ctx_options.c). */
+void		 ctx_fetch_options(const struct config *c,
+		    struct fetch_options *);
+/*
+ * The store's options from c; *watches (an array) and *spool (the spool
+ * path under state_dir) are the caller's to free after store_new.
+ */
+void		 ctx_store_options(const struct config *c,
+		    struct store_options *, struct store_watch **watches,
+		    char **spool);
 /* Frees the modules, the feeds, the config and the base; NULL: no-op. */
 void		 ctx_free(struct ctx *);
 

@@ -23,6 +23,22 @@ enum feed_kind {
 	FEED_KIND_JSON		/* JSON Feed 1.0 and 1.1 */
 };
 
+/*
+ * How a document read (struct feed's parse), set where the parser marks it
+ * bozo; bozo_reason keeps the words for logs.  A consumer decides on this,
+ * never on the reason's text.
+ */
+enum feed_parse {
+	FEED_PARSE_OK,		/* read as written */
+	FEED_PARSE_RECOVERED,	/* bozo, read around a fault whose items are
+				   whole: undeclared entities, a bad charset
+				   label, a JSON Feed version */
+	FEED_PARSE_MALFORMED,	/* bozo, not well-formed XML: an item may
+				   have lost its end */
+	FEED_PARSE_FAILED	/* not a feed at all: feed_parse gave NULL
+				   (never in a struct feed) */
+};
+
 struct feed_item {
 	char	*id;		/* guid/atom:id/rdf:about/JSON id, else link,
 				   else a hash of title + date; never NULL */
@@ -46,6 +62,7 @@ struct feed {
 	int		 ttl;		/* RSS <ttl> or sy:updatePeriod,
 					   seconds; 0 when absent */
 	bool		 bozo;		/* recovered from an error */
+	enum feed_parse	 parse;		/* which kind; OK when not bozo */
 	char		*bozo_reason;	/* why, or NULL */
 	bool		 truncated;	/* more than FEED_MAX_ITEMS items: the
 					   first FEED_MAX_ITEMS were kept */

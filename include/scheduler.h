@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct event_base;
+struct feed_state;
 struct scheduler;
 struct scheduler_feed;
 
@@ -43,6 +44,14 @@ struct scheduler *scheduler_new(struct event_base *,
  */
 struct scheduler_feed *scheduler_add(struct scheduler *, int interval,
 		    int64_t next_due, void *feed_arg);
+/*
+ * The same for a feed whose state the caller keeps: the first poll is at
+ * st->next_due (0 = now or spread), and the scheduler keeps failures,
+ * failing, gone and next_due in st from then on; st must outlive the
+ * handle.
+ */
+struct scheduler_feed *scheduler_add_state(struct scheduler *, int interval,
+		    struct feed_state *st, void *feed_arg);
 void		 scheduler_remove(struct scheduler *, struct scheduler_feed *);
 /*
  * Reports a poll's outcome and arms the next one.  retry_after (seconds,
@@ -60,6 +69,14 @@ int64_t		 scheduler_next_due(const struct scheduler_feed *);
 int		 scheduler_failures(const struct scheduler_feed *);
 bool		 scheduler_is_failing(const struct scheduler_feed *);
 bool		 scheduler_is_gone(const struct scheduler_feed *);
+/*
+ * Counts outcome into st as scheduler_done does: an error adds a failure
+ * (failing from o->max_failures on), OK and 304 clear them, GONE clears
+ * them and sets gone.  For a feed that has no handle (removed by a reload
+ * or stopped while its poll ran) the caller counts with this.
+ */
+void		 scheduler_count(const struct scheduler_options *o,
+		    struct feed_state *st, enum scheduler_outcome);
 void		 scheduler_set_options(struct scheduler *,
 		    const struct scheduler_options *);
 /*

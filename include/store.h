@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "feed_state.h"	/* the per-feed state written and read back */
+
 struct claim;
 struct event_base;
 struct store;
@@ -56,19 +58,6 @@ struct store_options {
 #define STORE_STREAM_MAXLEN	10000
 #define STORE_SEEN_MAX		1000
 
-/* Per-feed state; strings owned by whoever filled the struct. */
-struct store_feed_state {
-	char	*etag;		/* or NULL */
-	char	*last_modified;	/* or NULL */
-	char	*moved_to;	/* URL after a permanent redirect, or NULL */
-	char	*title;		/* the feed's own title, or NULL */
-	int	 status;	/* last HTTP status, 0 = none */
-	int	 errors;	/* consecutive failures */
-	bool	 gone;		/* 410 seen: disabled */
-	int64_t	 next_due;	/* UTC seconds, 0 = unknown */
-	int64_t	 last_poll;	/* UTC seconds, 0 = never */
-};
-
 /* One item of a polled feed. */
 struct store_item {
 	const char	*id;
@@ -97,7 +86,7 @@ struct store_batch {
 	const char	*feed_title;		/* or NULL; for alerts */
 	char *const	*categories;		/* for alerts */
 	size_t		 ncategories;
-	const struct store_feed_state *state;	/* written as the new state */
+	const struct feed_state *state;	/* written as the new state */
 	const struct store_item *items;		/* marked seen */
 	size_t		 nitems;
 	const struct store_claim *claims;	/* compared, stored, alerted */
@@ -106,7 +95,7 @@ struct store_batch {
 };
 
 typedef void (*store_connect_cb)(bool connected, void *arg);
-typedef void (*store_state_cb)(const struct store_feed_state *, void *arg);
+typedef void (*store_state_cb)(const struct feed_state *, void *arg);
 typedef void (*store_items_cb)(const enum store_item_state *, size_t n,
     int error, void *arg);
 typedef void (*store_done_cb)(int nalerts, void *arg);

@@ -87,7 +87,7 @@ static void
 bench_submit(struct bench *b, long feed, int n, struct claim *claims,
     struct store_item *items, struct store_claim *sc, char (*ids)[48])
 {
-	struct store_feed_state	 st = { .status = 200, .next_due = 0 };
+	struct feed_state	 st = { .status = 200, .next_due = 0 };
 	struct store_batch	 batch = { 0 };
 	char			 url[64];
 	int			 i;

@@ -555,7 +555,7 @@ struct test_state {
 };
 
 static void
-test_state_cb(const struct store_feed_state *st, void *arg)
+test_state_cb(const struct feed_state *st, void *arg)
 {
 	struct test_state	*ts = arg;
 
@@ -586,7 +586,7 @@ test_items_and_state(void **state)
 {
 	struct store			*s;
 	char				 etag[] = "W/\"a1\"";
-	struct store_feed_state		 fs = {
+	struct feed_state		 fs = {
 		.etag = etag, .status = 200, .next_due = 1767226500,
 	};
 	struct store_item		 it[3] = {

@@ -49,6 +49,7 @@ enum config_kind {
 	CONFIG_K_LOG_LEVEL,
 	CONFIG_K_LISTEN,
 	CONFIG_K_PROXY,		/* a URL, or "none": stored as "" */
+	CONFIG_K_RESOLVER,	/* ADDR[:PORT] of a nameserver */
 	CONFIG_K_WATCH		/* may repeat */
 };
 
@@ -106,6 +107,8 @@ static const struct config_key config_keys[] = {
 	{ "poll", "protocols", CONFIG_K_PROTOCOLS, CONFIG_OFF(protocols), 0,
 	    0 },
 	{ "poll", "proxy", CONFIG_K_PROXY, CONFIG_OFF(proxy), 0, 0 },
+	{ "poll", "resolver", CONFIG_K_RESOLVER, CONFIG_OFF(resolver), 0,
+	    0 },
 	{ "extract", "lexicon_dir", CONFIG_K_PATH, CONFIG_OFF(lexicon_dir),
 	    0, 0 },
 	{ "extract", "lang", CONFIG_K_LANG, CONFIG_OFF(lang), 0, 0 },
@@ -562,6 +565,11 @@ config_set(struct config_parse *p, const struct config_key *k,
 		config_set_string(c, k->off, strcmp(value, "none") == 0 ? "" :
 		    value);
 		return 0;
+	case CONFIG_K_RESOLVER:
+		if (config_parse_resolver(value, msg, msglen) == -1)
+			return -1;
+		config_set_string(c, k->off, value);
+		return 0;
 	case CONFIG_K_WATCH:
 		return config_set_watch(p, value, msg, msglen);
 	}
@@ -971,6 +979,7 @@ config_free(struct config *c)
 	free(c->feeds_list);
 	free(c->user_agent);
 	free(c->proxy);
+	free(c->resolver);
 	free(c->lexicon_dir);
 	free(c->gazetteer_dir);
 	free(c->lang);

@@ -68,6 +68,8 @@ int	 config_auth_load(struct config_feed *, const char *dir,
 void	 config_auth_clear(struct config_feed *);
 /* [poll] proxy: "none", or a http, https or socks proxy URL. */
 int	 config_parse_proxy(const char *, char *, size_t);
+/* [poll] resolver: IPV4[:PORT], IPV6 or [IPV6]:PORT. */
+int	 config_parse_resolver(const char *, char *, size_t);
 
 /* Feed URLs: absolute http, https or file; returns its FETCH_PROTO_*. */
 int	 config_parse_feed_url(const char *, unsigned *, char *, size_t);

@@ -6,6 +6,9 @@
  * knows file names or line numbers (config.c and config_feeds.c add
  * those), and none of them logs or touches anything outside its arguments.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -432,6 +435,43 @@ bad:
 	snprintf(err, errlen, "expected 'none' or a proxy URL such as "
 	    "http://proxy.example:3128 (http, https, socks4, socks5), not "
 	    "'" CONFIG_VALUE_SHOW "'", shown);
+	return -1;
+}
+
+int
+config_parse_resolver(const char *value, char *err, size_t errlen)
+{
+	const char	*s = value;
+	unsigned char	 a[16];
+	char		 host[64];
+	const char	*port = NULL, *colon;
+	long		 n;
+	size_t		 len;
+	int		 af = AF_INET;
+
+	if (*s == '[' && (colon = strstr(s, "]:")) != NULL) {
+		len = (size_t)(colon - s - 1);
+		port = colon + 2;
+		af = AF_INET6;
+		s++;
+	} else if ((colon = strchr(s, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		len = (size_t)(colon - s);
+		port = colon + 1;
+	} else {
+		len = strlen(s);
+		af = colon != NULL ? AF_INET6 : AF_INET;
+	}
+	if (len > 0 && len < sizeof(host)) {
+		memcpy(host, s, len);
+		host[len] = '\0';
+		if (inet_pton(af, host, a) == 1 && (port == NULL ||
+		    (util_digits(port, 65535, &n) == 0 && n > 0)))
+			return 0;
+	}
+	snprintf(err, errlen, "expected a nameserver's address such as "
+	    "192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:53, not "
+	    "'" CONFIG_VALUE_SHOW "'", value);
 	return -1;
 }
 

@@ -25,6 +25,7 @@ ctx_fetch_options(const struct config *c, struct fetch_options *o)
 	o->allow_private = c->allow_private;
 	o->protocols = c->protocols;
 	o->proxy = c->proxy;
+	o->resolver = c->resolver;
 }
 
 void

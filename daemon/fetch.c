@@ -14,8 +14,11 @@
  * private address unless told to: the check runs on the resolved address
  * at connect time, so a name that resolves (or rebinds) to 127.0.0.1 is
  * refused too.  Behind a proxy that check would see only the proxy, so
- * fetch_proxy.c judges the target host before each request instead; it
- * also holds the proxy choice and a request's credentials.
+ * fetch_dns.c judges the target host, without blocking, before the
+ * transfer starts; and fetch follows such a transfer's redirects itself
+ * (fetch_xfer_follow), judging each new host before its hop, with
+ * libcurl's limits and bookkeeping.  fetch_proxy.c holds the proxy choice
+ * and a request's credentials.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -58,6 +61,7 @@ struct fetch {
 	struct fetch_options	 opts;		/* user_agent points at ua */
 	char			*ua;
 	struct fetch_proxy	 px;		/* proxies, fetch_proxy.c */
+	struct fetch_dns	 dns;		/* target checks, fetch_dns.c */
 	struct fetch_xfers	 xfers;		/* running: bound to a slot */
 	struct fetch_xfers	 waiting;	/* for a slot, in order */
 	SLIST_HEAD(, fetch_slot) idle;
@@ -100,11 +104,20 @@ struct fetch_xfer {
 	bool			 secret_url;
 	bool			 all_permanent;	/* every 3xx so far 301/308 */
 	int			 redirects;
+	bool			 judged;	/* target judged before each
+						   request: fetch follows */
+	char			*hop_url;	/* that redirect's URL */
+	const char		*redir;		/* schemes redirects may use */
+	long			 max_redirects;
+	long			 timeout;	/* seconds, or 0 */
+	curl_off_t		 hops_bytes;	/* earlier hops' bytes */
+	curl_off_t		 hops_us;	/* and their time */
 	struct fetch_hop	 hop;		/* proxy, credentials */
 };
 
 static void	fetch_check_multi_info(struct fetch *);
 static void	fetch_pump(struct fetch *);
+static int	fetch_xfer_add(struct fetch *, struct fetch_xfer *);
 
 /* True for a v4 address (host order) in a range we must not connect to. */
 static bool
@@ -284,6 +297,7 @@ fetch_record_free(struct fetch_xfer *x)
 	curl_slist_free_all(x->headers);
 	fetch_hop_clear(&x->hop);
 	free(x->url);
+	free(x->hop_url);
 	free(x->etag);
 	free(x->last_modified);
 	free(x->post);
@@ -393,8 +407,8 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 		r.moved_to = eff;
 	r.retry_after = (long)ra;
 	r.max_age = fetch_max_age(cc);
-	r.bytes = (long)dl + hdr;
-	r.seconds = (double)tt / 1e6;
+	r.bytes = (long)(dl + hdr + x->hops_bytes);
+	r.seconds = (double)(tt + x->hops_us) / 1e6;
 	if (err != NULL) {
 		char	 shown[UTIL_URL_SHOWN];
 
@@ -410,12 +424,84 @@ fetch_complete(struct fetch_xfer *x, CURLcode rc)
 	fetch_xfer_free(x);
 }
 
+/* fetch_hop_judge's verdict on x's next request. */
+static void
+fetch_xfer_judged_cb(void *arg)
+{
+	struct fetch_xfer	*x = arg;
+	struct fetch		*f = x->f;
+	CURLMcode		 mrc;
+
+	if (x->slot->refused[0] != '\0') {
+		fetch_complete(x, CURLE_ABORTED_BY_CALLBACK);
+		fetch_pump(f);
+		return;
+	}
+	if ((mrc = curl_multi_add_handle(f->multi, x->easy)) != CURLM_OK) {
+		log_warn("fetch: curl_multi_add_handle: %s",
+		    curl_multi_strerror(mrc));
+		util_strlcpy(x->slot->errbuf, "cannot start the transfer",
+		    sizeof(x->slot->errbuf));
+		fetch_complete(x, CURLE_FAILED_INIT);
+		fetch_pump(f);
+	}
+}
+
+/*
+ * A judged transfer's redirect, followed by fetch as libcurl would
+ * (CURLOPT_MAXREDIRS, CURLOPT_REDIR_PROTOCOLS_STR, credentials for the
+ * first origin only, the time limit for all hops together) once the new
+ * host is judged.  Returns true when x goes on to that hop; false when
+ * the response is x's answer, with *rc set when there were too many.
+ */
+static bool
+fetch_xfer_follow(struct fetch_xfer *x, CURLcode *rc)
+{
+	char		*loc = NULL;
+	long		 code = 0, hdr = 0;
+	curl_off_t	 dl = 0, tt = 0, left;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
+	if (*rc != CURLE_OK || code < 300 || code >= 400 || code == 304 ||
+	    loc == NULL)
+		return false;
+	if (x->redirects > x->max_redirects) {
+		snprintf(x->slot->errbuf, sizeof(x->slot->errbuf),
+		    "Maximum (%ld) redirects followed", x->max_redirects);
+		*rc = CURLE_TOO_MANY_REDIRECTS;
+		return false;
+	}
+	free(x->hop_url);
+	x->hop_url = xstrdup(loc);
+	curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &dl);
+	curl_easy_getinfo(x->easy, CURLINFO_HEADER_SIZE, &hdr);
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &tt);
+	x->hops_bytes += dl + hdr;
+	x->hops_us += tt;
+	curl_multi_remove_handle(x->f->multi, x->easy);
+	util_buf_reset(&x->slot->body);
+	x->slot->errbuf[0] = '\0';
+	curl_easy_setopt(x->easy, CURLOPT_URL, x->hop_url);
+	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, x->redir);
+	if (x->timeout > 0) {
+		left = (curl_off_t)x->timeout * 1000 - x->hops_us / 1000;
+		curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS,
+		    (long)(left > 1 ? left : 1));
+	}
+	fetch_hop_follow(&x->hop, x->easy, x->hop_url);
+	fetch_hop_judge(&x->hop, &x->f->dns, x->hop_url,
+	    fetch_xfer_judged_cb, x);
+	return true;
+}
+
 /* The completion drain: the one place transfers end. */
 static void
 fetch_check_multi_info(struct fetch *f)
 {
 	struct fetch_xfer	*x;
 	CURLMsg			*msg;
+	CURLcode		 rc;
 	int			 left;
 
 	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
@@ -423,8 +509,12 @@ fetch_check_multi_info(struct fetch *f)
 			continue;
 		x = NULL;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &x);
-		if (x != NULL)
-			fetch_complete(x, msg->data.result);
+		if (x == NULL)
+			continue;
+		rc = msg->data.result;
+		if (!x->judged || x->post != NULL ||
+		    !fetch_xfer_follow(x, &rc))
+			fetch_complete(x, rc);
 	}
 	fetch_pump(f);
 }
@@ -539,6 +629,8 @@ fetch_copy_options(struct fetch *f, const struct fetch_options *o)
 	f->opts = *o;
 	fetch_proxy_set(&f->px, o->proxy);
 	f->opts.proxy = NULL;	/* not kept: f->px has it */
+	fetch_dns_set(&f->dns, f->base, o->resolver);
+	f->opts.resolver = NULL;	/* nor this: f->dns has it */
 	f->ua = xstrdup(o->user_agent != NULL && o->user_agent[0] != '\0' ?
 	    o->user_agent : FETCH_USER_AGENT);
 	f->opts.user_agent = f->ua;
@@ -681,7 +773,6 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	const struct fetch_options	*o = &f->opts;
 	const char			*protos, *redir;
 	unsigned			 mask = o->protocols;
-	CURLMcode			 mrc;
 
 	if ((x->slot = fetch_slot_get(f)) == NULL)
 		return -1;
@@ -698,6 +789,12 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	fetch_xfer_headers(x);
 	fetch_hop_begin(&x->hop, &f->px, x->easy, x->url, x->allow_private,
 	    x->slot->refused, sizeof(x->slot->refused), &x->headers);
+	/* Through a proxy, the guard judges the target before each hop. */
+	x->judged = x->hop.proxy != NULL && !x->allow_private;
+	x->redir = redir;
+	x->max_redirects = o->max_redirects >= 0 ? o->max_redirects : 0;
+	x->timeout = o->timeout > 0 ? o->timeout : 0;
+	x->hops_bytes = x->hops_us = 0;
 
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
@@ -717,7 +814,7 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 	    (long)CURL_HTTP_VERSION_2TLS);
 	/* A redirected POST would turn into a GET: report the 3xx. */
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION,
-	    x->post == NULL ? 1L : 0L);
+	    x->post == NULL && !x->judged ? 1L : 0L);
 	if (x->post != NULL) {
 		curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)x->post_len);
@@ -736,8 +833,24 @@ fetch_xfer_begin(struct fetch *f, struct fetch_xfer *x)
 		curl_easy_setopt(x->easy, CURLOPT_TIMEOUT, o->timeout);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	return fetch_xfer_add(f, x);
+}
 
-	if ((mrc = curl_multi_add_handle(f->multi, x->easy)) != CURLM_OK) {
+/*
+ * Adds a set-up transfer to the multi handle, or, when judged, to the
+ * running list while its target is judged (fetch_xfer_judged_cb adds it
+ * then).  Returns -1, with the slot given back, when that fails.
+ */
+static int
+fetch_xfer_add(struct fetch *f, struct fetch_xfer *x)
+{
+	CURLMcode	 mrc;
+
+	if (x->judged)
+		fetch_hop_judge(&x->hop, &f->dns, x->url,
+		    fetch_xfer_judged_cb, x);
+	else if ((mrc = curl_multi_add_handle(f->multi, x->easy)) !=
+	    CURLM_OK) {
 		log_warn("fetch: curl_multi_add_handle: %s",
 		    curl_multi_strerror(mrc));
 		fetch_slot_release(f, x->slot);
@@ -920,6 +1033,7 @@ fetch_free(struct fetch *f)
 	/* Cleanup may still report sockets as removed; f must be alive. */
 	curl_multi_cleanup(f->multi);
 	event_free(f->timer);
+	fetch_dns_clear(&f->dns);
 	fetch_proxy_clear(&f->px);
 	free(f->ua);
 	free(f);

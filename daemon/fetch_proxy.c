@@ -4,17 +4,16 @@
  * the credentials it carries (a feed's auth=FILE), and the check curl's
  * prereq callback runs before each request, every redirect hop included.
  * Through a proxy the connect-time address guard in fetch.c sees only the
- * proxy (usually on the LAN, and allowed), so the target host is judged
- * here instead: by its literal address, "localhost", or what the system
- * resolver says it is.  A credential in a custom header is bound to the
- * first URL's origin; Basic and Bearer are left to libcurl, which never
- * sends them to another host, port or scheme unless told to (it is not).
- * The proxy is logged redacted; credentials never are.
+ * proxy (usually on the LAN, and allowed), so fetch_dns.c judges the
+ * target host before each request instead.  A credential in a custom
+ * header is bound to the first URL's origin; Basic and Bearer go to that
+ * origin only: libcurl sees to it when it follows a redirect, and
+ * fetch_hop_follow when fetch follows one itself (behind a proxy).  The
+ * proxy is logged redacted; credentials never are.
  */
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,8 @@
 #include <strings.h>
 
 #include <curl/curl.h>
+#include <event2/dns.h>
+#include <event2/event.h>
 
 #include "fetch.h"
 #include "fetch_int.h"
@@ -149,8 +150,7 @@ fetch_proxy_bypass(const char *noproxy, const char *host)
 	return false;
 }
 
-/* A new string: url's host without IPv6 brackets, or NULL. */
-static char *
+char *
 fetch_hop_host(const char *url)
 {
 	CURLU	*u;
@@ -198,44 +198,7 @@ fetch_hop_origin(const char *url)
 	return out;
 }
 
-/*
- * Whether the target host is one the guard refuses, with the address
- * that made it so in text.  A name the resolver cannot answer is left to
- * the proxy: behind one that is common, and the proxy resolves it.
- */
-static bool
-fetch_hop_host_is_private(const char *host, char *text, size_t len)
-{
-	struct addrinfo	 hints, *res, *ai;
-	size_t		 n = strlen(host);
-	bool		 bad = false;
-
-	if (n > 0 && host[n - 1] == '.')
-		n--;
-	/* RFC 6761: localhost and its subdomains are loopback. */
-	if ((n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-	    (n > 10 && strncasecmp(host + n - 10, ".localhost", 10) == 0)) {
-		util_strlcpy(text, "localhost", len);
-		return true;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, NULL, &hints, &res) != 0)
-		return false;
-	for (ai = res; ai != NULL && !bad; ai = ai->ai_next)
-		if (fetch_addr_is_private(ai->ai_addr)) {
-			bad = true;
-			if (getnameinfo(ai->ai_addr, ai->ai_addrlen, text,
-			    (socklen_t)len, NULL, 0, NI_NUMERICHOST) != 0)
-				util_strlcpy(text, "?", len);
-		}
-	freeaddrinfo(res);
-	return bad;
-}
-
-/* The hop's URL goes through the proxy (and not to a no_proxy host). */
-static bool
+bool
 fetch_hop_proxied(const struct fetch_hop *hop, const char *url)
 {
 	char	*host;
@@ -260,29 +223,10 @@ fetch_hop_via_proxy(const struct fetch_hop *hop)
 	return fetch_hop_proxied(hop, url);
 }
 
-/* The target of a proxied hop, judged before anything is sent. */
-static int
-fetch_hop_check_target(struct fetch_hop *hop, const char *url)
-{
-	char	*host, text[NI_MAXHOST];
-	int	 rc = CURL_PREREQFUNC_OK;
-
-	if (hop->allow_private || !fetch_hop_proxied(hop, url) ||
-	    (host = fetch_hop_host(url)) == NULL)
-		return CURL_PREREQFUNC_OK;
-	if (fetch_hop_host_is_private(host, text, sizeof(text))) {
-		snprintf(hop->refused, hop->refusedlen, "refused private "
-		    "address %s%s%.64s through the proxy ([poll] "
-		    "allow_private = yes allows it)", text, strcmp(text,
-		    host) != 0 ? " of host " : "", strcmp(text, host) != 0 ?
-		    host : "");
-		rc = CURL_PREREQFUNC_ABORT;
-	}
-	free(host);
-	return rc;
-}
-
-/* CURLOPT_PREREQFUNCTION: after connecting, before each request. */
+/*
+ * CURLOPT_PREREQFUNCTION: after connecting, before each request.  The
+ * target's address was judged before the transfer (or hop) started.
+ */
 static int
 fetch_hop_prereq_cb(void *clientp, char *primary_ip, char *local_ip,
     int primary_port, int local_port)
@@ -307,7 +251,7 @@ fetch_hop_prereq_cb(void *clientp, char *primary_ip, char *local_ip,
 			return CURL_PREREQFUNC_ABORT;
 		}
 	}
-	return fetch_hop_check_target(hop, url);
+	return CURL_PREREQFUNC_OK;
 }
 
 static char *
@@ -343,6 +287,8 @@ fetch_hop_set_auth(struct fetch_hop *hop, CURL *easy, const char *url,
 {
 	/* Said outright: credentials stay with the host they are for. */
 	curl_easy_setopt(easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
+	free(hop->home);
+	hop->home = fetch_hop_origin(url);
 	switch (hop->auth) {
 	case FETCH_AUTH_NONE:
 		break;
@@ -402,8 +348,40 @@ fetch_hop_begin(struct fetch_hop *hop, const struct fetch_proxy *px,
 }
 
 void
+fetch_hop_follow(struct fetch_hop *hop, CURL *easy, const char *url)
+{
+	char	*origin;
+	bool	 home;
+
+	if (hop->auth != FETCH_AUTH_BASIC && hop->auth != FETCH_AUTH_BEARER)
+		return;		/* a header credential: the prereq check */
+	origin = fetch_hop_origin(url);
+	home = origin != NULL && hop->home != NULL &&
+	    strcmp(origin, hop->home) == 0;
+	free(origin);
+	if (home && hop->auth == FETCH_AUTH_BASIC) {
+		curl_easy_setopt(easy, CURLOPT_USERNAME, hop->auth_user);
+		curl_easy_setopt(easy, CURLOPT_PASSWORD, hop->auth_secret);
+	} else if (home)
+		curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER,
+		    hop->auth_secret);
+	else {
+		curl_easy_setopt(easy, CURLOPT_USERNAME, NULL);
+		curl_easy_setopt(easy, CURLOPT_PASSWORD, NULL);
+		curl_easy_setopt(easy, CURLOPT_XOAUTH2_BEARER, NULL);
+	}
+}
+
+void
 fetch_hop_clear(struct fetch_hop *hop)
 {
+	/* The callback sees EVUTIL_EAI_CANCEL and leaves hop alone. */
+	if (hop->lookup != NULL)
+		evdns_getaddrinfo_cancel(hop->lookup);
+	if (hop->later != NULL)
+		event_free(hop->later);
+	free(hop->host);
+	free(hop->home);
 	free(hop->proxy);
 	free(hop->noproxy);
 	free(hop->origin);

@@ -596,6 +596,7 @@ notify_sink_start(struct notify *n, struct notify_sink *s,
 		fo.max_total = 2;
 		fo.user_agent = n->conf->user_agent;
 		fo.proxy = n->conf->proxy;	/* as the feeds' requests */
+		fo.resolver = n->conf->resolver;
 		fo.allow_private = c->allow_private;
 		fo.protocols = FETCH_PROTO_HTTP | FETCH_PROTO_HTTPS;
 		if ((s->fetch = fetch_new(n->base, &fo, msg, sizeof(msg))) ==

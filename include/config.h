@@ -116,6 +116,8 @@ struct config {
 	bool	 allow_private;	/* allow loopback/private targets, no */
 	char	*proxy;		/* NULL: from http_proxy and the like;
 				   "": none; else the proxy's URL */
+	char	*resolver;	/* nameserver judging targets behind the
+				   proxy, "ADDR[:PORT]"; NULL: resolv.conf */
 	unsigned protocols;	/* FETCH_PROTO_*, default http|https */
 
 	/* [extract] */

@@ -60,6 +60,10 @@ struct fetch_options {
 					   https_proxy, all_proxy, no_proxy (as
 					   libcurl reads them); "": none; else
 					   the proxy URL, no_proxy honoured */
+	const char	*resolver;	/* copied; "ADDR[:PORT]" of the
+					   nameserver that judges targets
+					   behind the proxy; NULL: those of
+					   /etc/resolv.conf */
 };
 
 struct fetch_request {
@@ -143,7 +147,8 @@ void		 fetch_set_options(struct fetch *,
 bool		 fetch_addr_is_private(const struct sockaddr *);
 /*
  * Aborts every transfer without calling callbacks; NULL is a no-op.  Not
- * from inside a done callback.
+ * from inside a done callback.  A target look-up it cancels is released
+ * by libevent at the loop's next pass (on a base that is still alive).
  */
 void		 fetch_free(struct fetch *);
 

@@ -5,7 +5,8 @@ It takes absolute-form requests ("GET http://127.0.0.1:PORT/path HTTP/1.1"),
 appends each request line it forwards to --log (one line, flushed, with
 " auth=yes" when the request carried an Authorization header), and relays
 the request to its target and the answer back.  Targets other than
-127.0.0.1 and ::1 are refused with 403: tests never leave loopback.  No
+127.0.0.1 and ::1 (or a name --map sends to one of them) are refused with
+403: tests never leave loopback.  No
 CONNECT (tests use http://).  Binds 127.0.0.1 only; writes its port to
 --port-file once it listens.
 """
@@ -46,7 +47,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def relay(self):
         u = urllib.parse.urlsplit(self.path)
-        if u.scheme != "http" or u.hostname not in ("127.0.0.1", "::1"):
+        host = self.server.names.get(u.hostname, u.hostname)
+        if u.scheme != "http" or host not in ("127.0.0.1", "::1"):
             self.fail(403)
             return
         n = int(self.headers.get("Content-Length") or 0)
@@ -56,7 +58,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             path += "?" + u.query
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in HOP}
-        conn = http.client.HTTPConnection(u.hostname, u.port or 80,
+        conn = http.client.HTTPConnection(host, u.port or 80,
                                           timeout=30)
         try:
             conn.request(self.command, path, body=body, headers=headers)
@@ -89,8 +91,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--log", required=True)
     ap.add_argument("--port-file", required=True)
+    ap.add_argument("--map", action="append", default=[],
+                    metavar="NAME=ADDR", help="relay NAME's requests to "
+                    "ADDR (127.0.0.1 or ::1), as a proxy's resolver would")
     args = ap.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
+    srv.names = dict(m.split("=", 1) for m in args.map)
     srv.log_path = args.log
     open(args.log, "a").close()
     with open(args.port_file + ".tmp", "w") as f:

@@ -1017,6 +1017,56 @@ test_config_proxy(void **state)
 	test_auth_teardown(&t);
 }
 
+/* [poll] resolver: an address, a port, and nothing else. */
+static void
+test_config_resolver(void **state)
+{
+	static const struct {
+		const char	*value;
+		bool		 ok;
+	} cases[] = {
+		{ "127.0.0.1", true },
+		{ "127.0.0.1:5353", true },
+		{ "::1", true },
+		{ "[::1]:53", true },
+		{ "dns.example", false },
+		{ "127.0.0.1:0", false },
+		{ "127.0.0.1:70000", false },
+		{ "[::1]", false },
+		{ "1.2.3", false },
+	};
+	struct test_auth_dir	 t;
+	struct config		*c;
+	char			 err[CONFIG_ERR_LEN], *ini;
+	size_t			 i;
+
+	(void)state;
+	test_auth_setup(&t, "", "[feeds]\nlist = feeds.txt\n");
+	c = config_load(t.conf, err, sizeof(err));
+	assert_non_null(c);
+	assert_null(c->resolver);
+	config_free(c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		xasprintf(&ini, "[feeds]\nlist = feeds.txt\n[poll]\n"
+		    "resolver = %s\n", cases[i].value);
+		test_auth_file(&t, "c.conf", ini, 0600);
+		free(ini);
+		err[0] = '\0';
+		c = config_load(t.conf, err, sizeof(err));
+		if (!cases[i].ok) {
+			if (c != NULL)
+				fail_msg("'%s' loaded", cases[i].value);
+			assert_non_null(strstr(err, ":4: resolver: expected "));
+			continue;
+		}
+		if (c == NULL)
+			fail_msg("'%s': %s", cases[i].value, err);
+		assert_string_equal(c->resolver, cases[i].value);
+		config_free(c);
+	}
+	test_auth_teardown(&t);
+}
+
 /* The export names the auth file, never what it holds, and reads back. */
 static void
 test_config_feed_auth_opml(void **state)
@@ -1080,6 +1130,7 @@ main(void)
 		cmocka_unit_test(test_config_feed_auth),
 		cmocka_unit_test(test_config_feed_auth_errors),
 		cmocka_unit_test(test_config_proxy),
+		cmocka_unit_test(test_config_resolver),
 		cmocka_unit_test(test_config_feed_auth_opml),
 	};
 

@@ -764,6 +764,77 @@ test_fetch_free_aborts_silently(void **state)
 	event_base_free(base);
 }
 
+static void
+test_fetch_query_cb(evutil_socket_t fd, short what, void *arg)
+{
+	char	 buf[512];
+
+	(void)what;
+	if (recv(fd, buf, sizeof(buf), 0) > 0)
+		*(int *)arg += 1;
+}
+
+/*
+ * Behind a proxy the target's look-up runs on the loop: while the
+ * nameserver (a UDP socket here that never answers) keeps it waiting the
+ * loop goes on, nothing reaches the proxy, and fetch_free then cancels
+ * the look-up without a callback (ASan: no use after free, no leak).
+ */
+static void
+test_fetch_free_mid_lookup(void **state)
+{
+	struct fetch_options	 o = test_fetch_opts();
+	struct event_base	*base = event_base_new();
+	struct fetch_request	 req = { 0 };
+	struct test_fetch_out	 a;
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(sin);
+	struct event		*ev, *deadline;
+	struct fetch		*f;
+	struct timeval		 tv = { 20, 0 };
+	char			 err[256], resolver[64];
+	int			 fd, counter = 0, queries = 0, expired = 0;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.counter = &counter;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	snprintf(resolver, sizeof(resolver), "127.0.0.1:%d",
+	    ntohs(sin.sin_port));
+	o.allow_private = false;
+	o.proxy = test_env.base_url;	/* never reached: judged first */
+	o.resolver = resolver;
+	f = fetch_new(base, &o, err, sizeof(err));
+	assert_non_null(f);
+	ev = event_new(base, fd, EV_READ | EV_PERSIST, test_fetch_query_cb,
+	    &queries);
+	event_add(ev, NULL);
+	deadline = evtimer_new(base, test_fetch_deadline_cb, &expired);
+	evtimer_add(deadline, &tv);
+	req.url = "http://slow.test/feed.xml";
+	assert_int_equal(fetch_start(f, &req, test_fetch_done_cb, &a), 0);
+	while (queries == 0 && !expired)
+		event_base_loop(base, EVLOOP_ONCE);
+	assert_int_not_equal(queries, 0);
+	assert_int_equal(a.done, 0);
+	assert_int_equal(fetch_pending(f), 1);
+	assert_int_equal(test_fetch_log_count("slow.test"), 0);
+	fetch_free(f);
+	assert_int_equal(a.done, 0);
+	/* libevent frees a cancelled look-up's records at its next pass. */
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_int_equal(a.done, 0);
+	event_free(ev);
+	event_free(deadline);
+	close(fd);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -784,6 +855,7 @@ main(void)
 		cmocka_unit_test(test_fetch_private_refused),
 		cmocka_unit_test(test_fetch_file_gated),
 		cmocka_unit_test(test_fetch_free_aborts_silently),
+		cmocka_unit_test(test_fetch_free_mid_lookup),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

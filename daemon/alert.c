@@ -217,6 +217,18 @@ alert_categories(const struct alert_feed *feed)
 	return a;
 }
 
+/* The members every alert ends with: where and when it was seen. */
+static void
+alert_set_feed(json_t *j, const struct alert_feed *feed, int64_t detected_at)
+{
+	json_object_set_new(j, "feed", alert_cstring(feed != NULL ?
+	    feed->url : NULL));
+	json_object_set_new(j, "feed_title", alert_cstring(feed != NULL ?
+	    feed->title : NULL));
+	json_object_set_new(j, "categories", alert_categories(feed));
+	json_object_set_new(j, "detected_at", alert_time(detected_at));
+}
+
 static char *
 alert_new(const struct claim *c, json_t *cur, const struct alert_feed *feed,
     int64_t detected_at)
@@ -240,12 +252,7 @@ alert_new(const struct claim *c, json_t *cur, const struct alert_feed *feed,
 	json_object_set_new(j, "sources", json_integer(1));
 	json_object_set_new(j, "previous", json_null());
 	json_object_set(j, "current", cur);
-	json_object_set_new(j, "feed", alert_cstring(feed != NULL ?
-	    feed->url : NULL));
-	json_object_set_new(j, "feed_title", alert_cstring(feed != NULL ?
-	    feed->title : NULL));
-	json_object_set_new(j, "categories", alert_categories(feed));
-	json_object_set_new(j, "detected_at", alert_time(detected_at));
+	alert_set_feed(j, feed, detected_at);
 	return alert_dump(j);
 }
 
@@ -342,12 +349,7 @@ alert_tail(const struct alert_feed *feed, int64_t detected_at)
 	char	*s;
 
 	j = json_object();
-	json_object_set_new(j, "feed", alert_cstring(feed != NULL ?
-	    feed->url : NULL));
-	json_object_set_new(j, "feed_title", alert_cstring(feed != NULL ?
-	    feed->title : NULL));
-	json_object_set_new(j, "categories", alert_categories(feed));
-	json_object_set_new(j, "detected_at", alert_time(detected_at));
+	alert_set_feed(j, feed, detected_at);
 	s = alert_dump(j);
 	memmove(s, s + 1, strlen(s));	/* the members and the last brace */
 	return s;

@@ -158,6 +158,26 @@ poll_scheduler_options(const struct ctx *ctx,
 	o->spread = !ctx->once;
 }
 
+/* What the list says of a feed beside its URL: names and credentials. */
+static void
+poll_feed_describe(struct ctx_feed *f, const struct config_feed *cf)
+{
+	ctx_feed_describe(f, cf->title, cf->categories, cf->ncategories);
+	ctx_feed_set_auth(f, cf);
+}
+
+/* A feed of the list, new to ctx. */
+static struct ctx_feed *
+poll_feed_add(struct ctx *ctx, const struct config_feed *cf)
+{
+	struct ctx_feed	*f;
+
+	f = ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
+	    cf->fetch_articles);
+	poll_feed_describe(f, cf);
+	return f;
+}
+
 /* Applies a new feed list: adds and removes, leaves unchanged feeds be. */
 void
 poll_feeds_apply(struct ctx *ctx, const struct config *conf)
@@ -198,16 +218,10 @@ poll_feeds_apply(struct ctx *ctx, const struct config *conf)
 			poll_set_str(&f->lang, cf->lang);
 			f->lang_warned = false;
 			f->articles = cf->fetch_articles;
-			ctx_feed_describe(f, cf->title, cf->categories,
-			    cf->ncategories);
-			ctx_feed_set_auth(f, cf);
+			poll_feed_describe(f, cf);
 			continue;
 		}
-		f = ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
-		    cf->fetch_articles);
-		ctx_feed_describe(f, cf->title, cf->categories,
-		    cf->ncategories);
-		ctx_feed_set_auth(f, cf);
+		f = poll_feed_add(ctx, cf);
 		added++;
 		if (ctx->started)
 			poll_feed_start(ctx, f);
@@ -222,7 +236,6 @@ void
 poll_feeds_init(struct ctx *ctx, const char *only)
 {
 	const struct config_feed	*cf;
-	struct ctx_feed			*f;
 	size_t				 i;
 
 	for (i = 0; i < ctx->conf->nfeeds; i++) {
@@ -231,11 +244,7 @@ poll_feeds_init(struct ctx *ctx, const char *only)
 			continue;
 		if (ctx_feed_find(ctx, cf->url) != NULL)
 			continue;
-		f = ctx_feed_add(ctx, cf->url, cf->lang, cf->interval,
-		    cf->fetch_articles);
-		ctx_feed_describe(f, cf->title, cf->categories,
-		    cf->ncategories);
-		ctx_feed_set_auth(f, cf);
+		poll_feed_add(ctx, cf);
 	}
 }
 

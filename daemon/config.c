@@ -475,6 +475,35 @@ config_set_number(const struct config_key *k, const char *value,
 	return 0;
 }
 
+/*
+ * [redis] url (a redis:// or unix:// URL, or redis+cluster://NODES) and
+ * cluster (NODES alone): a cluster is kept as redis+cluster://NODES with
+ * the scheme in lower case, since the store and tail tell a cluster by
+ * it and REDIS+CLUSTER:// must start as it checks.
+ */
+static int
+config_set_redis(struct config *c, const struct config_key *k,
+    const char *value, char *msg, size_t msglen)
+{
+	const char	*nodes = value;
+	char		*url;
+
+	if (k->kind == CONFIG_K_REDIS_URL) {
+		if (config_parse_redis_url(value, msg, msglen) == -1)
+			return -1;
+		if ((nodes = util_redis_cluster_nodes(value)) == NULL) {
+			config_set_string(c, k->off, value);
+			return 0;
+		}
+	}
+	if (config_parse_cluster_nodes(nodes, msg, msglen) == -1)
+		return -1;
+	xasprintf(&url, UTIL_REDIS_CLUSTER "%s", nodes);
+	config_set_string(c, k->off, url);
+	free(url);
+	return 0;
+}
+
 /* Parses value for key k into the config; -1 with a message. */
 static int
 config_set(struct config_parse *p, const struct config_key *k,
@@ -482,9 +511,7 @@ config_set(struct config_parse *p, const struct config_key *k,
 {
 	struct config	*c = p->cfg;
 	char		*field = (char *)c + k->off;
-	const char	*nodes;
 	int		 level;
-	char		*url;
 
 	switch (k->kind) {
 	case CONFIG_K_STRING:
@@ -519,25 +546,8 @@ config_set(struct config_parse *p, const struct config_key *k,
 	case CONFIG_K_BOOL:
 		return config_parse_bool(value, (bool *)field, msg, msglen);
 	case CONFIG_K_REDIS_URL:
-		if (config_parse_redis_url(value, msg, msglen) == -1)
-			return -1;
-		/*
-		 * The scheme goes on in lower case: the store and tail tell a
-		 * cluster by it, and REDIS+CLUSTER:// must start as it checks.
-		 */
-		if ((nodes = util_redis_cluster_nodes(value)) == NULL) {
-			config_set_string(c, k->off, value);
-			return 0;
-		}
-		value = nodes;
-		/* FALLTHROUGH */
 	case CONFIG_K_REDIS_CLUSTER:
-		if (config_parse_cluster_nodes(value, msg, msglen) == -1)
-			return -1;
-		xasprintf(&url, UTIL_REDIS_CLUSTER "%s", value);
-		config_set_string(c, k->off, url);
-		free(url);
-		return 0;
+		return config_set_redis(c, k, value, msg, msglen);
 	case CONFIG_K_PROTOCOLS:
 		return config_parse_protocols(value, (unsigned *)field, msg,
 		    msglen);

@@ -204,6 +204,18 @@ cw_start_cluster() {
 	REDIS_PORT=$1
 }
 
+# cw_e2e_feed OUT ITEM...: the RSS feed of tests/data/e2e with those items
+# (item_ITEM.xml, in order) at OUT, replaced whole so that a poll never
+# reads half of it.
+cw_e2e_feed() {
+	_out=$1
+	shift
+	{ cat "$CW_ROOT/tests/data/e2e/head.xml"
+	  for _i in "$@"; do cat "$CW_ROOT/tests/data/e2e/item_$_i.xml"; done
+	  cat "$CW_ROOT/tests/data/e2e/tail.xml"; } >"$_out.tmp"
+	mv "$_out.tmp" "$_out"
+}
+
 # cw_cluster_failover REPLICA: promote REPLICA with CLUSTER FAILOVER.  The
 # manual failover gives up after a few seconds when the replica cannot
 # catch up with its master's offset (a loaded machine); then FORCE, which

@@ -9,12 +9,11 @@
 
 CW=$CW_BUILD/claimwatch
 CWD=$CW_BUILD/claimwatchd
-D=$CW_ROOT/tests/data/e2e
 
 cw_start_redis
 mkdir -p "$CW_TMP/www"
 cw_start_httpd "$CW_TMP/www"
-{ cat "$D/head.xml" "$D/item_deploy_1500.xml" "$D/tail.xml"; } >"$CW_TMP/www/kabar.xml"
+cw_e2e_feed "$CW_TMP/www/kabar.xml" deploy_1500
 
 # A title that would break XML, JSON and a log line if not escaped.
 cat >"$CW_TMP/feeds.txt" <<OPML

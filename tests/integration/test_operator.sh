@@ -118,12 +118,7 @@ fi
 # --- REDIS:// for the check and the start; a notice per alert -------------
 cw_start_httpd "$CW_TMP/www"
 mkdir -p "$CW_TMP/www"
-D=$CW_ROOT/tests/data/e2e
-feed() {
-	{ cat "$D/head.xml"; for i in "$@"; do cat "$D/item_$i.xml"; done
-	  cat "$D/tail.xml"; } >"$CW_TMP/www/feed.tmp"
-	mv "$CW_TMP/www/feed.tmp" "$CW_TMP/www/kabar.xml"
-}
+feed() { cw_e2e_feed "$CW_TMP/www/kabar.xml" "$@"; }
 feed deploy_1500
 echo "$HTTP_URL/kabar.xml" >"$CW_TMP/feeds.txt"
 REDIS_URL="REDIS://127.0.0.1:$REDIS_PORT/0" cw_config "$CW_TMP/up.conf" \

@@ -18,9 +18,8 @@
 . "$(dirname "$0")/lib.sh"
 
 SECRET=pa55Word3
-D=$CW_ROOT/tests/data/e2e
 mkdir -p "$CW_TMP/www" "$CW_TMP/wwwb"
-{ cat "$D/head.xml" "$D/item_deploy_1500.xml" "$D/tail.xml"; } >"$CW_TMP/www/kabar.xml"
+cw_e2e_feed "$CW_TMP/www/kabar.xml" deploy_1500
 cp "$CW_TMP/www/kabar.xml" "$CW_TMP/wwwb/other.xml"
 cw_start_redis
 cw_start_httpd "$CW_TMP/www"

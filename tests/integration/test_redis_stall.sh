@@ -6,14 +6,9 @@
 # once Redis runs again every alert arrives, exactly once.
 . "$(dirname "$0")/lib.sh"
 
-D=$CW_ROOT/tests/data/e2e
 WWW=$CW_TMP/www
 mkdir -p "$WWW"
-feed() {
-	{ cat "$D/head.xml"; for i in "$@"; do cat "$D/item_$i.xml"; done
-	  cat "$D/tail.xml"; } >"$WWW/feed.tmp"
-	mv "$WWW/feed.tmp" "$WWW/kabar.xml"
-}
+feed() { cw_e2e_feed "$WWW/kabar.xml" "$@"; }
 cw_start_redis
 cw_start_httpd "$WWW"
 feed deploy_1500

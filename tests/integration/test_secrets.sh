@@ -6,9 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 
 SECRET=s3cr3tPw
-D=$CW_ROOT/tests/data/e2e
 mkdir -p "$CW_TMP/www"
-{ cat "$D/head.xml" "$D/item_deploy_1500.xml" "$D/tail.xml"; } >"$CW_TMP/www/kabar.xml"
+cw_e2e_feed "$CW_TMP/www/kabar.xml" deploy_1500
 cw_start_redis
 cw_start_httpd "$CW_TMP/www"
 U="http://reader:$SECRET@127.0.0.1:$HTTP_PORT"

@@ -6,11 +6,10 @@
 # with a bad one (rejected, the running config stays).
 . "$(dirname "$0")/lib.sh"
 
-D=$CW_ROOT/tests/data/e2e
 WWW=$CW_TMP/www
 mkdir -p "$WWW"
-cat "$D/head.xml" "$D/item_deploy_1500.xml" "$D/tail.xml" >"$WWW/a.xml"
-cat "$D/head.xml" "$D/item_killed_100.xml" "$D/tail.xml" >"$WWW/b.xml"
+cw_e2e_feed "$WWW/a.xml" deploy_1500
+cw_e2e_feed "$WWW/b.xml" killed_100
 cw_start_redis
 cw_start_httpd "$WWW"
 echo "$HTTP_URL/a.xml" >"$CW_TMP/feeds.txt"

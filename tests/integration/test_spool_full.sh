@@ -6,14 +6,9 @@
 # restarted daemon extracts it again and its alert arrives, once.
 . "$(dirname "$0")/lib.sh"
 
-D=$CW_ROOT/tests/data/e2e
 WWW=$CW_TMP/www
 mkdir -p "$WWW" "$CW_TMP/state" "$CW_TMP/redis"
-feed() {
-	{ cat "$D/head.xml"; for i in "$@"; do cat "$D/item_$i.xml"; done
-	  cat "$D/tail.xml"; } >"$WWW/feed.tmp"
-	mv "$WWW/feed.tmp" "$WWW/kabar.xml"
-}
+feed() { cw_e2e_feed "$WWW/kabar.xml" "$@"; }
 # Redis with every write on disk, so a SIGKILL loses nothing it answered.
 REDIS_PORT=$(cw_free_port)
 start_redis() {

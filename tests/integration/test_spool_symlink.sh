@@ -5,15 +5,10 @@
 # with Redis away: the target stays intact and the failure is logged.
 . "$(dirname "$0")/lib.sh"
 
-D=$CW_ROOT/tests/data/e2e
 WWW=$CW_TMP/www
 STATE=$CW_TMP/state
 mkdir -p "$WWW" "$STATE"
-feed() {
-	{ cat "$D/head.xml"; for i in "$@"; do cat "$D/item_$i.xml"; done
-	  cat "$D/tail.xml"; } >"$WWW/feed.tmp"
-	mv "$WWW/feed.tmp" "$WWW/kabar.xml"
-}
+feed() { cw_e2e_feed "$WWW/kabar.xml" "$@"; }
 cw_start_redis
 cw_start_httpd "$WWW"
 feed deploy_1500
